@@ -1,0 +1,42 @@
+/**
+ * Error classes. Kernel conditions (BUG, WARN, hazards) are never exceptions: they are
+ * warnings returned as data. These classes are for input the tool cannot run.
+ *
+ * @module
+ */
+
+/** A position in a trace file, 1-based. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One problem in a trace, with its position. */
+export interface TraceIssue extends SourcePos {
+  readonly message: string;
+}
+
+/** Formats an issue as `file:line:column: message`. */
+export function formatIssue(issue: TraceIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+}
+
+/** A trace that cannot be loaded or replayed; carries every problem found (exit code 2). */
+export class TraceError extends SyntaxError {
+  readonly issues: readonly TraceIssue[];
+  constructor(issues: readonly TraceIssue[]) {
+    super(issues.map(formatIssue).join("\n"));
+    this.name = "TraceError";
+    this.issues = issues;
+  }
+}
+
+/** A command-line usage error (exit code 2). */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}

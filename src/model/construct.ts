@@ -1,0 +1,147 @@
+/**
+ * Iterator constructors: iov_iter_ubuf, iov_iter_init, import_iovec (with its checks and,
+ * from 6.4, single-segment UBUF), iov_iter_kvec, iov_iter_bvec, iov_iter_xarray,
+ * iov_iter_folio_queue and iov_iter_discard (lib/iov_iter.c, lib/iov_iter.c __import_iovec,
+ * 6.8 to 6.18 text). Constructors trust their arguments, as the kernel's do.
+ *
+ * @module
+ */
+import type { ModelCtx } from "./ctx.ts";
+import type { AddrSeg, BvecSeg, FolioSlot, IovIter } from "./iter.ts";
+import type { Region } from "./memory.ts";
+import { maxRwCount, TASK_SIZE_MAX, UIO_MAXIOV } from "../profile.ts";
+import type { Addr, Direction } from "../types.ts";
+
+/** Fields every constructor needs. */
+export interface IterOrigin {
+  readonly name: string;
+  readonly task: string;
+  readonly step: number;
+}
+
+function base(o: IterOrigin, dir: Direction, count: number) {
+  return { name: o.name, task: o.task, createdAt: o.step, dir, count, iovOffset: 0, nofault: false };
+}
+
+/** iov_iter_ubuf(). */
+export function iovIterUbuf(o: IterOrigin, dir: Direction, addr: Addr, len: number): IovIter {
+  return { ...base(o, dir, len), kind: "ubuf", ubuf: addr };
+}
+
+/** iov_iter_init(): an IOVEC; count = sum of lengths. */
+export function iovIterInit(o: IterOrigin, dir: Direction, iov: readonly AddrSeg[]): IovIter {
+  return { ...base(o, dir, sum(iov)), kind: "iovec", segs: iov, idx: 0 };
+}
+
+/** iov_iter_kvec(). */
+export function iovIterKvec(o: IterOrigin, dir: Direction, kvec: readonly AddrSeg[]): IovIter {
+  return { ...base(o, dir, sum(kvec)), kind: "kvec", segs: kvec, idx: 0 };
+}
+
+/** iov_iter_bvec(). */
+export function iovIterBvec(o: IterOrigin, dir: Direction, bvec: readonly BvecSeg[]): IovIter {
+  return { ...base(o, dir, sum(bvec)), kind: "bvec", segs: bvec, idx: 0 };
+}
+
+/** iov_iter_xarray(). */
+export function iovIterXarray(
+  o: IterOrigin,
+  dir: Direction,
+  file: Region,
+  start: number,
+  count: number,
+): IovIter {
+  return { ...base(o, dir, count), kind: "xarray", file, xarrayStart: start };
+}
+
+/**
+ * iov_iter_folio_queue(): the folios of `source` (a region's folios, or a file's cached
+ * folios in index order, holes skipped) laid into folio_queue segments of
+ * `slotsPerSegment` slots; starts at (`slot`, `offset`) of the first segment.
+ */
+export function iovIterFolioQueue(
+  ctx: ModelCtx,
+  o: IterOrigin,
+  dir: Direction,
+  source: Region,
+  opts: { slot: number; offset: number; count: number; slotsPerSegment: number },
+): IovIter {
+  const ps = ctx.mem.pageSize;
+  const slots: FolioSlot[] = [];
+  for (let i = 0; i < source.npages;) {
+    const fo = source.folioOf(i);
+    if (!fo) {
+      i++;
+      continue;
+    }
+    const n = 2 ** fo.order;
+    slots.push({ headPfn: fo.headPfn, size: n * ps });
+    i = fo.headIndex + n;
+  }
+  return {
+    ...base(o, dir, opts.count),
+    iovOffset: opts.offset,
+    kind: "folioq",
+    slots,
+    slotsPerSegment: opts.slotsPerSegment,
+    idx: opts.slot,
+  };
+}
+
+/** iov_iter_discard(): always ITER_DEST. */
+export function iovIterDiscard(o: IterOrigin, count: number): IovIter {
+  return { ...base(o, "dest", count), kind: "discard" };
+}
+
+/** An iovec as userspace passes it: the length is a signed ssize_t. */
+export interface UserIovec {
+  readonly base: Addr;
+  readonly len: number;
+}
+
+/** The result of import_iovec: a negative errno, or the iterator and the total. */
+export type ImportResult = { errno: number } | { iter: IovIter; total: number };
+
+function accessOk(addr: Addr, len: number): boolean {
+  return addr <= TASK_SIZE_MAX && addr + BigInt(len) <= TASK_SIZE_MAX;
+}
+
+/**
+ * import_iovec() / __import_iovec(): more than UIO_MAXIOV segments is -EINVAL; a negative
+ * length is -EINVAL (while copying the array); a segment failing access_ok is -EFAULT;
+ * lengths are clipped so the total stays within MAX_RW_COUNT. From 6.4 one segment becomes
+ * ITER_UBUF (import_ubuf: clip, then access_ok).
+ */
+export function importIovec(
+  ctx: ModelCtx,
+  o: IterOrigin,
+  dir: Direction,
+  iov: readonly UserIovec[],
+): ImportResult {
+  const max = maxRwCount(ctx.profile.pageSize);
+  if (iov.length > UIO_MAXIOV) return { errno: -22 };
+  if (iov.length === 1 && ctx.profile.has("import_iovec_ubuf")) {
+    let len = iov[0].len;
+    if (len < 0) return { errno: -22 };
+    if (len > max) len = max;
+    if (!accessOk(iov[0].base, len)) return { errno: -14 };
+    return { iter: iovIterUbuf(o, dir, iov[0].base, len), total: len };
+  }
+  for (const v of iov) if (v.len < 0) return { errno: -22 };
+  let total = 0;
+  const segs: AddrSeg[] = [];
+  for (const v of iov) {
+    let len = v.len;
+    if (!accessOk(v.base, len)) return { errno: -14 };
+    if (len > max - total) len = max - total;
+    total += len;
+    segs.push({ base: v.base, len });
+  }
+  return { iter: iovIterInit(o, dir, segs), total };
+}
+
+function sum(segs: readonly { len: number }[]): number {
+  let n = 0;
+  for (const s of segs) n += s.len;
+  return n;
+}

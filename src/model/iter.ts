@@ -1,0 +1,115 @@
+/**
+ * The iterator: `struct iov_iter` as a discriminated union on `kind`. Fields keep the
+ * kernel's names (count, iovOffset, nrSegs). Vector kinds keep the whole array they were
+ * created with and an index to the current segment, so that reverting past the start of the
+ * array (undefined behaviour in the kernel) can be detected.
+ *
+ * @module
+ */
+import type { Region } from "./memory.ts";
+import type { Addr, Direction, IterKind, Pfn } from "../types.ts";
+
+/** An iovec or kvec: a virtual address range. */
+export interface AddrSeg {
+  readonly base: Addr;
+  readonly len: number;
+}
+
+/** A bio_vec: a page, an offset (may exceed a page) and a length (may span later pfns). */
+export interface BvecSeg {
+  readonly pfn: Pfn;
+  readonly offset: number;
+  readonly len: number;
+}
+
+/** One folio slot of a folio_queue. */
+export interface FolioSlot {
+  readonly headPfn: Pfn;
+  readonly size: number;
+}
+
+interface IterBase {
+  /** The variable the trace names it by. */
+  readonly name: string;
+  /** The mm user addresses resolve in. */
+  readonly task: string;
+  dir: Direction;
+  count: number;
+  iovOffset: number;
+  nofault: boolean;
+  /** Step that created the iterator. */
+  readonly createdAt: number;
+}
+
+/** ITER_UBUF: one user range. */
+export interface UbufIter extends IterBase {
+  readonly kind: "ubuf";
+  readonly ubuf: Addr;
+}
+/** ITER_IOVEC / ITER_KVEC: an array of address ranges. */
+export interface VecIter extends IterBase {
+  readonly kind: "iovec" | "kvec";
+  readonly segs: readonly AddrSeg[];
+  /** Index of the current segment in `segs`; nr_segs = segs.length - idx. */
+  idx: number;
+}
+/** ITER_BVEC: an array of bio_vecs. */
+export interface BvecIter extends IterBase {
+  readonly kind: "bvec";
+  readonly segs: readonly BvecSeg[];
+  idx: number;
+}
+/** ITER_XARRAY: a file's page cache from a byte position. */
+export interface XarrayIter extends IterBase {
+  readonly kind: "xarray";
+  readonly file: Region;
+  readonly xarrayStart: number;
+}
+/** ITER_FOLIOQ: a chain of folio_queue segments; slots are kept flat. */
+export interface FolioqIter extends IterBase {
+  readonly kind: "folioq";
+  readonly slots: readonly FolioSlot[];
+  readonly slotsPerSegment: number;
+  /** Flat slot index: segment = floor(idx / slotsPerSegment). */
+  idx: number;
+}
+/** ITER_DISCARD: counts only. */
+export interface DiscardIter extends IterBase {
+  readonly kind: "discard";
+}
+/** An iov_iter. */
+export type IovIter =
+  | UbufIter
+  | VecIter
+  | BvecIter
+  | XarrayIter
+  | FolioqIter
+  | DiscardIter;
+
+/** Whether the iterator is user-backed (UBUF or IOVEC), as `user_backed_iter()`. */
+export function userBacked(it: IovIter): boolean {
+  return it.kind === "ubuf" || it.kind === "iovec";
+}
+
+/** nr_segs as the kernel reports it for each kind. */
+export function nrSegs(it: IovIter): number {
+  switch (it.kind) {
+    case "iovec":
+    case "kvec":
+    case "bvec":
+      return it.segs.length - it.idx;
+    case "ubuf":
+      return 1;
+    case "folioq":
+    case "xarray":
+    case "discard":
+      return 0;
+  }
+}
+
+/** A shallow copy sharing the segment array, as the kernel's struct copy. */
+export function cloneIter<T extends IovIter>(it: T, name = it.name): T {
+  return { ...it, name };
+}
+
+export type { IterKind };

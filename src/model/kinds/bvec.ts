@@ -1,0 +1,127 @@
+/**
+ * ITER_BVEC: an array of bio_vecs; a bvec may start past its first page and span the
+ * physically following pages. After `iterate_bvec` (include/linux/iov_iter.h),
+ * `iov_iter_bvec_advance`, `iov_iter_revert`, `bvec_npages`, `iov_iter_alignment_bvec`,
+ * `iov_iter_aligned_bvec` (lib/iov_iter.c, 6.8 to 6.18 text).
+ *
+ * @module
+ */
+import type { BvecIter } from "../iter.ts";
+import { divRoundUp, type KindOps } from "./_kind.ts";
+
+export const bvecOps: KindOps<BvecIter> = {
+  walk(mem, it, len, step) {
+    const ps = mem.pageSize;
+    let progress = 0, skip = it.iovOffset, k = it.idx;
+    while (len > 0 && k < it.segs.length) {
+      const seg = it.segs[k];
+      const offset = seg.offset + skip;
+      const pfn = seg.pfn + Math.floor(offset / ps);
+      const inPage = offset % ps;
+      const part = Math.min(len, seg.len - skip, ps - inPage);
+      const loc = mem.pageLoc(pfn);
+      const remain = part > 0
+        ? step({
+          addr: undefined,
+          pfn,
+          inPage,
+          len: part,
+          region: loc?.region,
+          offset: loc ? loc.index * ps + inPage : 0,
+          user: false,
+        }, progress)
+        : 0;
+      const consumed = part - remain;
+      len -= consumed;
+      progress += consumed;
+      skip += consumed;
+      if (skip >= seg.len) {
+        skip = 0;
+        k++;
+      }
+      if (remain) break;
+    }
+    it.idx = k;
+    it.iovOffset = skip;
+    it.count -= progress;
+    return progress;
+  },
+  advance(it, n) {
+    if (!it.count) return;
+    it.count -= n;
+    let size = n + it.iovOffset;
+    let k = it.idx;
+    while (k < it.segs.length && size >= it.segs[k].len) size -= it.segs[k++].len;
+    it.iovOffset = size;
+    it.idx = k;
+  },
+  revertBeyond(it, unroll) {
+    while (it.idx > 0) {
+      const n = it.segs[--it.idx].len;
+      if (unroll <= n) {
+        it.iovOffset = n - unroll;
+        return "ok";
+      }
+      unroll -= n;
+    }
+    it.iovOffset = 0;
+    return "before_start";
+  },
+  // bvec_npages: empty bvecs are not skipped, so one with an in-page offset counts a page
+  npages(mem, it, maxpages) {
+    if (!it.count) return 0;
+    const ps = mem.pageSize;
+    let size = it.count, npages = 0, skip = it.iovOffset;
+    for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
+      const seg = it.segs[k];
+      const offs = (seg.offset + skip) % ps;
+      const len = Math.min(size, seg.len - skip);
+      npages += divRoundUp(offs + len, ps);
+      if (npages >= maxpages) return maxpages;
+      size -= len;
+    }
+    return npages;
+  },
+  alignment(_mem, it) {
+    let res = 0n, size = it.count, skip = it.iovOffset;
+    for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
+      const seg = it.segs[k];
+      let len = seg.len - skip;
+      res |= BigInt(seg.offset + skip);
+      if (len > size) len = size;
+      res |= BigInt(len);
+      size -= len;
+    }
+    return res;
+  },
+  // iov_iter_aligned_bvec: the first segment's full bv_len is tested, not bv_len - skip
+  isAligned(_mem, it, addrMask, lenMask) {
+    let size = it.count, skip = it.iovOffset;
+    for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
+      const seg = it.segs[k];
+      let len = seg.len;
+      if (len > size) len = size;
+      if (BigInt(len) & lenMask) return false;
+      if (BigInt(seg.offset + skip) & addrMask) return false;
+      size -= len;
+    }
+    return true;
+  },
+  singleSegCount(it) {
+    if (it.segs.length - it.idx > 1) {
+      return Math.min(it.count, it.segs[it.idx].len - it.iovOffset);
+    }
+    return it.count;
+  },
+  segs(mem, it) {
+    return it.segs.slice(it.idx).map((s, k) => {
+      const skip = k === 0 ? it.iovOffset : 0;
+      return { page: mem.pageName(s.pfn), offset: s.offset + skip, len: s.len - skip };
+    });
+  },
+  described(it) {
+    let n = -it.iovOffset;
+    for (let k = it.idx; k < it.segs.length; k++) n += it.segs[k].len;
+    return Math.max(n, 0);
+  },
+};

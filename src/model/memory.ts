@@ -1,0 +1,561 @@
+/**
+ * The simulated machine's memory (trace-format.md section 2): user regions (VMAs) in one or
+ * more mms, kernel allocations, page-cache files and pipes, with deterministic pfns and
+ * virtual addresses, and real bytes stored lazily per page.
+ *
+ * @module
+ */
+import { type Addr, hex, type Pfn } from "../types.ts";
+
+/** The kind of mapping behind a user region. */
+export type VmaKind = "anon" | "file" | "shmem" | "hugetlb" | "pfnmap" | "io" | "p2p" | "unmapped";
+/** The kind of allocation behind a kernel region. */
+export type KernelKind =
+  | "kmalloc"
+  | "slab"
+  | "page_alloc"
+  | "vmalloc"
+  | "module"
+  | "rodata"
+  | "stack"
+  | "ioremap"
+  | "highmem";
+
+/** A user region as declared. */
+export interface UserRegionSpec {
+  readonly region: string;
+  readonly addr?: bigint;
+  readonly size: number;
+  readonly vma: VmaKind;
+  readonly prot: "rw" | "r";
+  readonly folio_order: number;
+  readonly populated: boolean;
+  readonly pfns?: readonly number[];
+}
+/** A kernel region as declared. */
+export interface KernelRegionSpec {
+  readonly region: string;
+  readonly kind: KernelKind;
+  readonly size: number;
+  readonly folio_order: number;
+  readonly pfns?: readonly number[];
+}
+/** A page-cache file as declared. */
+export interface FileSpec {
+  readonly name: string;
+  readonly size: number;
+  readonly folio_order: number;
+  readonly folios?: readonly { index: number; order: number; pfn?: number }[];
+}
+/** A pipe as declared. */
+export interface PipeSpec {
+  readonly name: string;
+  readonly max_usage: number;
+}
+/** The whole `memory:` section, normalised. */
+export interface MemorySpec {
+  readonly tasks: readonly { name: string; user: readonly UserRegionSpec[] }[];
+  readonly kernel: readonly KernelRegionSpec[];
+  readonly files: readonly FileSpec[];
+  readonly pipes: readonly PipeSpec[];
+}
+
+/** A folio: the head page's pfn and index in its region, and its order. */
+export interface Folio {
+  readonly headPfn: Pfn;
+  readonly headIndex: number;
+  readonly order: number;
+}
+
+/** A region of memory: a VMA, a kernel allocation, a file's page cache, or replay pages. */
+export interface Region {
+  readonly name: string;
+  readonly space: "user" | "kernel" | "file" | "alloc";
+  /** vma kind (user), allocation kind (kernel), "pagecache" (file) or "alloc". */
+  readonly kind: VmaKind | KernelKind | "pagecache" | "alloc";
+  readonly task: string;
+  readonly size: number;
+  readonly npages: number;
+  /** Virtual start for user regions and vmalloc-space kernel regions. */
+  readonly start: Addr | undefined;
+  readonly prot: "rw" | "r";
+  readonly folioOrder: number;
+  readonly populated: boolean;
+  /** Declaration order, for deterministic listings. */
+  readonly seq: number;
+  /** Page index → pfn, or -1 for a hole (files only). */
+  pfnOf(index: number): Pfn;
+  /** The folio holding page `index`, or undefined for a hole. */
+  folioOf(index: number): Folio | undefined;
+  /** The first folio holding page `index` or a later one (xas_find), if any. */
+  folioFrom(index: number): Folio | undefined;
+  /** Whether the region is still alive (kfree, vfree, munmap end it). */
+  alive: boolean;
+}
+
+/** Where a pfn lives. */
+export interface PageLoc {
+  readonly region: Region;
+  readonly index: number;
+}
+
+/** A translated virtual address. */
+export interface VirtLoc {
+  readonly region: Region;
+  /** Offset of the address from the region's start (for linear-map regions, page index based). */
+  readonly offset: number;
+  readonly pfn: Pfn;
+}
+
+/** Base of the x86-64 direct map (page_offset_base without KASLR). */
+export const LINEAR_MAP_BASE = 0xffff888000000000n;
+/** Base of the vmalloc space (VMALLOC_START without KASLR). */
+export const VMALLOC_BASE = 0xffffc90000000000n;
+/** Where user regions without `addr` are placed. */
+export const USER_BASE = 0x7f0000000000n;
+/** First pfn handed to declared regions. */
+export const FIRST_PFN = 0x1000;
+/** First pfn handed to pages the replay allocates. */
+export const FIRST_ALLOC_PFN = 0x100000;
+/** The shared zero page's pfn in the model. */
+export const ZERO_PFN = 0x0fff;
+
+/** Kernel region kinds that live in the direct map. */
+export function isLinearKind(kind: string): boolean {
+  return kind === "kmalloc" || kind === "slab" || kind === "page_alloc" || kind === "rodata" ||
+    kind === "highmem";
+}
+
+interface PfnRange {
+  readonly first: Pfn;
+  readonly end: Pfn;
+  readonly region: Region;
+  readonly firstIndex: number;
+}
+
+/** A problem found while laying out memory (overlapping pfns or addresses). */
+export interface LayoutProblem {
+  readonly region: string;
+  readonly message: string;
+}
+
+/**
+ * The machine's memory. Bytes are stored per page on first write; unwritten pages read as 0.
+ * Lookups are O(log regions).
+ */
+export class Memory {
+  readonly pageSize: number;
+  readonly regions = new Map<string, Region>();
+  readonly pipes = new Map<string, PipeSpec>();
+  readonly problems: LayoutProblem[] = [];
+  private readonly pfnRanges: PfnRange[] = [];
+  private readonly virtRanges: Region[] = [];
+  private readonly bytes = new Map<Pfn, Uint8Array>();
+  /** Pages of non-populated user regions that have been written (populated) since. */
+  private readonly touched = new Set<Pfn>();
+  private nextAllocPfn = FIRST_ALLOC_PFN;
+  private readonly allocCount = new Map<string, number>();
+  private seq = 0;
+
+  constructor(spec: MemorySpec, pageSize = 4096) {
+    this.pageSize = pageSize;
+    let cursor = FIRST_PFN;
+    const take = (npages: number, order: number): Pfn => {
+      const align = 2 ** order;
+      cursor = Math.ceil(cursor / align) * align;
+      const first = cursor;
+      cursor += Math.ceil(npages / align) * align;
+      return first;
+    };
+    const ps = BigInt(pageSize);
+    // user regions: pfns and addresses
+    for (const task of spec.tasks) {
+      const explicit = task.user.filter((r) => r.addr !== undefined)
+        .map((r) => [r.addr!, r.addr! + BigInt(r.size)] as const);
+      let va = USER_BASE;
+      for (const r of task.user) {
+        const npages = Math.ceil(r.size / pageSize);
+        const pfns = r.pfns ?? contiguous(take(npages, r.folio_order), npages);
+        let start = r.addr;
+        if (start === undefined) {
+          const align = ps * (1n << BigInt(r.folio_order));
+          va = (va + align - 1n) / align * align;
+          for (const [s, e] of explicit) {
+            if (va < e && va + BigInt(r.size) > s) va = (e + ps + align - 1n) / align * align;
+          }
+          start = va;
+          va += BigInt(npages) * ps + ps;
+        }
+        this.addRegion({
+          name: r.region,
+          space: "user",
+          kind: r.vma,
+          task: task.name,
+          size: r.size,
+          start,
+          prot: r.prot,
+          folioOrder: r.folio_order,
+          populated: r.populated,
+        }, pfns);
+      }
+    }
+    let kva = VMALLOC_BASE;
+    for (const r of spec.kernel) {
+      const npages = Math.ceil(r.size / pageSize);
+      const pfns = r.pfns ?? contiguous(take(npages, r.folio_order), npages);
+      let start: Addr | undefined;
+      if (!isLinearKind(r.kind)) {
+        start = kva;
+        kva += BigInt(npages + 1) * ps;
+      }
+      this.addRegion({
+        name: r.region,
+        space: "kernel",
+        kind: r.kind,
+        task: "",
+        size: r.size,
+        start,
+        prot: r.kind === "rodata" ? "r" : "rw",
+        folioOrder: r.folio_order,
+        populated: true,
+      }, pfns);
+    }
+    for (const f of spec.files) {
+      const npages = Math.ceil(f.size / pageSize);
+      let folios: Folio[];
+      if (f.folios) {
+        folios = [...f.folios].sort((a, b) => a.index - b.index).map((fo) => ({
+          headIndex: fo.index,
+          order: fo.order,
+          headPfn: fo.pfn ?? take(2 ** fo.order, fo.order),
+        }));
+      } else {
+        const base = take(npages, f.folio_order);
+        folios = [];
+        const n = 2 ** f.folio_order;
+        for (let i = 0; i < npages; i += n) {
+          folios.push({ headIndex: i, order: f.folio_order, headPfn: base + i });
+        }
+      }
+      this.addFileRegion(f, npages, folios);
+    }
+    for (const p of spec.pipes) this.pipes.set(p.name, p);
+    this.pfnRanges.sort((a, b) => a.first - b.first);
+    for (let i = 1; i < this.pfnRanges.length; i++) {
+      const a = this.pfnRanges[i - 1], b = this.pfnRanges[i];
+      if (b.first < a.end) {
+        this.problems.push({
+          region: b.region.name,
+          message: `pfn ${hex(b.first)} of "${b.region.name}" is also used by "${a.region.name}"`,
+        });
+      }
+    }
+    this.virtRanges.sort((a, b) => (a.start! < b.start! ? -1 : a.start! > b.start! ? 1 : 0));
+    for (let i = 1; i < this.virtRanges.length; i++) {
+      const a = this.virtRanges[i - 1], b = this.virtRanges[i];
+      if (a.task === b.task && b.start! < a.start! + BigInt(a.size)) {
+        this.problems.push({
+          region: b.name,
+          message: `region "${b.name}" at ${hex(b.start!)} overlaps region "${a.name}"`,
+        });
+      }
+    }
+  }
+
+  private addRegion(
+    r: Omit<Region, "npages" | "pfnOf" | "folioOf" | "folioFrom" | "alive" | "seq">,
+    pfns: readonly Pfn[] | { base: Pfn; n: number },
+  ): Region {
+    const npages = Math.ceil(r.size / this.pageSize);
+    const order = r.folioOrder;
+    const pfnOf = "base" in pfns
+      ? (i: number) => pfns.base + i
+      : (i: number) => (pfns as readonly Pfn[])[i] ?? -1;
+    const region: Region = {
+      ...r,
+      npages,
+      seq: this.seq++,
+      alive: true,
+      pfnOf,
+      folioOf(i) {
+        const head = i - (i % 2 ** order);
+        return { headIndex: head, order, headPfn: pfnOf(head) };
+      },
+      folioFrom(i) {
+        return i < npages ? region.folioOf(i) : undefined;
+      },
+    };
+    this.regions.set(r.name, region);
+    if ("base" in pfns) {
+      this.pfnRanges.push({ first: pfns.base, end: pfns.base + npages, region, firstIndex: 0 });
+    } else {
+      // merge runs of consecutive pfns into ranges
+      let runStart = 0;
+      for (let i = 1; i <= npages; i++) {
+        if (i === npages || pfns[i] !== pfns[i - 1] + 1) {
+          this.pfnRanges.push({
+            first: pfns[runStart],
+            end: pfns[runStart] + (i - runStart),
+            region,
+            firstIndex: runStart,
+          });
+          runStart = i;
+        }
+      }
+    }
+    if (r.start !== undefined) this.virtRanges.push(region);
+    return region;
+  }
+
+  private addFileRegion(f: FileSpec, npages: number, folios: readonly Folio[]): void {
+    const find = (i: number): Folio | undefined => {
+      let lo = 0, hi = folios.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const fo = folios[mid];
+        if (i < fo.headIndex) hi = mid - 1;
+        else if (i >= fo.headIndex + 2 ** fo.order) lo = mid + 1;
+        else return fo;
+      }
+      return undefined;
+    };
+    const region: Region = {
+      name: f.name,
+      space: "file",
+      kind: "pagecache",
+      task: "",
+      size: f.size,
+      npages,
+      start: undefined,
+      prot: "rw",
+      folioOrder: f.folio_order,
+      populated: true,
+      seq: this.seq++,
+      alive: true,
+      pfnOf(i) {
+        const fo = find(i);
+        return fo ? fo.headPfn + (i - fo.headIndex) : -1;
+      },
+      folioOf: find,
+      folioFrom(i) {
+        const fo = find(i);
+        if (fo) return fo;
+        let lo = 0, hi = folios.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (folios[mid].headIndex < i) lo = mid + 1;
+          else hi = mid;
+        }
+        return folios[lo];
+      },
+    };
+    this.regions.set(f.name, region);
+    for (const fo of folios) {
+      const n = 2 ** fo.order;
+      this.pfnRanges.push({ first: fo.headPfn, end: fo.headPfn + n, region, firstIndex: fo.headIndex });
+    }
+  }
+
+  /**
+   * Allocates `n` fresh pages for `owner` (pipe buffers, bounce pages), named `owner:k`.
+   * Returns their pfns.
+   */
+  allocPages(owner: string, n: number): Pfn[] {
+    const out: Pfn[] = [];
+    for (let k = 0; k < n; k++) {
+      const idx = this.allocCount.get(owner) ?? 0;
+      this.allocCount.set(owner, idx + 1);
+      const pfn = this.nextAllocPfn++;
+      const name = `${owner}:${idx}`;
+      const region: Region = {
+        name,
+        space: "alloc",
+        kind: "alloc",
+        task: "",
+        size: this.pageSize,
+        npages: 1,
+        start: undefined,
+        prot: "rw",
+        folioOrder: 0,
+        populated: true,
+        seq: this.seq++,
+        alive: true,
+        pfnOf: () => pfn,
+        folioOf: () => ({ headIndex: 0, order: 0, headPfn: pfn }),
+        folioFrom: (i) => i === 0 ? { headIndex: 0, order: 0, headPfn: pfn } : undefined,
+      };
+      this.regions.set(name, region);
+      // allocations are increasing: appending keeps the ranges sorted
+      this.pfnRanges.push({ first: pfn, end: pfn + 1, region, firstIndex: 0 });
+      out.push(pfn);
+    }
+    return out;
+  }
+
+  /** Where a pfn lives, or undefined for a frame no region declares. */
+  pageLoc(pfn: Pfn): PageLoc | undefined {
+    const rs = this.pfnRanges;
+    let lo = 0, hi = rs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = rs[mid];
+      if (pfn < r.first) hi = mid - 1;
+      else if (pfn >= r.end) lo = mid + 1;
+      else return { region: r.region, index: r.firstIndex + (pfn - r.first) };
+    }
+    return undefined;
+  }
+
+  /** The trace's name for a page: `region[i]`, `owner:n`, `zero_page` or `pfn 0x...`. */
+  pageName(pfn: Pfn): string {
+    if (pfn === ZERO_PFN) return "zero_page";
+    const loc = this.pageLoc(pfn);
+    if (!loc) return `pfn ${hex(pfn)}`;
+    if (loc.region.space === "alloc") return loc.region.name;
+    return `${loc.region.name}[${loc.index}]`;
+  }
+
+  /** The folio holding a pfn (order 0 for unknown frames). */
+  folioOfPfn(pfn: Pfn): Folio {
+    const loc = this.pageLoc(pfn);
+    const fo = loc ? loc.region.folioOf(loc.index) : undefined;
+    if (!loc || !fo) return { headPfn: pfn, headIndex: 0, order: 0 };
+    return fo;
+  }
+
+  /** The virtual address of a region offset, for regions that have one. */
+  virtAddr(region: Region, offset: number): Addr | undefined {
+    if (region.start !== undefined) return region.start + BigInt(offset);
+    if (region.space === "kernel" || region.space === "alloc") {
+      const pfn = region.pfnOf(Math.floor(offset / this.pageSize));
+      return LINEAR_MAP_BASE + BigInt(pfn) * BigInt(this.pageSize) +
+        BigInt(offset % this.pageSize);
+    }
+    return undefined;
+  }
+
+  /**
+   * Translates a virtual address: user and vmalloc-space addresses through their region's
+   * page table, direct-map addresses through the pfn. `task` restricts user lookups to one mm.
+   */
+  translate(addr: Addr, task?: string): VirtLoc | undefined {
+    if (addr >= LINEAR_MAP_BASE && addr < VMALLOC_BASE) {
+      const rel = addr - LINEAR_MAP_BASE;
+      const ps = BigInt(this.pageSize);
+      const pfn = Number(rel / ps);
+      const loc = this.pageLoc(pfn);
+      if (!loc) return undefined;
+      return {
+        region: loc.region,
+        offset: loc.index * this.pageSize + Number(rel % ps),
+        pfn,
+      };
+    }
+    const vr = this.virtRanges;
+    let lo = 0, hi = vr.length - 1;
+    let found: Region | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = vr[mid];
+      if (addr < r.start!) hi = mid - 1;
+      else {
+        if (addr < r.start! + BigInt(r.size)) {
+          found = r;
+          break;
+        }
+        lo = mid + 1;
+      }
+    }
+    if (!found) {
+      // tasks may overlap in address: fall back to a linear scan
+      found = vr.find((r) =>
+        (task === undefined || r.task === task || r.space === "kernel") && addr >= r.start! &&
+        addr < r.start! + BigInt(r.size)
+      );
+    } else if (task !== undefined && found.space === "user" && found.task !== task) {
+      found = vr.find((r) =>
+        r.space === "user" && r.task === task && addr >= r.start! &&
+        addr < r.start! + BigInt(r.size)
+      );
+    }
+    if (!found) return undefined;
+    const offset = Number(addr - found.start!);
+    return { region: found, offset, pfn: found.pfnOf(Math.floor(offset / this.pageSize)) };
+  }
+
+  /** Whether a user page has been populated (declared populated, or written since). */
+  isPopulated(region: Region, index: number): boolean {
+    return region.populated || this.touched.has(region.pfnOf(index));
+  }
+
+  /** Reads bytes of one page; unwritten bytes are 0. */
+  readPage(pfn: Pfn, offset: number, len: number): Uint8Array {
+    const page = this.bytes.get(pfn);
+    if (!page) return new Uint8Array(len);
+    return page.slice(offset, offset + len);
+  }
+
+  /** Writes bytes into one page, populating it. */
+  writePage(pfn: Pfn, offset: number, data: Uint8Array): void {
+    if (pfn === ZERO_PFN) return;
+    let page = this.bytes.get(pfn);
+    if (!page) {
+      let allZero = true;
+      for (let i = 0; i < data.length; i++) {
+        if (data[i] !== 0) {
+          allZero = false;
+          break;
+        }
+      }
+      if (allZero) {
+        this.touched.add(pfn);
+        return;
+      }
+      page = new Uint8Array(this.pageSize);
+      this.bytes.set(pfn, page);
+    }
+    page.set(data, offset);
+    this.touched.add(pfn);
+  }
+
+  /**
+   * Reads `len` bytes of a region from `offset`, page by page (region-relative, so a
+   * kernel region with scattered pfns reads its own pages in order). Holes read as 0.
+   */
+  readRegion(region: Region, offset: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    this.walkRegion(region, offset, len, (pfn, inPage, n, done) => {
+      if (pfn >= 0) out.set(this.readPage(pfn, inPage, n), done);
+    });
+    return out;
+  }
+
+  /** Writes bytes into a region from `offset` (holes are skipped). */
+  writeRegion(region: Region, offset: number, data: Uint8Array): void {
+    this.walkRegion(region, offset, data.length, (pfn, inPage, n, done) => {
+      if (pfn >= 0) this.writePage(pfn, inPage, data.subarray(done, done + n));
+    });
+  }
+
+  /** Splits a region range into per-page pieces. */
+  walkRegion(
+    region: Region,
+    offset: number,
+    len: number,
+    fn: (pfn: Pfn, inPage: number, n: number, done: number) => void,
+  ): void {
+    let done = 0;
+    while (done < len) {
+      const off = offset + done;
+      const index = Math.floor(off / this.pageSize);
+      const inPage = off % this.pageSize;
+      const n = Math.min(len - done, this.pageSize - inPage);
+      fn(region.pfnOf(index), inPage, n, done);
+      done += n;
+    }
+  }
+}
+
+function contiguous(base: Pfn, n: number): { base: Pfn; n: number } {
+  return { base, n };
+}

@@ -1,0 +1,142 @@
+/**
+ * Kernel-era profiles. Every behaviour that differs between releases is one row of
+ * {@link FEATURES}; a profile is the set of rows in force for a release. Code asks
+ * `profile.has("name")`, never compares versions itself.
+ *
+ * @module
+ */
+
+/** A mainline release as [major, minor]; "latest" is everything modelled. */
+export type Release = readonly [number, number];
+
+/** The newest release the model knows of; "latest" means this plus every later change. */
+export const LATEST: Release = [7, 99];
+
+/** One era-dependent behaviour: in force for releases in [since, until). */
+export interface Feature {
+  readonly since?: Release;
+  readonly until?: Release;
+  /** What changed, and the kernel commit or series that changed it. */
+  readonly what: string;
+}
+
+/** The table of era differences. */
+export const FEATURES = {
+  iter_ubuf: { since: [6, 0], what: "ITER_UBUF kind (fcb14cb1bdac, Al Viro 2022)" },
+  get_pages2: {
+    since: [6, 0],
+    what: "iov_iter_get_pages2/_alloc2 advance the iterator; the non-advancing originals go",
+  },
+  iter_source_dest: { since: [6, 1], what: "ITER_SOURCE/ITER_DEST names (de4eda9de2d9)" },
+  extract_pages: {
+    since: [6, 3],
+    what: "iov_iter_extract_pages, iov_iter_extract_will_pin, netfs/smbdirect extraction",
+  },
+  import_iovec_ubuf: {
+    since: [6, 4],
+    what: "single-segment import_iovec yields ITER_UBUF (3b2deb0e46da)",
+  },
+  iter_pipe: { until: [6, 5], what: "ITER_PIPE (removed by 'iov_iter: Kill ITER_PIPE', 6.5)" },
+  zero_page_unpinned: {
+    since: [6, 5],
+    what: "pin_user_pages does not count pins on the shared zero page",
+  },
+  iter_folioq: { since: [6, 12], what: "ITER_FOLIOQ kind (db0aa2e9566f)" },
+  bvec_extract_multi: {
+    since: [6, 13],
+    what: "BVEC extraction may span several bvecs (e4e535bff2bc)",
+  },
+  slab_refcount_frozen: {
+    since: [6, 15],
+    what: "slab pages have refcount 0: get_page WARNs, put_page ignores them",
+  },
+  is_aligned: {
+    since: [6, 0],
+    until: [6, 18],
+    what: "iov_iter_is_aligned (removed by 'iov_iter: remove iov_iter_is_aligned', 6.18)",
+  },
+  copy_mc: { until: [6, 11], what: "the copy_mc iterator flag" },
+} as const satisfies Record<string, Feature>;
+
+/** Names of the era-dependent behaviours. */
+export type FeatureName = keyof typeof FEATURES;
+
+/** The behaviour of one kernel release. */
+export interface KernelProfile {
+  /** The release as written in the trace ("6.12", "latest"). */
+  readonly name: string;
+  readonly release: Release;
+  readonly pageSize: number;
+  /** Whether a behaviour of {@link FEATURES} is in force. */
+  has(feature: FeatureName): boolean;
+}
+
+/** MAX_RW_COUNT: INT_MAX rounded down to a page (include/linux/fs.h). */
+export function maxRwCount(pageSize: number): number {
+  return 0x7fffffff - (0x7fffffff % pageSize);
+}
+
+/** UIO_MAXIOV (include/uapi/linux/uio.h). */
+export const UIO_MAXIOV = 1024;
+/** UIO_FASTIOV (include/linux/uio.h). */
+export const UIO_FASTIOV = 8;
+/** GUP_PIN_COUNTING_BIAS (include/linux/mm.h). */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+/** TASK_SIZE_MAX on x86-64 with 4-level paging: the end of user space. */
+export const TASK_SIZE_MAX = 0x7ffffffff000n;
+
+/** Compares two releases. */
+export function compareRelease(a: Release, b: Release): number {
+  return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
+}
+
+/** Parses "X.Y" or "latest"; returns undefined when malformed. */
+export function parseRelease(text: string): Release | undefined {
+  if (text === "latest") return LATEST;
+  const m = /^(\d+)\.(\d+)$/.exec(text);
+  if (!m) return undefined;
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** Formats a release for messages; LATEST prints as "latest". */
+export function formatRelease(r: Release): string {
+  return compareRelease(r, LATEST) === 0 ? "latest" : `${r[0]}.${r[1]}`;
+}
+
+/** Whether `feature` is in force in `release`. */
+export function featureIn(feature: FeatureName, release: Release): boolean {
+  const f: Feature = FEATURES[feature];
+  if (f.since && compareRelease(release, f.since) < 0) return false;
+  if (f.until && compareRelease(release, f.until) >= 0) return false;
+  return true;
+}
+
+/** Builds the profile of a release. */
+export function kernelProfile(name: string, pageSize = 4096): KernelProfile {
+  const release = parseRelease(name);
+  if (!release) throw new RangeError(`Cannot parse kernel release "${name}"`);
+  const cache = new Map<FeatureName, boolean>();
+  return {
+    name,
+    release,
+    pageSize,
+    has(feature) {
+      let v = cache.get(feature);
+      if (v === undefined) cache.set(feature, v = featureIn(feature, release));
+      return v;
+    },
+  };
+}
+
+/**
+ * Describes why an op is unavailable in an era: the release that added or removed it.
+ * Returns undefined when `feature` is in force.
+ */
+export function notInEraReason(feature: FeatureName, p: KernelProfile): string | undefined {
+  if (p.has(feature)) return undefined;
+  const f: Feature = FEATURES[feature];
+  if (f.since && compareRelease(p.release, f.since) < 0) {
+    return `added in ${f.since[0]}.${f.since[1]}, kernel is ${p.name}`;
+  }
+  return `removed in ${f.until![0]}.${f.until![1]}, kernel is ${p.name}`;
+}

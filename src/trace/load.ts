@@ -1,0 +1,265 @@
+/**
+ * Loading traces: YAML or JSON documents (parsed with positions by npm:yaml), and JSON
+ * Lines streamed one op per line. Every problem is collected with its file:line:column.
+ *
+ * @module
+ */
+import { type Document, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import type { TraceIssue } from "../errors.ts";
+import { documentLocator, type Locator, type Path } from "./locate.ts";
+import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
+import { suggest } from "./suggest.ts";
+
+/** One op of a trace, validated, with its position. */
+export interface OpNode {
+  /** Index of the op in the trace, from 0. */
+  readonly index: number;
+  readonly op: string;
+  readonly id: string | undefined;
+  readonly line: number;
+  readonly column: number;
+  /** The validated op, arguments normalised (numbers parsed, defaults applied). */
+  // deno-lint-ignore no-explicit-any
+  readonly args: any;
+  /** Position of a path inside the op. */
+  readonly locate: Locator;
+}
+
+/** A validated header with its position map. */
+export interface LoadedHeader {
+  readonly file: string;
+  readonly header: Header;
+  readonly locate: Locator;
+}
+
+/** A whole loaded trace. */
+export interface LoadedTrace extends LoadedHeader {
+  readonly ops: OpNode[];
+}
+
+/** Parser limits that keep hostile input bounded. */
+const YAML_OPTS = {
+  maxAliasCount: 100,
+  uniqueKeys: true,
+  prettyErrors: false,
+  strict: true,
+} as const;
+
+function parse(
+  text: string,
+  file: string,
+  issues: TraceIssue[],
+  lineOffset = 0,
+): { value: unknown; locate: Locator } | undefined {
+  const lc = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { ...YAML_OPTS, lineCounter: lc });
+  } catch (e) {
+    issues.push({ file, line: 1 + lineOffset, column: 1, message: `cannot parse: ${(e as Error).message}` });
+    return undefined;
+  }
+  if (doc.errors.length) {
+    for (const err of doc.errors) {
+      const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
+      issues.push({
+        file,
+        line: pos.line + lineOffset,
+        column: pos.col,
+        message: err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, ""),
+      });
+    }
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    issues.push({ file, line: 1 + lineOffset, column: 1, message: (e as Error).message });
+    return undefined;
+  }
+  return { value, locate: documentLocator(doc, lc, lineOffset) };
+}
+
+/** Turns zod issues into positioned trace issues. */
+export function zodIssues(
+  err: z.ZodError,
+  file: string,
+  locate: Locator,
+  prefix: Path,
+  out: TraceIssue[],
+): void {
+  for (const iss of err.issues) {
+    const path = [...prefix, ...(iss.path as (string | number)[])];
+    if (iss.code === "unrecognized_keys") {
+      for (const k of iss.keys) {
+        const pos = locate([...path, k], true);
+        out.push({ file, ...pos, message: `${showPath([...path, k])}: unknown key "${k}"` });
+      }
+      continue;
+    }
+    const pos = locate(path);
+    let message = iss.message;
+    if (iss.code === "invalid_type" && iss.message.includes("received undefined")) {
+      message = `missing required field`;
+    } else if (iss.code === "invalid_union") message = unionMessage(iss);
+    out.push({ file, ...pos, message: `${showPath(path)}: ${message}` });
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+function unionMessage(iss: any): string {
+  // pick the branch error that got furthest, else a generic message
+  const errs: { message: string }[][] = iss.errors ?? [];
+  const custom = errs.flat().find((e) => !e.message.startsWith("Invalid input"));
+  return custom ? custom.message : "invalid value";
+}
+
+/** Formats a path as `ops[3].iov[0].len`. */
+export function showPath(path: Path): string {
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
+  return s || "(document)";
+}
+
+function validateOp(
+  value: unknown,
+  index: number,
+  file: string,
+  locate: Locator,
+  prefix: Path,
+  issues: TraceIssue[],
+): OpNode | undefined {
+  const pos = locate(prefix);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    issues.push({ file, ...pos, message: `${showPath(prefix)}: expected an op mapping` });
+    return undefined;
+  }
+  const opName = (value as { op?: unknown }).op;
+  if (typeof opName !== "string") {
+    issues.push({ file, ...pos, message: `${showPath(prefix)}: missing "op"` });
+    return undefined;
+  }
+  const schema = opSchema(opName);
+  if (!schema) {
+    const hint = suggest(opName, OP_NAMES);
+    issues.push({
+      file,
+      ...locate([...prefix, "op"]),
+      message: `${showPath([...prefix, "op"])}: unknown op "${opName}"${hint ? ` (did you mean "${hint}"?)` : ""}`,
+    });
+    return undefined;
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    zodIssues(r.error, file, locate, prefix, issues);
+    return undefined;
+  }
+  const args = r.data as { id?: string | number };
+  const sub: Locator = (p, key) => locate([...prefix, ...p], key);
+  return {
+    index,
+    op: opName,
+    id: args.id === undefined ? undefined : String(args.id),
+    line: pos.line,
+    column: pos.column,
+    args,
+    locate: sub,
+  };
+}
+
+function validateHeader(
+  value: unknown,
+  file: string,
+  locate: Locator,
+  issues: TraceIssue[],
+): Header | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    issues.push({ file, line: 1, column: 1, message: "expected a mapping with itertrace, name, ops" });
+    return undefined;
+  }
+  const { ops: _ops, ...rest } = value as Record<string, unknown>;
+  const r = headerSchema.safeParse(rest);
+  if (!r.success) {
+    zodIssues(r.error, file, locate, [], issues);
+    return undefined;
+  }
+  return r.data;
+}
+
+/**
+ * Loads a YAML or JSON trace. Returns the trace, or the issues found (all of them: header,
+ * every op).
+ */
+export function loadDocument(
+  text: string,
+  file: string,
+): { trace: LoadedTrace; issues: [] } | { trace: undefined; issues: TraceIssue[] } {
+  const issues: TraceIssue[] = [];
+  const parsed = parse(text, file, issues);
+  if (!parsed) return { trace: undefined, issues };
+  const { value, locate } = parsed;
+  const header = validateHeader(value, file, locate, issues);
+  const rawOps = (value as Record<string, unknown> | null)?.ops;
+  const ops: OpNode[] = [];
+  if (rawOps === undefined) {
+    issues.push({ file, line: 1, column: 1, message: 'missing required field "ops"' });
+  } else if (!Array.isArray(rawOps)) {
+    issues.push({ file, ...locate(["ops"]), message: "ops: expected a list of ops" });
+  } else {
+    rawOps.forEach((v, i) => {
+      const node = validateOp(v, i, file, locate, ["ops", i], issues);
+      if (node) ops.push(node);
+    });
+  }
+  if (issues.length || !header) return { trace: undefined, issues };
+  return { trace: { file, header, locate, ops }, issues: [] };
+}
+
+/**
+ * Streams a JSON Lines trace: line 1 is the header, every later non-empty line one op.
+ * Lines are parsed with JSON.parse; only a line with a problem is parsed again for
+ * positions. Yields the header first, then ops; problems are pushed to `issues` and the op
+ * is skipped.
+ */
+export async function* streamJsonl(
+  lines: AsyncIterable<string>,
+  file: string,
+  issues: TraceIssue[],
+): AsyncGenerator<LoadedHeader | OpNode> {
+  let lineNo = 0;
+  let index = 0;
+  let sawHeader = false;
+  for await (const line of lines) {
+    lineNo++;
+    if (!line.trim()) continue;
+    let value: unknown;
+    let locate: Locator | undefined;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      const p = parse(line, file, issues, lineNo - 1);
+      if (!p) continue;
+      value = p.value;
+      locate = p.locate;
+    }
+    const lazy: Locator = (path, key) => {
+      if (!locate) locate = parse(line, file, [], lineNo - 1)?.locate ?? (() => ({ line: lineNo, column: 1 }));
+      return locate(path, key);
+    };
+    if (!sawHeader) {
+      sawHeader = true;
+      if (value && typeof value === "object" && "ops" in value) {
+        issues.push({ file, ...lazy(["ops"], true), message: 'the JSON Lines header must not hold "ops"' });
+      }
+      const h = validateHeader(value, file, lazy, issues);
+      if (!h) return;
+      yield { file, header: h, locate: lazy };
+      continue;
+    }
+    const node = validateOp(value, index++, file, lazy, [], issues);
+    if (node) yield node;
+  }
+  if (!sawHeader) issues.push({ file, line: 1, column: 1, message: "empty JSON Lines trace: no header" });
+}
