@@ -27,6 +27,10 @@ export const FEATURES = {
     since: [6, 0],
     what: "iov_iter_get_pages2/_alloc2 advance the iterator; the non-advancing originals go",
   },
+  get_pages_noadvance: {
+    until: [6, 0],
+    what: "iov_iter_get_pages/_alloc, which do not advance the iterator (replaced in 6.0)",
+  },
   iter_source_dest: { since: [6, 1], what: "ITER_SOURCE/ITER_DEST names (de4eda9de2d9)" },
   extract_pages: {
     since: [6, 3],
@@ -56,6 +60,10 @@ export const FEATURES = {
     what: "iov_iter_is_aligned (removed by 'iov_iter: remove iov_iter_is_aligned', 6.18)",
   },
   copy_mc: { until: [6, 11], what: "the copy_mc iterator flag" },
+  folioq_boundary_fix: {
+    since: [6, 17],
+    what: "iterate_folioq skips a slot whose iov_offset equals the folio size (808471ddb0fa)",
+  },
 } as const satisfies Record<string, Feature>;
 
 /** Names of the era-dependent behaviours. */

@@ -42,7 +42,7 @@ export interface LoadedTrace extends LoadedHeader {
 const YAML_OPTS = {
   maxAliasCount: 100,
   uniqueKeys: true,
-  prettyErrors: false,
+  prettyErrors: true,
   strict: true,
 } as const;
 
@@ -103,7 +103,11 @@ export function zodIssues(
     let message = iss.message;
     if (iss.code === "invalid_type" && iss.message.includes("received undefined")) {
       message = `missing required field`;
-    } else if (iss.code === "invalid_union") message = unionMessage(iss);
+    } else if (iss.code === "invalid_union") {
+      message = JSON.stringify(iss).includes("received undefined")
+        ? "missing required field"
+        : unionMessage(iss);
+    }
     out.push({ file, ...pos, message: `${showPath(path)}: ${message}` });
   }
 }

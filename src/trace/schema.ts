@@ -16,7 +16,9 @@ export const MAX_MOVE = 2 ** 30;
 function numberSchema(opts: { min?: number; max?: number; what?: string }) {
   const min = opts.min ?? 0, max = opts.max ?? Number.MAX_SAFE_INTEGER;
   return z.union([z.number(), z.string()]).transform((v, ctx) => {
-    const n = parseBig(v);
+    const n = typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)
+      ? BigInt(v)
+      : parseBig(v);
     if (n === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -33,7 +35,7 @@ function numberSchema(opts: { min?: number; max?: number; what?: string }) {
         code: "custom",
         message: `must be at most ${max === Number.MAX_SAFE_INTEGER ? "2^53" : max}${
           opts.what ? ` (${opts.what})` : ""
-        }, got ${typeof v === "number" ? v : n}`,
+        }, got ${typeof v === "number" && Number.isSafeInteger(v) ? v : n > 1n << 53n ? "2^" + (n.toString(2).length - 1) + " or more" : n}`,
       });
       return z.NEVER;
     }

@@ -1,0 +1,73 @@
+/**
+ * The CLI's window on the world. Only this file and main.ts touch Deno; tests pass a fake.
+ *
+ * @module
+ */
+
+/** Files, streams and environment the commands use. */
+export interface Io {
+  readTextFile(path: string): Promise<string>;
+  /** Lines of a file, streamed. */
+  readLines(path: string): AsyncIterable<string>;
+  writeTextFile(path: string, text: string): Promise<void>;
+  /** Directory entries (names), or undefined if `path` is not a directory. */
+  readDir(path: string): Promise<{ name: string; isDirectory: boolean }[] | undefined>;
+  exists(path: string): Promise<boolean>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stdout is a terminal and colour is allowed (NO_COLOR unset). */
+  readonly color: boolean;
+}
+
+/** Splits a byte stream into lines. */
+export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
+  let buf = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buf += chunk;
+    let i: number;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      yield buf.slice(0, i).replace(/\r$/, "");
+      buf = buf.slice(i + 1);
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** The real Io over Deno. */
+export function denoIo(): Io {
+  const enc = new TextEncoder();
+  return {
+    readTextFile: (p) => Deno.readTextFile(p),
+    async *readLines(p) {
+      const f = await Deno.open(p);
+      yield* linesOf(f.readable);
+    },
+    writeTextFile: (p, t) => Deno.writeTextFile(p, t),
+    async readDir(p) {
+      try {
+        const st = await Deno.stat(p);
+        if (!st.isDirectory) return undefined;
+      } catch {
+        return undefined;
+      }
+      const out: { name: string; isDirectory: boolean }[] = [];
+      for await (const e of Deno.readDir(p)) out.push({ name: e.name, isDirectory: e.isDirectory });
+      return out;
+    },
+    async exists(p) {
+      try {
+        await Deno.stat(p);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    stdout: (t) => {
+      Deno.stdout.writeSync(enc.encode(t));
+    },
+    stderr: (t) => {
+      Deno.stderr.writeSync(enc.encode(t));
+    },
+    color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
+  };
+}

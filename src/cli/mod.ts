@@ -1,0 +1,103 @@
+/**
+ * The command line: `itertrace replay|check|validate|explain|schema`. `runCli` never exits;
+ * it returns the exit code (0 ok, 1 expectation failed, 2 usage error or invalid trace).
+ *
+ * @module
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import type { Io } from "./io.ts";
+import { TraceError, UsageError } from "../errors.ts";
+import { replayCommand } from "./replay.ts";
+import { checkCommand } from "./check.ts";
+import { validateCommand } from "./validate.ts";
+import { explainCommand } from "./explain.ts";
+import { schemaCommand } from "./schema.ts";
+
+/** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = new Command("itertrace")
+    .description("Replay traces of Linux iov_iter conversions: pages, pins, sg tables, SGEs, bios")
+    .version("0.1.0")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    });
+
+  program.command("replay")
+    .description("replay a trace step by step, showing every change and warning")
+    .argument("<trace>", "trace file (.yaml, .yml, .json, .jsonl)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "jsonl"]).default("text"))
+    .option("-k, --kernel <release>", 'kernel era to replay as ("6.1", "6.12", "latest")')
+    .option("--from <step>", "first step to show", parseStep)
+    .option("--to <step>", "last step to show", parseStep)
+    .option("-q, --quiet", "print the summary only")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a warning of this severity or worse appears")
+      .choices(["bug", "warn", "hazard"]))
+    .addHelpText("after", "\nExamples:\n  itertrace replay traces/copy/KVEC+vmalloc-1M+8ranges.yaml\n  itertrace replay -q --kernel 6.1 trace.yaml\n")
+    .action(async (trace, opts) => {
+      code = await replayCommand(io, trace, opts);
+    });
+
+  program.command("check")
+    .description("run every trace under the paths and judge its expectations (CI mode)")
+    .argument("<paths...>", "trace files or directories (searched recursively, sorted)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("-k, --kernel <release>", "kernel era to replay every trace as")
+    .addHelpText("after", "\nExamples:\n  itertrace check traces/\n  itertrace check --format json traces/ > results.json\n")
+    .action(async (paths, opts) => {
+      code = await checkCommand(io, paths, opts);
+    });
+
+  program.command("validate")
+    .description("check traces against the schema and their references; every problem with file:line:column")
+    .argument("<traces...>", "trace files")
+    .action(async (traces) => {
+      code = await validateCommand(io, traces);
+    });
+
+  program.command("explain")
+    .description("describe a warning code, or list them all")
+    .argument("[code]", "warning code, e.g. pin_leak")
+    .action((c) => {
+      code = explainCommand(io, c);
+    });
+
+  program.command("schema")
+    .description("print the JSON Schema of the trace format")
+    .action(() => {
+      code = schemaCommand(io);
+    });
+
+  try {
+    if (argv.length === 0) {
+      io.stderr(program.helpInformation());
+      return 2;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+      if (e.code === "commander.help") return 0;
+      return 2;
+    }
+    if (e instanceof TraceError) {
+      io.stderr(e.message + "\n");
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function parseStep(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a step index");
+  return n;
+}

@@ -1,0 +1,76 @@
+/**
+ * `itertrace replay`: step-by-step output in text, json or jsonl.
+ *
+ * @module
+ */
+import type { Io } from "./io.ts";
+import { openTrace } from "./source.ts";
+import { runTrace } from "./run_trace.ts";
+import { renderStep, renderSummary, styles } from "../render/text.ts";
+import { jsonReplacer } from "../render/value.ts";
+import type { StepResult } from "../replay/engine.ts";
+import type { Severity } from "../types.ts";
+import { kernelProfile, parseRelease } from "../profile.ts";
+import { UsageError } from "../errors.ts";
+
+/** Options of `replay`. */
+export interface ReplayOpts {
+  format: string;
+  kernel?: string;
+  from?: number;
+  to?: number;
+  quiet?: true;
+  failOn?: string;
+}
+
+const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
+
+/** Checks a --kernel value. */
+export function checkKernel(k: string | undefined): void {
+  if (k !== undefined && !parseRelease(k)) {
+    throw new UsageError(`invalid --kernel "${k}": expected a release such as "6.12" or "latest"`);
+  }
+}
+
+/** Runs `replay`; returns the exit code. */
+export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promise<number> {
+  checkKernel(o.kernel);
+  const src = await openTrace(io, file);
+  const s = styles(io.color && o.format === "text");
+  const inRange = (i: number) => (o.from === undefined || i >= o.from) && (o.to === undefined || i <= o.to);
+  const steps: unknown[] = [];
+  const kernel = o.kernel ?? src.header.header.kernel;
+  if (o.format === "text" && !o.quiet) {
+    io.stdout(`${s.bold(`itertrace replay ${file}`)}   (kernel ${kernel}, page ${kernelProfile(kernel).pageSize / 1024} KiB)\n\n`);
+  }
+  const onStep = (st: StepResult, node: { args: Record<string, unknown> }) => {
+    if (o.quiet || !inRange(st.index)) return;
+    if (o.format === "text") io.stdout(renderStep(st, node.args, s) + "\n");
+    else if (o.format === "jsonl") io.stdout(JSON.stringify(st, jsonReplacer) + "\n");
+    else steps.push(st);
+  };
+  const res = await runTrace(src, { kernel: o.kernel }, onStep);
+  const name = src.header.header.name;
+  if (o.format === "text") {
+    io.stdout((o.quiet ? "" : "\n") + renderSummary(res.summary, res.endWarnings, res.failures, s) + "\n");
+  } else if (o.format === "jsonl") {
+    io.stdout(JSON.stringify({ summary: res.summary, warnings: res.endWarnings, failures: res.failures }, jsonReplacer) + "\n");
+  } else {
+    const doc = {
+      file,
+      name,
+      kernel,
+      steps: o.quiet ? [] : steps,
+      warnings: res.endWarnings,
+      failures: res.failures,
+      summary: res.summary,
+    };
+    io.stdout(JSON.stringify(doc, jsonReplacer, 2) + "\n");
+  }
+  if (res.failures.length) return 1;
+  if (o.failOn) {
+    const min = RANK[o.failOn as Severity];
+    if (res.replay.allWarnings.some((w) => RANK[w.severity] >= min)) return 1;
+  }
+  return 0;
+}

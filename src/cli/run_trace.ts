@@ -1,0 +1,41 @@
+/**
+ * Replays one opened trace, streaming steps to a callback.
+ *
+ * @module
+ */
+import { Replay, type StepResult, type Summary } from "../replay/engine.ts";
+import type { Warning } from "../check/warnings.ts";
+import type { Failure } from "../replay/compare.ts";
+import type { TraceSource } from "./source.ts";
+import type { OpNode } from "../trace/load.ts";
+
+/** The outcome of a whole replay. */
+export interface RunResult {
+  readonly replay: Replay;
+  readonly summary: Summary;
+  readonly failures: readonly Failure[];
+  readonly endWarnings: readonly Warning[];
+}
+
+/** Runs every op; `onStep` sees each step (and its op) as it completes. */
+export async function runTrace(
+  src: TraceSource,
+  opts: { kernel?: string },
+  onStep?: (st: StepResult, node: OpNode) => void,
+): Promise<RunResult> {
+  const replay = new Replay(src.header, opts.kernel ? { kernel: opts.kernel } : {});
+  const stepFailures: Failure[] = [];
+  for await (const node of src.ops as AsyncIterable<OpNode>) {
+    if (node.id !== undefined) replay.idOf.set(node.index, node.id);
+    const st = replay.step(node);
+    stepFailures.push(...st.failures);
+    onStep?.(st, node);
+  }
+  const end = replay.finish();
+  return {
+    replay,
+    summary: end.summary,
+    failures: [...stepFailures, ...end.failures],
+    endWarnings: end.endWarnings,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * `itertrace validate`: schema and reference checks only.
+ *
+ * @module
+ */
+import type { Io } from "./io.ts";
+import { openTrace } from "./source.ts";
+import { formatIssue, TraceError, type TraceIssue } from "../errors.ts";
+import { checkRefs } from "../trace/refs.ts";
+import type { OpNode } from "../trace/load.ts";
+
+/** Runs `validate`; returns the exit code. */
+export async function validateCommand(io: Io, files: readonly string[]): Promise<number> {
+  let bad = 0;
+  for (const file of files) {
+    const issues: TraceIssue[] = [];
+    try {
+      const src = await openTrace(io, file);
+      const ops: OpNode[] = [];
+      try {
+        for await (const op of src.ops as AsyncIterable<OpNode>) ops.push(op);
+      } catch (e) {
+        if (!(e instanceof TraceError)) throw e;
+      }
+      issues.push(...src.issues, ...checkRefs(src.header, ops));
+    } catch (e) {
+      if (!(e instanceof TraceError)) throw e;
+      issues.push(...e.issues);
+    }
+    if (issues.length) {
+      bad++;
+      for (const i of dedupe(issues)) io.stderr(formatIssue(i) + "\n");
+    } else io.stdout(`${file}: ok\n`);
+  }
+  return bad ? 2 : 0;
+}
+
+function dedupe(issues: TraceIssue[]): TraceIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = formatIssue(i);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,493 @@
+/**
+ * The replay engine: runs a trace's ops one at a time against the model and returns, per
+ * step, its return value, its changes as {path, before, after}, its warnings and the
+ * expectations that failed. Ops are dispatched through the OPS table (ops.ts).
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { Memory, type MemorySpec, type Region } from "../model/memory.ts";
+import type { ModelCtx, WarnDetail } from "../model/ctx.ts";
+import type { IovIter } from "../model/iter.ts";
+import type { IovIterState } from "../model/advance.ts";
+import { patternBytes } from "../model/fill.ts";
+import { type KernelProfile, kernelProfile } from "../profile.ts";
+import { type Warning, type WarningCode, WARNINGS } from "../check/warnings.ts";
+import { TraceError, type TraceIssue } from "../errors.ts";
+import type { LoadedHeader, OpNode } from "../trace/load.ts";
+import type { Path } from "../trace/locate.ts";
+import { type AddrExpr, parseAddrExpr, parsePageExpr } from "../trace/num.ts";
+import type { Header } from "../trace/schema.ts";
+import { iterFields, iterView } from "./view.ts";
+import { compareValue, compareWarnings, type Failure, whenHolds } from "./compare.ts";
+import { OPS } from "./ops.ts";
+import { hex, type Pfn } from "../types.ts";
+
+/** One change an op made. */
+export interface Change {
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** What one step did. */
+export interface StepResult {
+  readonly index: number;
+  readonly op: string;
+  readonly id: string | undefined;
+  readonly line: number;
+  readonly ret: unknown;
+  readonly changes: readonly Change[];
+  readonly warnings: readonly Warning[];
+  readonly failures: readonly Failure[];
+}
+
+/** Counters in the summary, per 4 KiB page as nr_foll_pin_acquired/released count. */
+export interface Counters {
+  readonly acquired: number;
+  readonly released: number;
+  readonly outstanding: number;
+}
+
+/** The end-of-replay summary (the `summary` object of JSON output). */
+export interface Summary {
+  readonly kernel: string;
+  readonly steps: number;
+  readonly pins: Counters;
+  readonly refs: Counters;
+  readonly outstanding: readonly { page: string; kind: "pin" | "ref"; step: number }[];
+  readonly warnings: Readonly<Record<string, number>>;
+  readonly failures: number;
+  readonly verdict: string;
+}
+
+/** A replay variable. */
+export type Var =
+  | { readonly type: "iter"; readonly iter: IovIter }
+  | { readonly type: "state"; readonly state: IovIterState; readonly step: number };
+
+/** Options of a replay. */
+export interface ReplayOptions {
+  /** Overrides the trace's `kernel:`. */
+  readonly kernel?: string;
+}
+
+/** A resolved memory location: a region and an offset into it. */
+export interface Loc {
+  readonly region: Region;
+  readonly offset: number;
+}
+
+/** Runs ops against the model, one step at a time. */
+export class Replay {
+  readonly file: string;
+  readonly header: Header;
+  readonly profile: KernelProfile;
+  readonly mem: Memory;
+  readonly ctx: ModelCtx;
+  readonly vars = new Map<string, Var>();
+  /** Names whose creating call failed, with the step and return value. */
+  readonly failed = new Map<string, string>();
+  readonly allWarnings: Warning[] = [];
+  private stepWarnings: Warning[] = [];
+  private writes: { pfn: Pfn; off: number; len: number }[] = [];
+  private steps = 0;
+  private failureCount = 0;
+  private current: OpNode | undefined;
+
+  constructor(h: LoadedHeader, opts: ReplayOptions = {}) {
+    this.file = h.file;
+    this.header = h.header;
+    const kernel = opts.kernel ?? h.header.kernel;
+    this.profile = kernelProfile(kernel, h.header.page_size);
+    this.mem = new Memory(memorySpec(h.header), h.header.page_size);
+    if (this.mem.problems.length) {
+      throw new TraceError(
+        this.mem.problems.map((p) => ({ file: h.file, ...h.locate(["memory"]), message: `memory: ${p.message}` })),
+      );
+    }
+    const self = this;
+    this.ctx = {
+      mem: this.mem,
+      profile: this.profile,
+      faults: [],
+      warn(code: WarningCode, message: string, detail?: WarnDetail) {
+        self.warn(code, message, detail);
+      },
+    };
+    const origWrite = this.mem.writePage.bind(this.mem);
+    this.mem.writePage = (pfn, off, data) => {
+      this.writes.push({ pfn, off, len: data.length });
+      origWrite(pfn, off, data);
+    };
+    this.applyRegionFills(h);
+    this.writes = [];
+  }
+
+  private applyRegionFills(h: LoadedHeader): void {
+    const m = h.header.memory;
+    const all = [
+      ...(m.user ?? []).map((r) => ({ name: r.region, fill: r.fill })),
+      ...(m.tasks ?? []).flatMap((t) => t.user.map((r) => ({ name: r.region, fill: r.fill }))),
+      ...(m.kernel ?? []).map((r) => ({ name: r.region, fill: r.fill })),
+      ...(m.files ?? []).map((f) => ({ name: f.name, fill: f.fill })),
+    ];
+    for (const { name, fill } of all) {
+      if (fill === undefined) continue;
+      const region = this.mem.regions.get(name)!;
+      const p = typeof fill === "object" && "pattern" in fill ? fill.pattern : fill;
+      this.mem.writeRegion(region, 0, patternBytes(p, 0, region.size));
+    }
+  }
+
+  /** Records a warning for the current step. */
+  warn(code: WarningCode, message: string, detail?: WarnDetail): void {
+    const w: Warning = {
+      code,
+      severity: detail?.severity ?? WARNINGS[code].severity,
+      message,
+      step: this.current?.index,
+      cause: detail?.cause,
+      ...(detail?.page !== undefined ? { page: detail.page } : {}),
+    };
+    this.stepWarnings.push(w);
+    this.allWarnings.push(w);
+  }
+
+  /** A replay error at the current op (exit 2). */
+  error(message: string, path: Path = []): never {
+    const node = this.current;
+    const pos = node ? node.locate(path) : { line: 1, column: 1 };
+    throw new TraceError([{ file: this.file, ...pos, message } satisfies TraceIssue]);
+  }
+
+  /** The iterator a name refers to, or a replay error. */
+  iter(name: string, path: Path = ["iter"]): IovIter {
+    const v = this.vars.get(name);
+    if (v?.type === "iter") return v.iter;
+    return this.missing(name, "iterator", path);
+  }
+
+  /** The variable a name refers to, or a replay error. */
+  variable(name: string, path: Path): Var {
+    return this.vars.get(name) ?? this.missing(name, "variable", path);
+  }
+
+  private missing(name: string, what: string, path: Path): never {
+    const why = this.failed.get(name);
+    if (why) this.error(`${what} "${name}" does not exist: ${why}`, path);
+    if (this.vars.has(name)) this.error(`"${name}" is not an ${what}`, path);
+    this.error(`unknown ${what} "${name}"`, path);
+  }
+
+  /** Defines a variable; a name that exists is an error unless freed. */
+  define(name: string, v: Var, path: Path): void {
+    if (this.vars.has(name)) this.error(`"${name}" already exists; free it first`, path);
+    this.failed.delete(name);
+    this.vars.set(name, v);
+  }
+
+  /** Resolves an address expression to a region and offset. */
+  loc(v: unknown, path: Path): Loc {
+    const e = parseAddrExpr(v)!;
+    if ("abs" in e) {
+      const t = this.mem.translate(e.abs);
+      if (!t) this.error(`address ${hex(e.abs)} is not inside any declared region`, path);
+      return { region: t.region, offset: t.offset };
+    }
+    const region = this.mem.regions.get(e.region);
+    if (!region) this.error(`unknown region "${e.region}"`, path);
+    if (e.offset > region.size) {
+      this.error(`offset ${hex(e.offset)} is past the end of "${e.region}" (size ${hex(region.size)})`, path);
+    }
+    return { region, offset: e.offset };
+  }
+
+  /** Resolves an address expression to a virtual address (iovec/kvec bases). */
+  vaddr(v: unknown, path: Path): bigint {
+    const e: AddrExpr = parseAddrExpr(v)!;
+    if ("abs" in e) return e.abs;
+    const { region, offset } = this.loc(v, path);
+    const a = this.mem.virtAddr(region, offset);
+    if (a === undefined) this.error(`"${region.name}" is page cache and has no virtual address`, path);
+    return a;
+  }
+
+  /** Resolves a page reference to a pfn. */
+  page(v: unknown, path: Path): Pfn {
+    const p = parsePageExpr(v)!;
+    if ("pfn" in p) return p.pfn;
+    if ("alloc" in p) {
+      if (p.alloc === "zero_page") return 0x0fff;
+      const r = this.mem.regions.get(p.alloc);
+      if (!r) this.error(`unknown page "${p.alloc}"`, path);
+      return r.pfnOf(0);
+    }
+    const r = this.mem.regions.get(p.region);
+    if (!r) this.error(`unknown region "${p.region}"`, path);
+    if (p.index >= r.npages) this.error(`"${p.region}" has ${r.npages} pages, no page ${p.index}`, path);
+    const pfn = r.pfnOf(p.index);
+    if (pfn < 0) this.error(`page ${p.index} of "${p.region}" is a hole`, path);
+    return pfn;
+  }
+
+  /** Canonical page name of a page reference (for expectations), undefined if it does not resolve. */
+  canonPage = (v: unknown): string | undefined => {
+    const p = parsePageExpr(v);
+    if (!p) return undefined;
+    if ("pfn" in p) return this.mem.pageName(p.pfn);
+    if ("alloc" in p) return p.alloc;
+    const r = this.mem.regions.get(p.region);
+    if (!r || p.index >= r.npages || r.pfnOf(p.index) < 0) return `${p.region}[${p.index}]`;
+    return this.mem.pageName(r.pfnOf(p.index));
+  };
+
+  /** Runs one op. Throws TraceError for ops that cannot run (exit 2). */
+  step(node: OpNode): StepResult {
+    this.current = node;
+    this.stepWarnings = [];
+    this.writes = [];
+    this.steps++;
+    const failures: Failure[] = [];
+    let ret: unknown = null;
+    let changes: Change[] = [];
+    if (node.op === "expect") {
+      this.checkState(node, failures);
+    } else {
+      const handler = OPS[node.op];
+      if (!handler) this.error(`op "${node.op}" is not modelled yet`, ["op"]);
+      const names = varArgs(node.args);
+      const before = names.map((n) => this.snapshot(n));
+      ret = handler(this, node.args, node) ?? null;
+      changes = [];
+      names.forEach((n, i) => diff(`${this.varKind(n)}.${n}`, before[i], this.snapshot(n), changes));
+      changes.push(...this.memoryChanges());
+      const exp = node.args.expect;
+      if (exp && whenHolds(exp.when, this.profile.release)) this.checkInline(node, ret, failures);
+    }
+    this.failureCount += failures.length;
+    const res: StepResult = {
+      index: node.index,
+      op: node.op,
+      id: node.id,
+      line: node.line,
+      ret,
+      changes,
+      warnings: this.stepWarnings,
+      failures,
+    };
+    this.current = undefined;
+    return res;
+  }
+
+  private varKind(name: string): string {
+    const v = this.vars.get(name);
+    return v?.type ?? "var";
+  }
+
+  private snapshot(name: string): Record<string, unknown> | undefined {
+    const v = this.vars.get(name);
+    if (!v) return undefined;
+    if (v.type === "iter") return iterFields(v.iter);
+    return { count: v.state.count, iov_offset: v.state.iovOffset, nr_segs: v.state.nrSegs };
+  }
+
+  private memoryChanges(): Change[] {
+    if (!this.writes.length) return [];
+    const ps = this.mem.pageSize;
+    const ranges: { region: string; start: number; end: number }[] = [];
+    for (const w of this.writes) {
+      const loc = this.mem.pageLoc(w.pfn);
+      const region = loc ? loc.region.name : this.mem.pageName(w.pfn);
+      const start = (loc ? loc.index * ps : 0) + w.off;
+      const last = ranges[ranges.length - 1];
+      if (last && last.region === region && last.end === start) last.end = start + w.len;
+      else ranges.push({ region, start, end: start + w.len });
+    }
+    return ranges.map((r) => ({
+      path: `memory.${r.region}+${hex(r.start)}`,
+      before: null,
+      after: `${hex(r.end - r.start)} bytes written`,
+    }));
+  }
+
+  private checkInline(node: OpNode, ret: unknown, out: Failure[]): void {
+    const e = node.args.expect;
+    const at = `ops[${node.index}].expect`;
+    const step = node.index;
+    if (e.ret !== undefined) compareValue(e.ret, ret, `${at}.ret`, out, step, this.canonPage);
+    if (e.warnings) compareWarnings(e.warnings, this.stepWarnings.map((w) => this.warnRef(w)), `${at}.warnings`, out, step);
+    if (e.iter && whenHolds(e.iter.when, this.profile.release)) {
+      const name = node.args.iter ?? node.args.as;
+      const v = this.vars.get(name);
+      compareValue(e.iter, v?.type === "iter" ? iterView(this.mem, v.iter) : undefined, `${at}.iter`, out, step, this.canonPage);
+    }
+    for (const k of ["pins", "refs"] as const) {
+      if (e[k] && whenHolds(e[k].when, this.profile.release)) {
+        compareValue(e[k], this.counters(k), `${at}.${k}`, out, step, this.canonPage);
+      }
+    }
+    for (const k of ["offset0", "pages", "sgt", "rdma", "bio", "mr", "pipe"] as const) {
+      if (e[k] !== undefined) {
+        out.push({ step, path: `${at}.${k}`, expected: e[k], actual: "not modelled yet" });
+      }
+    }
+  }
+
+  private warnRef(w: Warning) {
+    return { ...w, causeId: w.cause === undefined ? undefined : this.idOf.get(w.cause) };
+  }
+
+  /** Op ids by index, for warnings whose cause is given by id. */
+  readonly idOf = new Map<number, string>();
+
+  private checkState(node: OpNode, out: Failure[]): void {
+    const a = node.args;
+    if (!whenHolds(a.when, this.profile.release)) return;
+    const step = node.index;
+    if (a.iter) {
+      for (const [name, exp] of Object.entries(a.iter) as [string, { when?: string }][]) {
+        if (!whenHolds(exp.when, this.profile.release)) continue;
+        const v = this.vars.get(name);
+        if (v?.type !== "iter") this.error(`unknown iterator "${name}"`, ["iter", name]);
+        compareValue(exp, iterView(this.mem, v.iter), `iter.${name}`, out, step, this.canonPage);
+      }
+    }
+    if (a.memory) {
+      (a.memory as { at: string; len: number; sha256?: string; bytes?: string; pattern?: never; origin?: string }[])
+        .forEach((m, i) => {
+          const loc = this.loc(m.at, ["memory", i, "at"]);
+          if (loc.offset + m.len > loc.region.size) {
+            this.error(`memory[${i}]: range runs past the end of "${loc.region.name}"`, ["memory", i, "len"]);
+          }
+          const data = this.mem.readRegion(loc.region, loc.offset, m.len);
+          const path = `memory[${i}]`;
+          if (m.sha256 !== undefined) {
+            const got = createHash("sha256").update(data).digest("hex");
+            if (got !== m.sha256.toLowerCase()) out.push({ step, path: `${path}.sha256`, expected: m.sha256, actual: got });
+          }
+          if (m.bytes !== undefined) {
+            const want = m.bytes.replace(/\s+/g, "").toLowerCase();
+            const got = Array.from(data.subarray(0, want.length / 2), (b) => b.toString(16).padStart(2, "0")).join("");
+            if (want.length / 2 !== m.len || got !== want) {
+              out.push({ step, path: `${path}.bytes`, expected: m.bytes, actual: got });
+            }
+          }
+          if (m.pattern !== undefined) {
+            const want = patternBytes(m.pattern, m.origin === "region" ? loc.offset : 0, m.len);
+            const bad = want.findIndex((b, k) => b !== data[k]);
+            if (bad >= 0) {
+              out.push({
+                step,
+                path: `${path}.pattern`,
+                expected: `byte ${hex(want[bad])} at +${hex(bad)}`,
+                actual: hex(data[bad]),
+              });
+            }
+          }
+        });
+    }
+    for (const k of ["pins", "refs"] as const) {
+      if (a[k] && whenHolds(a[k].when, this.profile.release)) {
+        compareValue(a[k], this.counters(k), k, out, step, this.canonPage);
+      }
+    }
+    for (const k of ["sgt", "rdma", "mr", "bio", "pipe"] as const) {
+      if (a[k] !== undefined) out.push({ step, path: k, expected: a[k], actual: "not modelled yet" });
+    }
+  }
+
+  /** Pin or ref counters, per page. */
+  counters(_kind: "pins" | "refs"): Counters & { pages: Record<string, number> } {
+    return { acquired: 0, released: 0, outstanding: 0, pages: {} };
+  }
+
+  /** Ends the replay: end-of-trace detections, trace-level expectations, the summary. */
+  finish(): { summary: Summary; failures: Failure[]; endWarnings: Warning[] } {
+    const failures: Failure[] = [];
+    const endWarnings: Warning[] = [];
+    const e = this.header.expect;
+    const pins = this.counters("pins"), refs = this.counters("refs");
+    if (e && whenHolds(e.when, this.profile.release)) {
+      if (e.warnings) {
+        compareWarnings(e.warnings, this.allWarnings.map((w) => this.warnRef(w)), "expect.warnings", failures, undefined);
+      }
+      if (e.pins) compareValue(e.pins, pins, "expect.pins", failures, undefined, this.canonPage);
+      if (e.refs) compareValue(e.refs, refs, "expect.refs", failures, undefined, this.canonPage);
+    }
+    this.failureCount += failures.length;
+    const byCode: Record<string, number> = {};
+    for (const w of [...this.allWarnings].sort((a, b) => a.code.localeCompare(b.code))) {
+      byCode[w.code] = (byCode[w.code] ?? 0) + 1;
+    }
+    const sev = { bug: 0, warn: 0, hazard: 0 };
+    for (const w of this.allWarnings) sev[w.severity]++;
+    const parts = (["bug", "warn", "hazard"] as const).filter((s) => sev[s]).map((s) =>
+      `${sev[s]} ${s === "warn" ? "warning" : s}${sev[s] === 1 ? "" : "s"}`
+    );
+    const summary: Summary = {
+      kernel: this.profile.name,
+      steps: this.steps,
+      pins: strip(pins),
+      refs: strip(refs),
+      outstanding: [],
+      warnings: byCode,
+      failures: this.failureCount,
+      verdict: parts.length ? parts.join(", ") : "clean",
+    };
+    return { summary, failures, endWarnings };
+  }
+}
+
+function strip(c: Counters): Counters {
+  return { acquired: c.acquired, released: c.released, outstanding: c.outstanding };
+}
+
+const VAR_KEYS = ["iter", "as", "new", "state", "sgt", "rdma", "bio", "mr", "var"];
+
+function varArgs(args: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const k of VAR_KEYS) {
+    const v = args[k];
+    if (typeof v === "string" && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+function diff(
+  prefix: string,
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+  out: Change[],
+): void {
+  if (!before && !after) return;
+  if (!before) {
+    out.push({ path: prefix, before: null, after });
+    return;
+  }
+  if (!after) {
+    out.push({ path: prefix, before, after: null });
+    return;
+  }
+  for (const k of Object.keys(after)) {
+    if (before[k] !== after[k]) out.push({ path: `${prefix}.${k}`, before: before[k] ?? null, after: after[k] });
+  }
+}
+
+/** Normalises the header's memory section for the model. */
+export function memorySpec(h: Header): MemorySpec {
+  const m = h.memory;
+  const user = (r: NonNullable<typeof m.user>[number]) => ({
+    ...r,
+    addr: r.addr === undefined ? undefined : BigInt(r.addr),
+  });
+  const tasks = m.tasks?.length
+    ? m.tasks.map((t) => ({ name: t.name, user: t.user.map(user) }))
+    : [{ name: "task", user: (m.user ?? []).map(user) }];
+  return {
+    tasks,
+    kernel: m.kernel ?? [],
+    files: m.files ?? [],
+    pipes: m.pipes ?? [],
+  };
+}

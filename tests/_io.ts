@@ -1,0 +1,38 @@
+/**
+ * An in-memory Io for running the CLI in-process: reads real files, captures output.
+ */
+import type { Io } from "../src/cli/io.ts";
+import { denoIo } from "../src/cli/io.ts";
+
+/** A fake Io that captures stdout/stderr and can overlay virtual files. */
+export function fakeIo(files: Record<string, string> = {}): Io & { out: string; err: string } {
+  const real = denoIo();
+  const io = {
+    out: "",
+    err: "",
+    color: false,
+    async readTextFile(p: string) {
+      return p in files ? files[p] : await real.readTextFile(p);
+    },
+    async *readLines(p: string) {
+      if (p in files) {
+        yield* files[p].split("\n");
+        return;
+      }
+      yield* real.readLines(p);
+    },
+    writeTextFile: (p: string, t: string) => {
+      files[p] = t;
+      return Promise.resolve();
+    },
+    readDir: (p: string) => real.readDir(p),
+    exists: async (p: string) => p in files || await real.exists(p),
+    stdout(t: string) {
+      io.out += t;
+    },
+    stderr(t: string) {
+      io.err += t;
+    },
+  };
+  return io;
+}
