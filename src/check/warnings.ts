@@ -52,7 +52,10 @@ export const WARNINGS = {
     title: "a page ref or pin is taken on kernel memory behind a KVEC",
     explain:
       "kmalloc, slab, vmalloc, stack and rodata memory is not governed by page refcounts: kfree/vfree free it regardless, and slab pages have a frozen refcount from 6.15. iov_iter_get_pages refuses KVEC for this reason.",
-    kernel: ["lib/iov_iter.c __iov_iter_get_pages_alloc()", "mm: Decline to manipulate the refcount on a slab page (2025)"],
+    kernel: [
+      "lib/iov_iter.c __iov_iter_get_pages_alloc()",
+      "mm: Decline to manipulate the refcount on a slab page (2025)",
+    ],
   },
   pin_unpinnable: {
     severity: "hazard",
@@ -125,7 +128,10 @@ export const WARNINGS = {
     title: "an extraction asked for more than the iterator holds",
     explain:
       "maxsize is clamped to count; callers that rely on the request size leak pins (netfs) or stay advanced after rollback (extract_iter_to_sg).",
-    kernel: ["fs/netfs/iterator.c netfs_extract_user_iter()", "lib/scatterlist.c extract_iter_to_sg()"],
+    kernel: [
+      "fs/netfs/iterator.c netfs_extract_user_iter()",
+      "lib/scatterlist.c extract_iter_to_sg()",
+    ],
   },
   segment_limit: {
     severity: "warn",

@@ -73,12 +73,18 @@ export async function checkCommand(
     }
     traces.push(entry);
     if (o.format === "text") {
-      const tag = entry.status === "pass" ? s.green("pass ") : entry.status === "fail" ? s.red("FAIL ") : s.red("ERROR");
+      const tag = entry.status === "pass"
+        ? s.green("pass ")
+        : entry.status === "fail"
+        ? s.red("FAIL ")
+        : s.red("ERROR");
       io.stdout(`${tag} ${file}\n`);
       for (const f of entry.failures) {
         io.stdout(`      ${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
       }
-      if (entry.error) io.stdout(entry.error.split("\n").map((l) => `      ${l}`).join("\n") + "\n");
+      if (entry.error) {
+        io.stdout(entry.error.split("\n").map((l) => `      ${l}`).join("\n") + "\n");
+      }
     }
   }
   const passed = traces.filter((t) => t.status === "pass").length;

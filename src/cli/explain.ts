@@ -22,6 +22,10 @@ export function explainCommand(io: Io, code: string | undefined): number {
     return 2;
   }
   const v = WARNINGS[code];
-  io.stdout(`${code} (${v.severity}): ${v.title}\n\n${v.explain}\n\nKernel:\n${v.kernel.map((k) => `  ${k}`).join("\n")}\n`);
+  io.stdout(
+    `${code} (${v.severity}): ${v.title}\n\n${v.explain}\n\nKernel:\n${
+      v.kernel.map((k) => `  ${k}`).join("\n")
+    }\n`,
+  );
   return 0;
 }

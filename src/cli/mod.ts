@@ -29,14 +29,22 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   program.command("replay")
     .description("replay a trace step by step, showing every change and warning")
     .argument("<trace>", "trace file (.yaml, .yml, .json, .jsonl)")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "jsonl"]).default("text"))
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "json", "jsonl"])
+        .default("text"),
+    )
     .option("-k, --kernel <release>", 'kernel era to replay as ("6.1", "6.12", "latest")')
     .option("--from <step>", "first step to show", parseStep)
     .option("--to <step>", "last step to show", parseStep)
     .option("-q, --quiet", "print the summary only")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a warning of this severity or worse appears")
-      .choices(["bug", "warn", "hazard"]))
-    .addHelpText("after", "\nExamples:\n  itertrace replay traces/copy/KVEC+vmalloc-1M+8ranges.yaml\n  itertrace replay -q --kernel 6.1 trace.yaml\n")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a warning of this severity or worse appears")
+        .choices(["bug", "warn", "hazard"]),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace replay traces/copy/KVEC+vmalloc-1M+8ranges.yaml\n  itertrace replay -q --kernel 6.1 trace.yaml\n",
+    )
     .action(async (trace, opts) => {
       code = await replayCommand(io, trace, opts);
     });
@@ -44,15 +52,24 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   program.command("check")
     .description("run every trace under the paths and judge its expectations (CI mode)")
     .argument("<paths...>", "trace files or directories (searched recursively, sorted)")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
+        "text",
+      ),
+    )
     .option("-k, --kernel <release>", "kernel era to replay every trace as")
-    .addHelpText("after", "\nExamples:\n  itertrace check traces/\n  itertrace check --format json traces/ > results.json\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace check traces/\n  itertrace check --format json traces/ > results.json\n",
+    )
     .action(async (paths, opts) => {
       code = await checkCommand(io, paths, opts);
     });
 
   program.command("validate")
-    .description("check traces against the schema and their references; every problem with file:line:column")
+    .description(
+      "check traces against the schema and their references; every problem with file:line:column",
+    )
     .argument("<traces...>", "trace files")
     .action(async (traces) => {
       code = await validateCommand(io, traces);

@@ -37,11 +37,16 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
   checkKernel(o.kernel);
   const src = await openTrace(io, file);
   const s = styles(io.color && o.format === "text");
-  const inRange = (i: number) => (o.from === undefined || i >= o.from) && (o.to === undefined || i <= o.to);
+  const inRange = (i: number) =>
+    (o.from === undefined || i >= o.from) && (o.to === undefined || i <= o.to);
   const steps: unknown[] = [];
   const kernel = o.kernel ?? src.header.header.kernel;
   if (o.format === "text" && !o.quiet) {
-    io.stdout(`${s.bold(`itertrace replay ${file}`)}   (kernel ${kernel}, page ${kernelProfile(kernel).pageSize / 1024} KiB)\n\n`);
+    io.stdout(
+      `${s.bold(`itertrace replay ${file}`)}   (kernel ${kernel}, page ${
+        kernelProfile(kernel).pageSize / 1024
+      } KiB)\n\n`,
+    );
   }
   const onStep = (st: StepResult, node: { args: Record<string, unknown> }) => {
     if (o.quiet || !inRange(st.index)) return;
@@ -52,9 +57,16 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
   const res = await runTrace(src, { kernel: o.kernel }, onStep);
   const name = src.header.header.name;
   if (o.format === "text") {
-    io.stdout((o.quiet ? "" : "\n") + renderSummary(res.summary, res.endWarnings, res.failures, s) + "\n");
+    io.stdout(
+      (o.quiet ? "" : "\n") + renderSummary(res.summary, res.endWarnings, res.failures, s) + "\n",
+    );
   } else if (o.format === "jsonl") {
-    io.stdout(JSON.stringify({ summary: res.summary, warnings: res.endWarnings, failures: res.failures }, jsonReplacer) + "\n");
+    io.stdout(
+      JSON.stringify(
+        { summary: res.summary, warnings: res.endWarnings, failures: res.failures },
+        jsonReplacer,
+      ) + "\n",
+    );
   } else {
     const doc = {
       file,

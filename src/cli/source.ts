@@ -5,7 +5,7 @@
  * @module
  */
 import type { Io } from "./io.ts";
-import { type LoadedHeader, loadDocument, type OpNode, streamJsonl } from "../trace/load.ts";
+import { loadDocument, type LoadedHeader, type OpNode, streamJsonl } from "../trace/load.ts";
 import { TraceError, type TraceIssue } from "../errors.ts";
 
 /** An opened trace. `issues` fills as JSON Lines ops stream in. */
@@ -18,6 +18,17 @@ export interface TraceSource {
 /** Extensions recognised as traces. */
 export const TRACE_EXT = /\.(ya?ml|json|jsonl)$/;
 
+async function* checkedOps(
+  gen: AsyncIterable<LoadedHeader | OpNode>,
+  issues: TraceIssue[],
+): AsyncIterable<OpNode> {
+  for await (const v of gen) {
+    if (issues.length) throw new TraceError(issues);
+    yield v as OpNode;
+  }
+  if (issues.length) throw new TraceError(issues);
+}
+
 /** Opens a trace; throws TraceError when the header (or a whole document) is invalid. */
 export async function openTrace(io: Io, path: string): Promise<TraceSource> {
   if (!(await io.exists(path))) {
@@ -29,14 +40,7 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
     const first = await gen.next();
     if (first.done || !("header" in first.value)) throw new TraceError(issues);
     const header = first.value as LoadedHeader;
-    async function* ops(): AsyncIterable<OpNode> {
-      for await (const v of gen) {
-        if (issues.length) throw new TraceError(issues);
-        yield v as OpNode;
-      }
-      if (issues.length) throw new TraceError(issues);
-    }
-    return { header, ops: ops(), issues };
+    return { header, ops: checkedOps(gen, issues), issues };
   }
   const text = await io.readTextFile(path);
   const r = loadDocument(text, path);

@@ -20,7 +20,15 @@ export interface IterOrigin {
 }
 
 function base(o: IterOrigin, dir: Direction, count: number) {
-  return { name: o.name, task: o.task, createdAt: o.step, dir, count, iovOffset: 0, nofault: false };
+  return {
+    name: o.name,
+    task: o.task,
+    createdAt: o.step,
+    dir,
+    count,
+    iovOffset: 0,
+    nofault: false,
+  };
 }
 
 /** iov_iter_ubuf(). */

@@ -64,18 +64,18 @@ export function copyFromIter(ctx: ModelCtx, it: IovIter, bytes: number): Uint8Ar
 }
 
 /**
- * copy_from_iter_full(): all or nothing; a short copy is reverted and reports failure.
- * Returns the bytes when complete, undefined otherwise.
+ * copy_from_iter_full(): a short copy reverts the iterator and reports failure, but the
+ * bytes copied before the fault have already reached the destination, as in the kernel.
  */
 export function copyFromIterFull(
   ctx: ModelCtx,
   it: IovIter,
   bytes: number,
-): Uint8Array | undefined {
+): { data: Uint8Array; ok: boolean } {
   const data = copyFromIter(ctx, it, bytes);
-  if (data.length === bytes) return data;
+  if (data.length === bytes) return { data, ok: true };
   iovIterRevert(ctx, it, data.length);
-  return undefined;
+  return { data, ok: false };
 }
 
 /**

@@ -352,7 +352,12 @@ export class Memory {
     this.regions.set(f.name, region);
     for (const fo of folios) {
       const n = 2 ** fo.order;
-      this.pfnRanges.push({ first: fo.headPfn, end: fo.headPfn + n, region, firstIndex: fo.headIndex });
+      this.pfnRanges.push({
+        first: fo.headPfn,
+        end: fo.headPfn + n,
+        region,
+        firstIndex: fo.headIndex,
+      });
     }
   }
 

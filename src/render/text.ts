@@ -84,11 +84,15 @@ export function renderSummary(
     `acquired ${x.acquired}, released ${x.released}, outstanding ${x.outstanding}`;
   lines.push(` ${s.bold("summary")}  pins ${c(sum.pins)}`);
   lines.push(`          refs ${c(sum.refs)}`);
-  for (const o of sum.outstanding) lines.push(`          outstanding ${o.kind} ${o.page} (taken at #${o.step})`);
+  for (const o of sum.outstanding) {
+    lines.push(`          outstanding ${o.kind} ${o.page} (taken at #${o.step})`);
+  }
   const ws = Object.entries(sum.warnings).map(([k, n]) => `${k} x${n}`).join(", ");
   lines.push(`          warnings: ${ws || "none"}`);
   const verdict = sum.verdict === "clean" ? s.green(sum.verdict) : s.yellow(sum.verdict);
-  const fails = sum.failures ? s.red(`${sum.failures} expectation${sum.failures === 1 ? "" : "s"} failed`) : "";
+  const fails = sum.failures
+    ? s.red(`${sum.failures} expectation${sum.failures === 1 ? "" : "s"} failed`)
+    : "";
   lines.push(`          verdict: ${verdict}${fails ? `   ${fails}` : ""}`);
   return lines.join("\n");
 }

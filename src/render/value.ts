@@ -17,7 +17,9 @@ export function show(v: unknown): string {
   if (typeof v === "bigint") return hex(v);
   if (typeof v === "string" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
-  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${show(x)}`).join(", ")}}`;
+  return `{${
+    Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${show(x)}`).join(", ")
+  }}`;
 }
 
 /** JSON.stringify replacer: bigints become hex strings. */

@@ -46,7 +46,9 @@ export function compareValue(
       });
       return;
     }
-    expected.forEach((e, i) => compareValue(e, actual[i], `${path}[${i}]`, out, step, canon, pageKey));
+    expected.forEach((e, i) =>
+      compareValue(e, actual[i], `${path}[${i}]`, out, step, canon, pageKey)
+    );
     return;
   }
   if (pageKey || (expected !== null && typeof expected === "object" && "pfn" in expected)) {
@@ -90,7 +92,15 @@ export function whenHolds(cond: string | undefined, release: Release): boolean {
     const r = parseRelease(m[2])!;
     const c = compareRelease(release, r);
     const op = m[1] ?? "==";
-    const ok = op === ">=" ? c >= 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : op === "<" ? c < 0 : c === 0;
+    const ok = op === ">="
+      ? c >= 0
+      : op === "<="
+      ? c <= 0
+      : op === ">"
+      ? c > 0
+      : op === "<"
+      ? c < 0
+      : c === 0;
     if (!ok) return false;
   }
   return true;

@@ -103,17 +103,19 @@ export class Replay {
     this.mem = new Memory(memorySpec(h.header), h.header.page_size);
     if (this.mem.problems.length) {
       throw new TraceError(
-        this.mem.problems.map((p) => ({ file: h.file, ...h.locate(["memory"]), message: `memory: ${p.message}` })),
+        this.mem.problems.map((p) => ({
+          file: h.file,
+          ...h.locate(["memory"]),
+          message: `memory: ${p.message}`,
+        })),
       );
     }
-    const self = this;
     this.ctx = {
       mem: this.mem,
       profile: this.profile,
       faults: [],
-      warn(code: WarningCode, message: string, detail?: WarnDetail) {
-        self.warn(code, message, detail);
-      },
+      warn: (code: WarningCode, message: string, detail?: WarnDetail) =>
+        this.warn(code, message, detail),
     };
     const origWrite = this.mem.writePage.bind(this.mem);
     this.mem.writePage = (pfn, off, data) => {
@@ -198,7 +200,10 @@ export class Replay {
     const region = this.mem.regions.get(e.region);
     if (!region) this.error(`unknown region "${e.region}"`, path);
     if (e.offset > region.size) {
-      this.error(`offset ${hex(e.offset)} is past the end of "${e.region}" (size ${hex(region.size)})`, path);
+      this.error(
+        `offset ${hex(e.offset)} is past the end of "${e.region}" (size ${hex(region.size)})`,
+        path,
+      );
     }
     return { region, offset: e.offset };
   }
@@ -209,7 +214,9 @@ export class Replay {
     if ("abs" in e) return e.abs;
     const { region, offset } = this.loc(v, path);
     const a = this.mem.virtAddr(region, offset);
-    if (a === undefined) this.error(`"${region.name}" is page cache and has no virtual address`, path);
+    if (a === undefined) {
+      this.error(`"${region.name}" is page cache and has no virtual address`, path);
+    }
     return a;
   }
 
@@ -225,7 +232,9 @@ export class Replay {
     }
     const r = this.mem.regions.get(p.region);
     if (!r) this.error(`unknown region "${p.region}"`, path);
-    if (p.index >= r.npages) this.error(`"${p.region}" has ${r.npages} pages, no page ${p.index}`, path);
+    if (p.index >= r.npages) {
+      this.error(`"${p.region}" has ${r.npages} pages, no page ${p.index}`, path);
+    }
     const pfn = r.pfnOf(p.index);
     if (pfn < 0) this.error(`page ${p.index} of "${p.region}" is a hole`, path);
     return pfn;
@@ -260,7 +269,9 @@ export class Replay {
       const before = names.map((n) => this.snapshot(n));
       ret = handler(this, node.args, node) ?? null;
       changes = [];
-      names.forEach((n, i) => diff(`${this.varKind(n)}.${n}`, before[i], this.snapshot(n), changes));
+      names.forEach((n, i) =>
+        diff(`${this.varKind(n)}.${n}`, before[i], this.snapshot(n), changes)
+      );
       changes.push(...this.memoryChanges());
       const exp = node.args.expect;
       if (exp && whenHolds(exp.when, this.profile.release)) this.checkInline(node, ret, failures);
@@ -316,11 +327,26 @@ export class Replay {
     const at = `ops[${node.index}].expect`;
     const step = node.index;
     if (e.ret !== undefined) compareValue(e.ret, ret, `${at}.ret`, out, step, this.canonPage);
-    if (e.warnings) compareWarnings(e.warnings, this.stepWarnings.map((w) => this.warnRef(w)), `${at}.warnings`, out, step);
+    if (e.warnings) {
+      compareWarnings(
+        e.warnings,
+        this.stepWarnings.map((w) => this.warnRef(w)),
+        `${at}.warnings`,
+        out,
+        step,
+      );
+    }
     if (e.iter && whenHolds(e.iter.when, this.profile.release)) {
       const name = node.args.iter ?? node.args.as;
       const v = this.vars.get(name);
-      compareValue(e.iter, v?.type === "iter" ? iterView(this.mem, v.iter) : undefined, `${at}.iter`, out, step, this.canonPage);
+      compareValue(
+        e.iter,
+        v?.type === "iter" ? iterView(this.mem, v.iter) : undefined,
+        `${at}.iter`,
+        out,
+        step,
+        this.canonPage,
+      );
     }
     for (const k of ["pins", "refs"] as const) {
       if (e[k] && whenHolds(e[k].when, this.profile.release)) {
@@ -354,21 +380,37 @@ export class Replay {
       }
     }
     if (a.memory) {
-      (a.memory as { at: string; len: number; sha256?: string; bytes?: string; pattern?: never; origin?: string }[])
+      (a.memory as {
+        at: string;
+        len: number;
+        sha256?: string;
+        bytes?: string;
+        pattern?: never;
+        origin?: string;
+      }[])
         .forEach((m, i) => {
           const loc = this.loc(m.at, ["memory", i, "at"]);
           if (loc.offset + m.len > loc.region.size) {
-            this.error(`memory[${i}]: range runs past the end of "${loc.region.name}"`, ["memory", i, "len"]);
+            this.error(`memory[${i}]: range runs past the end of "${loc.region.name}"`, [
+              "memory",
+              i,
+              "len",
+            ]);
           }
           const data = this.mem.readRegion(loc.region, loc.offset, m.len);
           const path = `memory[${i}]`;
           if (m.sha256 !== undefined) {
             const got = createHash("sha256").update(data).digest("hex");
-            if (got !== m.sha256.toLowerCase()) out.push({ step, path: `${path}.sha256`, expected: m.sha256, actual: got });
+            if (got !== m.sha256.toLowerCase()) {
+              out.push({ step, path: `${path}.sha256`, expected: m.sha256, actual: got });
+            }
           }
           if (m.bytes !== undefined) {
             const want = m.bytes.replace(/\s+/g, "").toLowerCase();
-            const got = Array.from(data.subarray(0, want.length / 2), (b) => b.toString(16).padStart(2, "0")).join("");
+            const got = Array.from(
+              data.subarray(0, want.length / 2),
+              (b) => b.toString(16).padStart(2, "0"),
+            ).join("");
             if (want.length / 2 !== m.len || got !== want) {
               out.push({ step, path: `${path}.bytes`, expected: m.bytes, actual: got });
             }
@@ -393,7 +435,9 @@ export class Replay {
       }
     }
     for (const k of ["sgt", "rdma", "mr", "bio", "pipe"] as const) {
-      if (a[k] !== undefined) out.push({ step, path: k, expected: a[k], actual: "not modelled yet" });
+      if (a[k] !== undefined) {
+        out.push({ step, path: k, expected: a[k], actual: "not modelled yet" });
+      }
     }
   }
 
@@ -410,7 +454,13 @@ export class Replay {
     const pins = this.counters("pins"), refs = this.counters("refs");
     if (e && whenHolds(e.when, this.profile.release)) {
       if (e.warnings) {
-        compareWarnings(e.warnings, this.allWarnings.map((w) => this.warnRef(w)), "expect.warnings", failures, undefined);
+        compareWarnings(
+          e.warnings,
+          this.allWarnings.map((w) => this.warnRef(w)),
+          "expect.warnings",
+          failures,
+          undefined,
+        );
       }
       if (e.pins) compareValue(e.pins, pins, "expect.pins", failures, undefined, this.canonPage);
       if (e.refs) compareValue(e.refs, refs, "expect.refs", failures, undefined, this.canonPage);
@@ -470,7 +520,9 @@ function diff(
     return;
   }
   for (const k of Object.keys(after)) {
-    if (before[k] !== after[k]) out.push({ path: `${prefix}.${k}`, before: before[k] ?? null, after: after[k] });
+    if (before[k] !== after[k]) {
+      out.push({ path: `${prefix}.${k}`, before: before[k] ?? null, after: after[k] });
+    }
   }
 }
 

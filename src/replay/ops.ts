@@ -27,7 +27,13 @@ import {
   iovIterSaveState,
   iovIterTruncate,
 } from "../model/advance.ts";
-import { copyFromIter, copyFromIterFull, copyPageToIter, copyToIter, iovIterZero } from "../model/copy.ts";
+import {
+  copyFromIter,
+  copyFromIterFull,
+  copyPageToIter,
+  copyToIter,
+  iovIterZero,
+} from "../model/copy.ts";
 import {
   iovIterAlignment,
   iovIterExtractWillPin,
@@ -70,11 +76,11 @@ export function checkEra(r: Replay, op: string): void {
   if (why) r.error(`not_in_era: ${op} does not exist in this era (${why})`, ["op"]);
 }
 
-function origin(r: Replay, a: Args, node: OpNode, name = a.iter): IterOrigin {
+function origin(a: Args, node: OpNode, name = a.iter): IterOrigin {
   return { name, task: "task", step: node.index };
 }
 
-function create(r: Replay, node: OpNode, it: IovIter): number {
+function create(r: Replay, it: IovIter): number {
   r.define(it.name, { type: "iter", iter: it }, ["iter"]);
   return it.count;
 }
@@ -86,7 +92,12 @@ function segs(r: Replay, list: { base: unknown; len: number }[], key: string) {
 function readFrom(r: Replay, at: unknown, len: number, path: string): Uint8Array {
   const loc = r.loc(at, [path]);
   if (loc.offset + len > loc.region.size) {
-    r.error(`${path}: ${hex(len)} bytes from +${hex(loc.offset)} run past the end of "${loc.region.name}"`, [path]);
+    r.error(
+      `${path}: ${hex(len)} bytes from +${
+        hex(loc.offset)
+      } run past the end of "${loc.region.name}"`,
+      [path],
+    );
   }
   return r.mem.readRegion(loc.region, loc.offset, len);
 }
@@ -94,7 +105,12 @@ function readFrom(r: Replay, at: unknown, len: number, path: string): Uint8Array
 function writeTo(r: Replay, to: unknown, data: Uint8Array, path: string): void {
   const loc = r.loc(to, [path]);
   if (loc.offset + data.length > loc.region.size) {
-    r.error(`${path}: ${hex(data.length)} bytes from +${hex(loc.offset)} run past the end of "${loc.region.name}"`, [path]);
+    r.error(
+      `${path}: ${hex(data.length)} bytes from +${
+        hex(loc.offset)
+      } run past the end of "${loc.region.name}"`,
+      [path],
+    );
   }
   r.mem.writeRegion(loc.region, loc.offset, data);
 }
@@ -103,22 +119,22 @@ function writeTo(r: Replay, to: unknown, data: Uint8Array, path: string): void {
 export const OPS: Readonly<Record<string, OpHandler>> = {
   iov_iter_ubuf(r, a, node) {
     checkEra(r, node.op);
-    return create(r, node, iovIterUbuf(origin(r, a, node), a.dir, r.vaddr(a.addr, ["addr"]), a.len));
+    return create(r, iovIterUbuf(origin(a, node), a.dir, r.vaddr(a.addr, ["addr"]), a.len));
   },
   iov_iter_init(r, a, node) {
-    return create(r, node, iovIterInit(origin(r, a, node), a.dir, segs(r, a.iov, "iov")));
+    return create(r, iovIterInit(origin(a, node), a.dir, segs(r, a.iov, "iov")));
   },
   import_iovec(r, a, node) {
-    const res = importIovec(r.ctx, origin(r, a, node), a.dir, segs(r, a.iov, "iov"));
+    const res = importIovec(r.ctx, origin(a, node), a.dir, segs(r, a.iov, "iov"));
     if ("errno" in res) {
       r.failed.set(a.iter, `import_iovec at step ${node.index} returned ${res.errno}`);
       return res.errno;
     }
-    create(r, node, res.iter);
+    create(r, res.iter);
     return res.total;
   },
   iov_iter_kvec(r, a, node) {
-    return create(r, node, iovIterKvec(origin(r, a, node), a.dir, segs(r, a.kvec, "kvec")));
+    return create(r, iovIterKvec(origin(a, node), a.dir, segs(r, a.kvec, "kvec")));
   },
   iov_iter_bvec(r, a, node) {
     const bv = (a.bvec as { page: unknown; offset: number; len: number }[]).map((b, i) => ({
@@ -126,12 +142,12 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
       offset: b.offset,
       len: b.len,
     }));
-    return create(r, node, iovIterBvec(origin(r, a, node), a.dir, bv));
+    return create(r, iovIterBvec(origin(a, node), a.dir, bv));
   },
   iov_iter_xarray(r, a, node) {
     const file = r.mem.regions.get(a.file);
     if (!file || file.space !== "file") return r.error(`unknown file "${a.file}"`, ["file"]);
-    return create(r, node, iovIterXarray(origin(r, a, node), a.dir, file, a.start, a.count));
+    return create(r, iovIterXarray(origin(a, node), a.dir, file, a.start, a.count));
   },
   iov_iter_folio_queue(r, a, node) {
     checkEra(r, node.op);
@@ -139,8 +155,7 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     if (!src) return r.error(`unknown region or file "${a.folios}"`, ["folios"]);
     return create(
       r,
-      node,
-      iovIterFolioQueue(r.ctx, origin(r, a, node), a.dir, src, {
+      iovIterFolioQueue(r.ctx, origin(a, node), a.dir, src, {
         slot: a.slot,
         offset: a.offset,
         count: a.count,
@@ -149,7 +164,7 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     );
   },
   iov_iter_discard(r, a, node) {
-    return create(r, node, iovIterDiscard(origin(r, a, node), a.count));
+    return create(r, iovIterDiscard(origin(a, node), a.count));
   },
   iov_iter_pipe(r, _a, node) {
     checkEra(r, node.op);
@@ -169,7 +184,11 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     iovIterReexpand(r.iter(a.iter), a.count);
   },
   iov_iter_save_state(r, a, node) {
-    r.define(a.state, { type: "state", state: iovIterSaveState(r.iter(a.iter)), step: node.index }, ["state"]);
+    r.define(
+      a.state,
+      { type: "state", state: iovIterSaveState(r.iter(a.iter)), step: node.index },
+      ["state"],
+    );
   },
   iov_iter_restore(r, a) {
     const s = r.variable(a.state, ["state"]);
@@ -198,9 +217,18 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
   fill(r, a) {
     const loc = r.loc(a.at, ["at"]);
     if (loc.offset + a.len > loc.region.size) {
-      r.error(`fill of ${hex(a.len)} bytes from +${hex(loc.offset)} runs past the end of "${loc.region.name}"`, ["len"]);
+      r.error(
+        `fill of ${hex(a.len)} bytes from +${
+          hex(loc.offset)
+        } runs past the end of "${loc.region.name}"`,
+        ["len"],
+      );
     }
-    r.mem.writeRegion(loc.region, loc.offset, patternBytes(a.pattern, a.origin === "region" ? loc.offset : 0, a.len));
+    r.mem.writeRegion(
+      loc.region,
+      loc.offset,
+      patternBytes(a.pattern, a.origin === "region" ? loc.offset : 0, a.len),
+    );
   },
   copy_to_iter(r, a) {
     const it = r.iter(a.iter);
@@ -213,10 +241,9 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     return data.length;
   },
   copy_from_iter_full(r, a) {
-    const data = copyFromIterFull(r.ctx, r.iter(a.iter), a.bytes);
-    if (!data) return false;
+    const { data, ok } = copyFromIterFull(r.ctx, r.iter(a.iter), a.bytes);
     writeTo(r, a.to, data, "to");
-    return true;
+    return ok;
   },
   copy_page_to_iter(r, a) {
     return copyPageToIter(r.ctx, r.iter(a.iter), r.page(a.page, ["page"]), a.offset, a.bytes);

@@ -57,7 +57,12 @@ function parse(
   try {
     doc = parseDocument(text, { ...YAML_OPTS, lineCounter: lc });
   } catch (e) {
-    issues.push({ file, line: 1 + lineOffset, column: 1, message: `cannot parse: ${(e as Error).message}` });
+    issues.push({
+      file,
+      line: 1 + lineOffset,
+      column: 1,
+      message: `cannot parse: ${(e as Error).message}`,
+    });
     return undefined;
   }
   if (doc.errors.length) {
@@ -151,7 +156,9 @@ function validateOp(
     issues.push({
       file,
       ...locate([...prefix, "op"]),
-      message: `${showPath([...prefix, "op"])}: unknown op "${opName}"${hint ? ` (did you mean "${hint}"?)` : ""}`,
+      message: `${showPath([...prefix, "op"])}: unknown op "${opName}"${
+        hint ? ` (did you mean "${hint}"?)` : ""
+      }`,
     });
     return undefined;
   }
@@ -180,7 +187,12 @@ function validateHeader(
   issues: TraceIssue[],
 ): Header | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    issues.push({ file, line: 1, column: 1, message: "expected a mapping with itertrace, name, ops" });
+    issues.push({
+      file,
+      line: 1,
+      column: 1,
+      message: "expected a mapping with itertrace, name, ops",
+    });
     return undefined;
   }
   const { ops: _ops, ...rest } = value as Record<string, unknown>;
@@ -249,13 +261,19 @@ export async function* streamJsonl(
       locate = p.locate;
     }
     const lazy: Locator = (path, key) => {
-      if (!locate) locate = parse(line, file, [], lineNo - 1)?.locate ?? (() => ({ line: lineNo, column: 1 }));
+      if (!locate) {
+        locate = parse(line, file, [], lineNo - 1)?.locate ?? (() => ({ line: lineNo, column: 1 }));
+      }
       return locate(path, key);
     };
     if (!sawHeader) {
       sawHeader = true;
       if (value && typeof value === "object" && "ops" in value) {
-        issues.push({ file, ...lazy(["ops"], true), message: 'the JSON Lines header must not hold "ops"' });
+        issues.push({
+          file,
+          ...lazy(["ops"], true),
+          message: 'the JSON Lines header must not hold "ops"',
+        });
       }
       const h = validateHeader(value, file, lazy, issues);
       if (!h) return;
@@ -265,5 +283,7 @@ export async function* streamJsonl(
     const node = validateOp(value, index++, file, lazy, [], issues);
     if (node) yield node;
   }
-  if (!sawHeader) issues.push({ file, line: 1, column: 1, message: "empty JSON Lines trace: no header" });
+  if (!sawHeader) {
+    issues.push({ file, line: 1, column: 1, message: "empty JSON Lines trace: no header" });
+  }
 }

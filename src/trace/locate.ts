@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isMap, isNode, isPair, isScalar, LineCounter, type Document, type Node } from "yaml";
+import { type Document, isMap, isNode, isPair, isScalar, LineCounter, type Node } from "yaml";
 
 /** A path into a parsed value. */
 export type Path = readonly (string | number)[];

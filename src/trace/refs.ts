@@ -21,7 +21,11 @@ const CONSTRUCTORS = new Set([
   "iov_iter_discard",
   "iov_iter_pipe",
 ]);
-const SGT_CREATORS = new Set(["sg_init_table", "sg_alloc_table", "sg_alloc_table_from_pages_segment"]);
+const SGT_CREATORS = new Set([
+  "sg_init_table",
+  "sg_alloc_table",
+  "sg_alloc_table_from_pages_segment",
+]);
 const ADDR_KEYS = ["addr", "at", "from", "to"];
 
 /** Checks references; returns every problem found. */
@@ -45,7 +49,9 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
       issues.push({
         file: h.file,
         ...node.locate(path),
-        message: `ops[${node.index}].${path.join(".")}: unknown ${what} "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}`,
+        message: `ops[${node.index}].${path.join(".")}: unknown ${what} "${name}"${
+          hint ? ` (did you mean "${hint}"?)` : ""
+        }`,
       });
     };
     const use = (key: string, what = "variable") => {
@@ -64,12 +70,18 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
     for (const k of ["iov", "kvec"]) {
       (a[k] as { base: unknown }[] | undefined)?.forEach((s, i) => addr(s.base, [k, i, "base"]));
     }
-    (a.bvec as { page: unknown }[] | undefined)?.forEach((s, i) => page(s.page, ["bvec", i, "page"]));
+    (a.bvec as { page: unknown }[] | undefined)?.forEach((s, i) =>
+      page(s.page, ["bvec", i, "page"])
+    );
     if (a.page !== undefined) page(a.page, ["page"]);
     if (typeof a.file === "string" && !files.has(a.file)) bad(["file"], "file", a.file, files);
-    if (typeof a.folios === "string" && !memNames.has(a.folios)) bad(["folios"], "region or file", a.folios, memNames);
+    if (typeof a.folios === "string" && !memNames.has(a.folios)) {
+      bad(["folios"], "region or file", a.folios, memNames);
+    }
     if (typeof a.pipe === "string" && !pipes.has(a.pipe)) bad(["pipe"], "pipe", a.pipe, pipes);
-    if (typeof a.region === "string" && !regions.has(a.region)) bad(["region"], "region", a.region, regions);
+    if (typeof a.region === "string" && !regions.has(a.region)) {
+      bad(["region"], "region", a.region, regions);
+    }
 
     if (node.op === "expect") {
       for (const k of ["iter", "sgt", "rdma", "mr", "bio"]) {
@@ -77,7 +89,9 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
           if (!vars.has(name)) bad([k, name], "variable", name, vars);
         }
       }
-      (a.memory as { at: unknown }[] | undefined)?.forEach((e, i) => addr(e.at, ["memory", i, "at"]));
+      (a.memory as { at: unknown }[] | undefined)?.forEach((e, i) =>
+        addr(e.at, ["memory", i, "at"])
+      );
       continue;
     }
     if (CONSTRUCTORS.has(node.op)) vars.add(a.iter as string);
@@ -92,7 +106,9 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
       if (SGT_CREATORS.has(node.op)) vars.add(a.sgt);
       else use("sgt");
     }
-    for (const k of ["as", "new", "rdma", "bio", "mr"]) if (typeof a[k] === "string") vars.add(a[k] as string);
+    for (const k of ["as", "new", "rdma", "bio", "mr"]) {
+      if (typeof a[k] === "string") vars.add(a[k] as string);
+    }
     if (node.op === "free") vars.delete(a.var as string);
   }
   return issues;

@@ -35,7 +35,13 @@ function numberSchema(opts: { min?: number; max?: number; what?: string }) {
         code: "custom",
         message: `must be at most ${max === Number.MAX_SAFE_INTEGER ? "2^53" : max}${
           opts.what ? ` (${opts.what})` : ""
-        }, got ${typeof v === "number" && Number.isSafeInteger(v) ? v : n > 1n << 53n ? "2^" + (n.toString(2).length - 1) + " or more" : n}`,
+        }, got ${
+          typeof v === "number" && Number.isSafeInteger(v)
+            ? v
+            : n > 1n << 53n
+            ? "2^" + (n.toString(2).length - 1) + " or more"
+            : n
+        }`,
       });
       return z.NEVER;
     }
@@ -55,14 +61,20 @@ export const slen = numberSchema({ min: Number.MIN_SAFE_INTEGER });
 export const u64 = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = parseBig(v);
   if (n === undefined || n < 0n || n >= 1n << 64n) {
-    ctx.addIssue({ code: "custom", message: `expected a 64-bit unsigned number, got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a 64-bit unsigned number, got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return n;
 });
 
 /** A variable, region or file name. */
-export const name = z.string().regex(/^[A-Za-z_][\w.-]*$/, "expected a name (letters, digits, _ . -)");
+export const name = z.string().regex(
+  /^[A-Za-z_][\w.-]*$/,
+  "expected a name (letters, digits, _ . -)",
+);
 
 /** An address expression: "region+offset", "region" or an absolute hex address. */
 export const addr = z.union([z.string(), z.number()]).refine(
@@ -71,7 +83,10 @@ export const addr = z.union([z.string(), z.number()]).refine(
 );
 
 /** A page: "region[i]", "owner:n" or {pfn: N}. */
-export const page = z.union([z.string(), z.object({ pfn: z.union([z.number(), z.string()]) }).strict()])
+export const page = z.union([
+  z.string(),
+  z.object({ pfn: z.union([z.number(), z.string()]) }).strict(),
+])
   .refine((v) => parsePageExpr(v) !== undefined, {
     message: 'expected a page: "<region>[<i>]", "<owner>:<n>" or {pfn: N}',
   });
@@ -96,7 +111,9 @@ const userRegion = z.object({
   region: name,
   addr: z.string().regex(/^0x[0-9a-fA-F]+$/, "expected a hex address").optional(),
   size,
-  vma: z.enum(["anon", "file", "shmem", "hugetlb", "pfnmap", "io", "p2p", "unmapped"]).default("anon"),
+  vma: z.enum(["anon", "file", "shmem", "hugetlb", "pfnmap", "io", "p2p", "unmapped"]).default(
+    "anon",
+  ),
   prot: z.enum(["rw", "r"]).default("rw"),
   folio_order: numberSchema({ max: 18 }).default(0),
   populated: z.boolean().default(true),
@@ -127,12 +144,15 @@ const fileSpec = z.object({
   name,
   size,
   folio_order: numberSchema({ max: 18 }).default(0),
-  folios: z.array(z.object({ index: num, order: numberSchema({ max: 18 }), pfn: num.optional() }).strict())
+  folios: z.array(
+    z.object({ index: num, order: numberSchema({ max: 18 }), pfn: num.optional() }).strict(),
+  )
     .optional(),
   fill: regionFill.optional(),
 }).strict();
 
-const pipeSpec = z.object({ name, max_usage: numberSchema({ min: 1, max: 65536 }).default(16) }).strict();
+const pipeSpec = z.object({ name, max_usage: numberSchema({ min: 1, max: 65536 }).default(16) })
+  .strict();
 
 export const memory = z.object({
   user: z.array(userRegion).optional(),
@@ -158,7 +178,11 @@ const counters = z.object({
 }).strict();
 const warningItem = z.union([
   z.string(),
-  z.object({ code: z.string(), cause: z.union([z.number(), z.string()]).optional(), page: z.string().optional() })
+  z.object({
+    code: z.string(),
+    cause: z.union([z.number(), z.string()]).optional(),
+    page: z.string().optional(),
+  })
     .strict(),
 ]);
 const segItem = z.object({
@@ -186,17 +210,22 @@ export const iterExpect = z.object({
 const sgtExpect = z.object({
   nents: scalar.optional(),
   orig_nents: scalar.optional(),
-  entries: z.array(z.object({
-    page: page.optional(),
-    offset: scalar.optional(),
-    length: scalar.optional(),
-    dma_address: scalar.optional(),
-  }).strict()).optional(),
+  entries: z.array(
+    z.object({
+      page: page.optional(),
+      offset: scalar.optional(),
+      length: scalar.optional(),
+      dma_address: scalar.optional(),
+    }).strict(),
+  ).optional(),
   when: when.optional(),
 }).strict();
 const rdmaExpect = z.object({
   nr_sge: scalar.optional(),
-  sge: z.array(z.object({ addr: scalar.optional(), length: scalar.optional(), lkey: scalar.optional() }).strict())
+  sge: z.array(
+    z.object({ addr: scalar.optional(), length: scalar.optional(), lkey: scalar.optional() })
+      .strict(),
+  )
     .optional(),
   when: when.optional(),
 }).strict();
@@ -213,28 +242,35 @@ const bioExpect = z.object({
   size: scalar.optional(),
   pinned: z.boolean().optional(),
   cloned: z.boolean().optional(),
-  bvec: z.array(z.object({ page: page.optional(), offset: scalar.optional(), len: scalar.optional() }).strict())
+  bvec: z.array(
+    z.object({ page: page.optional(), offset: scalar.optional(), len: scalar.optional() }).strict(),
+  )
     .optional(),
   when: when.optional(),
 }).strict();
 const pipeExpect = z.object({
   head: scalar.optional(),
   tail: scalar.optional(),
-  bufs: z.array(z.object({ page: page.optional(), offset: scalar.optional(), len: scalar.optional() }).strict())
+  bufs: z.array(
+    z.object({ page: page.optional(), offset: scalar.optional(), len: scalar.optional() }).strict(),
+  )
     .optional(),
   when: when.optional(),
 }).strict();
-const memoryExpect = z.array(z.object({
-  at: addr,
-  len: moveLen,
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "expected 64 hex digits").optional(),
-  bytes: z.string().regex(/^(?:[0-9a-fA-F]{2}\s*)*$/, "expected hex bytes").optional(),
-  pattern: pattern.optional(),
-  origin: z.enum(["range", "region"]).optional(),
-}).strict());
+const memoryExpect = z.array(
+  z.object({
+    at: addr,
+    len: moveLen,
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "expected 64 hex digits").optional(),
+    bytes: z.string().regex(/^(?:[0-9a-fA-F]{2}\s*)*$/, "expected hex bytes").optional(),
+    pattern: pattern.optional(),
+    origin: z.enum(["range", "region"]).optional(),
+  }).strict(),
+);
 const pageItem = z.union([
   page,
-  z.object({ page: page.optional(), retention: z.enum(["pin", "ref", "none"]).optional() }).strict(),
+  z.object({ page: page.optional(), retention: z.enum(["pin", "ref", "none"]).optional() })
+    .strict(),
 ]);
 
 export const inlineExpect = z.object({
@@ -266,7 +302,12 @@ export const traceExpect = z.object({
 const seg = z.object({ base: addr, len: num }).strict();
 const useg = z.object({ base: addr, len: slen }).strict();
 const bseg = z.object({ page, offset: num, len: num }).strict();
-const pagesArg = { pages: name, index: num.optional(), range: z.tuple([num, num]).optional(), dirty: z.boolean().optional() };
+const pagesArg = {
+  pages: name,
+  index: num.optional(),
+  range: z.tuple([num, num]).optional(),
+  dirty: z.boolean().optional(),
+};
 const getPagesArgs = { iter: name, maxsize: num, maxpages: num, as: name };
 
 /** Arguments of every op, by op name. */
@@ -322,7 +363,12 @@ export const OP_ARGS = {
   unpin_user_pages_dirty_lock: pagesArg,
   put_page: pagesArg,
 
-  netfs_extract_user_iter: { iter: name, len: num, new: name, flags: z.array(z.enum(["p2pdma"])).optional() },
+  netfs_extract_user_iter: {
+    iter: name,
+    len: num,
+    new: name,
+    flags: z.array(z.enum(["p2pdma"])).optional(),
+  },
   netfs_limit_iter: { iter: name, start_offset: num, max_size: num, max_segs: num },
   sg_init_table: { sgt: name, nents: num },
   sg_alloc_table: { sgt: name, nents: num },
@@ -425,7 +471,7 @@ export function opSchema(op: string): z.ZodType | undefined {
 export const header = z.object({
   $schema: z.string().optional(),
   itertrace: z.literal(1, { message: "expected itertrace: 1 (the format version)" }),
-  name,
+  name: z.string().regex(/^[\w.+@=,-]+$/, "expected a trace name without spaces or slashes"),
   description: z.string().optional(),
   kernel: z.string({ message: 'expected a quoted release such as "6.12" or "latest"' })
     .regex(/^(\d+\.\d+|latest)$/, 'expected a quoted release such as "6.12" or "latest"')

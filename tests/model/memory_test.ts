@@ -162,7 +162,11 @@ Deno.test("Memory constructor places vmalloc-space regions from VMALLOC_BASE wit
 
 Deno.test("Memory file regions: explicit folios leave holes with pfn -1 and no folio", () => {
   const mem = new Memory(memSpec({
-    files: [fileSpec("f", 8 * PAGE, { folios: [{ index: 4, order: 2, pfn: 0x4000 }, { index: 0, order: 0 }] })],
+    files: [
+      fileSpec("f", 8 * PAGE, {
+        folios: [{ index: 4, order: 2, pfn: 0x4000 }, { index: 0, order: 0 }],
+      }),
+    ],
   }));
   const f = mem.regions.get("f")!;
   assert.equal(f.pfnOf(0), 0x1000); // taken from the cursor

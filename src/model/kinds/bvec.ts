@@ -82,29 +82,36 @@ export const bvecOps: KindOps<BvecIter> = {
     }
     return npages;
   },
+  // iov_iter_alignment_bvec: a do/while loop; empty bvecs still OR in their offset
   alignment(_mem, it) {
-    let res = 0n, size = it.count, skip = it.iovOffset;
-    for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
+    let res = 0n, size = it.count, skip = it.iovOffset, k = it.idx;
+    do {
+      if (k >= it.segs.length) break;
       const seg = it.segs[k];
       let len = seg.len - skip;
       res |= BigInt(seg.offset + skip);
       if (len > size) len = size;
       res |= BigInt(len);
       size -= len;
-    }
+      k++;
+      skip = 0;
+    } while (size);
     return res;
   },
-  // iov_iter_aligned_bvec: the first segment's full bv_len is tested, not bv_len - skip
+  // iov_iter_aligned_bvec (6.0 to 6.17): each bvec's remaining length and start, do/while
   isAligned(_mem, it, addrMask, lenMask) {
-    let size = it.count, skip = it.iovOffset;
-    for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
+    let size = it.count, skip = it.iovOffset, k = it.idx;
+    do {
+      if (k >= it.segs.length) break;
       const seg = it.segs[k];
-      let len = seg.len;
+      let len = seg.len - skip;
       if (len > size) len = size;
       if (BigInt(len) & lenMask) return false;
       if (BigInt(seg.offset + skip) & addrMask) return false;
       size -= len;
-    }
+      k++;
+      skip = 0;
+    } while (size);
     return true;
   },
   singleSegCount(it) {

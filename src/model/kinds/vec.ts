@@ -70,30 +70,40 @@ export const vecOps: KindOps<VecIter> = {
     }
     return npages;
   },
+  // iov_iter_alignment_iovec: a do/while loop, so with count 0 the current segment's start
+  // is still ORed in; empty segments are skipped
   alignment(_mem, it) {
-    let res = 0n, size = it.count, skip = it.iovOffset;
-    for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
+    let res = 0n, size = it.count, skip = it.iovOffset, k = it.idx;
+    do {
+      if (k >= it.segs.length) break;
       const seg = it.segs[k];
       let len = seg.len - skip;
-      if (len <= 0) continue;
-      res |= seg.base + BigInt(skip);
-      if (len > size) len = size;
-      res |= BigInt(len);
-      size -= len;
-    }
+      if (len > 0) {
+        res |= seg.base + BigInt(skip);
+        if (len > size) len = size;
+        res |= BigInt(len);
+        size -= len;
+      }
+      k++;
+      skip = 0;
+    } while (size);
     return res;
   },
+  // iov_iter_aligned_iovec (6.0 to 6.17): no guard for empty segments, and a do/while loop
+  // that tests the current segment even when count is 0
   isAligned(_mem, it, addrMask, lenMask) {
-    let size = it.count, skip = it.iovOffset;
-    for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
+    let size = it.count, skip = it.iovOffset, k = it.idx;
+    do {
+      if (k >= it.segs.length) break;
       const seg = it.segs[k];
       let len = seg.len - skip;
-      if (len <= 0) continue;
       if (len > size) len = size;
       if (BigInt(len) & lenMask) return false;
       if ((seg.base + BigInt(skip)) & addrMask) return false;
       size -= len;
-    }
+      k++;
+      skip = 0;
+    } while (size);
     return true;
   },
   singleSegCount(it) {
