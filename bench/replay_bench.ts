@@ -15,7 +15,10 @@ function workload(n: number): string {
       itertrace: 1,
       name: "bench",
       kernel: "6.12",
-      memory: { user: [{ region: "u", size: "1M" }], kernel: [{ region: "k", kind: "kmalloc", size: "64K" }] },
+      memory: {
+        user: [{ region: "u", size: "1M" }],
+        kernel: [{ region: "k", kind: "kmalloc", size: "64K" }],
+      },
     }),
   ];
   for (let i = 0; i < n; i++) {
@@ -50,7 +53,9 @@ const io = {
 
 Deno.bench("parse 20k JSONL ops", { group: "jsonl", baseline: true }, async () => {
   const issues: TraceIssue[] = [];
-  for await (const _ of streamJsonl(linesOf(streamOf(fixed)), "bench.jsonl", issues)) { /* parse only */ }
+  for await (
+    const _ of streamJsonl(linesOf(streamOf(fixed)), "bench.jsonl", issues)
+  ) { /* parse only */ }
 });
 
 Deno.bench("replay -q 20k JSONL ops", { group: "jsonl" }, async () => {

@@ -59,6 +59,12 @@ export const FEATURES = {
     until: [6, 18],
     what: "iov_iter_is_aligned (removed by 'iov_iter: remove iov_iter_is_aligned', 6.18)",
   },
+  aligned_bvec_full_len: {
+    since: [6, 9],
+    until: [6, 15],
+    what:
+      "iov_iter_aligned_bvec tests the current bvec's full bv_len, not bv_len - iov_offset (Axboe's 2024 rewrite until 'iov_iter: Use iov_offset for length calculation in iov_iter_aligned_bvec', 2025)",
+  },
   copy_mc: { until: [6, 11], what: "the copy_mc iterator flag" },
   folioq_boundary_fix: {
     since: [6, 17],

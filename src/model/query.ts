@@ -53,7 +53,7 @@ export function iovIterIsAligned(
   addrMask: bigint,
   lenMask: bigint,
 ): boolean {
-  return kindOps(it).isAligned(ctx.mem, it, addrMask, lenMask);
+  return kindOps(it).isAligned(ctx.mem, it, addrMask, lenMask, ctx.profile);
 }
 
 /** iov_iter_single_seg_count(). */

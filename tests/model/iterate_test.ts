@@ -202,15 +202,32 @@ Deno.test("iterateAndAdvance() on XARRAY reads the file's folios from the start 
   assert.equal(r.pieces[2].offset, 0x2000);
 });
 
-// kernel-semantics.md 1.1: XARRAY "holes end walks"
-Deno.test("iterateAndAdvance() on XARRAY stops at a hole in the page cache", () => {
+// iterate_xarray() walks with xas_for_each(), which visits present entries only: a hole is
+// skipped and the bytes for file position P go to the next present folio at
+// offset_in_folio(folio, P), i.e. misplaced (kernel-semantics.md 1.1 says "holes end walks",
+// which the kernel text does not do). The walk ends when no folio follows.
+Deno.test("iterateAndAdvance() on XARRAY skips a page-cache hole into the next folio at offset_in_folio", () => {
   const c = ctx();
+  // folios: [0,1] order 1 at 0x7000, [2] at 0x7010, hole at 3, [4,5] order 1 at 0x7020
   const it = iovIterXarray(origin(), "dest", c.mem.regions.get("f")!, 0x2800, 0x2000);
   const r = recorder();
-  assert.equal(iterateAndAdvance(c.mem, it, 0x2000, r.step), 0x800);
-  assert.equal(it.count, 0x1800);
-  assert.equal(it.iovOffset, 0x800);
-  assert.deepEqual(mergeRanges(r.pieces.map(simple)), [{ pfn: 0x7010, inPage: 0x800, len: 0x800 }]);
+  assert.equal(iterateAndAdvance(c.mem, it, 0x2000, r.step), 0x1800);
+  assert.equal(it.count, 0x800);
+  assert.equal(it.iovOffset, 0x1800);
+  assert.deepEqual(mergeRanges(r.pieces.map(simple)), [
+    { pfn: 0x7010, inPage: 0x800, len: 0x800 },
+    // position 0x3000 (the hole) lands at offset 0x3000 % 0x2000 = 0x1000 of folio 4: pfn 0x7021
+    { pfn: 0x7021, inPage: 0, len: 0x1000 },
+  ]);
+});
+
+Deno.test("iterateAndAdvance() on XARRAY starting in a hole begins at the next present folio", () => {
+  const c = ctx();
+  const it = iovIterXarray(origin(), "dest", c.mem.regions.get("f")!, 0x3100, 0x100);
+  const r = recorder();
+  assert.equal(iterateAndAdvance(c.mem, it, 0x100, r.step), 0x100);
+  // offset_in_folio(folio 4 of 2 pages, 0x3100) = 0x1100
+  assert.deepEqual(r.pieces.map(simple), [{ pfn: 0x7021, inPage: 0x100, len: 0x100 }]);
 });
 
 Deno.test("iterateAndAdvance() on FOLIOQ walks pages of large folios and moves to the next slot at a folio end", () => {

@@ -176,11 +176,10 @@ Deno.test("iovIterAlignment() on XARRAY is (start+offset)|count, FOLIOQ offset|c
   assert.equal(iovIterAlignment(ctx, iovIterDiscard(origin(), 0x123)), 0n);
 });
 
-// MODEL BUG: iov_iter_alignment_iovec()/_bvec() are do { } while (size) loops (and, before
+// Kernel: iov_iter_alignment_iovec()/_bvec() are do { } while (size) loops (and, before
 // 6.9, for-loops that OR the start before testing size), so with count 0 and a non-empty
-// current segment the kernel still ORs that segment's start (base + iov_offset, or
-// bv_offset + iov_offset) into the result; only UBUF has an explicit "count ? ... : 0".
-// The model's loops test `size` first and return 0.
+// current segment the current start (base + iov_offset, or bv_offset + iov_offset) is still
+// ORed in; only UBUF has an explicit "count ? ... : 0". (Found failing; fixed in d010688.)
 Deno.test("iovIterAlignment() on IOVEC/BVEC with count 0 still ORs the current segment's start", () => {
   const ctx = makeCtx();
   const it = iovIterInit(origin(), "dest", [{ base: U + 0x10n, len: 0x100 }]);
@@ -272,8 +271,7 @@ Deno.test("iovIterIsAligned() on IOVEC tests each start and each length clipped 
   assert.equal(iovIterIsAligned(ctx, it, 0x1fn, 0n), false); // start U + 0x10
 });
 
-Deno.test("iovIterIsAligned() on BVEC checks the first segment's full bv_len, not bv_len - skip", () => {
-  const ctx = makeCtx();
+function shettyBvec(ctx: ReturnType<typeof makeCtx>): IovIter {
   // Nitesh Shetty's 2025 report: iov_offset 3584, bv_offset 256, bv_len 3840, count 512
   const it = iovIterBvec(origin(), "dest", [
     { pfn: 0x1000, offset: 256, len: 3840 },
@@ -281,10 +279,32 @@ Deno.test("iovIterIsAligned() on BVEC checks the first segment's full bv_len, no
   ]);
   iovIterAdvance(ctx, it, 3584);
   iovIterTruncate(it, 512);
-  // the true first length is 256 (misaligned to 512) but min(bv_len, count) = 512 is tested
+  return it;
+}
+
+Deno.test("iovIterIsAligned() on BVEC tests bv_len - skip for the first segment in 6.8 and 6.17", () => {
+  for (const rel of ["6.8", "6.17"]) {
+    const ctx = makeCtx(memSpec({}), rel);
+    const it = shettyBvec(ctx);
+    // first piece is 256 bytes (misaligned to 512), then 256 bytes of the next bvec
+    assert.equal(iovIterIsAligned(ctx, it, 3n, 511n), false, rel);
+    assert.equal(iovIterIsAligned(ctx, it, 3n, 255n), true, rel);
+    // the start is position-adjusted: 256 + 3584 = 0xf00
+    assert.equal(iovIterIsAligned(ctx, it, 0x1ffn, 0n), false, rel);
+  }
+});
+
+// MODEL BUG: between Jens Axboe's "iov_iter: streamline iovec/bvec alignment iteration"
+// (Jan 2024, first in 6.9) and Nitesh Shetty's fix "iov_iter: Use iov_offset for length
+// calculation in iov_iter_aligned_bvec" (Apr 2025, before the 6.18 removal, whose patch
+// shows `bv_len - skip` again) iov_iter_aligned_bvec() took `len = bvec->bv_len`, so the
+// first segment's full length, clipped to count, was tested (kernel-semantics.md 1.4 quirk).
+// The model applies bv_len - skip in every era; 6.12 should show the quirk.
+Deno.test("iovIterIsAligned() on BVEC in 6.12 tests the first segment's full bv_len (6.9-6.14 quirk)", () => {
+  const ctx = makeCtx(memSpec({}), "6.12");
+  const it = shettyBvec(ctx);
+  // min(bv_len 3840, count 512) = 512 passes the 511 mask; addr 0xf00 passes mask 3
   assert.equal(iovIterIsAligned(ctx, it, 3n, 511n), true);
-  // the start is still position-adjusted: 256 + 3584 = 0xf00
-  assert.equal(iovIterIsAligned(ctx, it, 0x1ffn, 0n), false);
 });
 
 Deno.test("iovIterIsAligned() on XARRAY and FOLIOQ tests (position, count) once; DISCARD is aligned", () => {
@@ -301,10 +321,9 @@ Deno.test("iovIterIsAligned() on XARRAY and FOLIOQ tests (position, count) once;
   assert.equal(iovIterIsAligned(ctx, iovIterDiscard(origin(), 3), 0xffn, 0xffn), true);
 });
 
-// MODEL BUG: iov_iter_aligned_iovec() (6.0 to 6.17, both the for-loop and the 6.9 do/while
+// Kernel: iov_iter_aligned_iovec() (6.0 to 6.17, both the for-loop and the 6.9 do/while
 // text) has no `if (len)` guard: an empty iovec's length (0) passes the length mask but its
-// iov_base is still tested against addr_mask. The model skips empty segments (`if (len <= 0)
-// continue`), so it reports aligned where the kernel returns false.
+// iov_base is still tested against addr_mask. (Found failing; fixed in d010688.)
 Deno.test("iovIterIsAligned() on IOVEC tests the base of an empty segment against addr_mask", () => {
   const ctx = makeCtx();
   const it = iovIterInit(origin(), "dest", [
@@ -315,9 +334,9 @@ Deno.test("iovIterIsAligned() on IOVEC tests the base of an empty segment agains
   assert.equal(iovIterIsAligned(ctx, it, 0x1ffn, 0x1ffn), false);
 });
 
-// MODEL BUG: the same loops run at least once (do/while; or for k < nr_segs with the size
-// test at the bottom), so with count 0 the current segment's start is still tested against
-// addr_mask. The model's loop tests `size` first and returns true.
+// Kernel: the same loops run at least once (do/while; or for k < nr_segs with the size test
+// at the bottom), so with count 0 the current segment's start is still tested against
+// addr_mask. (Found failing; fixed in d010688.)
 Deno.test("iovIterIsAligned() on IOVEC with count 0 still tests the current segment's start", () => {
   const ctx = makeCtx();
   const it = iovIterInit(origin(), "dest", [{ base: U + 1n, len: 0x200 }]);

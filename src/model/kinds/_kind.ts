@@ -8,6 +8,7 @@
 import type { Memory, Region } from "../memory.ts";
 import type { IovIter } from "../iter.ts";
 import type { Addr, Pfn } from "../../types.ts";
+import type { KernelProfile } from "../../profile.ts";
 
 /**
  * A piece of an iterator's memory inside one page, handed to a {@link Step}.
@@ -54,8 +55,14 @@ export interface KindOps<I extends IovIter> {
   npages(mem: Memory, it: I, maxpages: number): number;
   /** iov_iter_alignment for this kind. */
   alignment(mem: Memory, it: I): bigint;
-  /** iov_iter_is_aligned for this kind (6.0 to 6.17). */
-  isAligned(mem: Memory, it: I, addrMask: bigint, lenMask: bigint): boolean;
+  /** iov_iter_is_aligned for this kind (6.0 to 6.17); `profile` selects era quirks. */
+  isAligned(
+    mem: Memory,
+    it: I,
+    addrMask: bigint,
+    lenMask: bigint,
+    profile: KernelProfile,
+  ): boolean;
   /** iov_iter_single_seg_count for this kind. */
   singleSegCount(it: I): number;
   /** The remaining segments, as `expect: iter: {segs}` compares them. */

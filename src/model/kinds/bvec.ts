@@ -98,13 +98,15 @@ export const bvecOps: KindOps<BvecIter> = {
     } while (size);
     return res;
   },
-  // iov_iter_aligned_bvec (6.0 to 6.17): each bvec's remaining length and start, do/while
-  isAligned(_mem, it, addrMask, lenMask) {
+  // iov_iter_aligned_bvec (6.0 to 6.17): each bvec's remaining length and start, do/while;
+  // 6.9 to 6.14 took the first bvec's full bv_len (profile aligned_bvec_full_len)
+  isAligned(_mem, it, addrMask, lenMask, profile) {
+    const fullLen = profile.has("aligned_bvec_full_len");
     let size = it.count, skip = it.iovOffset, k = it.idx;
     do {
       if (k >= it.segs.length) break;
       const seg = it.segs[k];
-      let len = seg.len - skip;
+      let len = fullLen ? seg.len : seg.len - skip;
       if (len > size) len = size;
       if (BigInt(len) & lenMask) return false;
       if (BigInt(seg.offset + skip) & addrMask) return false;
