@@ -45,6 +45,11 @@ export const FEATURES = {
     since: [6, 5],
     what: "pin_user_pages does not count pins on the shared zero page",
   },
+  extract_skip_empty_fix: {
+    since: [6, 6],
+    what:
+      "KVEC/BVEC extraction steps over an empty segment at the current position (f741bd7178c9; before it a call returned 0 with count unchanged)",
+  },
   iter_folioq: { since: [6, 12], what: "ITER_FOLIOQ kind (db0aa2e9566f)" },
   bvec_extract_multi: {
     since: [6, 13],
@@ -64,6 +69,16 @@ export const FEATURES = {
     until: [6, 15],
     what:
       "iov_iter_aligned_bvec tests the current bvec's full bv_len, not bv_len - iov_offset (Axboe's 2024 rewrite until 'iov_iter: Use iov_offset for length calculation in iov_iter_aligned_bvec', 2025)",
+  },
+  bvec_extract_maxpages_check: {
+    since: [7, 1],
+    what:
+      "multi-bvec extraction refuses maxpages 0 with -ENOMEM (eea815a087cd, queued 2026; release inferred)",
+  },
+  xarray_extract_hole_fix: {
+    since: [7, 1],
+    what:
+      "XARRAY extraction with a hole at the first index returns 0 instead of maxsize bytes and no pages (72c00e84e611, queued 2026; release inferred)",
   },
   copy_mc: { until: [6, 11], what: "the copy_mc iterator flag" },
   folioq_boundary_fix: {

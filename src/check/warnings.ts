@@ -198,6 +198,13 @@ export const WARNINGS = {
     explain: "GUP refuses PCI P2PDMA pages unless FOLL_PCI_P2PDMA is set: -EREMOTEIO.",
     kernel: ["mm/gup.c", "lib/iov_iter.c iov_iter_extract_user_pages()"],
   },
+  fork_under_dma_ref: {
+    severity: "hazard",
+    title: "fork while a page is held for a DMA read by a plain ref, not a pin",
+    explain:
+      "A FOLL_GET ref does not stop fork's copy-on-write from giving the parent a fresh page on its next write while the device still writes the old one: the data is lost or lands in the child. Pinned pages are detected at fork and copied for the child instead; this is why direct I/O pins (kernel-semantics.md 3.4).",
+    kernel: ["mm/memory.c copy_present_page()", "mm/gup.c", "block/bio.c bio_iov_iter_get_pages()"],
+  },
   page_copy_range: {
     severity: "warn",
     title: "a page copy whose offset and length run past the folio",

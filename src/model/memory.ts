@@ -493,6 +493,11 @@ export class Memory {
     return region.populated || this.touched.has(region.pfnOf(index));
   }
 
+  /** Marks a page populated (faulted in) without writing it. */
+  populate(pfn: Pfn): void {
+    this.touched.add(pfn);
+  }
+
   /** Reads bytes of one page; unwritten bytes are 0. */
   readPage(pfn: Pfn, offset: number, len: number): Uint8Array {
     const page = this.bytes.get(pfn);

@@ -21,6 +21,8 @@ import type { Header } from "../trace/schema.ts";
 import { iterFields, iterView } from "./view.ts";
 import { compareValue, compareWarnings, type Failure, whenHolds } from "./compare.ts";
 import { OPS } from "./ops.ts";
+import { PAGE_OPS, type PageList } from "./pages.ts";
+import { PinLedger } from "../model/pin.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /** One change an op made. */
@@ -63,8 +65,9 @@ export interface Summary {
 
 /** A replay variable. */
 export type Var =
-  | { readonly type: "iter"; readonly iter: IovIter }
-  | { readonly type: "state"; readonly state: IovIterState; readonly step: number };
+  | { readonly type: "iter"; readonly iter: IovIter; readonly list?: PageList }
+  | { readonly type: "state"; readonly state: IovIterState; readonly step: number }
+  | { readonly type: "pages"; readonly list: PageList };
 
 /** Options of a replay. */
 export interface ReplayOptions {
@@ -91,6 +94,13 @@ export class Replay {
   readonly allWarnings: Warning[] = [];
   private stepWarnings: Warning[] = [];
   private writes: { pfn: Pfn; off: number; len: number }[] = [];
+  readonly ledger = new PinLedger();
+  /** Iterators whose syscall returned, with the step of the return. */
+  readonly dead = new Map<string, number>();
+  /** Extra per-step results (offset0 of an extraction). */
+  stepExtras: { offset0?: number } = {};
+  private pinDelta = new Map<Pfn, { pin: number; ref: number }>();
+  private warnedDead = new Set<string>();
   private steps = 0;
   private failureCount = 0;
   private current: OpNode | undefined;
@@ -166,8 +176,54 @@ export class Replay {
   /** The iterator a name refers to, or a replay error. */
   iter(name: string, path: Path = ["iter"]): IovIter {
     const v = this.vars.get(name);
-    if (v?.type === "iter") return v.iter;
-    return this.missing(name, "iterator", path);
+    if (v?.type !== "iter") return this.missing(name, "iterator", path);
+    const died = this.dead.get(name);
+    if (died !== undefined && this.current && !this.warnedDead.has(name)) {
+      this.warnedDead.add(name);
+      this.warn(
+        "iter_used_after_return",
+        `${this.current.op} uses "${name}" after its syscall returned at #${died}: its iovec array and iterator lived on the caller's stack`,
+        { cause: died },
+      );
+    }
+    return v.iter;
+  }
+
+  /** Takes a counted hold on a page. */
+  hold(kind: "pin" | "ref", pfn: Pfn): void {
+    this.ledger.take(kind, pfn, this.current?.index ?? -1);
+    this.delta(pfn, kind, 1);
+  }
+
+  /** Drops a counted hold on a page; false if none was outstanding. */
+  release(kind: "pin" | "ref", pfn: Pfn): boolean {
+    const ok = this.ledger.drop(kind, pfn);
+    if (ok) this.delta(pfn, kind, -1);
+    return ok;
+  }
+
+  private delta(pfn: Pfn, kind: "pin" | "ref", d: number): void {
+    const e = this.pinDelta.get(pfn) ?? { pin: 0, ref: 0 };
+    e[kind] += d;
+    this.pinDelta.set(pfn, e);
+  }
+
+  /** Every page list, in creation order (page arrays and the arrays behind BVECs). */
+  lists(): PageList[] {
+    const out: PageList[] = [];
+    for (const v of this.vars.values()) {
+      if (v.type === "pages") out.push(v.list);
+      else if (v.type === "iter" && v.list) out.push(v.list);
+    }
+    return out;
+  }
+
+  /** The page list a variable holds or describes, if any. */
+  listOf(name: string): PageList | undefined {
+    const v = this.vars.get(name);
+    if (v?.type === "pages") return v.list;
+    if (v?.type === "iter") return v.list;
+    return undefined;
   }
 
   /** The variable a name refers to, or a replay error. */
@@ -256,6 +312,9 @@ export class Replay {
     this.current = node;
     this.stepWarnings = [];
     this.writes = [];
+    this.stepExtras = {};
+    this.pinDelta = new Map();
+    this.warnedDead = new Set();
     this.steps++;
     const failures: Failure[] = [];
     let ret: unknown = null;
@@ -263,7 +322,7 @@ export class Replay {
     if (node.op === "expect") {
       this.checkState(node, failures);
     } else {
-      const handler = OPS[node.op];
+      const handler = OPS[node.op] ?? PAGE_OPS[node.op];
       if (!handler) this.error(`op "${node.op}" is not modelled yet`, ["op"]);
       const names = varArgs(node.args);
       const before = names.map((n) => this.snapshot(n));
@@ -272,7 +331,7 @@ export class Replay {
       names.forEach((n, i) =>
         diff(`${this.varKind(n)}.${n}`, before[i], this.snapshot(n), changes)
       );
-      changes.push(...this.memoryChanges());
+      changes.push(...this.pinChanges(), ...this.memoryChanges());
       const exp = node.args.expect;
       if (exp && whenHolds(exp.when, this.profile.release)) this.checkInline(node, ret, failures);
     }
@@ -300,7 +359,30 @@ export class Replay {
     const v = this.vars.get(name);
     if (!v) return undefined;
     if (v.type === "iter") return iterFields(v.iter);
+    if (v.type === "pages") {
+      return {
+        pages: v.list.entries.map((e) =>
+          `${this.mem.pageName(e.pfn)}${e.released ? " (released)" : ""}`
+        ).join(" "),
+        retention: v.list.entries[0]?.retention ?? "none",
+        offset0: v.list.offset0,
+      };
+    }
     return { count: v.state.count, iov_offset: v.state.iovOffset, nr_segs: v.state.nrSegs };
+  }
+
+  private pinChanges(): Change[] {
+    const out: Change[] = [];
+    const pfns = [...this.pinDelta.keys()].sort((a, b) => a - b);
+    for (const kind of ["pin", "ref"] as const) {
+      for (const pfn of pfns) {
+        const d = this.pinDelta.get(pfn)![kind];
+        if (!d) continue;
+        const after = this.ledger.count(kind, pfn);
+        out.push({ path: `${kind}s.${this.mem.pageName(pfn)}`, before: after - d, after });
+      }
+    }
+    return out;
   }
 
   private memoryChanges(): Change[] {
@@ -353,7 +435,28 @@ export class Replay {
         compareValue(e[k], this.counters(k), `${at}.${k}`, out, step, this.canonPage);
       }
     }
-    for (const k of ["offset0", "pages", "sgt", "rdma", "bio", "mr", "pipe"] as const) {
+    if (e.offset0 !== undefined) {
+      compareValue(
+        e.offset0,
+        this.stepExtras.offset0 ?? null,
+        `${at}.offset0`,
+        out,
+        step,
+        this.canonPage,
+      );
+    }
+    if (e.pages !== undefined) {
+      const name = node.args.as ?? node.args.new ?? node.args.pages;
+      const list = this.listOf(name);
+      const actual = list
+        ? list.entries.map((x) => ({ page: this.mem.pageName(x.pfn), retention: x.retention }))
+        : undefined;
+      const want = (e.pages as unknown[]).map((
+        p,
+      ) => (typeof p === "object" && p && !("pfn" in p) ? p : { page: p }));
+      compareValue(want, actual, `${at}.pages`, out, step, this.canonPage);
+    }
+    for (const k of ["sgt", "rdma", "bio", "mr", "pipe"] as const) {
       if (e[k] !== undefined) {
         out.push({ step, path: `${at}.${k}`, expected: e[k], actual: "not modelled yet" });
       }
@@ -442,14 +545,40 @@ export class Replay {
   }
 
   /** Pin or ref counters, per page. */
-  counters(_kind: "pins" | "refs"): Counters & { pages: Record<string, number> } {
-    return { acquired: 0, released: 0, outstanding: 0, pages: {} };
+  counters(kind: "pins" | "refs"): Counters & { pages: Record<string, number> } {
+    const k = kind === "pins" ? "pin" : "ref";
+    const c = this.ledger.counters(k);
+    const pages: Record<string, number> = {};
+    for (const h of this.ledger.outstanding(k)) {
+      const n = this.mem.pageName(h.pfn);
+      pages[n] = (pages[n] ?? 0) + 1;
+    }
+    return {
+      acquired: c.acquired,
+      released: c.released,
+      outstanding: c.acquired - c.released,
+      pages,
+    };
   }
 
   /** Ends the replay: end-of-trace detections, trace-level expectations, the summary. */
   finish(): { summary: Summary; failures: Failure[]; endWarnings: Warning[] } {
     const failures: Failure[] = [];
     const endWarnings: Warning[] = [];
+    this.current = undefined;
+    this.stepWarnings = [];
+    for (const h of this.ledger.outstanding("pin")) {
+      const page = this.mem.pageName(h.pfn);
+      this.warn(
+        "pin_leak",
+        `${page} is still pinned (taken at #${h.step}); unpin_user_page() was never called`,
+        {
+          cause: h.step,
+          page,
+        },
+      );
+    }
+    endWarnings.push(...this.stepWarnings);
     const e = this.header.expect;
     const pins = this.counters("pins"), refs = this.counters("refs");
     if (e && whenHolds(e.when, this.profile.release)) {
@@ -480,7 +609,18 @@ export class Replay {
       steps: this.steps,
       pins: strip(pins),
       refs: strip(refs),
-      outstanding: [],
+      outstanding: [
+        ...this.ledger.outstanding("pin").map((h) => ({
+          page: this.mem.pageName(h.pfn),
+          kind: "pin" as const,
+          step: h.step,
+        })),
+        ...this.ledger.outstanding("ref").map((h) => ({
+          page: this.mem.pageName(h.pfn),
+          kind: "ref" as const,
+          step: h.step,
+        })),
+      ],
       warnings: byCode,
       failures: this.failureCount,
       verdict: parts.length ? parts.join(", ") : "clean",
@@ -493,7 +633,7 @@ function strip(c: Counters): Counters {
   return { acquired: c.acquired, released: c.released, outstanding: c.outstanding };
 }
 
-const VAR_KEYS = ["iter", "as", "new", "state", "sgt", "rdma", "bio", "mr", "var"];
+const VAR_KEYS = ["iter", "as", "new", "state", "pages", "of", "sgt", "rdma", "bio", "mr", "var"];
 
 function varArgs(args: Record<string, unknown>): string[] {
   const out: string[] = [];

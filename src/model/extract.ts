@@ -1,0 +1,450 @@
+/**
+ * Page extraction: iov_iter_get_pages2/_alloc2 (refs, 6.0+), the non-advancing
+ * iov_iter_get_pages/_alloc (up to 5.19) and iov_iter_extract_pages (6.3+; pins for user
+ * kinds, nothing for kernel kinds), per kind and era as lib/iov_iter.c has them
+ * (__iov_iter_get_pages_alloc, iov_iter_extract_{user,kvec,bvec,folioq,xarray}_pages).
+ *
+ * @module
+ */
+import type { ModelCtx } from "./ctx.ts";
+import type { BvecIter, FolioqIter, IovIter, UbufIter, VecIter, XarrayIter } from "./iter.ts";
+import { iovIterAdvance } from "./advance.ts";
+import { gupFast } from "./gup.ts";
+import { ZERO_PFN } from "./memory.ts";
+import { maxRwCount } from "../profile.ts";
+import { hex, type Pfn, type Retention } from "../types.ts";
+
+/** What an extraction produced. */
+export interface Extraction {
+  /** Bytes extracted from `offset0` in the first page, or a negative errno. */
+  readonly ret: number;
+  readonly offset0: number;
+  readonly pfns: readonly Pfn[];
+  /** How the pages are held. */
+  readonly retention: Retention;
+  /** Pages that received a counted hold (the zero page from 6.5 and skipped slab pages do not). */
+  readonly holds: readonly Pfn[];
+}
+
+const EFAULT = -14, ENOMEM = -12, EIO = -5;
+
+function fail(errno: number): Extraction {
+  return { ret: errno, offset0: 0, pfns: [], retention: "none", holds: [] };
+}
+
+/** want_pages_array(): pages needed for `size` bytes from `start`, capped at maxpages. */
+function wantPages(ps: number, size: number, start: number, maxpages: number): number {
+  const n = Math.ceil((size + start) / ps);
+  return n > maxpages ? maxpages : n;
+}
+
+/** Options of an extraction call. */
+export interface ExtractOptions {
+  readonly maxsize: number;
+  readonly maxpages: number;
+  /** The step doing it (for warnings' cause). */
+  readonly step: number;
+}
+
+/**
+ * iov_iter_get_pages2() and friends: refs on the pages; KVEC and DISCARD are -EFAULT.
+ * `advance` false models the pre-6.0 iov_iter_get_pages, which left the iterator alone.
+ */
+export function iovIterGetPages(
+  ctx: ModelCtx,
+  it: IovIter,
+  o: ExtractOptions & { advance: boolean },
+): Extraction {
+  if (!o.maxpages) return fail(0);
+  const maxsize = Math.min(o.maxsize, it.count, maxRwCount(ctx.mem.pageSize));
+  if (!maxsize) return fail(0);
+  const work = o.advance ? it : { ...it } as IovIter;
+  let res: Extraction;
+  switch (work.kind) {
+    case "ubuf":
+    case "iovec":
+      res = userPages(ctx, work, maxsize, o, false, false);
+      break;
+    case "bvec":
+      res = bvecGetPages(ctx, work, maxsize, o);
+      break;
+    case "xarray":
+      res = xarrayPages(ctx, work, maxsize, o, "ref");
+      break;
+    case "folioq":
+      res = folioqPages(ctx, work, maxsize, o, "ref");
+      break;
+    case "kvec":
+    case "discard":
+      ctx.warn(
+        "unsupported_kind",
+        `iov_iter_get_pages on ${work.kind.toUpperCase()} "${it.name}": -EFAULT (${
+          work.kind === "kvec"
+            ? "refs on kmalloc/stack/vmalloc objects do not keep them alive"
+            : "nothing to get"
+        })`,
+        { cause: it.createdAt },
+      );
+      return fail(EFAULT);
+  }
+  return res;
+}
+
+/**
+ * iov_iter_extract_pages() (6.3+): UBUF/IOVEC pinned (FOLL_PIN, FOLL_WRITE iff DEST),
+ * KVEC/BVEC/XARRAY/FOLIOQ listed with no hold, DISCARD -EFAULT. Advances by the result.
+ */
+export function iovIterExtractPages(
+  ctx: ModelCtx,
+  it: IovIter,
+  o: ExtractOptions & { p2pdma: boolean },
+): Extraction {
+  const maxsize = Math.min(o.maxsize, it.count, maxRwCount(ctx.mem.pageSize));
+  if (!maxsize) return fail(0);
+  if (!o.maxpages && it.kind !== "bvec") {
+    ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
+      cause: it.createdAt,
+    });
+    return fail(ENOMEM);
+  }
+  switch (it.kind) {
+    case "ubuf":
+    case "iovec":
+      return userPages(ctx, it, maxsize, o, true, o.p2pdma);
+    case "kvec":
+      return kvecPages(ctx, it, maxsize, o);
+    case "bvec":
+      return ctx.profile.has("bvec_extract_multi")
+        ? bvecExtractMulti(ctx, it, maxsize, o)
+        : bvecExtractOne(ctx, it, maxsize, o);
+    case "xarray":
+      return xarrayPages(ctx, it, maxsize, o, "none");
+    case "folioq":
+      return folioqPages(ctx, it, maxsize, o, "none");
+    case "discard":
+      ctx.warn("unsupported_kind", `iov_iter_extract_pages on DISCARD "${it.name}": -EFAULT`, {
+        cause: it.createdAt,
+      });
+      return fail(EFAULT);
+  }
+}
+
+/**
+ * User kinds: the first non-empty segment only (a call never crosses an iovec boundary),
+ * then GUP-fast; bytes = min(size, got * PAGE - offset0). iov_iter_extract_user_pages /
+ * __iov_iter_get_pages_alloc's user branch.
+ */
+function userPages(
+  ctx: ModelCtx,
+  it: UbufIter | VecIter,
+  maxsize: number,
+  o: ExtractOptions,
+  pin: boolean,
+  p2pdma: boolean,
+): Extraction {
+  const ps = ctx.mem.pageSize;
+  let addr: bigint;
+  let size = maxsize;
+  if (it.kind === "ubuf") {
+    addr = it.ubuf + BigInt(it.iovOffset);
+  } else {
+    let k = it.idx, skip = it.iovOffset;
+    while (k < it.segs.length && it.segs[k].len - skip <= 0) {
+      k++;
+      skip = 0;
+    }
+    if (k >= it.segs.length) return fail(0);
+    const seg = it.segs[k];
+    addr = seg.base + BigInt(skip);
+    size = Math.min(size, seg.len - skip);
+  }
+  const offset0 = Number(addr % BigInt(ps));
+  const n = wantPages(ps, size, offset0, o.maxpages);
+  if (!n) return fail(ENOMEM);
+  const g = gupFast(ctx, it.task, addr - BigInt(offset0), n, {
+    write: it.dir === "dest",
+    pin,
+    p2pdma,
+    nofault: it.nofault,
+  }, o.step);
+  if ("errno" in g) return fail(g.errno);
+  const bytes = Math.min(size, g.pfns.length * ps - offset0);
+  iovIterAdvance(ctx, it, bytes);
+  const counted = pin && ctx.profile.has("zero_page_unpinned")
+    ? g.pfns.filter((p) => p !== ZERO_PFN)
+    : g.pfns;
+  return { ret: bytes, offset0, pfns: g.pfns, retention: pin ? "pin" : "ref", holds: counted };
+}
+
+/** Steps over empty segments at the current position (6.6+), as the extractors do. */
+function skipEmpty(ctx: ModelCtx, it: VecIter | BvecIter): boolean {
+  while (it.idx < it.segs.length && it.segs[it.idx].len - it.iovOffset === 0) {
+    if (!ctx.profile.has("extract_skip_empty_fix")) return false;
+    it.idx++;
+    it.iovOffset = 0;
+  }
+  return it.idx < it.segs.length;
+}
+
+/**
+ * iov_iter_extract_kvec_pages(): the current kvec only; vmalloc/module/stack/ioremap
+ * addresses through the page table, everything else through the direct map; no holds.
+ */
+function kvecPages(ctx: ModelCtx, it: VecIter, maxsize: number, o: ExtractOptions): Extraction {
+  const ps = ctx.mem.pageSize;
+  if (!skipEmpty(ctx, it)) return fail(0);
+  const seg = it.segs[it.idx];
+  const kaddr = seg.base + BigInt(it.iovOffset);
+  const len = Math.min(seg.len - it.iovOffset, maxsize);
+  const offset0 = Number(kaddr % BigInt(ps));
+  const n = wantPages(ps, len, offset0, o.maxpages);
+  if (!n) return fail(ENOMEM);
+  const pfns: Pfn[] = [];
+  const base = kaddr - BigInt(offset0);
+  for (let k = 0; k < n; k++) {
+    const loc = ctx.mem.translate(base + BigInt(k * ps));
+    if (loc?.region.kind === "ioremap") {
+      ctx.warn(
+        "pin_unpinnable",
+        `iov_iter_extract_pages on KVEC "${it.name}": ${
+          hex(base + BigInt(k * ps))
+        } is ioremap'd device memory, the "page" is an MMIO pfn`,
+        { cause: it.createdAt },
+      );
+    }
+    pfns.push(loc ? loc.pfn : -1);
+  }
+  const bytes = Math.min(len, n * ps - offset0);
+  iovIterAdvance(ctx, it, bytes);
+  return { ret: bytes, offset0, pfns, retention: "none", holds: [] };
+}
+
+/**
+ * BVEC get_pages (6.0+): the current bvec only, pages assumed consecutive from its first
+ * page; a ref on each, except slab folios from 6.15.
+ */
+function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOptions): Extraction {
+  const ps = ctx.mem.pageSize;
+  if (it.idx >= it.segs.length) return fail(0);
+  const seg = it.segs[it.idx];
+  const skip = it.iovOffset + seg.offset;
+  const first = seg.pfn + Math.floor(skip / ps);
+  const offset0 = skip % ps;
+  const size = Math.min(maxsize, seg.len - it.iovOffset);
+  const n = wantPages(ps, size, offset0, o.maxpages);
+  if (!n) return fail(ENOMEM);
+  const pfns: Pfn[] = [], holds: Pfn[] = [];
+  let warned = false;
+  for (let k = 0; k < n; k++) {
+    const pfn = first + k;
+    pfns.push(pfn);
+    const r = ctx.mem.pageLoc(pfn)?.region;
+    const kmem = r?.space === "kernel" && r.kind !== "page_alloc" && r.kind !== "highmem";
+    const slab = r?.kind === "slab" || r?.kind === "kmalloc";
+    if (kmem && !warned) {
+      warned = true;
+      ctx.warn(
+        "ref_on_kernel_memory",
+        `iov_iter_get_pages on BVEC "${it.name}": ${ctx.mem.pageName(pfn)} is ${
+          r!.kind
+        } memory; a page ref does not keep the object alive${
+          slab && ctx.profile.has("slab_refcount_frozen")
+            ? " (slab refcount frozen: no ref taken)"
+            : ""
+        }`,
+        { cause: it.createdAt, page: ctx.mem.pageName(pfn) },
+      );
+    }
+    if (!(slab && ctx.profile.has("slab_refcount_frozen"))) holds.push(pfn);
+  }
+  const bytes = Math.min(size, n * ps - offset0);
+  it.count -= bytes;
+  it.iovOffset += bytes;
+  if (it.iovOffset === seg.len) {
+    it.iovOffset = 0;
+    it.idx++;
+  }
+  return { ret: bytes, offset0, pfns, retention: "ref", holds };
+}
+
+/** BVEC extraction 6.3 to 6.12: one bvec per call, consecutive struct pages, no holds. */
+function bvecExtractOne(
+  ctx: ModelCtx,
+  it: BvecIter,
+  maxsize: number,
+  o: ExtractOptions,
+): Extraction {
+  const ps = ctx.mem.pageSize;
+  if (!o.maxpages) {
+    ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
+      cause: it.createdAt,
+    });
+    return fail(ENOMEM);
+  }
+  if (!skipEmpty(ctx, it)) return fail(0);
+  const seg = it.segs[it.idx];
+  const size = Math.min(maxsize, seg.len - it.iovOffset);
+  const skip = it.iovOffset + seg.offset;
+  const first = seg.pfn + Math.floor(skip / ps);
+  const offset0 = skip % ps;
+  const n = wantPages(ps, size, offset0, o.maxpages);
+  const pfns = Array.from({ length: n }, (_, k) => first + k);
+  const bytes = Math.min(size, n * ps - offset0);
+  iovIterAdvance(ctx, it, bytes);
+  return { ret: bytes, offset0, pfns, retention: "none", holds: [] };
+}
+
+/**
+ * BVEC extraction 6.13+ (e4e535bff2bc): page pieces across bvecs; stops at maxpages, at a
+ * later piece with an in-page offset, or after a piece that does not end on a page
+ * boundary. The page cap is computed from iov_offset, not the in-page offset.
+ */
+function bvecExtractMulti(
+  ctx: ModelCtx,
+  it: BvecIter,
+  maxsize: number,
+  o: ExtractOptions,
+): Extraction {
+  const ps = ctx.mem.pageSize;
+  if (it.idx >= it.segs.length) return fail(0);
+  if (it.iovOffset === it.segs[it.idx].len) {
+    it.iovOffset = 0;
+    it.idx++;
+  }
+  let maxpages = wantPages(ps, maxsize, it.iovOffset, o.maxpages);
+  if (!maxpages) {
+    if (ctx.profile.has("bvec_extract_maxpages_check")) {
+      ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
+        cause: it.createdAt,
+      });
+      return fail(ENOMEM);
+    }
+    ctx.warn(
+      "bad_maxpages",
+      `iov_iter_extract_pages on BVEC "${it.name}" with maxpages 0 is not checked in this era: one page is stored past the array`,
+      { cause: it.createdAt, severity: "hazard" },
+    );
+    maxpages = 1;
+  }
+  const pfns: Pfn[] = [];
+  let size = 0, k = it.idx, done = it.iovOffset, left = maxsize, offset0 = 0;
+  while (left > 0 && k < it.segs.length) {
+    const seg = it.segs[k];
+    const off = seg.offset + done;
+    const pageOff = off % ps;
+    const len = Math.min(left, seg.len - done, ps - pageOff);
+    if (pfns.length && pageOff) break;
+    if (!pfns.length) offset0 = pageOff;
+    pfns.push(seg.pfn + Math.floor(off / ps));
+    size += len;
+    left -= len;
+    if (pfns.length >= maxpages) break;
+    if (pageOff + len !== ps) break;
+    done += len;
+    if (done >= seg.len) {
+      k++;
+      done = 0;
+    }
+  }
+  iovIterAdvance(ctx, it, size);
+  return { ret: size, offset0, pfns, retention: "none", holds: [] };
+}
+
+/**
+ * XARRAY (iter_xarray_get_pages / iov_iter_extract_xarray_pages): consecutive page
+ * indices from the position, stopping at the first hole; refs for get_pages, none for
+ * extraction. Before the 2026 fix, extraction with a hole at the first index and a non-zero
+ * in-page offset reported maxsize bytes with no pages.
+ */
+function xarrayPages(
+  ctx: ModelCtx,
+  it: XarrayIter,
+  maxsize: number,
+  o: ExtractOptions,
+  retention: "ref" | "none",
+): Extraction {
+  const ps = ctx.mem.pageSize;
+  const pos = it.xarrayStart + it.iovOffset;
+  const index = Math.floor(pos / ps);
+  const offset0 = pos % ps;
+  const n = wantPages(ps, maxsize, offset0, o.maxpages);
+  if (!n) return fail(ENOMEM);
+  const pfns: Pfn[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = index + k;
+    const pfn = i < it.file.npages ? it.file.pfnOf(i) : -1;
+    if (pfn < 0) break;
+    pfns.push(pfn);
+  }
+  if (!pfns.length) {
+    if (retention === "none" && offset0 > 0 && !ctx.profile.has("xarray_extract_hole_fix")) {
+      ctx.warn(
+        "over_advance",
+        `iov_iter_extract_pages on XARRAY "${it.name}": hole at index ${index} with offset0 ${
+          hex(offset0)
+        } underflows; ${hex(maxsize)} bytes reported with no pages (fixed by 72c00e84e611)`,
+        { cause: it.createdAt },
+      );
+      it.iovOffset += maxsize;
+      it.count -= maxsize;
+      return { ret: maxsize, offset0, pfns: [], retention, holds: [] };
+    }
+    return { ...fail(0), offset0 };
+  }
+  const bytes = Math.min(pfns.length * ps - offset0, maxsize);
+  it.iovOffset += bytes;
+  it.count -= bytes;
+  return { ret: bytes, offset0, pfns, retention, holds: retention === "ref" ? pfns : [] };
+}
+
+/**
+ * FOLIOQ (iter_folioq_get_pages): one page piece at a time across folios and queue
+ * segments; an extraction ending exactly at a folio's end leaves iov_offset equal to the
+ * folio size on the same slot. Past the last slot with an offset: WARN, -EIO.
+ */
+function folioqPages(
+  ctx: ModelCtx,
+  it: FolioqIter,
+  maxsize: number,
+  o: ExtractOptions,
+  retention: "ref" | "none",
+): Extraction {
+  const ps = ctx.mem.pageSize;
+  let slot = it.idx, iovOffset = it.iovOffset;
+  if (slot >= it.slots.length) {
+    ctx.warn(
+      "unsupported_kind",
+      `FOLIOQ "${it.name}" is past its last slot with offset ${hex(iovOffset)}: WARN, -EIO`,
+      {
+        cause: it.createdAt,
+        severity: "warn",
+      },
+    );
+    return fail(EIO);
+  }
+  let maxpages = wantPages(ps, maxsize, iovOffset % ps, o.maxpages);
+  if (!maxpages) return fail(ENOMEM);
+  const offset0 = iovOffset % ps;
+  const pfns: Pfn[] = [];
+  let extracted = 0;
+  while (slot < it.slots.length) {
+    const s = it.slots[slot];
+    let part = ps - (iovOffset % ps);
+    if (iovOffset < s.size) {
+      part = Math.min(part, maxsize - extracted, s.size - iovOffset);
+      pfns.push(s.headPfn + Math.floor(iovOffset / ps));
+      iovOffset += part;
+      extracted += part;
+      maxpages--;
+    }
+    if (maxpages === 0 || extracted >= maxsize) break;
+    if (iovOffset >= s.size) {
+      iovOffset = 0;
+      slot++;
+    }
+  }
+  it.count -= extracted;
+  it.iovOffset = iovOffset;
+  it.idx = slot;
+  return { ret: extracted, offset0, pfns, retention, holds: retention === "ref" ? pfns : [] };
+}

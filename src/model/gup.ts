@@ -1,0 +1,90 @@
+/**
+ * get_user_pages_fast / pin_user_pages_fast over the simulated mm (mm/gup.c, 6.x): walks
+ * `npages` pages from a page-aligned user address and returns the pages it could take, or
+ * an errno when the first page fails. What cannot be taken is kernel-semantics.md 3.5:
+ * unmapped addresses, VM_IO/VM_PFNMAP, FOLL_WRITE on read-only mappings, P2P pages without
+ * FOLL_PCI_P2PDMA (-EREMOTEIO); a read of never-touched private anonymous memory maps the
+ * shared zero page.
+ *
+ * @module
+ */
+import type { ModelCtx } from "./ctx.ts";
+import { ZERO_PFN } from "./memory.ts";
+import { hex, type Pfn } from "../types.ts";
+
+/** GUP flags the model distinguishes. */
+export interface GupFlags {
+  /** FOLL_WRITE: the caller will write (DMA into) the pages. */
+  readonly write: boolean;
+  /** FOLL_PIN (pin_user_pages*) rather than FOLL_GET. */
+  readonly pin: boolean;
+  /** FOLL_PCI_P2PDMA. */
+  readonly p2pdma: boolean;
+  /** FOLL_NOFAULT. */
+  readonly nofault: boolean;
+}
+
+/** Pages taken, or a negative errno when none could be. */
+export type GupResult = { readonly pfns: Pfn[] } | { readonly errno: number };
+
+/**
+ * Takes up to `npages` user pages from `start` (page-aligned) in the mm `task`. The caller
+ * records the holds in the ledger. Failures raise pin_unpinnable / p2p_without_flag.
+ */
+export function gupFast(
+  ctx: ModelCtx,
+  task: string,
+  start: bigint,
+  npages: number,
+  flags: GupFlags,
+  cause: number | undefined,
+): GupResult {
+  const ps = BigInt(ctx.mem.pageSize);
+  const pfns: Pfn[] = [];
+  const what = flags.pin ? "pin_user_pages_fast" : "get_user_pages_fast";
+  for (let k = 0; k < npages; k++) {
+    const addr = start + BigInt(k) * ps;
+    const loc = ctx.mem.translate(addr, task);
+    const r = loc?.region;
+    let errno = 0;
+    if (!loc || !r || r.space !== "user" || !r.alive || r.kind === "unmapped") {
+      errno = -14;
+    } else if (r.kind === "io" || r.kind === "pfnmap") {
+      if (k === 0) {
+        ctx.warn(
+          "pin_unpinnable",
+          `${what} at ${hex(addr)} in "${r.name}": a VM_${
+            r.kind === "io" ? "IO" : "PFNMAP"
+          } mapping has no pinnable struct page, -EFAULT`,
+          { cause },
+        );
+      }
+      errno = -14;
+    } else if (flags.write && r.prot === "r") {
+      errno = -14;
+    } else if (r.kind === "p2p" && !flags.p2pdma) {
+      if (k === 0) {
+        ctx.warn(
+          "p2p_without_flag",
+          `${what} at ${
+            hex(addr)
+          } in "${r.name}": PCI P2PDMA memory without FOLL_PCI_P2PDMA, -EREMOTEIO`,
+          { cause },
+        );
+      }
+      errno = -121;
+    }
+    if (errno) return pfns.length ? { pfns } : { errno };
+    const index = Math.floor(loc!.offset / ctx.mem.pageSize);
+    if (!ctx.mem.isPopulated(r!, index)) {
+      if (flags.nofault) return pfns.length ? { pfns } : { errno: -14 };
+      if (!flags.write && r!.kind === "anon") {
+        pfns.push(ZERO_PFN);
+        continue;
+      }
+      ctx.mem.populate(loc!.pfn);
+    }
+    pfns.push(loc!.pfn);
+  }
+  return { pfns };
+}

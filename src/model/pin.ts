@@ -1,0 +1,94 @@
+/**
+ * The pin ledger: FOLL_PIN pins and FOLL_GET refs taken by traced ops, per page, with the
+ * step that took each, after mm/gup.c (try_grab_folio, gup_put_folio) and include/linux/mm.h.
+ * Counting follows nr_foll_pin_acquired/released: one per page, the zero page not counted
+ * from 6.5 (profile row zero_page_unpinned).
+ *
+ * @module
+ */
+import type { Pfn } from "../types.ts";
+import { GUP_PIN_COUNTING_BIAS } from "../profile.ts";
+
+/** One outstanding hold on a page. */
+export interface Hold {
+  readonly pfn: Pfn;
+  readonly kind: "pin" | "ref";
+  readonly step: number;
+}
+
+/** Acquired/released counters of one kind. */
+export interface LedgerCounters {
+  acquired: number;
+  released: number;
+}
+
+/** Pins and refs per page. Mutable; the replay owns one. */
+export class PinLedger {
+  private readonly held = { pin: new Map<Pfn, number[]>(), ref: new Map<Pfn, number[]>() };
+  readonly pins: LedgerCounters = { acquired: 0, released: 0 };
+  readonly refs: LedgerCounters = { acquired: 0, released: 0 };
+
+  /** Takes a hold on a page at `step`. */
+  take(kind: "pin" | "ref", pfn: Pfn, step: number): void {
+    const m = this.held[kind];
+    const list = m.get(pfn);
+    if (list) list.push(step);
+    else m.set(pfn, [step]);
+    this.counters(kind).acquired++;
+  }
+
+  /** Drops one hold of `kind` on a page; false when none is outstanding. */
+  drop(kind: "pin" | "ref", pfn: Pfn): boolean {
+    const m = this.held[kind];
+    const list = m.get(pfn);
+    if (!list?.length) return false;
+    list.shift();
+    if (!list.length) m.delete(pfn);
+    this.counters(kind).released++;
+    return true;
+  }
+
+  /** Outstanding holds of `kind` on a page. */
+  count(kind: "pin" | "ref", pfn: Pfn): number {
+    return this.held[kind].get(pfn)?.length ?? 0;
+  }
+
+  /** Counters of a kind. */
+  counters(kind: "pin" | "ref"): LedgerCounters {
+    return kind === "pin" ? this.pins : this.refs;
+  }
+
+  /** Every outstanding hold of `kind`, ordered by pfn then step. */
+  outstanding(kind: "pin" | "ref"): Hold[] {
+    const out: Hold[] = [];
+    const pfns = [...this.held[kind].keys()].sort((a, b) => a - b);
+    for (const pfn of pfns) {
+      for (const step of this.held[kind].get(pfn)!) out.push({ pfn, kind, step });
+    }
+    return out;
+  }
+
+  /**
+   * The folio's refcount and _pincount contributions from traced holds: a small folio's pin
+   * adds GUP_PIN_COUNTING_BIAS to the refcount, a large folio's adds 1 to both.
+   */
+  folioCounts(pfns: readonly Pfn[], large: boolean): { refcount: number; pincount: number } {
+    let pins = 0, refs = 0;
+    for (const p of pfns) {
+      pins += this.count("pin", p);
+      refs += this.count("ref", p);
+    }
+    return large
+      ? { refcount: refs + pins, pincount: pins }
+      : { refcount: refs + pins * GUP_PIN_COUNTING_BIAS, pincount: 0 };
+  }
+
+  /**
+   * folio_maybe_dma_pinned(): exact for large folios (_pincount > 0); for small ones
+   * refcount >= GUP_PIN_COUNTING_BIAS, which 1024 plain refs also satisfy.
+   */
+  maybeDmaPinned(pfns: readonly Pfn[], large: boolean, baseRefcount = 1): boolean {
+    const c = this.folioCounts(pfns, large);
+    return large ? c.pincount > 0 : c.refcount + baseRefcount >= GUP_PIN_COUNTING_BIAS;
+  }
+}
