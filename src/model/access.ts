@@ -15,7 +15,8 @@ import type { Piece } from "./kinds/mod.ts";
 export function accessibleBytes(ctx: ModelCtx, piece: Piece, write: boolean): number {
   if (!piece.user) return piece.pfn < 0 ? 0 : piece.len;
   const r = piece.region;
-  if (!r || piece.pfn < 0 || !r.alive || r.kind === "unmapped") return 0;
+  // access_ok() rejects anything that is not user space (at or above TASK_SIZE_MAX)
+  if (!r || r.space !== "user" || piece.pfn < 0 || !r.alive || r.kind === "unmapped") return 0;
   if (write && r.prot === "r") return 0;
   let limit = piece.len;
   if (piece.addr !== undefined) {
