@@ -45,6 +45,31 @@ export const FEATURES = {
     since: [6, 5],
     what: "pin_user_pages does not count pins on the shared zero page",
   },
+  extract_user_to_sg_loop_fix: {
+    since: [6, 4],
+    what:
+      "netfs_extract_user_to_sg fills the sg entries (6.3: the loop over pages never ran, an unsigned '< 0' test, and entries took the whole length)",
+  },
+  extract_to_sg_unpin: {
+    since: [6, 5],
+    what: "extract_user_to_sg rolls back with unpin_user_page (put_page before mid-2023)",
+  },
+  extract_to_sg_zero_fail: {
+    since: [6, 10],
+    what:
+      "extract_user_to_sg treats a 0 extraction as failure (before the April 2024 fix it looped forever; release inferred)",
+  },
+  smb_rdma_xarray: {
+    since: [6, 3],
+    until: [6, 12],
+    what: "smb_extract_iter_to_rdma handles ITER_XARRAY (replaced by ITER_FOLIOQ in 6.12)",
+  },
+  bio_merge_same_page: {
+    since: [6, 3],
+    until: [7, 0],
+    what:
+      "bio_iov_iter_get_pages merges pages into the previous bvec and drops the extra pin of a same-page merge (before Hellwig's 2026 series, 12da89e8844a; release inferred)",
+  },
   extract_skip_empty_fix: {
     since: [6, 6],
     what:
@@ -79,6 +104,30 @@ export const FEATURES = {
     since: [7, 1],
     what:
       "XARRAY extraction with a hole at the first index returns 0 instead of maxsize bytes and no pages (72c00e84e611, queued 2026; release inferred)",
+  },
+  kvec_to_sg_len_fix: {
+    since: [7, 1],
+    what:
+      "extract_kvec_to_sg sets each entry to its page's length and counts only what it placed ('lib/scatterlist: fix length calculations in extract_kvec_to_sg', CVE-2026-46289; release inferred)",
+  },
+  sg_max_zero_fix: {
+    since: [7, 1],
+    what: "extract_iter_to_sg honours sg_max 0 (07b7d66e65d9, 2026; release inferred)",
+  },
+  xarray_to_sg_offset_fix: {
+    since: [7, 1],
+    what:
+      "extract_xarray_to_sg derives each folio's offset from the current position, not the original start (132e70406412, queued 2026; release inferred)",
+  },
+  netfs_limit_kvec: {
+    since: [7, 1],
+    what:
+      "netfs_limit_iter handles ITER_KVEC (2026, after a 9p coredump hit its BUG(); release inferred)",
+  },
+  dio_align_in_bio: {
+    since: [6, 18],
+    what:
+      "direct I/O vector alignment is checked while building bios, not up front with iov_iter_is_aligned (Keith Busch, 2025)",
   },
   copy_mc: { until: [6, 11], what: "the copy_mc iterator flag" },
   folioq_boundary_fix: {

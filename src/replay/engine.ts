@@ -23,6 +23,14 @@ import { compareValue, compareWarnings, type Failure, whenHolds } from "./compar
 import { OPS } from "./ops.ts";
 import { PAGE_OPS, type PageList } from "./pages.ts";
 import { PinLedger } from "../model/pin.ts";
+import { CONVERT_OPS } from "./convert_ops.ts";
+import type { SgTable } from "../convert/sg.ts";
+import type { RdmaList } from "../convert/rdma.ts";
+import type { Mr } from "../convert/frwr.ts";
+import { type Bio, spanned } from "../convert/bio.ts";
+import { DmaMapper } from "../convert/dma.ts";
+import type { Holds } from "../convert/holds.ts";
+import { bioView, mrView, rdmaView, sgtView } from "./view.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /** One change an op made. */
@@ -67,7 +75,11 @@ export interface Summary {
 export type Var =
   | { readonly type: "iter"; readonly iter: IovIter; readonly list?: PageList }
   | { readonly type: "state"; readonly state: IovIterState; readonly step: number }
-  | { readonly type: "pages"; readonly list: PageList };
+  | { readonly type: "pages"; readonly list: PageList }
+  | { readonly type: "sgt"; readonly sgt: SgTable }
+  | { readonly type: "rdma"; readonly rdma: RdmaList }
+  | { readonly type: "mr"; readonly mr: Mr }
+  | { readonly type: "bio"; readonly bio: Bio };
 
 /** Options of a replay. */
 export interface ReplayOptions {
@@ -95,6 +107,12 @@ export class Replay {
   private stepWarnings: Warning[] = [];
   private writes: { pfn: Pfn; off: number; len: number }[] = [];
   readonly ledger = new PinLedger();
+  /** Page holds for conversions, recorded against the current step. */
+  readonly holds: Holds = {
+    take: (kind, pfn) => this.hold(kind, pfn),
+    drop: (kind, pfn) => this.release(kind, pfn),
+  };
+  readonly dma: DmaMapper;
   /** Iterators whose syscall returned, with the step of the return. */
   readonly dead = new Map<string, number>();
   /** Extra per-step results (offset0 of an extraction). */
@@ -111,6 +129,7 @@ export class Replay {
     const kernel = opts.kernel ?? h.header.kernel;
     this.profile = kernelProfile(kernel, h.header.page_size);
     this.mem = new Memory(memorySpec(h.header), h.header.page_size);
+    this.dma = new DmaMapper(h.header.dma.iommu, h.header.page_size);
     if (this.mem.problems.length) {
       throw new TraceError(
         this.mem.problems.map((p) => ({
@@ -223,6 +242,48 @@ export class Replay {
     const v = this.vars.get(name);
     if (v?.type === "pages") return v.list;
     if (v?.type === "iter") return v.list;
+    if (v?.type === "sgt") {
+      const t = v.sgt;
+      return {
+        name,
+        entries: t.entries.slice(0, t.nents),
+        offset0: t.entries[0]?.offset ?? 0,
+        bytes: 0,
+        step: t.step,
+        dir: t.dir ?? "dest",
+        get ioComplete() {
+          return t.ioComplete;
+        },
+        set ioComplete(x: boolean) {
+          t.ioComplete = x;
+        },
+      };
+    }
+    if (v?.type === "bio") {
+      const b = v.bio as Bio & { entries?: PageList["entries"] };
+      b.entries ??= b.bvec.flatMap((bv) =>
+        spanned(bv.pfn, bv.offset, bv.len, this.mem.pageSize).map((pfn) => ({
+          pfn,
+          retention: b.pinned ? "pin" as const : b.reffed ? "ref" as const : "none" as const,
+          held: b.pinned || b.reffed,
+          released: b.released,
+        }))
+      );
+      return {
+        name,
+        entries: b.entries,
+        offset0: b.bvec[0]?.offset ?? 0,
+        bytes: b.size,
+        step: b.step,
+        dir: b.dir,
+        get ioComplete() {
+          return b.ioComplete;
+        },
+        set ioComplete(x: boolean) {
+          b.ioComplete = x;
+        },
+      };
+    }
     return undefined;
   }
 
@@ -322,7 +383,7 @@ export class Replay {
     if (node.op === "expect") {
       this.checkState(node, failures);
     } else {
-      const handler = OPS[node.op] ?? PAGE_OPS[node.op];
+      const handler = OPS[node.op] ?? PAGE_OPS[node.op] ?? CONVERT_OPS[node.op];
       if (!handler) this.error(`op "${node.op}" is not modelled yet`, ["op"]);
       const names = varArgs(node.args);
       const before = names.map((n) => this.snapshot(n));
@@ -366,6 +427,42 @@ export class Replay {
         ).join(" "),
         retention: v.list.entries[0]?.retention ?? "none",
         offset0: v.list.offset0,
+      };
+    }
+    if (v.type === "sgt") {
+      const t = v.sgt;
+      return {
+        nents: t.nents,
+        orig_nents: t.origNents,
+        entries: t.entries.slice(0, t.nents).map((e) =>
+          `${this.mem.pageName(e.pfn)} +${hex(e.offset)} len ${hex(e.length)}${
+            e.dmaAddress !== undefined ? ` dma ${hex(e.dmaAddress)}` : ""
+          }${e.retention === "pin" ? " pin" : ""}${e.released ? " (released)" : ""}`
+        ),
+      };
+    }
+    if (v.type === "rdma") {
+      return {
+        nr_sge: v.rdma.sge.length,
+        sge: v.rdma.sge.map((g) =>
+          g.reserved ? "(reserved)" : `${hex(g.addr)} len ${hex(g.length)} lkey ${hex(g.lkey)}`
+        ),
+      };
+    }
+    if (v.type === "mr") {
+      const m = v.mr;
+      return { ret: m.ret, iova: hex(m.iova), length: m.length, npages: m.pages.length };
+    }
+    if (v.type === "bio") {
+      const b = v.bio;
+      return {
+        vcnt: b.bvec.length,
+        size: b.size,
+        pinned: b.pinned,
+        cloned: b.cloned,
+        bvec: b.bvec.map((bv) =>
+          `${this.mem.pageName(bv.pfn)} +${hex(bv.offset)} len ${hex(bv.len)}`
+        ),
       };
     }
     return { count: v.state.count, iov_offset: v.state.iovOffset, nr_segs: v.state.nrSegs };
@@ -457,9 +554,8 @@ export class Replay {
       compareValue(want, actual, `${at}.pages`, out, step, this.canonPage);
     }
     for (const k of ["sgt", "rdma", "bio", "mr", "pipe"] as const) {
-      if (e[k] !== undefined) {
-        out.push({ step, path: `${at}.${k}`, expected: e[k], actual: "not modelled yet" });
-      }
+      if (e[k] === undefined || !whenHolds(e[k].when, this.profile.release)) continue;
+      compareValue(e[k], this.objectView(k, node.args[k]), `${at}.${k}`, out, step, this.canonPage);
     }
   }
 
@@ -542,6 +638,23 @@ export class Replay {
         out.push({ step, path: k, expected: a[k], actual: "not modelled yet" });
       }
     }
+  }
+
+  /** The expectation view of an sg table, SGE list, MR or bio by name. */
+  objectView(kind: "sgt" | "rdma" | "mr" | "bio" | "pipe", name: unknown): unknown {
+    const v = typeof name === "string" ? this.vars.get(name) : undefined;
+    if (!v || v.type !== kind) return undefined;
+    switch (v.type) {
+      case "sgt":
+        return sgtView(this.mem, v.sgt);
+      case "rdma":
+        return rdmaView(v.rdma);
+      case "mr":
+        return mrView(v.mr);
+      case "bio":
+        return bioView(this.mem, v.bio);
+    }
+    return undefined;
   }
 
   /** Pin or ref counters, per page. */
@@ -660,9 +773,15 @@ function diff(
     return;
   }
   for (const k of Object.keys(after)) {
-    if (before[k] !== after[k]) {
-      out.push({ path: `${prefix}.${k}`, before: before[k] ?? null, after: after[k] });
-    }
+    const b = before[k], a = after[k];
+    if (Array.isArray(a) && Array.isArray(b)) {
+      // list entries: one change per entry added, removed or changed
+      for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if (a[i] !== b[i]) {
+          out.push({ path: `${prefix}.${k}[${i}]`, before: b[i] ?? null, after: a[i] ?? null });
+        }
+      }
+    } else if (b !== a) out.push({ path: `${prefix}.${k}`, before: b ?? null, after: a });
   }
 }
 

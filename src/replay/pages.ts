@@ -135,6 +135,16 @@ function releaseOp(kind: ReleaseKind, single: boolean): OpHandler {
     }
     const entries = select(r, list, a, single);
     const fn = node.op;
+    const kinds = new Set(entries.map((e) => e.retention));
+    if (kinds.size > 1) {
+      r.warn(
+        "mixed_retention",
+        `${fn} over "${list.name}", which mixes ${
+          [...kinds].sort().join(" and ")
+        } pages: one release cannot be right for all`,
+        { cause: list.step },
+      );
+    }
     const dirty = kind === "unpin_dirty" && a.dirty === true;
     let missingDirty = false;
     for (const e of entries) {
@@ -243,6 +253,8 @@ export const PAGE_OPS: Readonly<Record<string, OpHandler>> = {
 
   io_complete(r, a) {
     r.variable(a.of, ["of"]);
+    const v = r.vars.get(a.of);
+    if (v?.type === "rdma" || v?.type === "mr") return;
     const list = r.listOf(a.of);
     if (!list) return r.error(`"${a.of}" does not describe extracted memory`, ["of"]);
     list.ioComplete = true;

@@ -8,6 +8,11 @@ import type { Memory } from "../model/memory.ts";
 import { type IovIter, nrSegs } from "../model/iter.ts";
 import { kindOps } from "../model/kinds/mod.ts";
 import { folioqPosition } from "../model/kinds/folioq.ts";
+import type { SgTable } from "../convert/sg.ts";
+import type { RdmaList } from "../convert/rdma.ts";
+import type { Mr } from "../convert/frwr.ts";
+import type { Bio } from "../convert/bio.ts";
+import { hex } from "../types.ts";
 
 /** The scalar fields of an iterator, as diffs show them. */
 export function iterFields(it: IovIter): Record<string, unknown> {
@@ -30,4 +35,49 @@ export function iterFields(it: IovIter): Record<string, unknown> {
 /** The full view of an iterator, including its remaining segments. */
 export function iterView(mem: Memory, it: IovIter): Record<string, unknown> {
   return { ...iterFields(it), segs: kindOps(it).segs(mem, it) };
+}
+
+/** An sg table as `expect: sgt` compares it. */
+export function sgtView(mem: Memory, t: SgTable): Record<string, unknown> {
+  return {
+    nents: t.nents,
+    orig_nents: t.origNents,
+    end: t.endMark ?? null,
+    entries: t.entries.slice(0, t.nents).map((e) => ({
+      page: mem.pageName(e.pfn),
+      offset: e.offset,
+      length: e.length,
+      dma_address: e.dmaAddress === undefined ? null : hex(e.dmaAddress),
+    })),
+  };
+}
+
+/** An SGE list as `expect: rdma` compares it. */
+export function rdmaView(r: RdmaList): Record<string, unknown> {
+  return {
+    nr_sge: r.sge.length,
+    sge: r.sge.map((g) => ({ addr: hex(g.addr), length: g.length, lkey: hex(g.lkey) })),
+  };
+}
+
+/** An MR as `expect: mr` compares it. */
+export function mrView(m: Mr): Record<string, unknown> {
+  return {
+    ret: m.ret,
+    iova: hex(m.iova),
+    length: m.length,
+    npages: m.pages.length,
+    pages: m.pages.map((p) => hex(p)),
+  };
+}
+
+/** A bio as `expect: bio` compares it. */
+export function bioView(mem: Memory, b: Bio): Record<string, unknown> {
+  return {
+    vcnt: b.bvec.length,
+    size: b.size,
+    pinned: b.pinned,
+    cloned: b.cloned,
+    bvec: b.bvec.map((bv) => ({ page: mem.pageName(bv.pfn), offset: bv.offset, len: bv.len })),
+  };
 }

@@ -1,0 +1,218 @@
+/**
+ * bio_iov_iter_get_pages() and bio_release_pages() (block/bio.c): a BVEC iterator's array is
+ * borrowed (cloned, no holds); other kinds are extracted into free bvec slots, each chunk
+ * trimmed to the logical block size with the trimmed tail reverted and its pages released at
+ * once. From 6.3 user pages are pinned (BIO_PAGE_PINNED); until 7.0 a page range merges into
+ * the previous bvec when physically contiguous, and a merge into the same page drops the
+ * extra pin at once; from 7.0 every run becomes its own bvec. Before 6.3 pages are taken
+ * with iov_iter_get_pages2 refs.
+ *
+ * @module
+ */
+import type { ModelCtx } from "../model/ctx.ts";
+import type { IovIter } from "../model/iter.ts";
+import { iovIterAdvance, iovIterRevert } from "../model/advance.ts";
+import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
+import { iovIterIsAligned } from "../model/query.ts";
+import { userBacked } from "../model/iter.ts";
+import type { Holds } from "./holds.ts";
+import type { Pfn } from "../types.ts";
+
+/** One bio_vec of a bio. */
+export interface BioVec {
+  readonly pfn: Pfn;
+  readonly offset: number;
+  len: number;
+}
+
+/** A bio being built. */
+export interface Bio {
+  readonly name: string;
+  readonly bvec: BioVec[];
+  readonly maxVecs: number;
+  size: number;
+  /** BIO_PAGE_PINNED: release unpins. */
+  pinned: boolean;
+  /** Pages held by refs (before 6.3): release puts them. */
+  reffed: boolean;
+  /** The bvec array is the iterator's own (BVEC iterators). */
+  cloned: boolean;
+  released: boolean;
+  ioComplete: boolean;
+  readonly step: number;
+  readonly dir: "source" | "dest";
+}
+
+/** Options of one bio_iov_iter_get_pages call. */
+export interface BioOptions {
+  readonly lbs: number;
+  readonly pos: number | undefined;
+  readonly dmaAlignment: number;
+  readonly p2p: boolean;
+  readonly step: number;
+}
+
+const UINT_MAX = 0xffffffff;
+
+/** Pages a (page, offset, len) range spans, as pfns. */
+export function spanned(pfn: Pfn, offset: number, len: number, ps: number): Pfn[] {
+  const first = pfn + Math.floor(offset / ps);
+  const n = Math.ceil(((offset % ps) + len) / ps);
+  return Array.from({ length: Math.max(n, 0) }, (_, k) => first + k);
+}
+
+/** Runs bio_iov_iter_get_pages; returns 0 or a negative errno. */
+export function bioIovIterGetPages(
+  ctx: ModelCtx,
+  it: IovIter,
+  bio: Bio,
+  o: BioOptions,
+  holds: Holds,
+): number {
+  const ps = ctx.mem.pageSize;
+  if (it.kind === "bvec") {
+    let skip = it.iovOffset, left = it.count;
+    for (let k = it.idx; k < it.segs.length && left > 0; k++, skip = 0) {
+      const s = it.segs[k];
+      const len = Math.min(s.len - skip, left);
+      if (len <= 0) continue;
+      bio.bvec.push({ pfn: s.pfn, offset: s.offset + skip, len });
+      left -= len;
+    }
+    bio.cloned = true;
+    bio.size += it.count;
+    iovIterAdvance(ctx, it, it.count);
+    return 0;
+  }
+  const modern = ctx.profile.has("extract_pages");
+  const lbsMask = o.lbs - 1;
+  if (o.pos !== undefined && ((o.pos | it.count) & lbsMask)) return -22;
+  if (
+    !ctx.profile.has("dio_align_in_bio") &&
+    !iovIterIsAligned(ctx, it, BigInt(o.dmaAlignment), BigInt(lbsMask))
+  ) {
+    return -22;
+  }
+  if (modern && userBacked(it)) bio.pinned = true;
+  if (!modern) bio.reffed = true;
+  const kind: "pin" | "ref" = modern ? "pin" : "ref";
+  const merge = ctx.profile.has("bio_merge_same_page");
+  let ret = 0;
+  do {
+    const nrPages = bio.maxVecs - bio.bvec.length;
+    const opts = { maxsize: UINT_MAX - bio.size, maxpages: nrPages, step: o.step };
+    const r = modern
+      ? iovIterExtractPages(ctx, it, { ...opts, p2pdma: o.p2p })
+      : iovIterGetPages(ctx, it, { ...opts, advance: true });
+    const took = new Map<Pfn, number>();
+    for (const p of r.holds) {
+      holds.take(kind, p);
+      took.set(p, (took.get(p) ?? 0) + 1);
+    }
+    const release = (p: Pfn) => {
+      const n = took.get(p) ?? 0;
+      if (n && (bio.pinned || bio.reffed)) {
+        holds.drop(kind, p);
+        took.set(p, n - 1);
+      }
+    };
+    if (r.ret <= 0) {
+      ret = r.ret ? r.ret : -14;
+      break;
+    }
+    let size = r.ret, off = r.offset0;
+    const trim = size & lbsMask;
+    if (trim) iovIterRevert(ctx, it, trim);
+    size -= trim;
+    if (!size) {
+      for (const p of r.pfns) release(p);
+      ret = -14;
+      break;
+    }
+    if (ctx.profile.has("dio_align_in_bio") && (off & o.dmaAlignment)) {
+      // vector alignment is validated while building: the whole I/O fails
+      for (const p of r.pfns) release(p);
+      releaseBio(ctx, bio, holds, false);
+      bio.bvec.length = 0;
+      bio.size = 0;
+      return -22;
+    }
+    let left = size, i = 0;
+    while (left > 0) {
+      const pfn = r.pfns[i];
+      const fo = ctx.mem.folioOfPfn(pfn);
+      const large = fo.order > 0;
+      const folioOff = (pfn - fo.headPfn) * ps + off;
+      const fsize = ps * 2 ** fo.order;
+      let len = Math.min(large ? fsize - folioOff : ps - off, left);
+      // a run inside a large folio must be pages extraction returned consecutively
+      let n = Math.ceil((off + len) / ps);
+      for (let k = 1; k < n; k++) {
+        if (r.pfns[i + k] !== pfn + k) {
+          len = k * ps - off;
+          n = k;
+          break;
+        }
+      }
+      addRange(ctx, bio, large ? fo.headPfn : pfn, large ? folioOff : off, len, merge, release);
+      left -= len;
+      i += n;
+      off = 0;
+    }
+    for (; i < r.pfns.length; i++) release(r.pfns[i]);
+    bio.size += size;
+  } while (!ret && it.count && bio.bvec.length < bio.maxVecs);
+  return bio.bvec.length ? 0 : ret;
+}
+
+/** bio_iov_add_folio(): merge into the previous bvec when contiguous (6.3 to 6.19), else add. */
+function addRange(
+  ctx: ModelCtx,
+  bio: Bio,
+  pfn: Pfn,
+  offset: number,
+  len: number,
+  merge: boolean,
+  release: (p: Pfn) => void,
+): void {
+  const ps = ctx.mem.pageSize;
+  const prev = bio.bvec[bio.bvec.length - 1];
+  if (merge && prev) {
+    const prevEnd = prev.pfn * ps + prev.offset + prev.len;
+    const start = pfn * ps + offset;
+    if (prevEnd === start) {
+      const samePage = Math.floor((prevEnd - 1) / ps) === Math.floor(start / ps);
+      prev.len += len;
+      if (samePage) release(Math.floor(start / ps));
+      return;
+    }
+  }
+  bio.bvec.push({ pfn, offset, len });
+}
+
+/**
+ * bio_release_pages(): only for BIO_PAGE_PINNED bios (and ref-holding bios before 6.3):
+ * every page each bvec spans is unpinned (put), after marking it dirty when asked.
+ * Returns the pages released.
+ */
+export function releaseBio(ctx: ModelCtx, bio: Bio, holds: Holds, _dirty: boolean): Pfn[] {
+  if (!bio.pinned && !bio.reffed) return [];
+  const kind = bio.pinned ? "pin" : "ref";
+  const out: Pfn[] = [];
+  for (const bv of bio.bvec) {
+    for (const p of spanned(bv.pfn, bv.offset, bv.len, ctx.mem.pageSize)) {
+      if (!holds.drop(kind, p)) {
+        ctx.warn(
+          "double_unpin",
+          `bio_release_pages on "${bio.name}": ${
+            ctx.mem.pageName(p)
+          } has no ${kind} left to release`,
+          { cause: bio.step, page: ctx.mem.pageName(p) },
+        );
+      }
+      out.push(p);
+    }
+  }
+  bio.released = true;
+  return out;
+}

@@ -1,0 +1,278 @@
+/**
+ * Op handlers for conversions: sg tables (sg_init_table, sg_alloc_table,
+ * sg_alloc_table_from_pages_segment, sg_alloc_append_table_from_pages, extract_iter_to_sg),
+ * RDMA (smb_extract_iter_to_rdma, ib_map_mr_sg), bios (bio_iov_iter_get_pages,
+ * bio_release_pages) and netfs_limit_iter.
+ *
+ * @module
+ */
+import type { Replay } from "./engine.ts";
+import { checkEra, type OpHandler } from "./ops.ts";
+import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../convert/sg.ts";
+import { extractIterToSg } from "../convert/to_sg.ts";
+import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
+import { ibMapMrSg, type Mr } from "../convert/frwr.ts";
+import { type Bio, bioIovIterGetPages, releaseBio } from "../convert/bio.ts";
+import { netfsLimitIter } from "../convert/netfs_limit.ts";
+import { hex, type Pfn } from "../types.ts";
+
+/** The sg table a name refers to. */
+function sgt(r: Replay, name: string): SgTable {
+  const v = r.variable(name, ["sgt"]);
+  if (v.type !== "sgt") return r.error(`"${name}" is not an sg table`, ["sgt"]);
+  return v.sgt;
+}
+
+function pfnsArg(
+  r: Replay,
+  a: { pages?: string; pfns?: number[] },
+): { pfns: Pfn[]; retention: "pin" | "ref" | "none" } {
+  if (a.pfns) return { pfns: a.pfns, retention: "none" };
+  if (!a.pages) return r.error("give pages (a page list variable) or pfns", ["pages"]);
+  r.variable(a.pages, ["pages"]);
+  const list = r.listOf(a.pages);
+  if (!list) return r.error(`"${a.pages}" is not a page list`, ["pages"]);
+  return { pfns: list.entries.map((e) => e.pfn), retention: list.entries[0]?.retention ?? "none" };
+}
+
+/** Handlers by op name. */
+export const CONVERT_OPS: Readonly<Record<string, OpHandler>> = {
+  sg_init_table(r, a, node) {
+    r.define(a.sgt, { type: "sgt", sgt: sgInitTable(a.sgt, a.nents, node.index) }, ["sgt"]);
+  },
+  sg_alloc_table(r, a, node) {
+    const t = sgAllocTable(a.sgt, a.nents, node.index);
+    if (typeof t === "number") return t;
+    r.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
+    return 0;
+  },
+  sg_alloc_table_from_pages_segment(r, a, node) {
+    const { pfns, retention } = pfnsArg(r, a);
+    const t = sgInitTable(a.sgt, 0, node.index);
+    const ret = sgAppendFromPages(r.mem, t, {
+      pfns,
+      offset: a.offset,
+      size: a.size,
+      maxSegment: a.max_segment,
+      leftPages: 0,
+      append: false,
+      retention,
+      step: node.index,
+    });
+    if (ret < 0) {
+      r.warn(
+        "segment_limit",
+        `sg_alloc_table_from_pages_segment: max_segment ${
+          hex(a.max_segment)
+        } is below a page: WARN, -EINVAL`,
+        {
+          severity: "warn",
+        },
+      );
+      return ret;
+    }
+    r.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
+    return ret;
+  },
+  sg_alloc_append_table_from_pages(r, a, node) {
+    const { pfns, retention } = pfnsArg(r, a);
+    const existing = r.vars.get(a.sgt);
+    let t: SgTable;
+    if (existing) {
+      if (existing.type !== "sgt") return r.error(`"${a.sgt}" is not an sg table`, ["sgt"]);
+      t = existing.sgt;
+    } else {
+      t = sgInitTable(a.sgt, 0, node.index);
+    }
+    const ret = sgAppendFromPages(r.mem, t, {
+      pfns,
+      offset: a.offset,
+      size: a.size,
+      maxSegment: a.max_segment,
+      leftPages: a.left_pages,
+      append: true,
+      retention,
+      step: node.index,
+    });
+    if (ret < 0) {
+      r.warn(
+        "segment_limit",
+        a.max_segment < r.mem.pageSize
+          ? `sg_alloc_append_table_from_pages: max_segment ${
+            hex(a.max_segment)
+          } is below a page: WARN, -EINVAL`
+          : `sg_alloc_append_table_from_pages: appending with offset ${
+            hex(a.offset)
+          }: WARN, -EINVAL`,
+        { severity: "warn" },
+      );
+      return ret;
+    }
+    if (!existing) r.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
+    return ret;
+  },
+  extract_iter_to_sg(r, a, node) {
+    checkEra(r, node.op);
+    const it = r.iter(a.iter);
+    const t = sgt(r, a.sgt);
+    if ((it.kind === "ubuf" || it.kind === "iovec") && a.maxsize > it.count) {
+      r.warn(
+        "extract_beyond_count",
+        `extract_iter_to_sg asks for ${hex(a.maxsize)} bytes of "${it.name}", which holds ${
+          hex(it.count)
+        }: after draining it the next extraction returns 0${
+          r.profile.has("extract_to_sg_zero_fail")
+            ? ", the whole call is rolled back and the iterator stays advanced"
+            : " and the loop spins"
+        }`,
+        { cause: it.createdAt },
+      );
+    }
+    t.dir ??= it.dir;
+    return extractIterToSg(r.ctx, it, t, {
+      maxsize: a.maxsize,
+      sgMax: a.sg_max,
+      p2pdma: (a.flags ?? []).includes("p2pdma"),
+      step: node.index,
+    }, r.holds);
+  },
+  smb_extract_iter_to_rdma(r, a, node) {
+    checkEra(r, node.op);
+    const it = r.iter(a.iter);
+    const v = r.vars.get(a.rdma);
+    let rdma: RdmaList;
+    if (v) {
+      if (v.type !== "rdma") return r.error(`"${a.rdma}" is not an rdma SGE list`, ["rdma"]);
+      rdma = v.rdma;
+    } else {
+      rdma = {
+        name: a.rdma,
+        sge: [],
+        maxSge: a.max_sge,
+        lkey: a.lkey,
+        dir: a.dma_dir,
+        step: node.index,
+      };
+      for (let i = 0; i < a.reserve; i++) {
+        rdma.sge.push({ addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
+      }
+      r.define(a.rdma, { type: "rdma", rdma }, ["rdma"]);
+    }
+    if (rdma.sge.length >= rdma.maxSge) {
+      r.warn(
+        "segment_limit",
+        `smb_extract_iter_to_rdma: "${a.rdma}" already holds ${rdma.sge.length} of ${rdma.maxSge} SGEs`,
+        {
+          cause: rdma.step,
+        },
+      );
+    }
+    return smbExtractIterToRdma(r.ctx, it, a.len, rdma, r.dma);
+  },
+  ib_map_mr_sg(r, a, node) {
+    const t = sgt(r, a.sgt);
+    if (!t.mapped) {
+      for (let i = 0; i < t.nents; i++) {
+        const e = t.entries[i];
+        e.dmaAddress = r.dma.map(e.pfn, e.offset, e.length);
+      }
+      t.mapped = true;
+    }
+    const v = r.vars.get(a.mr);
+    let mr: Mr;
+    if (v) {
+      if (v.type !== "mr") return r.error(`"${a.mr}" is not an MR`, ["mr"]);
+      mr = v.mr;
+    } else {
+      mr = {
+        name: a.mr,
+        ret: 0,
+        iova: 0,
+        length: 0,
+        pages: [],
+        pageSize: a.page_size,
+        maxNumSg: a.max_num_sg,
+        gapAt: undefined,
+        step: node.index,
+      };
+      r.define(a.mr, { type: "mr", mr }, ["mr"]);
+    }
+    const ret = ibMapMrSg(t, mr, a.sg_offset);
+    if (mr.gapAt !== undefined) {
+      const e = t.entries[mr.gapAt];
+      r.warn(
+        "frwr_gap",
+        `ib_map_mr_sg: entry ${mr.gapAt} of "${t.name}" (${r.mem.pageName(e.pfn)} +${
+          hex(e.offset)
+        }) is not ${
+          hex(a.page_size)
+        }-aligned and does not continue the previous entry: only ${mr.gapAt} of ${t.nents} entries are registered`,
+        { cause: t.step },
+      );
+    } else if (ret >= 0 && ret < t.nents) {
+      r.warn(
+        "segment_limit",
+        `ib_map_mr_sg: the MR's page list (max_num_sg ${a.max_num_sg}) fills after ${ret} of ${t.nents} entries`,
+        { cause: t.step },
+      );
+    }
+    return ret;
+  },
+  bio_iov_iter_get_pages(r, a, node) {
+    const it = r.iter(a.iter);
+    const v = r.vars.get(a.bio);
+    let bio: Bio;
+    if (v) {
+      if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
+      bio = v.bio;
+    } else {
+      bio = {
+        name: a.bio,
+        bvec: [],
+        maxVecs: a.max_vecs,
+        size: 0,
+        pinned: false,
+        reffed: false,
+        cloned: false,
+        released: false,
+        ioComplete: false,
+        step: node.index,
+        dir: it.dir,
+      };
+      r.define(a.bio, { type: "bio", bio }, ["bio"]);
+    }
+    const hadPinned = bio.pinned, hadBorrowed = bio.cloned;
+    const ret = bioIovIterGetPages(r.ctx, it, bio, {
+      lbs: a.lbs,
+      pos: a.pos,
+      dmaAlignment: a.dma_alignment,
+      p2p: a.p2p,
+      step: node.index,
+    }, r.holds);
+    if ((hadPinned && bio.cloned && !hadBorrowed) || (hadBorrowed && bio.pinned && !hadPinned)) {
+      r.warn(
+        "mixed_retention",
+        `bio "${bio.name}" now holds pinned user pages and a borrowed BVEC array: BIO_PAGE_PINNED makes bio_release_pages unpin the borrowed pages too`,
+        { cause: bio.step },
+      );
+    }
+    return ret;
+  },
+  bio_release_pages(r, a) {
+    const v = r.variable(a.bio, ["bio"]);
+    if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
+    const bio = v.bio;
+    if (bio.pinned && bio.dir === "dest" && bio.ioComplete && !a.dirty) {
+      r.warn(
+        "missing_dirty",
+        `bio_release_pages("${bio.name}", false) after a read completed: the pages are not marked dirty`,
+        { cause: bio.step },
+      );
+    }
+    releaseBio(r.ctx, bio, r.holds, a.dirty);
+  },
+  netfs_limit_iter(r, a) {
+    const it = r.iter(a.iter);
+    return netfsLimitIter(r.ctx, it, a.start_offset, a.max_size, a.max_segs);
+  },
+};
