@@ -1,25 +1,23 @@
 /**
- * `itertrace check`: every trace under the paths, in sorted order, judged by its
- * expectations. `--format json` prints the document design.md specifies.
+ * `itertrace check`: every trace under the paths, in sorted order, judged by its inline
+ * expectations and, when present, by its golden file `<trace>.expected` (the whole replay as
+ * colourless text). `--update` writes missing or changed goldens. Formats: text, json (the
+ * document design.md specifies), tap (TAP 14) and junit (JUnit XML).
  *
  * @module
  */
+import { createTwoFilesPatch } from "diff";
 import type { Io } from "./io.ts";
 import { openTrace, TRACE_EXT } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { TraceError } from "../errors.ts";
-import { styles } from "../render/text.ts";
+import { renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer, show } from "../render/value.ts";
+import { type CheckEntry, renderJunit, renderTap } from "../render/report_formats.ts";
 import { checkKernel } from "./replay.ts";
+import type { Severity } from "../types.ts";
 
-/** One trace's outcome in the check document. */
-export interface CheckEntry {
-  file: string;
-  name: string;
-  status: "pass" | "fail" | "error";
-  failures: { step: number | null; path: string; expected: unknown; actual: unknown }[];
-  error?: string;
-}
+export type { CheckEntry };
 
 /** Collects trace files under the paths, sorted, directories walked recursively. */
 export async function collectTraces(io: Io, paths: readonly string[]): Promise<string[]> {
@@ -41,24 +39,59 @@ export async function collectTraces(io: Io, paths: readonly string[]): Promise<s
   return out;
 }
 
+/** Options of `check`. */
+export interface CheckOpts {
+  format: string;
+  kernel?: string;
+  update?: true;
+  filter?: string;
+  failOn?: string;
+}
+
+const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
+
+/** Converts a shell-style glob (`*`, `?`) to a RegExp. */
+export function globRegExp(glob: string): RegExp {
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${re}$`);
+}
+
+/** The golden text of a replay: every step and the summary, no colour, no paths. */
+async function replayText(file: string, kernel: string | undefined, io: Io) {
+  const src = await openTrace(io, file);
+  const s = styles(false);
+  const lines: string[] = [];
+  const h = src.header.header;
+  lines.push(`itertrace replay ${h.name}   (kernel ${kernel ?? h.kernel})`, "");
+  const res = await runTrace(
+    src,
+    { kernel },
+    (st, node) => lines.push(renderStep(st, node.args, s)),
+  );
+  lines.push("", renderSummary(res.summary, res.endWarnings, res.failures, s));
+  return { text: lines.join("\n") + "\n", res, name: h.name };
+}
+
 /** Runs `check`; returns the exit code. */
 export async function checkCommand(
   io: Io,
   paths: readonly string[],
-  o: { format: string; kernel?: string },
+  o: CheckOpts,
 ): Promise<number> {
   checkKernel(o.kernel);
   const files = await collectTraces(io, paths);
   const s = styles(io.color && o.format === "text");
+  const filter = o.filter ? globRegExp(o.filter) : undefined;
   const traces: CheckEntry[] = [];
+  const updated: string[] = [];
   for (const file of files) {
     let entry: CheckEntry;
     try {
-      const src = await openTrace(io, file);
-      const res = await runTrace(src, { kernel: o.kernel });
+      const { text, res, name } = await replayText(file, o.kernel, io);
+      if (filter && !filter.test(name) && !filter.test(file)) continue;
       entry = {
         file,
-        name: src.header.header.name,
+        name,
         status: res.failures.length ? "fail" : "pass",
         failures: res.failures.map((f) => ({
           step: f.step ?? null,
@@ -67,37 +100,95 @@ export async function checkCommand(
           actual: f.actual,
         })),
       };
+      if (o.failOn) {
+        const min = RANK[o.failOn as Severity];
+        const bad = res.replay.allWarnings.filter((w) => RANK[w.severity] >= min);
+        if (bad.length) {
+          entry.status = "fail";
+          for (const w of bad) {
+            entry.failures.push({
+              step: w.step ?? null,
+              path: "warnings",
+              expected: `no ${o.failOn}`,
+              actual: w.code,
+            });
+          }
+        }
+      }
+      const golden = `${file}.expected`;
+      if (!o.kernel) {
+        const have = (await io.exists(golden)) ? await io.readTextFile(golden) : undefined;
+        if (o.update) {
+          if (have !== text) {
+            await io.writeTextFile(golden, text);
+            updated.push(golden);
+          }
+        } else if (have !== undefined && have !== text) {
+          entry.status = "fail";
+          entry.failures.push({
+            step: null,
+            path: "golden",
+            expected: golden,
+            actual: "replay differs",
+          });
+          entry.goldenDiff = createTwoFilesPatch(golden, "replay", have, text, "", "", {
+            context: 2,
+          });
+        }
+      }
     } catch (e) {
       if (!(e instanceof TraceError)) throw e;
-      entry = { file, name: "", status: "error", failures: [], error: e.message };
+      const gated = o.kernel !== undefined && /not_in_era/.test(e.message);
+      entry = { file, name: "", status: gated ? "skip" : "error", failures: [], error: e.message };
     }
     traces.push(entry);
-    if (o.format === "text") {
-      const tag = entry.status === "pass"
-        ? s.green("pass ")
-        : entry.status === "fail"
-        ? s.red("FAIL ")
-        : s.red("ERROR");
-      io.stdout(`${tag} ${file}\n`);
-      for (const f of entry.failures) {
-        io.stdout(`      ${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
-      }
-      if (entry.error) {
-        io.stdout(entry.error.split("\n").map((l) => `      ${l}`).join("\n") + "\n");
-      }
-    }
+    if (o.format === "text") printText(io, entry, s);
   }
   const passed = traces.filter((t) => t.status === "pass").length;
   const failed = traces.filter((t) => t.status === "fail").length;
   const errors = traces.filter((t) => t.status === "error").length;
+  const skipped = traces.filter((t) => t.status === "skip").length;
   if (o.format === "json") {
-    io.stdout(JSON.stringify({ traces, passed, failed, errors }, jsonReplacer, 2) + "\n");
-  } else {
-    io.stdout(`\n${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ""}\n`);
+    const doc = {
+      traces: traces.map(({ goldenDiff: _d, ...t }) => t),
+      passed,
+      failed,
+      errors,
+      ...(skipped ? { skipped } : {}),
+    };
+    io.stdout(JSON.stringify(doc, jsonReplacer, 2) + "\n");
+  } else if (o.format === "tap") io.stdout(renderTap(traces));
+  else if (o.format === "junit") io.stdout(renderJunit(traces));
+  else {
+    io.stdout(
+      `\n${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ""}${
+        skipped ? `, ${skipped} skipped` : ""
+      }\n`,
+    );
   }
+  for (const g of updated) io.stderr(`updated ${g}\n`);
   if (files.length === 0) {
     io.stderr(`error: no traces found under ${paths.join(", ")}\n`);
     return 2;
   }
   return errors ? 2 : failed ? 1 : 0;
+}
+
+function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): void {
+  const tag = entry.status === "pass"
+    ? s.green("pass ")
+    : entry.status === "skip"
+    ? s.yellow("skip ")
+    : entry.status === "fail"
+    ? s.red("FAIL ")
+    : s.red("ERROR");
+  io.stdout(`${tag} ${entry.file}\n`);
+  for (const f of entry.failures) {
+    if (f.path === "golden") continue;
+    io.stdout(`      ${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
+  }
+  if (entry.goldenDiff) {
+    io.stdout(entry.goldenDiff.split("\n").map((l) => `      ${l}`).join("\n") + "\n");
+  }
+  if (entry.error) io.stdout(entry.error.split("\n").map((l) => `      ${l}`).join("\n") + "\n");
 }

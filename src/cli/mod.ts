@@ -53,14 +53,22 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("run every trace under the paths and judge its expectations (CI mode)")
     .argument("<paths...>", "trace files or directories (searched recursively, sorted)")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
-        "text",
-      ),
+      new Option("-f, --format <format>", "output format").choices(["text", "json", "tap", "junit"])
+        .default("text"),
     )
-    .option("-k, --kernel <release>", "kernel era to replay every trace as")
+    .option(
+      "-k, --kernel <release>",
+      "kernel era to replay every trace as (traces whose ops are not in it are skipped)",
+    )
+    .option("-u, --update", "write missing or changed golden files (<trace>.expected)")
+    .option("--filter <glob>", "only traces whose name or path matches the glob")
+    .addOption(
+      new Option("--fail-on <severity>", "also fail a trace on a warning of this severity or worse")
+        .choices(["bug", "warn", "hazard"]),
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  itertrace check traces/\n  itertrace check --format json traces/ > results.json\n",
+      "\nExamples:\n  itertrace check traces/\n  itertrace check --update traces/seed\n  itertrace check --format junit traces/ > junit.xml\n  itertrace check --kernel 6.1 --filter 'IOVEC+*' traces/\n",
     )
     .action(async (paths, opts) => {
       code = await checkCommand(io, paths, opts);

@@ -1,0 +1,114 @@
+/**
+ * Check-result formats for CI: TAP version 14 and JUnit XML.
+ *
+ * @module
+ */
+import { show } from "./value.ts";
+
+/** One trace's check outcome. */
+export interface CheckEntry {
+  file: string;
+  name: string;
+  status: "pass" | "fail" | "error" | "skip";
+  failures: { step: number | null; path: string; expected: unknown; actual: unknown }[];
+  error?: string;
+  /** A unified diff against the golden file, when it differs. */
+  goldenDiff?: string;
+}
+
+function yamlBlock(lines: string[]): string {
+  return lines.map((l) => `  ${l}`).join("\n");
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** TAP version 14: one test point per trace; era-gated traces are `# SKIP`. */
+export function renderTap(entries: readonly CheckEntry[]): string {
+  const out = ["TAP version 14", `1..${entries.length}`];
+  entries.forEach((e, i) => {
+    const desc = `${e.file}${e.name ? ` (${e.name})` : ""}`.replace(/#/g, "\\#");
+    if (e.status === "skip") {
+      out.push(
+        `ok ${i + 1} - ${desc} # SKIP ${
+          (e.error ?? "not in this era").split("\n")[0].replace(/#/g, "")
+        }`,
+      );
+      return;
+    }
+    out.push(`${e.status === "pass" ? "ok" : "not ok"} ${i + 1} - ${desc}`);
+    if (e.status === "pass") return;
+    const lines = ["---", `status: ${e.status}`];
+    if (e.error) lines.push(`message: ${quote(e.error)}`);
+    if (e.failures.length) {
+      lines.push("failures:");
+      for (const f of e.failures) {
+        lines.push(`  - path: ${quote(f.path)}`);
+        lines.push(`    step: ${f.step ?? "null"}`);
+        lines.push(`    expected: ${quote(show(f.expected))}`);
+        lines.push(`    actual: ${quote(show(f.actual))}`);
+      }
+    }
+    if (e.goldenDiff) lines.push(`diff: ${quote(e.goldenDiff)}`);
+    lines.push("...");
+    out.push(yamlBlock(lines));
+  });
+  return out.join("\n") + "\n";
+}
+
+function xml(s: string): string {
+  return s.replace(
+    /[<>&"']/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!,
+  )
+    // deno-lint-ignore no-control-regex
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "");
+}
+
+/** JUnit XML: one testsuite, one testcase per trace. */
+export function renderJunit(entries: readonly CheckEntry[]): string {
+  const count = (s: CheckEntry["status"]) => entries.filter((e) => e.status === s).length;
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="itertrace" tests="${entries.length}" failures="${count("fail")}" errors="${
+      count("error")
+    }" skipped="${count("skip")}">`,
+    `  <testsuite name="itertrace check" tests="${entries.length}" failures="${
+      count("fail")
+    }" errors="${count("error")}" skipped="${count("skip")}" time="0">`,
+  ];
+  for (const e of entries) {
+    const cls = e.file.includes("/")
+      ? e.file.slice(0, e.file.lastIndexOf("/")).replace(/\//g, ".")
+      : "traces";
+    const open = `    <testcase classname="${xml(cls)}" name="${xml(e.file)}" time="0"`;
+    if (e.status === "pass") {
+      out.push(`${open}/>`);
+      continue;
+    }
+    out.push(`${open}>`);
+    if (e.status === "skip") {
+      out.push(`      <skipped message="${xml((e.error ?? "").split("\n")[0])}"/>`);
+    } else if (e.status === "error") {
+      out.push(
+        `      <error message="${xml((e.error ?? "").split("\n")[0])}">${
+          xml(e.error ?? "")
+        }</error>`,
+      );
+    } else {
+      const body = e.failures.map((f) =>
+        `${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}`
+      );
+      if (e.goldenDiff) body.push(e.goldenDiff);
+      out.push(
+        `      <failure message="${xml(`${e.failures.length || 1} expectation(s) failed`)}">${
+          xml(body.join("\n"))
+        }</failure>`,
+      );
+    }
+    out.push("    </testcase>");
+  }
+  out.push("  </testsuite>", "</testsuites>");
+  return out.join("\n") + "\n";
+}
