@@ -92,7 +92,7 @@ Deno.test("iterateAndAdvance() passes the running progress to each step", () => 
     { base: U + 0x3000n, len: 0x8 },
   ]);
   const progress: number[] = [];
-  iterateAndAdvance(c.mem, it, 0x28, (p, prog) => {
+  iterateAndAdvance(c.mem, it, 0x28, (_p, prog) => {
     progress.push(prog);
     return 0;
   });
