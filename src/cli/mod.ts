@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import {
+  Argument,
+  Command,
+  CommanderError,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
+import { completionScript } from "./completions.ts";
 import type { Io } from "./io.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { replayCommand } from "./replay.ts";
@@ -94,6 +101,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("print the JSON Schema of the trace format")
     .action(() => {
       code = schemaCommand(io);
+    });
+
+  program.command("completions")
+    .description("print a shell completion script")
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"]))
+    .addHelpText("after", '\nExamples:\n  eval "$(itertrace completions bash)"\n  itertrace completions fish | source\n')
+    .action((shell) => {
+      io.stdout(completionScript(program, shell as "bash" | "zsh" | "fish"));
+      code = 0;
     });
 
   try {
