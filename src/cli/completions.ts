@@ -29,7 +29,9 @@ function bash(s: Spec[]): string {
   const cases = s.map((c) => {
     const opts = c.options.flatMap((o) => o.flags).join(" ");
     const choiceCases = c.options.filter((o) => o.choices).map((o) =>
-      `        ${o.flags.join("|")}) COMPREPLY=( $(compgen -W "${o.choices!.join(" ")}" -- "$cur") ); return ;;`
+      `        ${o.flags.join("|")}) COMPREPLY=( $(compgen -W "${
+        o.choices!.join(" ")
+      }" -- "$cur") ); return ;;`
     ).join("\n");
     return `    ${c.name})
       case "$prev" in
@@ -60,7 +62,11 @@ function zsh(s: Spec[]): string {
   const cases = s.map((c) => {
     const args = c.options.map((o) => {
       const long = o.flags.find((f) => f.startsWith("--"))!;
-      const takes = o.choices ? `:value:(${o.choices.join(" ")})` : /<|\[/.test(long) ? ":value:" : "";
+      const takes = o.choices
+        ? `:value:(${o.choices.join(" ")})`
+        : /<|\[/.test(long)
+        ? ":value:"
+        : "";
       const names = o.flags.length > 1 ? `{${o.flags.join(",")}}` : o.flags[0];
       return `        ${names}'[${o.description.replace(/[\[\]']/g, "")}]${takes}'`;
     }).join(" \\\n");
@@ -90,7 +96,9 @@ function fish(s: Spec[]): string {
   lines.push("complete -c itertrace -f");
   for (const c of s) {
     lines.push(
-      `complete -c itertrace -n '__fish_use_subcommand' -a ${c.name} -d '${c.description.replace(/'/g, "")}'`,
+      `complete -c itertrace -n '__fish_use_subcommand' -a ${c.name} -d '${
+        c.description.replace(/'/g, "")
+      }'`,
     );
     for (const o of c.options) {
       const short = o.flags.find((f) => /^-[^-]/.test(f));
@@ -109,7 +117,10 @@ function fish(s: Spec[]): string {
 
 /** The completion script for a shell. */
 // deno-lint-ignore no-explicit-any
-export function completionScript(program: Command<any, any, any>, shell: "bash" | "zsh" | "fish"): string {
+export function completionScript(
+  program: Command<any, any, any>,
+  shell: "bash" | "zsh" | "fish",
+): string {
   const s = specs(program);
   return shell === "bash" ? bash(s) : shell === "zsh" ? zsh(s) : fish(s);
 }

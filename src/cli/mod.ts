@@ -106,7 +106,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   program.command("completions")
     .description("print a shell completion script")
     .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"]))
-    .addHelpText("after", '\nExamples:\n  eval "$(itertrace completions bash)"\n  itertrace completions fish | source\n')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  eval "$(itertrace completions bash)"\n  itertrace completions fish | source\n',
+    )
     .action((shell) => {
       io.stdout(completionScript(program, shell as "bash" | "zsh" | "fish"));
       code = 0;
