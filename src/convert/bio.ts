@@ -101,9 +101,13 @@ export function bioIovIterGetPages(
   do {
     const nrPages = bio.maxVecs - bio.bvec.length;
     const opts = { maxsize: UINT_MAX - bio.size, maxpages: nrPages, step: o.step };
+    // 6.3+: extraction; 6.0-6.2: iov_iter_get_pages2; before 6.0: iov_iter_get_pages, after
+    // which bio_iov_iter_get_pages advanced the iterator itself
+    const advances = ctx.profile.has("get_pages2");
     const r = modern
       ? iovIterExtractPages(ctx, it, { ...opts, p2pdma: o.p2p })
-      : iovIterGetPages(ctx, it, { ...opts, advance: true });
+      : iovIterGetPages(ctx, it, { ...opts, advance: advances });
+    if (!modern && !advances && r.ret > 0) iovIterAdvance(ctx, it, r.ret);
     const took = new Map<Pfn, number>();
     for (const p of r.holds) {
       holds.take(kind, p);

@@ -9,11 +9,16 @@ import type { ModelCtx } from "./ctx.ts";
 import { type IovIter, nrSegs } from "./iter.ts";
 import { kindOps } from "./kinds/mod.ts";
 import { maxRwCount } from "../profile.ts";
+import { pipeAdvance, pipeRevert } from "./pipe.ts";
 import { hex } from "../types.ts";
 
 /** iov_iter_advance(): moves forward by `bytes`, silently clamped to count. */
-export function iovIterAdvance(_ctx: ModelCtx, it: IovIter, bytes: number): void {
+export function iovIterAdvance(ctx: ModelCtx, it: IovIter, bytes: number): void {
   if (bytes > it.count) bytes = it.count;
+  if (it.kind === "pipe") {
+    ctx.pipeEffects?.(it, pipeAdvance(ctx, it.pipe, it, bytes), "iov_iter_advance");
+    return;
+  }
   kindOps(it).advance(it, bytes);
 }
 
@@ -30,6 +35,20 @@ export function iovIterRevert(ctx: ModelCtx, it: IovIter, unroll: number): void 
       `iov_iter_revert of "${it.name}" by ${hex(unroll)} exceeds MAX_RW_COUNT: WARN, nothing done`,
       { cause: it.createdAt, severity: "warn" },
     );
+    return;
+  }
+  if (it.kind === "pipe") {
+    const fx = pipeRevert(ctx, it.pipe, it, unroll);
+    if (fx.below) {
+      ctx.warn(
+        "pipe_revert_below_start",
+        `iov_iter_revert of PIPE "${it.name}" by ${hex(unroll)} goes ${
+          hex(fx.below)
+        } below its start_head`,
+        { cause: it.createdAt },
+      );
+    }
+    ctx.pipeEffects?.(it, fx, "iov_iter_revert");
     return;
   }
   it.count += unroll;
@@ -112,6 +131,7 @@ export function iovIterRestore(ctx: ModelCtx, it: IovIter, state: IovIterState):
  * struct copy and a NULL return. Returns whether an array was duplicated.
  */
 export function dupIter(it: IovIter, as: string, step: number): { iter: IovIter; dup: boolean } {
+  // a PIPE iterator is dup'ed by struct copy with a WARN (raised by the caller)
   if (it.kind === "bvec" || it.kind === "iovec" || it.kind === "kvec") {
     return {
       iter: { ...it, name: as, segs: it.segs.slice(it.idx), idx: 0, createdAt: step } as IovIter,

@@ -6,7 +6,9 @@
  * @module
  */
 import type { ModelCtx } from "./ctx.ts";
-import type { IovIter } from "./iter.ts";
+import type { IovIter, PipeIter } from "./iter.ts";
+import { pipeCopyPage, pipeWrite } from "./pipe.ts";
+import { pipeUsable } from "./pipe_check.ts";
 import { iterateAndAdvance } from "./iterate.ts";
 import { accessibleBytes } from "./access.ts";
 import { iovIterRevert } from "./advance.ts";
@@ -29,7 +31,28 @@ function checkDir(ctx: ModelCtx, it: IovIter, want: "source" | "dest", fn: strin
  */
 export function copyToIter(ctx: ModelCtx, it: IovIter, data: Uint8Array): number {
   if (!checkDir(ctx, it, "dest", "copy_to_iter")) return 0;
+  if (it.kind === "pipe") {
+    return pipeFill(ctx, it, data.length, "copy_to_iter", (p, n) => data.subarray(p, p + n));
+  }
   return writeIter(ctx, it, data.length, (progress, n) => data.subarray(progress, progress + n));
+}
+
+/** copy_pipe_to_iter / pipe_zero: places the bytes in pipe buffers and writes them. */
+function pipeFill(
+  ctx: ModelCtx,
+  it: PipeIter,
+  len: number,
+  fn: string,
+  bytes: (progress: number, n: number) => Uint8Array,
+): number {
+  if (!pipeUsable(ctx, it, fn)) return 0;
+  const chunks = pipeWrite(ctx, it.pipe, it, len, () => ctx.mem.allocPages(it.pipe.name, 1)[0]);
+  let done = 0;
+  for (const c of chunks) {
+    ctx.mem.writePage(c.pfn, c.off, bytes(done, c.len));
+    done += c.len;
+  }
+  return done;
 }
 
 /** Writes `len` bytes produced by `bytes` into the iterator's memory, through the walk. */
@@ -52,6 +75,16 @@ function writeIter(
  * returns the bytes copied, advancing the iterator by their length.
  */
 export function copyFromIter(ctx: ModelCtx, it: IovIter, bytes: number): Uint8Array {
+  if (it.kind === "pipe") {
+    ctx.warn(
+      "pipe_wrong_use",
+      `copy_from_iter on PIPE "${it.name}": WARN, 0 (a pipe iterator is a destination only)`,
+      {
+        cause: it.createdAt,
+      },
+    );
+    return new Uint8Array(0);
+  }
   if (!checkDir(ctx, it, "source", "copy_from_iter")) return new Uint8Array(0);
   const out = new Uint8Array(Math.min(bytes, it.count));
   const mem = ctx.mem;
@@ -102,6 +135,10 @@ export function copyPageToIter(
     return 0;
   }
   if (!checkDir(ctx, it, "dest", "copy_page_to_iter")) return 0;
+  if (it.kind === "pipe") {
+    if (!pipeUsable(ctx, it, "copy_page_to_iter")) return 0;
+    return pipeCopyPage(ctx, it.pipe, it, pfn, offset, bytes);
+  }
   let page = pfn + Math.floor(offset / ps);
   let off = offset % ps;
   let res = 0;
@@ -123,5 +160,8 @@ export function copyPageToIter(
 
 /** iov_iter_zero(): clears up to `bytes` of the iterator, either direction. */
 export function iovIterZero(ctx: ModelCtx, it: IovIter, bytes: number): number {
+  if (it.kind === "pipe") {
+    return pipeFill(ctx, it, bytes, "iov_iter_zero", (_p, n) => new Uint8Array(n));
+  }
   return writeIter(ctx, it, bytes, (_p, n) => new Uint8Array(n));
 }

@@ -8,6 +8,8 @@ import type { Memory } from "./memory.ts";
 import type { KernelProfile } from "../profile.ts";
 import type { WarningCode } from "../check/warnings.ts";
 import type { Addr, Severity } from "../types.ts";
+import type { PipeIter } from "./iter.ts";
+import type { PipeEffects } from "./pipe.ts";
 
 /** A user address range where accesses fault (`fault_inject`). */
 export interface FaultRange {
@@ -31,4 +33,6 @@ export interface ModelCtx {
   readonly profile: KernelProfile;
   readonly faults: FaultRange[];
   warn(code: WarningCode, message: string, detail?: WarnDetail): void;
+  /** Told which pipe buffers an advance or revert released or shortened (rule 4.5.2). */
+  pipeEffects?(it: PipeIter, fx: PipeEffects, fn: string): void;
 }

@@ -12,6 +12,8 @@ import { iovIterAdvance } from "./advance.ts";
 import { gupFast } from "./gup.ts";
 import { ZERO_PFN } from "./memory.ts";
 import { maxRwCount } from "../profile.ts";
+import { pipeGetPages } from "./pipe.ts";
+import { pipeUsable } from "./pipe_check.ts";
 import { hex, type Pfn, type Retention } from "../types.ts";
 
 /** What an extraction produced. */
@@ -74,6 +76,30 @@ export function iovIterGetPages(
     case "folioq":
       res = folioqPages(ctx, work, maxsize, o, "ref");
       break;
+    case "pipe": {
+      if (!pipeUsable(ctx, work, "iov_iter_get_pages")) return fail(EFAULT);
+      const r = pipeGetPages(
+        ctx,
+        work.pipe,
+        work,
+        maxsize,
+        o.maxpages,
+        () => ctx.mem.allocPages(work.pipe.name, 1)[0],
+      );
+      if (r.ret === EFAULT) {
+        ctx.warn(
+          "pipe_wrong_use",
+          `iov_iter_get_pages on PIPE "${it.name}": the pipe is full, -EFAULT`,
+          {
+            cause: it.createdAt,
+          },
+        );
+        return fail(EFAULT);
+      }
+      // the pipe now holds buffers for bytes that do not exist until the I/O completes
+      work.pipe.claimStep = o.step;
+      return { ret: r.ret, offset0: r.offset0, pfns: r.pfns, retention: "ref", holds: r.pfns };
+    }
     case "kvec":
     case "discard":
       ctx.warn(
@@ -125,6 +151,15 @@ export function iovIterExtractPages(
       ctx.warn("unsupported_kind", `iov_iter_extract_pages on DISCARD "${it.name}": -EFAULT`, {
         cause: it.createdAt,
       });
+      return fail(EFAULT);
+    case "pipe":
+      ctx.warn(
+        "pipe_wrong_use",
+        `iov_iter_extract_pages on PIPE "${it.name}": not supported, -EFAULT`,
+        {
+          cause: it.createdAt,
+        },
+      );
       return fail(EFAULT);
   }
 }

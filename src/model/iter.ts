@@ -7,6 +7,7 @@
  * @module
  */
 import type { Region } from "./memory.ts";
+import type { Pipe } from "./pipe.ts";
 import type { Addr, Direction, IterKind, Pfn } from "../types.ts";
 
 /** An iovec or kvec: a virtual address range. */
@@ -77,6 +78,15 @@ export interface FolioqIter extends IterBase {
 export interface DiscardIter extends IterBase {
   readonly kind: "discard";
 }
+/** ITER_PIPE (up to 6.4): the position is (head, iov_offset or last_offset) in a pipe. */
+export interface PipeIter extends IterBase {
+  readonly kind: "pipe";
+  readonly pipe: Pipe;
+  head: number;
+  readonly startHead: number;
+  lastOffset: number;
+}
+
 /** An iov_iter. */
 export type IovIter =
   | UbufIter
@@ -84,7 +94,8 @@ export type IovIter =
   | BvecIter
   | XarrayIter
   | FolioqIter
-  | DiscardIter;
+  | DiscardIter
+  | PipeIter;
 
 /** Whether the iterator is user-backed (UBUF or IOVEC), as `user_backed_iter()`. */
 export function userBacked(it: IovIter): boolean {
@@ -103,6 +114,7 @@ export function nrSegs(it: IovIter): number {
     case "folioq":
     case "xarray":
     case "discard":
+    case "pipe":
       return 0;
   }
 }

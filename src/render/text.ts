@@ -26,7 +26,7 @@ export function styles(color: boolean): Styles {
   return { bold: c.bold, dim: c.dim, red: c.red, yellow: c.yellow, green: c.green, cyan: c.cyan };
 }
 
-const ARG_SKIP = new Set(["op", "id", "expect"]);
+const ARG_SKIP = new Set(["op", "id", "expect", "when"]);
 
 function argSummary(args: Record<string, unknown>): string {
   const parts: string[] = [];
@@ -54,7 +54,7 @@ export function renderStep(
   const head = ` ${s.bold(`#${st.index}`)}  ${s.cyan(st.op)}(${argSummary(args)})${
     st.ret !== null ? ` = ${s.bold(show(st.ret))}` : ""
   }${st.id ? s.dim(`   [${st.id}]`) : ""}`;
-  const lines = [head];
+  const lines = [st.skipped ? `${head}${s.dim(`   (skipped: ${st.skipped})`)}` : head];
   for (const c of st.changes) {
     if (c.before === null) lines.push(`     ${c.path}  ${s.green("+")} ${show(c.after)}`);
     else if (c.after === null) lines.push(`     ${c.path}  ${s.red("-")} ${show(c.before)}`);

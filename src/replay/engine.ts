@@ -30,7 +30,8 @@ import type { Mr } from "../convert/frwr.ts";
 import { type Bio, spanned } from "../convert/bio.ts";
 import { DmaMapper } from "../convert/dma.ts";
 import type { Holds } from "../convert/holds.ts";
-import { bioView, mrView, rdmaView, sgtView } from "./view.ts";
+import { bioView, mrView, pipeView, rdmaView, sgtView } from "./view.ts";
+import { newPipe, type Pipe, type PipeEffects } from "../model/pipe.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /** One change an op made. */
@@ -50,6 +51,8 @@ export interface StepResult {
   readonly changes: readonly Change[];
   readonly warnings: readonly Warning[];
   readonly failures: readonly Failure[];
+  /** Set when the op's `when:` excludes the era in effect: the op did not run. */
+  readonly skipped?: string;
 }
 
 /** Counters in the summary, per 4 KiB page as nr_foll_pin_acquired/released count. */
@@ -113,6 +116,8 @@ export class Replay {
     drop: (kind, pfn) => this.release(kind, pfn),
   };
   readonly dma: DmaMapper;
+  /** Pipes by name. */
+  readonly pipes = new Map<string, Pipe>();
   /** Iterators whose syscall returned, with the step of the return. */
   readonly dead = new Map<string, number>();
   /** Extra per-step results (offset0 of an extraction). */
@@ -130,6 +135,7 @@ export class Replay {
     this.profile = kernelProfile(kernel, h.header.page_size);
     this.mem = new Memory(memorySpec(h.header), h.header.page_size);
     this.dma = new DmaMapper(h.header.dma.iommu, h.header.page_size);
+    for (const p of this.mem.pipes.values()) this.pipes.set(p.name, newPipe(p.name, p.max_usage));
     if (this.mem.problems.length) {
       throw new TraceError(
         this.mem.problems.map((p) => ({
@@ -145,6 +151,7 @@ export class Replay {
       faults: [],
       warn: (code: WarningCode, message: string, detail?: WarnDetail) =>
         this.warn(code, message, detail),
+      pipeEffects: (it, fx, fn) => this.pipeEffects(it, fx, fn),
     };
     const origWrite = this.mem.writePage.bind(this.mem);
     this.mem.writePage = (pfn, off, data) => {
@@ -196,6 +203,18 @@ export class Replay {
   iter(name: string, path: Path = ["iter"]): IovIter {
     const v = this.vars.get(name);
     if (v?.type !== "iter") return this.missing(name, "iterator", path);
+    const it = v.iter;
+    if (
+      it.kind === "pipe" && it.pipe.unlockedAt !== undefined && this.current &&
+      !this.warnedDead.has(`pipe:${name}`)
+    ) {
+      this.warnedDead.add(`pipe:${name}`);
+      this.warn(
+        "pipe_use_after_unlock",
+        `${this.current.op} uses PIPE "${name}" after the splice call returned and unlocked "${it.pipe.name}" at #${it.pipe.unlockedAt}`,
+        { cause: it.pipe.unlockedAt },
+      );
+    }
     const died = this.dead.get(name);
     if (died !== undefined && this.current && !this.warnedDead.has(name)) {
       this.warnedDead.add(name);
@@ -206,6 +225,37 @@ export class Replay {
       );
     }
     return v.iter;
+  }
+
+  /**
+   * Rule 4.5.2: a PIPE advance or revert released or shortened a buffer whose page is still
+   * listed for I/O. Without a ref the device writes into a freed page (bug); with one the data
+   * lands in a page that is no longer in the pipe (hazard).
+   */
+  private pipeEffects(it: IovIter, fx: PipeEffects, fn: string): void {
+    const hit = [
+      ...fx.released.map((b) => ({ b, how: "released" })),
+      ...fx.shortened.map((b) => ({ b, how: "shortened" })),
+    ];
+    for (const { b, how } of hit) {
+      for (const list of this.lists()) {
+        if (list.ioComplete) continue;
+        const e = list.entries.find((x) => x.pfn === b.pfn && !x.released);
+        if (!e) continue;
+        const page = this.mem.pageName(b.pfn);
+        const reffed = e.retention !== "none" && e.held;
+        this.warn(
+          "pipe_release_under_io",
+          `${fn} on PIPE "${it.name}" ${how} the buffer on ${page} while "${list.name}" (taken at #${list.step}) still has I/O in flight: ${
+            reffed
+              ? "the ref keeps the page alive, but the data lands in a page no longer in the pipe"
+              : "no ref is held, so the device writes into a freed page"
+          }`,
+          { cause: list.step, page, severity: reffed ? "hazard" : "bug" },
+        );
+        break;
+      }
+    }
   }
 
   /** Takes a counted hold on a page. */
@@ -230,9 +280,10 @@ export class Replay {
   /** Every page list, in creation order (page arrays and the arrays behind BVECs). */
   lists(): PageList[] {
     const out: PageList[] = [];
-    for (const v of this.vars.values()) {
+    for (const [name, v] of this.vars) {
       if (v.type === "pages") out.push(v.list);
       else if (v.type === "iter" && v.list) out.push(v.list);
+      else if (v.type === "sgt" || v.type === "bio") out.push(this.listOf(name)!);
     }
     return out;
   }
@@ -380,6 +431,22 @@ export class Replay {
     const failures: Failure[] = [];
     let ret: unknown = null;
     let changes: Change[] = [];
+    if (
+      node.op !== "expect" && node.args.when && !whenHolds(node.args.when, this.profile.release)
+    ) {
+      this.current = undefined;
+      return {
+        index: node.index,
+        op: node.op,
+        id: node.id,
+        line: node.line,
+        ret: null,
+        changes: [],
+        warnings: [],
+        failures: [],
+        skipped: `when ${node.args.when}`,
+      };
+    }
     if (node.op === "expect") {
       this.checkState(node, failures);
     } else {
@@ -555,7 +622,8 @@ export class Replay {
     }
     for (const k of ["sgt", "rdma", "bio", "mr", "pipe"] as const) {
       if (e[k] === undefined || !whenHolds(e[k].when, this.profile.release)) continue;
-      compareValue(e[k], this.objectView(k, node.args[k]), `${at}.${k}`, out, step, this.canonPage);
+      const name = k === "pipe" ? node.args.pipe ?? this.pipeOfIter(node.args.iter) : node.args[k];
+      compareValue(e[k], this.objectView(k, name), `${at}.${k}`, out, step, this.canonPage);
     }
   }
 
@@ -642,6 +710,7 @@ export class Replay {
 
   /** The expectation view of an sg table, SGE list, MR or bio by name. */
   objectView(kind: "sgt" | "rdma" | "mr" | "bio" | "pipe", name: unknown): unknown {
+    if (kind === "pipe") return typeof name === "string" ? this.pipeViewOf(name) : undefined;
     const v = typeof name === "string" ? this.vars.get(name) : undefined;
     if (!v || v.type !== kind) return undefined;
     switch (v.type) {
@@ -655,6 +724,18 @@ export class Replay {
         return bioView(this.mem, v.bio);
     }
     return undefined;
+  }
+
+  /** The pipe a PIPE iterator writes into, by name. */
+  private pipeOfIter(name: unknown): string | undefined {
+    const v = typeof name === "string" ? this.vars.get(name) : undefined;
+    return v?.type === "iter" && v.iter.kind === "pipe" ? v.iter.pipe.name : undefined;
+  }
+
+  /** The expectation view of a pipe by name. */
+  pipeViewOf(name: string): unknown {
+    const p = this.pipes.get(name);
+    return p ? pipeView(this.mem, p) : undefined;
   }
 
   /** Pin or ref counters, per page. */

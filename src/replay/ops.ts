@@ -45,6 +45,7 @@ import {
 import { patternBytes } from "../model/fill.ts";
 import { type FeatureName, notInEraReason } from "../profile.ts";
 import { hex } from "../types.ts";
+import { parseBig } from "../trace/num.ts";
 
 // deno-lint-ignore no-explicit-any
 type Args = any;
@@ -166,9 +167,47 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
   iov_iter_discard(r, a, node) {
     return create(r, iovIterDiscard(origin(a, node), a.count));
   },
-  iov_iter_pipe(r, _a, node) {
+  iov_iter_pipe(r, a, node) {
     checkEra(r, node.op);
-    r.error("ITER_PIPE is not modelled yet", ["op"]);
+    const pipe = r.pipes.get(a.pipe);
+    if (!pipe) return r.error(`unknown pipe "${a.pipe}"`, ["pipe"]);
+    if (pipe.head - pipe.tail >= pipe.maxUsage) {
+      r.warn("pipe_wrong_use", `iov_iter_pipe on full pipe "${a.pipe}": WARN_ON(pipe_full)`, {});
+    }
+    pipe.unlockedAt = undefined;
+    pipe.claimStep = undefined;
+    return create(r, {
+      name: a.iter,
+      task: "task",
+      createdAt: node.index,
+      dir: "dest",
+      count: a.count,
+      iovOffset: 0,
+      nofault: false,
+      kind: "pipe",
+      pipe,
+      head: pipe.head,
+      startHead: pipe.head,
+      lastOffset: 0,
+    });
+  },
+  splice_return(r, a, node) {
+    const pipe = r.pipes.get(a.pipe);
+    if (!pipe) return r.error(`unknown pipe "${a.pipe}"`, ["pipe"]);
+    const ret = Number(parseBig(a.ret) ?? 0n);
+    let data = 0;
+    for (let h = pipe.tail; h < pipe.head; h++) data += pipe.bufs.get(h)?.len ?? 0;
+    if (pipe.claimStep !== undefined && ret >= 0 && data > ret) {
+      r.warn(
+        "pipe_premature_claim",
+        `splice returns ${hex(ret)} but "${a.pipe}" holds ${hex(data)} bytes: ${
+          hex(data - ret)
+        } bytes claimed by get_pages at #${pipe.claimStep} were never written and readers will see them`,
+        { cause: pipe.claimStep },
+      );
+    }
+    pipe.unlockedAt = node.index;
+    return ret;
   },
 
   iov_iter_advance(r, a) {
@@ -196,7 +235,13 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     iovIterRestore(r.ctx, r.iter(a.iter), s.state);
   },
   dup_iter(r, a, node) {
-    const { iter, dup } = dupIter(r.iter(a.iter), a.as, node.index);
+    const src = r.iter(a.iter);
+    if (src.kind === "pipe") {
+      r.warn("pipe_wrong_use", `dup_iter on PIPE "${a.iter}": WARN, NULL`, {
+        cause: src.createdAt,
+      });
+    }
+    const { iter, dup } = dupIter(src, a.as, node.index);
     r.define(a.as, { type: "iter", iter }, ["as"]);
     return dup;
   },

@@ -13,6 +13,7 @@ import type { RdmaList } from "../convert/rdma.ts";
 import type { Mr } from "../convert/frwr.ts";
 import type { Bio } from "../convert/bio.ts";
 import { hex } from "../types.ts";
+import type { Pipe } from "../model/pipe.ts";
 
 /** The scalar fields of an iterator, as diffs show them. */
 export function iterFields(it: IovIter): Record<string, unknown> {
@@ -24,6 +25,11 @@ export function iterFields(it: IovIter): Record<string, unknown> {
     nr_segs: nrSegs(it),
   };
   if (it.kind === "xarray") v.xarray_start = it.xarrayStart;
+  if (it.kind === "pipe") {
+    v.head = it.head;
+    v.start_head = it.startHead;
+    v.last_offset = it.lastOffset;
+  }
   if (it.kind === "folioq") {
     const p = folioqPosition(it);
     v.folioq = p.segment;
@@ -80,4 +86,14 @@ export function bioView(mem: Memory, b: Bio): Record<string, unknown> {
     cloned: b.cloned,
     bvec: b.bvec.map((bv) => ({ page: mem.pageName(bv.pfn), offset: bv.offset, len: bv.len })),
   };
+}
+
+/** A pipe as `expect: pipe` compares it. */
+export function pipeView(mem: Memory, p: Pipe): Record<string, unknown> {
+  const bufs: unknown[] = [];
+  for (let h = p.tail; h < p.head; h++) {
+    const b = p.bufs.get(h);
+    if (b) bufs.push({ page: mem.pageName(b.pfn), offset: b.offset, len: b.len });
+  }
+  return { head: p.head, tail: p.tail, bufs };
 }

@@ -459,6 +459,7 @@ export function opSchema(op: string): z.ZodType | undefined {
     s = z.object({
       op: z.literal(op),
       id: z.union([z.string(), z.number()]).optional(),
+      when: when.optional(),
       expect: inlineExpect.optional(),
       ...OP_ARGS[op as keyof typeof OP_ARGS],
     }).strict();

@@ -12,6 +12,7 @@ import { bvecOps } from "./bvec.ts";
 import { xarrayOps } from "./xarray.ts";
 import { folioqOps } from "./folioq.ts";
 import { discardOps } from "./discard.ts";
+import { pipeOps } from "./pipe.ts";
 
 type OpsFor = { [K in IovIter["kind"]]: KindOps<Extract<IovIter, { kind: K }>> };
 
@@ -24,6 +25,7 @@ export const KIND_OPS = {
   xarray: xarrayOps,
   folioq: folioqOps,
   discard: discardOps,
+  pipe: pipeOps,
 } satisfies OpsFor;
 
 /** The operations record for an iterator's kind. */
