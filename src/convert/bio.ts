@@ -206,6 +206,7 @@ export function releaseBio(ctx: ModelCtx, bio: Bio, holds: Holds, _dirty: boolea
   for (const bv of bio.bvec) {
     for (const p of spanned(bv.pfn, bv.offset, bv.len, ctx.mem.pageSize)) {
       if (!holds.drop(kind, p)) {
+        holds.miss(kind);
         ctx.warn(
           "double_unpin",
           `bio_release_pages on "${bio.name}": ${

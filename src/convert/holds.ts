@@ -9,4 +9,6 @@ import type { Pfn } from "../types.ts";
 export interface Holds {
   take(kind: "pin" | "ref", pfn: Pfn): void;
   drop(kind: "pin" | "ref", pfn: Pfn): boolean;
+  /** Counts a release that found no hold (the kernel's counters still count it). */
+  miss(kind: "pin" | "ref"): void;
 }

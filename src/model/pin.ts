@@ -48,6 +48,21 @@ export class PinLedger {
     return true;
   }
 
+  /**
+   * Counts a release that matched no hold, as the kernel's counter does: gup_put_folio()
+   * adds to nr_foll_pin_released on every unpin, pinned or not.
+   */
+  countRelease(kind: "pin" | "ref"): void {
+    this.counters(kind).released++;
+  }
+
+  /** Outstanding holds of `kind` in all. */
+  total(kind: "pin" | "ref"): number {
+    let n = 0;
+    for (const l of this.held[kind].values()) n += l.length;
+    return n;
+  }
+
   /** Outstanding holds of `kind` on a page. */
   count(kind: "pin" | "ref", pfn: Pfn): number {
     return this.held[kind].get(pfn)?.length ?? 0;

@@ -114,6 +114,7 @@ export class Replay {
   readonly holds: Holds = {
     take: (kind, pfn) => this.hold(kind, pfn),
     drop: (kind, pfn) => this.release(kind, pfn),
+    miss: (kind) => this.ledger.countRelease(kind),
   };
   readonly dma: DmaMapper;
   /** Pipes by name. */

@@ -149,7 +149,13 @@ function releaseOp(kind: ReleaseKind, single: boolean): OpHandler {
     let missingDirty = false;
     for (const e of entries) {
       const page = r.mem.pageName(e.pfn);
+      const zero = e.pfn === ZERO_PFN && r.profile.has("zero_page_unpinned");
+      // every unpin reaches gup_put_folio and its counter, pinned or not
+      const unpinMiss = () => {
+        if (kind !== "put" && !zero) r.ledger.countRelease("pin");
+      };
       if (e.released) {
+        unpinMiss();
         r.warn(
           kind === "put" ? "release_mismatch" : "double_unpin",
           `${fn}: ${page} of "${list.name}" was already released${
@@ -181,16 +187,18 @@ function releaseOp(kind: ReleaseKind, single: boolean): OpHandler {
         continue;
       }
       if (e.retention === "pin") {
-        if (e.pfn === ZERO_PFN && r.profile.has("zero_page_unpinned")) continue;
-        if (e.held) r.release("pin", e.pfn);
+        if (zero) continue;
+        if (!e.held || !r.release("pin", e.pfn)) unpinMiss();
         if (list.dir === "dest" && list.ioComplete && !dirty) missingDirty = true;
       } else if (e.retention === "ref") {
+        unpinMiss();
         r.warn(
           "release_mismatch",
           `${fn} on ${page}, which holds a plain ref from #${list.step}: subtracts GUP_PIN_COUNTING_BIAS from a refcount that never had it; put_page() releases it`,
           { cause: list.step, page },
         );
       } else {
+        unpinMiss();
         r.warn(
           "unpin_not_pinned",
           `${fn} on ${page}, which extraction listed without a pin (retention none): the refcount underflows`,
