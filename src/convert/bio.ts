@@ -17,6 +17,7 @@ import { iovIterIsAligned } from "../model/query.ts";
 import { userBacked } from "../model/iter.ts";
 import type { Holds } from "./holds.ts";
 import type { Pfn } from "../types.ts";
+import { ZERO_PFN } from "../model/memory.ts";
 
 /** One bio_vec of a bio. */
 export interface BioVec {
@@ -205,6 +206,8 @@ export function releaseBio(ctx: ModelCtx, bio: Bio, holds: Holds, _dirty: boolea
   const out: Pfn[] = [];
   for (const bv of bio.bvec) {
     for (const p of spanned(bv.pfn, bv.offset, bv.len, ctx.mem.pageSize)) {
+      // unpinning the shared zero page is a no-op from 6.5 (it was never counted)
+      if (p === ZERO_PFN && kind === "pin" && ctx.profile.has("zero_page_unpinned")) continue;
       if (!holds.drop(kind, p)) {
         holds.miss(kind);
         ctx.warn(
