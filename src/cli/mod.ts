@@ -12,6 +12,7 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { completionScript } from "./completions.ts";
+import { compareCommand } from "./compare.ts";
 import type { Io } from "./io.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { replayCommand } from "./replay.ts";
@@ -81,6 +82,23 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       code = await checkCommand(io, paths, opts);
     });
 
+  program.command("compare")
+    .description("show where two eras of a trace (or two traces) diverge, step by step")
+    .argument("<traces...>", "one trace (with --kernel A --kernel B) or two traces")
+    .option("-k, --kernel <release>", "an era to replay as (give two for one trace)", collect)
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
+        "text",
+      ),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace compare --kernel 6.2 --kernel 6.5 traces/seed/PIPE+odirect-splice+truncate-corruption.yaml\n  itertrace compare before.yaml after.yaml\n",
+    )
+    .action(async (traces, opts) => {
+      code = await compareCommand(io, traces, opts);
+    });
+
   program.command("validate")
     .description(
       "check traces against the schema and their references; every problem with file:line:column",
@@ -138,6 +156,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     }
     throw e;
   }
+}
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }
 
 function parseStep(v: string): number {
