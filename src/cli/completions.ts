@@ -4,7 +4,19 @@
  *
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
+/** The parts of a commander program the generator reads. */
+export interface ProgramShape {
+  readonly commands: readonly {
+    name(): string;
+    description(): string;
+    readonly options: readonly {
+      short?: string;
+      long?: string;
+      description: string;
+      argChoices?: string[];
+    }[];
+  }[];
+}
 
 interface Spec {
   name: string;
@@ -12,8 +24,7 @@ interface Spec {
   options: { flags: string[]; description: string; choices?: readonly string[] }[];
 }
 
-// deno-lint-ignore no-explicit-any
-function specs(program: Command<any, any, any>): Spec[] {
+function specs(program: ProgramShape): Spec[] {
   return program.commands.map((c) => ({
     name: c.name(),
     description: c.description(),
@@ -116,9 +127,8 @@ function fish(s: Spec[]): string {
 }
 
 /** The completion script for a shell. */
-// deno-lint-ignore no-explicit-any
 export function completionScript(
-  program: Command<any, any, any>,
+  program: ProgramShape,
   shell: "bash" | "zsh" | "fish",
 ): string {
   const s = specs(program);
