@@ -65,7 +65,6 @@ export const FEATURES = {
     what: "smb_extract_iter_to_rdma handles ITER_XARRAY (replaced by ITER_FOLIOQ in 6.12)",
   },
   bio_merge_same_page: {
-    since: [6, 3],
     until: [7, 0],
     what:
       "bio_iov_iter_get_pages merges pages into the previous bvec and drops the extra pin of a same-page merge (before Hellwig's 2026 series, 12da89e8844a; release inferred)",

@@ -127,7 +127,8 @@ export function iovIterExtractPages(
 ): Extraction {
   const maxsize = Math.min(o.maxsize, it.count, maxRwCount(ctx.mem.pageSize));
   if (!maxsize) return fail(0);
-  if (!o.maxpages && it.kind !== "bvec") {
+  // want_pages_array() inside each extractor refuses maxpages 0; DISCARD and PIPE fail first
+  if (!o.maxpages && it.kind !== "bvec" && it.kind !== "discard" && it.kind !== "pipe") {
     ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
       cause: it.createdAt,
     });
@@ -275,7 +276,8 @@ function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOp
     pfns.push(pfn);
     const r = ctx.mem.pageLoc(pfn)?.region;
     const kmem = r?.space === "kernel" && r.kind !== "page_alloc" && r.kind !== "highmem";
-    const slab = r?.kind === "slab" || r?.kind === "kmalloc";
+    // kmalloc above KMALLOC_MAX_CACHE_SIZE (two pages) comes from the page allocator, not slab
+    const slab = r?.kind === "slab" || (r?.kind === "kmalloc" && r.size <= 2 * ps);
     if (kmem && !warned) {
       warned = true;
       ctx.warn(

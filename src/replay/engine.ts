@@ -751,7 +751,7 @@ export class Replay {
     return {
       acquired: c.acquired,
       released: c.released,
-      outstanding: c.acquired - c.released,
+      outstanding: this.ledger.total(k),
       pages,
     };
   }

@@ -240,12 +240,12 @@ Deno.test("copyToIter() on kernel kinds ignores user fault ranges and copies ful
   assert.deepEqual(c.mem.readPage(0x6001, 0, 0x10), testBytes(0x10, 2));
 });
 
-// MODEL BUG: copy_to_user_iter()/copy_from_user_iter() (lib/iov_iter.c) copy only when
+// Kernel: copy_to_user_iter()/copy_from_user_iter() (lib/iov_iter.c) copy only when
 // access_ok(addr, len) holds and otherwise return len, i.e. nothing copied; on x86-64
 // access_ok rejects anything at or above TASK_SIZE_MAX (0x7ffffffff000), so a UBUF/IOVEC
 // built by iov_iter_ubuf()/iov_iter_init() (which trust their arguments) over a kernel
-// address copies 0 bytes. The model's accessibleBytes() only looks at the translated
-// region, so it writes into (and reads from) the kmalloc/vmalloc memory behind the address.
+// address copies 0 bytes. (Found failing: accessibleBytes() used to copy into the
+// kmalloc/vmalloc memory behind the address; fixed in 3be803e.)
 Deno.test("copyToIter()/copyFromIter() on a user-backed iterator over a kernel address copy nothing", () => {
   const c = ctx();
   const kaddr = LIN + 0x6001n * 4096n;

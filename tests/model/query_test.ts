@@ -294,12 +294,12 @@ Deno.test("iovIterIsAligned() on BVEC tests bv_len - skip for the first segment 
   }
 });
 
-// MODEL BUG: between Jens Axboe's "iov_iter: streamline iovec/bvec alignment iteration"
+// Kernel: between Jens Axboe's "iov_iter: streamline iovec/bvec alignment iteration"
 // (Jan 2024, first in 6.9) and Nitesh Shetty's fix "iov_iter: Use iov_offset for length
 // calculation in iov_iter_aligned_bvec" (Apr 2025, before the 6.18 removal, whose patch
 // shows `bv_len - skip` again) iov_iter_aligned_bvec() took `len = bvec->bv_len`, so the
 // first segment's full length, clipped to count, was tested (kernel-semantics.md 1.4 quirk).
-// The model applies bv_len - skip in every era; 6.12 should show the quirk.
+// (Found failing when the model used bv_len - skip in every era; fixed in 6ca4718.)
 Deno.test("iovIterIsAligned() on BVEC in 6.12 tests the first segment's full bv_len (6.9-6.14 quirk)", () => {
   const ctx = makeCtx(memSpec({}), "6.12");
   const it = shettyBvec(ctx);
