@@ -33,6 +33,11 @@ export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterabl
   if (buf) yield buf;
 }
 
+function writeAll(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) off += w.writeSync(data.subarray(off));
+}
+
 /** The real Io over Deno. */
 export function denoIo(): Io {
   const enc = new TextEncoder();
@@ -63,10 +68,16 @@ export function denoIo(): Io {
       }
     },
     stdout: (t) => {
-      Deno.stdout.writeSync(enc.encode(t));
+      try {
+        writeAll(Deno.stdout, enc.encode(t));
+      } catch (e) {
+        // a reader that went away (itertrace replay ... | head) ends the run quietly
+        if (e instanceof Deno.errors.BrokenPipe) Deno.exit(0);
+        throw e;
+      }
     },
     stderr: (t) => {
-      Deno.stderr.writeSync(enc.encode(t));
+      writeAll(Deno.stderr, enc.encode(t));
     },
     color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
   };

@@ -8,10 +8,12 @@ import { openTrace } from "./source.ts";
 import { formatIssue, TraceError, type TraceIssue } from "../errors.ts";
 import { checkRefs } from "../trace/refs.ts";
 import type { OpNode } from "../trace/load.ts";
+import { collectTraces } from "./check.ts";
 
 /** Runs `validate`; returns the exit code. */
-export async function validateCommand(io: Io, files: readonly string[]): Promise<number> {
+export async function validateCommand(io: Io, paths: readonly string[]): Promise<number> {
   let bad = 0;
+  const files = await collectTraces(io, paths);
   for (const file of files) {
     const issues: TraceIssue[] = [];
     try {

@@ -212,10 +212,18 @@ function userPages(
   return { ret: bytes, offset0, pfns: g.pfns, retention: pin ? "pin" : "ref", holds: counted };
 }
 
-/** Steps over empty segments at the current position (6.6+), as the extractors do. */
+/**
+ * Steps over empty segments at the current position, as the KVEC/BVEC extractors do. Before
+ * f741bd7178c9 (6.6) the skip loop clamped maxsize by the empty segment's length, so once it
+ * met one it walked to the end of the array (nr_segs to 0) and returned 0 with count unchanged.
+ */
 function skipEmpty(ctx: ModelCtx, it: VecIter | BvecIter): boolean {
   while (it.idx < it.segs.length && it.segs[it.idx].len - it.iovOffset === 0) {
-    if (!ctx.profile.has("extract_skip_empty_fix")) return false;
+    if (!ctx.profile.has("extract_skip_empty_fix")) {
+      it.idx = it.segs.length;
+      it.iovOffset = 0;
+      return false;
+    }
     it.idx++;
     it.iovOffset = 0;
   }
