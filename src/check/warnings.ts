@@ -205,6 +205,13 @@ export const WARNINGS = {
       "A FOLL_GET ref does not stop fork's copy-on-write from giving the parent a fresh page on its next write while the device still writes the old one: the data is lost or lands in the child. Pinned pages are detected at fork and copied for the child instead; this is why direct I/O pins (kernel-semantics.md 3.4).",
     kernel: ["mm/memory.c copy_present_page()", "mm/gup.c", "block/bio.c bio_iov_iter_get_pages()"],
   },
+  invalid_argument: {
+    severity: "warn",
+    title: "an argument the kernel refuses with a WARN and -EINVAL",
+    explain:
+      "sg_alloc_append_table_from_pages WARNs and returns -EINVAL when max_segment rounds down below a page or when an append passes a non-zero offset.",
+    kernel: ["lib/scatterlist.c sg_alloc_append_table_from_pages()"],
+  },
   page_copy_range: {
     severity: "warn",
     title: "a page copy whose offset and length run past the folio",

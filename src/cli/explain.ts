@@ -1,5 +1,7 @@
 /**
- * `itertrace explain [CODE]`: the warning catalogue.
+ * `itertrace explain [CODE]`: the warning catalogue. With a code: what it means, the kernel
+ * behaviour and functions behind it, and the bundled minimal trace that raises it
+ * (traces/explain/<code>.yaml, which CI runs).
  *
  * @module
  */
@@ -7,13 +9,19 @@ import type { Io } from "./io.ts";
 import { isWarningCode, WARNINGS } from "../check/warnings.ts";
 import { suggest } from "../trace/suggest.ts";
 
+/** Where the minimal trace for a code lives. */
+export function explainTracePath(code: string): string {
+  return new URL(`../../traces/explain/${code}.yaml`, import.meta.url).pathname;
+}
+
 /** Runs `explain`; returns the exit code. */
-export function explainCommand(io: Io, code: string | undefined): number {
+export async function explainCommand(io: Io, code: string | undefined): Promise<number> {
   if (code === undefined) {
     const w = Math.max(...Object.keys(WARNINGS).map((k) => k.length));
     for (const [k, v] of Object.entries(WARNINGS)) {
       io.stdout(`${k.padEnd(w)}  ${v.severity.padEnd(6)}  ${v.title}\n`);
     }
+    io.stdout(`\nitertrace explain CODE prints one entry with a minimal trace that raises it\n`);
     return 0;
   }
   if (!isWarningCode(code)) {
@@ -27,5 +35,10 @@ export function explainCommand(io: Io, code: string | undefined): number {
       v.kernel.map((k) => `  ${k}`).join("\n")
     }\n`,
   );
+  const path = explainTracePath(code);
+  if (await io.exists(path)) {
+    io.stdout(`\nA minimal trace that raises it (${`traces/explain/${code}.yaml`}):\n\n`);
+    io.stdout((await io.readTextFile(path)).replace(/^# yaml-language-server:.*\n/, ""));
+  }
   return 0;
 }

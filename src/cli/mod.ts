@@ -111,8 +111,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   program.command("explain")
     .description("describe a warning code, or list them all")
     .argument("[code]", "warning code, e.g. pin_leak")
-    .action((c) => {
-      code = explainCommand(io, c);
+    .addHelpText("after", "\nExamples:\n  itertrace explain\n  itertrace explain pin_leak\n")
+    .action(async (c) => {
+      code = await explainCommand(io, c);
     });
 
   program.command("schema")

@@ -61,7 +61,7 @@ export const CONVERT_OPS: Readonly<Record<string, OpHandler>> = {
     });
     if (ret < 0) {
       r.warn(
-        "segment_limit",
+        "invalid_argument",
         `sg_alloc_table_from_pages_segment: max_segment ${
           hex(a.max_segment)
         } is below a page: WARN, -EINVAL`,
@@ -96,7 +96,7 @@ export const CONVERT_OPS: Readonly<Record<string, OpHandler>> = {
     });
     if (ret < 0) {
       r.warn(
-        "segment_limit",
+        "invalid_argument",
         a.max_segment < r.mem.pageSize
           ? `sg_alloc_append_table_from_pages: max_segment ${
             hex(a.max_segment)

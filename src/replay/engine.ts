@@ -703,8 +703,11 @@ export class Replay {
       }
     }
     for (const k of ["sgt", "rdma", "mr", "bio", "pipe"] as const) {
-      if (a[k] !== undefined) {
-        out.push({ step, path: k, expected: a[k], actual: "not modelled yet" });
+      for (const [name, exp] of Object.entries((a[k] ?? {}) as Record<string, { when?: string }>)) {
+        if (!whenHolds(exp.when, this.profile.release)) continue;
+        const view = this.objectView(k, name);
+        if (view === undefined) this.error(`unknown ${k} "${name}"`, [k, name]);
+        compareValue(exp, view, `${k}.${name}`, out, step, this.canonPage);
       }
     }
   }

@@ -202,7 +202,7 @@ function releaseOp(kind: ReleaseKind, single: boolean): OpHandler {
         r.warn(
           "unpin_not_pinned",
           `${fn} on ${page}, which extraction listed without a pin (retention none): the refcount underflows`,
-          { cause: list.step, page },
+          { cause: (e as { step?: number }).step ?? list.step, page },
         );
       }
     }

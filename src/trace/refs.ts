@@ -103,8 +103,10 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
       if (!vars.has(n)) bad(["iters", i], "iterator", n, vars);
     });
     if (typeof a.sgt === "string") {
-      if (SGT_CREATORS.has(node.op)) vars.add(a.sgt);
-      else use("sgt");
+      // sg_alloc_append_table_from_pages starts a table or appends to one
+      if (SGT_CREATORS.has(node.op) || node.op === "sg_alloc_append_table_from_pages") {
+        vars.add(a.sgt);
+      } else use("sgt");
     }
     for (const k of ["as", "new", "rdma", "bio", "mr"]) {
       if (typeof a[k] === "string") vars.add(a[k] as string);
