@@ -123,6 +123,11 @@ export const FEATURES = {
     what:
       "netfs_limit_iter handles ITER_KVEC (2026, after a 9p coredump hit its BUG(); release inferred)",
   },
+  bio_align_after_build: {
+    since: [6, 18],
+    what:
+      "bio_iov_iter_get_pages aligns the whole bio down to the block size after building it instead of trimming each extraction ('block: align the bio after building it', Keith Busch)",
+  },
   dio_align_in_bio: {
     since: [6, 18],
     what:

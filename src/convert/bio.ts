@@ -98,6 +98,7 @@ export function bioIovIterGetPages(
   if (!modern) bio.reffed = true;
   const kind: "pin" | "ref" = modern ? "pin" : "ref";
   const merge = ctx.profile.has("bio_merge_same_page");
+  const alignAfter = ctx.profile.has("bio_align_after_build");
   let ret = 0;
   do {
     const nrPages = bio.maxVecs - bio.bvec.length;
@@ -126,7 +127,7 @@ export function bioIovIterGetPages(
       break;
     }
     let size = r.ret, off = r.offset0;
-    const trim = size & lbsMask;
+    const trim = alignAfter ? 0 : size & lbsMask;
     if (trim) iovIterRevert(ctx, it, trim);
     size -= trim;
     if (!size) {
@@ -167,7 +168,33 @@ export function bioIovIterGetPages(
     for (; i < r.pfns.length; i++) release(r.pfns[i]);
     bio.size += size;
   } while (!ret && it.count && bio.bvec.length < bio.maxVecs);
-  return bio.bvec.length ? 0 : ret;
+  if (!bio.bvec.length) return ret;
+  return alignAfter ? alignDown(ctx, it, bio, lbsMask, holds) : 0;
+}
+
+/**
+ * bio_iov_iter_align_down() (6.18+): trims the bio to a multiple of the block size from its
+ * tail, reverting the iterator by the trimmed bytes; a bvec trimmed away whole has its page
+ * released. -EFAULT when nothing is left.
+ */
+function alignDown(ctx: ModelCtx, it: IovIter, bio: Bio, mask: number, holds: Holds): number {
+  let nbytes = bio.size & mask;
+  if (!nbytes) return 0;
+  iovIterRevert(ctx, it, nbytes);
+  bio.size -= nbytes;
+  while (nbytes && bio.bvec.length) {
+    const bv = bio.bvec[bio.bvec.length - 1];
+    if (nbytes < bv.len) {
+      bv.len -= nbytes;
+      break;
+    }
+    if (bio.pinned && !holds.drop("pin", bv.pfn + Math.floor(bv.offset / ctx.mem.pageSize))) {
+      holds.miss("pin");
+    }
+    bio.bvec.pop();
+    nbytes -= bv.len;
+  }
+  return bio.bvec.length ? 0 : -14;
 }
 
 /** bio_iov_add_folio(): merge into the previous bvec when contiguous (6.3 to 6.19), else add. */
