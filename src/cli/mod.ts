@@ -45,6 +45,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option("--from <step>", "first step to show", parseStep)
     .option("--to <step>", "last step to show", parseStep)
     .option("-q, --quiet", "print the summary only")
+    .option(
+      "--state",
+      "also print the full state (every iterator, list, table, pipe, pin count) after each step",
+    )
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a warning of this severity or worse appears")
         .choices(["bug", "warn", "hazard"]),

@@ -6,7 +6,8 @@
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
-import { renderStep, renderSummary, styles } from "../render/text.ts";
+import { renderState, renderStep, renderSummary, styles } from "../render/text.ts";
+import type { Replay } from "../replay/engine.ts";
 import { jsonReplacer } from "../render/value.ts";
 import type { StepResult } from "../replay/engine.ts";
 import type { Severity } from "../types.ts";
@@ -21,6 +22,7 @@ export interface ReplayOpts {
   to?: number;
   quiet?: true;
   failOn?: string;
+  state?: true;
 }
 
 const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
@@ -48,11 +50,15 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
       } KiB)\n\n`,
     );
   }
-  const onStep = (st: StepResult, node: { args: Record<string, unknown> }) => {
+  const onStep = (st: StepResult, node: { args: Record<string, unknown> }, replay: Replay) => {
     if (o.quiet || !inRange(st.index)) return;
-    if (o.format === "text") io.stdout(renderStep(st, node.args, s) + "\n");
-    else if (o.format === "jsonl") io.stdout(JSON.stringify(st, jsonReplacer) + "\n");
-    else steps.push(st);
+    const state = o.state ? replay.stateView() : undefined;
+    if (o.format === "text") {
+      io.stdout(renderStep(st, node.args, s) + "\n");
+      if (state) io.stdout(renderState(state, s) + "\n");
+    } else if (o.format === "jsonl") {
+      io.stdout(JSON.stringify(state ? { ...st, state } : st, jsonReplacer) + "\n");
+    } else steps.push(state ? { ...st, state } : st);
   };
   const res = await runTrace(src, { kernel: o.kernel }, onStep);
   const name = src.header.header.name;

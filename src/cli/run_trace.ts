@@ -21,7 +21,7 @@ export interface RunResult {
 export async function runTrace(
   src: TraceSource,
   opts: { kernel?: string },
-  onStep?: (st: StepResult, node: OpNode) => void,
+  onStep?: (st: StepResult, node: OpNode, replay: Replay) => void,
 ): Promise<RunResult> {
   const replay = new Replay(src.header, opts.kernel ? { kernel: opts.kernel } : {});
   const stepFailures: Failure[] = [];
@@ -29,7 +29,7 @@ export async function runTrace(
     if (node.id !== undefined) replay.idOf.set(node.index, node.id);
     const st = replay.step(node);
     stepFailures.push(...st.failures);
-    onStep?.(st, node);
+    onStep?.(st, node, replay);
   }
   const end = replay.finish();
   return {

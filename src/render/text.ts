@@ -96,3 +96,12 @@ export function renderSummary(
   lines.push(`          verdict: ${verdict}${fails ? `   ${fails}` : ""}`);
   return lines.join("\n");
 }
+
+/** Renders the full state (`replay --state`): every variable and pipe, indented. */
+export function renderState(state: Record<string, unknown>, s: Styles): string {
+  const lines: string[] = [];
+  for (const [name, v] of Object.entries(state)) {
+    lines.push(`     ${s.dim("=")} ${name}  ${show(v)}`);
+  }
+  return lines.join("\n");
+}

@@ -712,6 +712,21 @@ export class Replay {
     }
   }
 
+  /** Every variable and pipe as its expectation view, in creation order (`--state`). */
+  stateView(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, v] of this.vars) {
+      if (v.type === "iter") out[`iter.${name}`] = iterView(this.mem, v.iter);
+      else if (v.type === "state") out[`state.${name}`] = this.snapshot(name);
+      else if (v.type === "pages") out[`pages.${name}`] = this.snapshot(name);
+      else out[`${v.type}.${name}`] = this.objectView(v.type, name);
+    }
+    for (const name of this.pipes.keys()) out[`pipe.${name}`] = this.pipeViewOf(name);
+    out.pins = this.counters("pins");
+    out.refs = this.counters("refs");
+    return out;
+  }
+
   /** The expectation view of an sg table, SGE list, MR or bio by name. */
   objectView(kind: "sgt" | "rdma" | "mr" | "bio" | "pipe", name: unknown): unknown {
     if (kind === "pipe") return typeof name === "string" ? this.pipeViewOf(name) : undefined;
