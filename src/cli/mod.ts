@@ -29,9 +29,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .version("0.1.0")
     .exitOverride()
     .showSuggestionAfterError(true)
+    .showHelpAfterError(true)
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      // a fixed width keeps help and snapshots byte-identical on every terminal
+      getOutHelpWidth: () => 100,
+      getErrHelpWidth: () => 100,
     });
 
   program.command("replay")
