@@ -8,10 +8,9 @@
  * @module
  */
 import type { ModelCtx } from "../model/ctx.ts";
-import type { BvecIter, FolioqIter, IovIter, VecIter, XarrayIter } from "../model/iter.ts";
-import { iovIterAdvance } from "../model/advance.ts";
+import type { IovIter } from "../model/iter.ts";
 import type { DmaMapper } from "./dma.ts";
-import { splitPages } from "./_page_split.ts";
+import { walkPieces } from "./_pieces.ts";
 import type { Pfn } from "../types.ts";
 
 /** One ib_sge. `pfn` and `offset` record what was mapped (for unmapping and release). */
@@ -58,17 +57,13 @@ export function smbExtractIterToRdma(
   };
   switch (it.kind) {
     case "bvec":
-      ret = bvecToRdma(ctx, it, len, add);
-      break;
     case "kvec":
-      ret = kvecToRdma(ctx, it, len, add);
-      break;
     case "folioq":
-      ret = folioqToRdma(ctx, it, len, add);
+      ret = walkPieces(ctx, it, len, add);
       break;
     case "xarray":
       if (ctx.profile.has("smb_rdma_xarray")) {
-        ret = xarrayToRdma(ctx, it, len, add);
+        ret = walkPieces(ctx, it, len, add);
         break;
       }
       // falls through
@@ -85,95 +80,5 @@ export function smbExtractIterToRdma(
       ret = -5;
   }
   if (ret < 0) rdma.sge.length = before;
-  return ret;
-}
-
-type Add = (pfn: Pfn, off: number, len: number) => boolean;
-
-function bvecToRdma(ctx: ModelCtx, it: BvecIter, maxsize: number, add: Add): number {
-  let start = it.iovOffset, ret = 0;
-  for (let i = it.idx; i < it.segs.length; i++) {
-    const bv = it.segs[i];
-    if (start >= bv.len) {
-      start -= bv.len;
-      continue;
-    }
-    const len = Math.min(maxsize, bv.len - start);
-    const full = add(bv.pfn, bv.offset + start, len);
-    ret += len;
-    maxsize -= len;
-    if (full || maxsize <= 0) break;
-    start = 0;
-  }
-  if (ret > 0) iovIterAdvance(ctx, it, ret);
-  return ret;
-}
-
-function kvecToRdma(ctx: ModelCtx, it: VecIter, maxsize: number, add: Add): number {
-  const ps = ctx.mem.pageSize;
-  let start = it.iovOffset, ret = 0;
-  outer: for (let i = it.idx; i < it.segs.length; i++) {
-    const kv = it.segs[i];
-    if (start >= kv.len) {
-      start -= kv.len;
-      continue;
-    }
-    const kaddr = kv.base + BigInt(start);
-    const off = Number(kaddr % BigInt(ps));
-    const len = Math.min(maxsize, kv.len - start);
-    const base = kaddr - BigInt(off);
-    for (const piece of splitPages(off, len, ps)) {
-      const loc = ctx.mem.translate(base + BigInt(piece.page * ps));
-      const full = add(loc ? loc.pfn : -1, piece.offset, piece.len);
-      ret += piece.len;
-      maxsize -= piece.len;
-      if (full) break outer;
-    }
-    if (maxsize <= 0) break;
-    start = 0;
-  }
-  if (ret > 0) iovIterAdvance(ctx, it, ret);
-  return ret;
-}
-
-function folioqToRdma(_ctx: ModelCtx, it: FolioqIter, maxsize: number, add: Add): number {
-  let slot = it.idx, offset = it.iovOffset, ret = 0;
-  while (slot < it.slots.length && ret < maxsize) {
-    const s = it.slots[slot];
-    let full = false;
-    if (offset < s.size) {
-      const part = Math.min(maxsize - ret, s.size - offset);
-      full = add(s.headPfn, offset, part);
-      offset += part;
-      ret += part;
-    }
-    if (offset >= s.size) {
-      offset = 0;
-      slot++;
-    }
-    if (full) break;
-  }
-  it.idx = slot;
-  it.iovOffset = offset;
-  it.count -= ret;
-  return ret;
-}
-
-function xarrayToRdma(ctx: ModelCtx, it: XarrayIter, maxsize: number, add: Add): number {
-  const ps = ctx.mem.pageSize;
-  const start = it.xarrayStart + it.iovOffset;
-  let ret = 0;
-  let fo = it.file.folioFrom(Math.floor(start / ps));
-  while (fo && fo.headIndex < it.file.npages && maxsize > 0) {
-    const fsize = ps * 2 ** fo.order;
-    const off = (start + ret) % fsize;
-    const len = Math.min(maxsize, fsize - off);
-    const full = add(fo.headPfn, off, len);
-    ret += len;
-    maxsize -= len;
-    if (full) break;
-    fo = it.file.folioFrom(fo.headIndex + 2 ** fo.order);
-  }
-  if (ret > 0) iovIterAdvance(ctx, it, ret);
   return ret;
 }

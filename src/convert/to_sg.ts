@@ -9,15 +9,8 @@
  * @module
  */
 import type { ModelCtx } from "../model/ctx.ts";
-import type {
-  BvecIter,
-  FolioqIter,
-  IovIter,
-  UbufIter,
-  VecIter,
-  XarrayIter,
-} from "../model/iter.ts";
-import { iovIterAdvance } from "../model/advance.ts";
+import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
+import { walkPieces } from "./_pieces.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
 import type { SgEntry, SgTable } from "./sg.ts";
 import type { Holds } from "./holds.ts";
@@ -77,17 +70,20 @@ export function extractIterToSg(
       ret = userToSg(ctx, it, t, o, holds);
       break;
     case "bvec":
-      ret = bvecToSg(ctx, it, t, o);
-      break;
     case "kvec":
-      ret = kvecToSg(ctx, it, t, o);
-      break;
     case "folioq":
-      ret = folioqToSg(ctx, it, t, o);
+    case "xarray": {
+      // sg_max counts down per entry; 0 wrapped to UINT_MAX before the 2026 fix
+      let sgMax = o.sgMax || UINT_MAX + 1;
+      ret = walkPieces(ctx, it, o.maxsize, (pfn, offset, len) => {
+        push(ctx, t, entry(pfn, offset, len, "none", false, o.step), it.createdAt);
+        return --sgMax === 0;
+      }, {
+        kvecWholeLength: !ctx.profile.has("kvec_to_sg_len_fix"),
+        xarrayOffsetFromStart: !ctx.profile.has("xarray_to_sg_offset_fix"),
+      });
       break;
-    case "xarray":
-      ret = xarrayToSg(ctx, it, t, o);
-      break;
+    }
     default:
       ctx.warn(
         "unsupported_kind",
@@ -191,117 +187,4 @@ function rollback(ctx: ModelCtx, t: SgTable, res: number, holds: Holds, it: IovI
   t.entries.length = t.nents;
   void it;
   return res;
-}
-
-/** extract_bvec_to_sg(): one entry per bvec, on the bvec's first page with bv_offset + skip. */
-function bvecToSg(ctx: ModelCtx, it: BvecIter, t: SgTable, o: ToSgOptions): number {
-  let start = it.iovOffset, maxsize = o.maxsize, sgMax = o.sgMax || UINT_MAX + 1, ret = 0;
-  for (let i = it.idx; i < it.segs.length; i++) {
-    const bv = it.segs[i];
-    if (start >= bv.len) {
-      start -= bv.len;
-      continue;
-    }
-    const len = Math.min(maxsize, bv.len - start);
-    push(ctx, t, entry(bv.pfn, bv.offset + start, len, "none", false, o.step), it.createdAt);
-    sgMax--;
-    ret += len;
-    maxsize -= len;
-    if (maxsize <= 0 || sgMax === 0) break;
-    start = 0;
-  }
-  if (ret > 0) iovIterAdvance(ctx, it, ret);
-  return ret;
-}
-
-/**
- * extract_kvec_to_sg(): one entry per page (vmalloc-aware). Before the CVE-2026-46289 fix
- * each entry took the kvec's whole remaining length and the call counted the whole kvec even
- * when sg_max cut it short.
- */
-function kvecToSg(ctx: ModelCtx, it: VecIter, t: SgTable, o: ToSgOptions): number {
-  const ps = ctx.mem.pageSize;
-  const fixed = ctx.profile.has("kvec_to_sg_len_fix");
-  let start = it.iovOffset, maxsize = o.maxsize, sgMax = o.sgMax || UINT_MAX + 1, ret = 0;
-  for (let i = it.idx; i < it.segs.length; i++) {
-    const kv = it.segs[i];
-    if (start >= kv.len) {
-      start -= kv.len;
-      continue;
-    }
-    let kaddr = kv.base + BigInt(start);
-    let off = Number(kaddr % BigInt(ps));
-    let len = Math.min(maxsize, kv.len - start);
-    kaddr -= BigInt(off);
-    maxsize -= len;
-    if (!fixed) ret += len;
-    do {
-      const seg = Math.min(len, ps - off);
-      const loc = ctx.mem.translate(kaddr);
-      push(
-        ctx,
-        t,
-        entry(loc ? loc.pfn : -1, off, fixed ? seg : len, "none", false, o.step),
-        it.createdAt,
-      );
-      sgMax--;
-      if (fixed) ret += seg;
-      len -= seg;
-      kaddr += BigInt(ps);
-      off = 0;
-    } while (len > 0 && sgMax > 0);
-    if (maxsize <= 0 || sgMax === 0) break;
-    start = 0;
-  }
-  if (ret > 0) iovIterAdvance(ctx, it, ret);
-  return ret;
-}
-
-/** extract_folioq_to_sg() (6.12+): one entry per folio piece, on the folio's head page. */
-function folioqToSg(ctx: ModelCtx, it: FolioqIter, t: SgTable, o: ToSgOptions): number {
-  let slot = it.idx, offset = it.iovOffset, ret = 0, sgMax = o.sgMax || UINT_MAX + 1;
-  do {
-    if (slot >= it.slots.length) break;
-    const s = it.slots[slot];
-    if (offset < s.size) {
-      const part = Math.min(o.maxsize - ret, s.size - offset);
-      push(ctx, t, entry(s.headPfn, offset, part, "none", false, o.step), it.createdAt);
-      sgMax--;
-      offset += part;
-      ret += part;
-    }
-    if (offset >= s.size) {
-      offset = 0;
-      slot++;
-    }
-  } while (sgMax > 0 && ret < o.maxsize);
-  it.idx = slot;
-  it.iovOffset = offset;
-  it.count -= ret;
-  return ret;
-}
-
-/**
- * extract_xarray_to_sg(): one entry per present folio (holes skipped) on its head page.
- * Before the 2026 fix every folio's offset came from the original start.
- */
-function xarrayToSg(ctx: ModelCtx, it: XarrayIter, t: SgTable, o: ToSgOptions): number {
-  const ps = ctx.mem.pageSize;
-  const fixed = ctx.profile.has("xarray_to_sg_offset_fix");
-  const start = it.xarrayStart + it.iovOffset;
-  let maxsize = o.maxsize, sgMax = o.sgMax || UINT_MAX + 1, ret = 0;
-  let fo = it.file.folioFrom(Math.floor(start / ps));
-  while (fo && fo.headIndex < it.file.npages) {
-    const fsize = ps * 2 ** fo.order;
-    const offset = (fixed ? start + ret : start) % fsize;
-    const len = Math.min(maxsize, fsize - offset);
-    push(ctx, t, entry(fo.headPfn, offset, len, "none", false, o.step), it.createdAt);
-    sgMax--;
-    maxsize -= len;
-    ret += len;
-    if (maxsize <= 0 || sgMax === 0) break;
-    fo = it.file.folioFrom(fo.headIndex + 2 ** fo.order);
-  }
-  if (ret > 0) iovIterAdvance(ctx, it, ret);
-  return ret;
 }

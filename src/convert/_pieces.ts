@@ -1,0 +1,169 @@
+/**
+ * The one conversion walk: how extract_{bvec,kvec,folioq,xarray}_to_sg and
+ * smb_extract_{bvec,kvec,folioq,xarray}_to_rdma cut a kernel-backed iterator into the pieces
+ * they describe. The kernel keeps a copy of this loop in every one of those functions; the
+ * copies drifted apart (the len/seg slip of extract_kvec_to_sg, CVE-2026-46289; the XARRAY
+ * offset taken from the original start), so the model keeps one, and the era defects are
+ * options of it.
+ *
+ * Granularity: BVEC one piece per bvec (it may span pages), KVEC one per page, FOLIOQ one per
+ * folio piece, XARRAY one per folio; pieces are (first page, offset from it, length).
+ *
+ * @module
+ */
+import type { ModelCtx } from "../model/ctx.ts";
+import type { BvecIter, FolioqIter, VecIter, XarrayIter } from "../model/iter.ts";
+import { iovIterAdvance } from "../model/advance.ts";
+import { splitPages } from "./_page_split.ts";
+import type { Pfn } from "../types.ts";
+
+/**
+ * Receives one piece; returns true when the target is full (sg_max or max_sge reached),
+ * which ends the walk after this piece.
+ */
+export type Emit = (pfn: Pfn, offset: number, len: number) => boolean;
+
+/** Era defects a caller reproduces. */
+export interface PieceOptions {
+  /**
+   * extract_kvec_to_sg before CVE-2026-46289: each page's piece takes the kvec's whole
+   * remaining length, and the whole kvec counts as done even when the target fills up.
+   */
+  readonly kvecWholeLength?: boolean;
+  /** extract_xarray_to_sg before 132e70406412: every folio's offset from the original start. */
+  readonly xarrayOffsetFromStart?: boolean;
+}
+
+/** A kernel-backed iterator a conversion can walk. */
+export type KernelIter = BvecIter | VecIter | FolioqIter | XarrayIter;
+
+/**
+ * Walks up to `maxsize` bytes of `it`, emitting pieces, and advances the iterator by the bytes
+ * counted; returns them.
+ */
+export function walkPieces(
+  ctx: ModelCtx,
+  it: KernelIter,
+  maxsize: number,
+  emit: Emit,
+  opts: PieceOptions = {},
+): number {
+  switch (it.kind) {
+    case "bvec":
+      return advanced(ctx, it, bvecPieces(it, maxsize, emit));
+    case "kvec":
+    case "iovec":
+      return advanced(ctx, it, kvecPieces(ctx, it, maxsize, emit, !!opts.kvecWholeLength));
+    case "folioq":
+      return folioqPieces(it, maxsize, emit);
+    case "xarray":
+      return advanced(ctx, it, xarrayPieces(ctx, it, maxsize, emit, !!opts.xarrayOffsetFromStart));
+  }
+}
+
+function advanced(ctx: ModelCtx, it: KernelIter, ret: number): number {
+  if (ret > 0) iovIterAdvance(ctx, it, ret);
+  return ret;
+}
+
+function bvecPieces(it: BvecIter, maxsize: number, emit: Emit): number {
+  let start = it.iovOffset, ret = 0;
+  for (let i = it.idx; i < it.segs.length; i++) {
+    const bv = it.segs[i];
+    if (start >= bv.len) {
+      start -= bv.len;
+      continue;
+    }
+    const len = Math.min(maxsize, bv.len - start);
+    const full = emit(bv.pfn, bv.offset + start, len);
+    ret += len;
+    maxsize -= len;
+    if (full || maxsize <= 0) break;
+    start = 0;
+  }
+  return ret;
+}
+
+function kvecPieces(
+  ctx: ModelCtx,
+  it: VecIter,
+  maxsize: number,
+  emit: Emit,
+  whole: boolean,
+): number {
+  const ps = ctx.mem.pageSize;
+  let start = it.iovOffset, ret = 0;
+  for (let i = it.idx; i < it.segs.length; i++) {
+    const kv = it.segs[i];
+    if (start >= kv.len) {
+      start -= kv.len;
+      continue;
+    }
+    const kaddr = kv.base + BigInt(start);
+    const off = Number(kaddr % BigInt(ps));
+    let len = Math.min(maxsize, kv.len - start);
+    const base = kaddr - BigInt(off);
+    maxsize -= len;
+    if (whole) ret += len;
+    let full = false;
+    for (const piece of splitPages(off, len, ps)) {
+      // vmalloc/module addresses through the page table, the rest through the direct map
+      const loc = ctx.mem.translate(base + BigInt(piece.page * ps));
+      full = emit(loc ? loc.pfn : -1, piece.offset, whole ? len : piece.len);
+      if (!whole) ret += piece.len;
+      len -= piece.len;
+      if (full) break;
+    }
+    if (!whole) maxsize += len; // bytes the full target did not take stay unconsumed
+    if (full || maxsize <= 0) break;
+    start = 0;
+  }
+  return ret;
+}
+
+function folioqPieces(it: FolioqIter, maxsize: number, emit: Emit): number {
+  let slot = it.idx, offset = it.iovOffset, ret = 0;
+  while (slot < it.slots.length && ret < maxsize) {
+    const s = it.slots[slot];
+    let full = false;
+    if (offset < s.size) {
+      const part = Math.min(maxsize - ret, s.size - offset);
+      full = emit(s.headPfn, offset, part);
+      offset += part;
+      ret += part;
+    }
+    if (offset >= s.size) {
+      offset = 0;
+      slot++;
+    }
+    if (full) break;
+  }
+  it.idx = slot;
+  it.iovOffset = offset;
+  it.count -= ret;
+  return ret;
+}
+
+function xarrayPieces(
+  ctx: ModelCtx,
+  it: XarrayIter,
+  maxsize: number,
+  emit: Emit,
+  fromStart: boolean,
+): number {
+  const ps = ctx.mem.pageSize;
+  const start = it.xarrayStart + it.iovOffset;
+  let ret = 0;
+  let fo = it.file.folioFrom(Math.floor(start / ps));
+  while (fo && fo.headIndex < it.file.npages && maxsize > 0) {
+    const fsize = ps * 2 ** fo.order;
+    const offset = (fromStart ? start : start + ret) % fsize;
+    const len = Math.min(maxsize, fsize - offset);
+    const full = emit(fo.headPfn, offset, len);
+    maxsize -= len;
+    ret += len;
+    if (full) break;
+    fo = it.file.folioFrom(fo.headIndex + 2 ** fo.order);
+  }
+  return ret;
+}
