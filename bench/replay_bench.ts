@@ -61,3 +61,31 @@ Deno.bench("parse 20k JSONL ops", { group: "jsonl", baseline: true }, async () =
 Deno.bench("replay -q 20k JSONL ops", { group: "jsonl" }, async () => {
   await runTrace(await openTrace(io, "bench.jsonl"), {});
 });
+
+/** A trace that pins and releases `pages` pages through extract_iter_to_sg, to check cost is linear in pages. */
+function pagesTrace(pages: number): string {
+  const size = pages * 4096;
+  return JSON.stringify({
+    itertrace: 1,
+    name: "pages",
+    kernel: "6.12",
+    memory: { user: [{ region: "u", size }] },
+    ops: [
+      { op: "iov_iter_ubuf", iter: "it", dir: "dest", addr: "u", len: size },
+      { op: "sg_init_table", sgt: "s", nents: pages },
+      { op: "extract_iter_to_sg", iter: "it", maxsize: size, sgt: "s", sg_max: pages },
+      { op: "unpin_user_pages", pages: "s" },
+    ],
+  });
+}
+
+for (const pages of [1000, 10000, 100000]) {
+  const text = pagesTrace(pages);
+  Deno.bench(`extract_iter_to_sg + unpin of ${pages} pages`, { group: "pages" }, async () => {
+    const io = {
+      exists: () => Promise.resolve(true),
+      readTextFile: () => Promise.resolve(text),
+    } as unknown as Io;
+    await runTrace(await openTrace(io, "pages.json"), {});
+  });
+}

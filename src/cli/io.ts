@@ -19,18 +19,19 @@ export interface Io {
   readonly color: boolean;
 }
 
-/** Splits a byte stream into lines. */
+/** Splits a byte stream into lines, without re-copying the buffer per line. */
 export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
-  let buf = "";
+  let rest = "";
   for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    buf += chunk;
-    let i: number;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, i).replace(/\r$/, "");
-      buf = buf.slice(i + 1);
+    const buf = rest + chunk;
+    let start = 0, i: number;
+    while ((i = buf.indexOf("\n", start)) >= 0) {
+      yield buf.charCodeAt(i - 1) === 13 ? buf.slice(start, i - 1) : buf.slice(start, i);
+      start = i + 1;
     }
+    rest = buf.slice(start);
   }
-  if (buf) yield buf;
+  if (rest) yield rest;
 }
 
 function writeAll(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {

@@ -139,8 +139,10 @@ function validateOp(
   locate: Locator,
   prefix: Path,
   issues: TraceIssue[],
+  known?: { line: number; column: number },
 ): OpNode | undefined {
-  const pos = locate(prefix);
+  // a JSON Lines op's position is its line: no need to re-parse it for positions
+  const pos = known ?? locate(prefix);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     issues.push({ file, ...pos, message: `${showPath(prefix)}: expected an op mapping` });
     return undefined;
@@ -280,7 +282,7 @@ export async function* streamJsonl(
       yield { file, header: h, locate: lazy };
       continue;
     }
-    const node = validateOp(value, index++, file, lazy, [], issues);
+    const node = validateOp(value, index++, file, lazy, [], issues, { line: lineNo, column: 1 });
     if (node) yield node;
   }
   if (!sawHeader) {
