@@ -46,9 +46,9 @@ export const FEATURES = {
     what: "pin_user_pages does not count pins on the shared zero page",
   },
   extract_user_to_sg_loop_fix: {
-    since: [6, 4],
+    since: [6, 3],
     what:
-      "netfs_extract_user_to_sg fills the sg entries (6.3: the loop over pages never ran, an unsigned '< 0' test, and entries took the whole length)",
+      "netfs_extract_user_to_sg fills the sg entries ('iov: Fix netfs_extract_user_to_sg()', 6.3-rc, and 'netfs: Fix netfs_extract_iter_to_sg() for ITER_UBUF/IOVEC', 0bcc4025550): in the 6.3 merge window the loop over pages never ran; no release shipped it",
   },
   extract_to_sg_unpin: {
     since: [6, 5],

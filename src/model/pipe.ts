@@ -408,18 +408,25 @@ export function pipeRevert(
     it.head = head;
     return { ...fx, below: unroll };
   }
-  let head = it.head, off = it.iovOffset;
+  let head = it.head, off = it.iovOffset, below = 0;
   for (;;) {
     const b = p.bufs.get(head);
     const n = b ? off - b.offset : 0;
     if (unroll < n) {
       off -= unroll;
+      if (head < it.startHead) below += unroll;
       unroll = 0;
       break;
     }
+    if (head < it.startHead) below += n;
     unroll -= n;
-    // the kernel steps on past start_head when more is left (flagged by the caller)
-    if (head === it.startHead) {
+    // the loop stops at start_head only when nothing is left to unroll; with more left it
+    // steps below start_head into earlier writers' buffers (until the ring runs out)
+    if (!unroll && head === it.startHead) {
+      off = 0;
+      break;
+    }
+    if (head <= p.tail) {
       off = 0;
       break;
     }
@@ -430,5 +437,5 @@ export function pipeRevert(
   it.iovOffset = off;
   it.head = head;
   truncate519(p, it, fx);
-  return { ...fx, below: unroll };
+  return { ...fx, below: below + unroll };
 }
