@@ -192,3 +192,11 @@ Deno.test("a JSON Lines trace streams through replay", async () => {
   assert.equal(await runCli(["replay", "-f", "jsonl", "j.jsonl"], io), 0, io.err);
   assert.equal(io.out.trim().split("\n").length, 3);
 });
+
+Deno.test("the README's example trace passes check as written", async () => {
+  const readme = await Deno.readTextFile("README.md");
+  const m = /```yaml\n(# yaml-language-server[\s\S]*?)```/.exec(readme);
+  assert.ok(m, "README has a yaml example");
+  const io = fakeIo({ "readme.yaml": m[1] });
+  assert.equal(await runCli(["check", "readme.yaml"], io), 0, io.out);
+});
