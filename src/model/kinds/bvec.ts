@@ -8,6 +8,7 @@
  */
 import type { BvecIter } from "../iter.ts";
 import { divRoundUp, type KindOps } from "./_kind.ts";
+import { segAdvance, segDescribed, segRevertBeyond } from "./_segs.ts";
 
 export const bvecOps: KindOps<BvecIter> = {
   walk(mem, it, len, step) {
@@ -47,26 +48,10 @@ export const bvecOps: KindOps<BvecIter> = {
     return progress;
   },
   advance(it, n) {
-    if (!it.count) return;
-    it.count -= n;
-    let size = n + it.iovOffset;
-    let k = it.idx;
-    while (k < it.segs.length && size >= it.segs[k].len) size -= it.segs[k++].len;
-    it.iovOffset = size;
-    it.idx = k;
+    segAdvance(it, n, it.segs.length, (k) => it.segs[k].len);
   },
-  revertBeyond(it, unroll) {
-    while (it.idx > 0) {
-      const n = it.segs[--it.idx].len;
-      if (unroll <= n) {
-        it.iovOffset = n - unroll;
-        return "ok";
-      }
-      unroll -= n;
-    }
-    it.iovOffset = 0;
-    return "before_start";
-  },
+  revertBeyond: (it, unroll) => segRevertBeyond(it, unroll, (k) => it.segs[k].len),
+
   // bvec_npages: empty bvecs are not skipped, so one with an in-page offset counts a page
   npages(mem, it, maxpages) {
     if (!it.count) return 0;
@@ -128,9 +113,5 @@ export const bvecOps: KindOps<BvecIter> = {
       return { page: mem.pageName(s.pfn), offset: s.offset + skip, len: s.len - skip };
     });
   },
-  described(it) {
-    let n = -it.iovOffset;
-    for (let k = it.idx; k < it.segs.length; k++) n += it.segs[k].len;
-    return Math.max(n, 0);
-  },
+  described: (it) => segDescribed(it, it.segs.length, (k) => it.segs[k].len),
 };

@@ -8,6 +8,7 @@
  */
 import type { FolioqIter } from "../iter.ts";
 import { divRoundUp, type KindOps } from "./_kind.ts";
+import { segAdvance, segDescribed, segRevertBeyond } from "./_segs.ts";
 
 /** The (segment, slot) pair the kernel would hold for a flat slot index. */
 export function folioqPosition(it: FolioqIter): { segment: number; slot: number } {
@@ -53,31 +54,10 @@ export const folioqOps: KindOps<FolioqIter> = {
     return progress;
   },
   advance(it, n) {
-    if (!it.count) return;
-    it.count -= n;
-    let size = n + it.iovOffset;
-    let k = it.idx;
-    while (size && k < it.slots.length) {
-      const fsize = it.slots[k].size;
-      if (size < fsize) break;
-      size -= fsize;
-      k++;
-    }
-    it.iovOffset = size;
-    it.idx = k;
+    segAdvance(it, n, it.slots.length, (k) => it.slots[k].size, true);
   },
-  revertBeyond(it, unroll) {
-    while (it.idx > 0) {
-      const fsize = it.slots[--it.idx].size;
-      if (unroll <= fsize) {
-        it.iovOffset = fsize - unroll;
-        return "ok";
-      }
-      unroll -= fsize;
-    }
-    it.iovOffset = 0;
-    return "before_start";
-  },
+  revertBeyond: (it, unroll) => segRevertBeyond(it, unroll, (k) => it.slots[k].size),
+
   npages(mem, it, maxpages) {
     if (!it.count) return 0;
     return Math.min(divRoundUp((it.iovOffset % mem.pageSize) + it.count, mem.pageSize), maxpages);
@@ -98,9 +78,5 @@ export const folioqOps: KindOps<FolioqIter> = {
       return { page: mem.pageName(s.headPfn), offset: skip, len: s.size - skip };
     });
   },
-  described(it) {
-    let n = -it.iovOffset;
-    for (let k = it.idx; k < it.slots.length; k++) n += it.slots[k].size;
-    return Math.max(n, 0);
-  },
+  described: (it) => segDescribed(it, it.slots.length, (k) => it.slots[k].size),
 };

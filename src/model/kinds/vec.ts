@@ -8,6 +8,7 @@
  */
 import type { VecIter } from "../iter.ts";
 import { divRoundUp, type KindOps, walkAddrRange } from "./_kind.ts";
+import { segAdvance, segDescribed, segRevertBeyond } from "./_segs.ts";
 import { hex } from "../../types.ts";
 
 export const vecOps: KindOps<VecIter> = {
@@ -35,26 +36,10 @@ export const vecOps: KindOps<VecIter> = {
     return progress;
   },
   advance(it, n) {
-    if (!it.count) return;
-    it.count -= n;
-    let size = n + it.iovOffset;
-    let k = it.idx;
-    while (k < it.segs.length && size >= it.segs[k].len) size -= it.segs[k++].len;
-    it.iovOffset = size;
-    it.idx = k;
+    segAdvance(it, n, it.segs.length, (k) => it.segs[k].len);
   },
-  revertBeyond(it, unroll) {
-    while (it.idx > 0) {
-      const n = it.segs[--it.idx].len;
-      if (unroll <= n) {
-        it.iovOffset = n - unroll;
-        return "ok";
-      }
-      unroll -= n;
-    }
-    it.iovOffset = 0;
-    return "before_start";
-  },
+  revertBeyond: (it, unroll) => segRevertBeyond(it, unroll, (k) => it.segs[k].len),
+
   npages(mem, it, maxpages) {
     if (!it.count) return 0;
     let size = it.count, npages = 0, skip = it.iovOffset;
@@ -119,9 +104,5 @@ export const vecOps: KindOps<VecIter> = {
         : { base: hex(s.base), len: s.len }
     );
   },
-  described(it) {
-    let n = -it.iovOffset;
-    for (let k = it.idx; k < it.segs.length; k++) n += it.segs[k].len;
-    return Math.max(n, 0);
-  },
+  described: (it) => segDescribed(it, it.segs.length, (k) => it.segs[k].len),
 };
