@@ -13,6 +13,7 @@ import {
 } from "@commander-js/extra-typings";
 import { completionScript } from "./completions.ts";
 import { compareCommand } from "./compare.ts";
+import { importCommand } from "./import.ts";
 import type { Io } from "./io.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { replayCommand } from "./replay.ts";
@@ -105,6 +106,35 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .action(async (traces, opts) => {
       code = await compareCommand(io, traces, opts);
+    });
+
+  program.command("import")
+    .description("turn a captured workload (bpftrace capture or strace) into a trace")
+    .addArgument(new Argument("<kind>", "capture kind").choices(["bpftrace", "strace"]))
+    .argument("<file>", "the capture")
+    .addOption(
+      new Option("--path <path>", "the kernel path to replay the I/O through").choices([
+        "odirect",
+        "netfs",
+      ])
+        .default("odirect"),
+    )
+    .option("-k, --kernel <release>", "kernel era of the trace", "6.18")
+    .option("--fd <n>", "keep only calls on this file descriptor")
+    .option("--all", "also keep plain read/write/pread64/pwrite64 (by default only vector calls)")
+    .option("--name <name>", "the trace's name")
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["yaml", "jsonl"]).default(
+        "yaml",
+      ),
+    )
+    .option("-o, --output <file>", "write the trace here instead of stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace import bpftrace fixtures/pins/capture-case-c.txt -o case-c.yaml\n  itertrace import strace --path netfs --fd 3 run.strace -f jsonl -o run.jsonl\n",
+    )
+    .action(async (kind, file, opts) => {
+      code = await importCommand(io, kind, file, opts);
     });
 
   program.command("validate")

@@ -314,15 +314,21 @@ export class Replay {
       };
     }
     if (v?.type === "bio") {
-      const b = v.bio as Bio & { entries?: PageList["entries"] };
-      b.entries ??= b.bvec.flatMap((bv) =>
-        spanned(bv.pfn, bv.offset, bv.len, this.mem.pageSize).map((pfn) => ({
-          pfn,
-          retention: b.pinned ? "pin" as const : b.reffed ? "ref" as const : "none" as const,
-          held: b.pinned || b.reffed,
-          released: b.released,
-        }))
-      );
+      // the page entries are rebuilt when the bio grows, and follow bio_release_pages
+      const b = v.bio as Bio & { entries?: PageList["entries"]; entriesAt?: string };
+      const shape = `${b.bvec.length}:${b.size}`;
+      if (!b.entries || b.entriesAt !== shape) {
+        b.entriesAt = shape;
+        b.entries = b.bvec.flatMap((bv) =>
+          spanned(bv.pfn, bv.offset, bv.len, this.mem.pageSize).map((pfn) => ({
+            pfn,
+            retention: b.pinned ? "pin" as const : b.reffed ? "ref" as const : "none" as const,
+            held: b.pinned || b.reffed,
+            released: b.released,
+          }))
+        );
+      }
+      if (b.released) { for (const e of b.entries) e.released = true; }
       return {
         name,
         entries: b.entries,
@@ -358,6 +364,30 @@ export class Replay {
     if (this.vars.has(name)) this.error(`"${name}" already exists; free it first`, path);
     this.failed.delete(name);
     this.vars.set(name, v);
+  }
+
+  /** The mm user addresses resolve in when nothing names one: the first task's. */
+  get defaultTask(): string {
+    return memorySpec(this.header).tasks[0]?.name ?? "task";
+  }
+
+  /** The task (mm) an address expression's user region belongs to. */
+  taskOf(v: unknown): string {
+    const e = parseAddrExpr(v);
+    if (e && "region" in e) {
+      const r = this.mem.regions.get(e.region);
+      if (r?.space === "user") return r.task;
+    } else if (e) {
+      for (const r of this.mem.regions.values()) {
+        if (
+          r.space === "user" && r.start !== undefined && e.abs >= r.start &&
+          e.abs < r.start + BigInt(r.size)
+        ) {
+          return r.task;
+        }
+      }
+    }
+    return this.defaultTask;
   }
 
   /** Resolves an address expression to a region and offset. */

@@ -77,8 +77,13 @@ export function checkEra(r: Replay, op: string): void {
   if (why) r.error(`not_in_era: ${op} does not exist in this era (${why})`, ["op"]);
 }
 
-function origin(a: Args, node: OpNode, name = a.iter): IterOrigin {
-  return { name, task: "task", step: node.index };
+/**
+ * The new iterator's name, step and mm: user addresses resolve in the task whose region the
+ * first address names (the trace's first task otherwise).
+ */
+function origin(r: Replay, a: Args, node: OpNode, name = a.iter): IterOrigin {
+  const first = a.addr ?? a.iov?.[0]?.base ?? a.kvec?.[0]?.base;
+  return { name, task: first === undefined ? r.defaultTask : r.taskOf(first), step: node.index };
 }
 
 function create(r: Replay, it: IovIter): number {
@@ -120,13 +125,13 @@ function writeTo(r: Replay, to: unknown, data: Uint8Array, path: string): void {
 export const OPS: Readonly<Record<string, OpHandler>> = {
   iov_iter_ubuf(r, a, node) {
     checkEra(r, node.op);
-    return create(r, iovIterUbuf(origin(a, node), a.dir, r.vaddr(a.addr, ["addr"]), a.len));
+    return create(r, iovIterUbuf(origin(r, a, node), a.dir, r.vaddr(a.addr, ["addr"]), a.len));
   },
   iov_iter_init(r, a, node) {
-    return create(r, iovIterInit(origin(a, node), a.dir, segs(r, a.iov, "iov")));
+    return create(r, iovIterInit(origin(r, a, node), a.dir, segs(r, a.iov, "iov")));
   },
   import_iovec(r, a, node) {
-    const res = importIovec(r.ctx, origin(a, node), a.dir, segs(r, a.iov, "iov"));
+    const res = importIovec(r.ctx, origin(r, a, node), a.dir, segs(r, a.iov, "iov"));
     if ("errno" in res) {
       r.failed.set(a.iter, `import_iovec at step ${node.index} returned ${res.errno}`);
       return res.errno;
@@ -135,7 +140,7 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     return res.total;
   },
   iov_iter_kvec(r, a, node) {
-    return create(r, iovIterKvec(origin(a, node), a.dir, segs(r, a.kvec, "kvec")));
+    return create(r, iovIterKvec(origin(r, a, node), a.dir, segs(r, a.kvec, "kvec")));
   },
   iov_iter_bvec(r, a, node) {
     const bv = (a.bvec as { page: unknown; offset: number; len: number }[]).map((b, i) => ({
@@ -143,12 +148,12 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
       offset: b.offset,
       len: b.len,
     }));
-    return create(r, iovIterBvec(origin(a, node), a.dir, bv));
+    return create(r, iovIterBvec(origin(r, a, node), a.dir, bv));
   },
   iov_iter_xarray(r, a, node) {
     const file = r.mem.regions.get(a.file);
     if (!file || file.space !== "file") return r.error(`unknown file "${a.file}"`, ["file"]);
-    return create(r, iovIterXarray(origin(a, node), a.dir, file, a.start, a.count));
+    return create(r, iovIterXarray(origin(r, a, node), a.dir, file, a.start, a.count));
   },
   iov_iter_folio_queue(r, a, node) {
     checkEra(r, node.op);
@@ -156,7 +161,7 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     if (!src) return r.error(`unknown region or file "${a.folios}"`, ["folios"]);
     return create(
       r,
-      iovIterFolioQueue(r.ctx, origin(a, node), a.dir, src, {
+      iovIterFolioQueue(r.ctx, origin(r, a, node), a.dir, src, {
         slot: a.slot,
         offset: a.offset,
         count: a.count,
@@ -165,7 +170,7 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     );
   },
   iov_iter_discard(r, a, node) {
-    return create(r, iovIterDiscard(origin(a, node), a.count));
+    return create(r, iovIterDiscard(origin(r, a, node), a.count));
   },
   iov_iter_pipe(r, a, node) {
     checkEra(r, node.op);
@@ -178,7 +183,7 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     pipe.claimStep = undefined;
     return create(r, {
       name: a.iter,
-      task: "task",
+      task: r.defaultTask,
       createdAt: node.index,
       dir: "dest",
       count: a.count,
