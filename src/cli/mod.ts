@@ -141,7 +141,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description(
       "check traces against the schema and their references; every problem with file:line:column",
     )
-    .argument("<traces...>", "trace files")
+    .argument("<paths...>", "trace files or directories")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace validate my-trace.yaml\n  itertrace validate traces/\n",
+    )
     .action(async (traces) => {
       code = await validateCommand(io, traces);
     });
@@ -156,6 +160,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
   program.command("schema")
     .description("print the JSON Schema of the trace format")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace schema > trace.schema.json\n  # then, first line of a trace: # yaml-language-server: $schema=trace.schema.json\n",
+    )
     .action(() => {
       code = schemaCommand(io);
     });

@@ -10,8 +10,8 @@ import { parseAddrExpr, parseBig, parsePageExpr } from "./num.ts";
 
 /** Largest region or file size accepted (1 TiB): pages are stored lazily, frames are not. */
 export const MAX_REGION_SIZE = 2 ** 40;
-/** Largest number of bytes one op may move or hash (1 GiB), bounding memory use. */
-export const MAX_MOVE = 2 ** 30;
+/** Largest number of bytes one op may move or hash (256 MiB), bounding memory use. */
+export const MAX_MOVE = 2 ** 28;
 
 function numberSchema(opts: { min?: number; max?: number; what?: string }) {
   const min = opts.min ?? 0, max = opts.max ?? Number.MAX_SAFE_INTEGER;
@@ -54,7 +54,7 @@ export const num = numberSchema({});
 /** A size of memory (region, file). */
 export const size = numberSchema({ max: MAX_REGION_SIZE, what: "1 TiB" });
 /** A number of bytes an op moves. */
-export const moveLen = numberSchema({ max: MAX_MOVE, what: "1 GiB per op" });
+export const moveLen = numberSchema({ max: MAX_MOVE, what: "256 MiB per op" });
 /** A signed length (import_iovec takes ssize_t lengths: negative is -EINVAL). */
 export const slen = numberSchema({ min: Number.MIN_SAFE_INTEGER });
 /** A 64-bit value such as a mask or key, kept as bigint. */
