@@ -14,6 +14,7 @@ import {
 import { completionScript } from "./completions.ts";
 import { compareCommand } from "./compare.ts";
 import { importCommand } from "./import.ts";
+import { reportCommand } from "./report.ts";
 import type { Io } from "./io.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { replayCommand } from "./replay.ts";
@@ -106,6 +107,19 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .action(async (traces, opts) => {
       code = await compareCommand(io, traces, opts);
+    });
+
+  program.command("report")
+    .description("write a self-contained HTML page with a picture per step")
+    .argument("<trace>", "trace file")
+    .requiredOption("-o, --output <file>", "the HTML file to write")
+    .option("-k, --kernel <release>", "kernel era to replay as")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace report traces/seed/PIPE+odirect-splice+truncate-corruption.yaml -o corruption.html\n",
+    )
+    .action(async (trace, opts) => {
+      code = await reportCommand(io, trace, opts);
     });
 
   program.command("import")

@@ -1,0 +1,38 @@
+/**
+ * `itertrace report TRACE -o out.html`: the self-contained HTML report.
+ *
+ * @module
+ */
+import type { Io } from "./io.ts";
+import { openTrace } from "./source.ts";
+import { runTrace } from "./run_trace.ts";
+import { renderReport, type ReportStep } from "../render/html.ts";
+import { checkKernel } from "./replay.ts";
+
+/** Runs `report`; returns the exit code. */
+export async function reportCommand(
+  io: Io,
+  file: string,
+  o: { output: string; kernel?: string },
+): Promise<number> {
+  checkKernel(o.kernel);
+  const src = await openTrace(io, file);
+  const steps: ReportStep[] = [];
+  const res = await runTrace(src, { kernel: o.kernel }, (st, node, replay) => {
+    steps.push({ st, args: node.args, state: replay.stateView() });
+  });
+  const h = src.header.header;
+  const html = renderReport(
+    {
+      name: h.name,
+      kernel: o.kernel ?? h.kernel,
+      ...(h.description ? { description: h.description } : {}),
+    },
+    steps,
+    res.summary,
+    res.endWarnings,
+  );
+  await io.writeTextFile(o.output, html);
+  io.stderr(`wrote ${o.output}: ${steps.length} steps\n`);
+  return res.failures.length ? 1 : 0;
+}
