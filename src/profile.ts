@@ -160,8 +160,6 @@ export function maxRwCount(pageSize: number): number {
 
 /** UIO_MAXIOV (include/uapi/linux/uio.h). */
 export const UIO_MAXIOV = 1024;
-/** UIO_FASTIOV (include/linux/uio.h). */
-export const UIO_FASTIOV = 8;
 /** GUP_PIN_COUNTING_BIAS (include/linux/mm.h). */
 export const GUP_PIN_COUNTING_BIAS = 1024;
 /** TASK_SIZE_MAX on x86-64 with 4-level paging: the end of user space. */
@@ -178,11 +176,6 @@ export function parseRelease(text: string): Release | undefined {
   const m = /^(\d+)\.(\d+)$/.exec(text);
   if (!m) return undefined;
   return [Number(m[1]), Number(m[2])];
-}
-
-/** Formats a release for messages; LATEST prints as "latest". */
-export function formatRelease(r: Release): string {
-  return compareRelease(r, LATEST) === 0 ? "latest" : `${r[0]}.${r[1]}`;
 }
 
 /** Whether `feature` is in force in `release`. */

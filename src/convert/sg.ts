@@ -38,6 +38,8 @@ export interface SgTable {
   endMark: number | undefined;
   /** Whether the entries have been DMA-mapped. */
   mapped: boolean;
+  /** Storage the sg code allocates (sg_alloc_table, *_from_pages) is chained in blocks. */
+  chained: boolean;
   /** Direction of the data: DEST tables receive DMA. */
   dir: "source" | "dest" | undefined;
   ioComplete: boolean;
@@ -55,6 +57,7 @@ export function sgInitTable(name: string, n: number, step: number): SgTable {
     capacity: n,
     endMark: undefined,
     mapped: false,
+    chained: false,
     step,
     dir: undefined,
     ioComplete: false,
@@ -65,6 +68,7 @@ export function sgInitTable(name: string, n: number, step: number): SgTable {
 export function sgAllocTable(name: string, n: number, step: number): SgTable | number {
   if (n === 0) return -22;
   const t = sgInitTable(name, n, step);
+  t.chained = true;
   t.nents = t.origNents = n;
   t.endMark = n - 1;
   for (let i = 0; i < n; i++) {
@@ -146,6 +150,7 @@ export function sgAppendFromPages(mem: Memory, t: SgTable, a: FromPagesArgs): nu
       }
     }
   }
+  t.chained = true;
   let size = a.size;
   let cur = 0;
   const n = pages.length;

@@ -8,7 +8,7 @@ import type { Memory } from "../model/memory.ts";
 import { type IovIter, nrSegs } from "../model/iter.ts";
 import { kindOps } from "../model/kinds/mod.ts";
 import { folioqPosition } from "../model/kinds/folioq.ts";
-import type { SgTable } from "../convert/sg.ts";
+import { sgBlocks, type SgTable } from "../convert/sg.ts";
 import type { RdmaList } from "../convert/rdma.ts";
 import type { Mr } from "../convert/frwr.ts";
 import type { Bio } from "../convert/bio.ts";
@@ -49,6 +49,7 @@ export function sgtView(mem: Memory, t: SgTable): Record<string, unknown> {
     nents: t.nents,
     orig_nents: t.origNents,
     end: t.endMark ?? null,
+    blocks: t.chained ? sgBlocks(Math.max(t.capacity, t.nents)) : 1,
     entries: t.entries.slice(0, t.nents).map((e) => ({
       page: mem.pageName(e.pfn),
       offset: e.offset,

@@ -210,6 +210,8 @@ export const iterExpect = z.object({
 const sgtExpect = z.object({
   nents: scalar.optional(),
   orig_nents: scalar.optional(),
+  end: scalar.optional(),
+  blocks: scalar.optional(),
   entries: z.array(
     z.object({
       page: page.optional(),
