@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { Memory, type MemorySpec, type Region } from "../model/memory.ts";
+import { Memory, type MemorySpec, type Region, ZERO_PFN } from "../model/memory.ts";
 import type { ModelCtx, WarnDetail } from "../model/ctx.ts";
 import type { IovIter } from "../model/iter.ts";
 import type { IovIterState } from "../model/advance.ts";
@@ -803,7 +803,39 @@ export class Replay {
       released: c.released,
       outstanding: this.ledger.total(k),
       pages,
+      ...(kind === "pins" ? { folios: this.folioView() } : {}),
     };
+  }
+
+  /**
+   * Every folio the traced ops hold, by head page: its refcount and _pincount as
+   * try_grab_folio/gup_put_folio keep them (a small folio's pin adds GUP_PIN_COUNTING_BIAS,
+   * a large folio's adds 1 to each; the mapping's own reference counts 1) and
+   * folio_maybe_dma_pinned().
+   */
+  folioView(): Record<string, { refcount: number; pincount: number; maybe_dma_pinned: boolean }> {
+    const heads = new Map<number, number[]>();
+    for (const kind of ["pin", "ref"] as const) {
+      for (const h of this.ledger.outstanding(kind)) {
+        if (h.pfn === ZERO_PFN) continue;
+        const fo = this.mem.folioOfPfn(h.pfn);
+        const pages = heads.get(fo.headPfn) ??
+          Array.from({ length: 2 ** fo.order }, (_, i) => fo.headPfn + i);
+        heads.set(fo.headPfn, pages);
+      }
+    }
+    const out: Record<string, { refcount: number; pincount: number; maybe_dma_pinned: boolean }> =
+      {};
+    for (const [head, pages] of [...heads].sort((a, b) => a[0] - b[0])) {
+      const large = pages.length > 1;
+      const c = this.ledger.folioCounts(pages, large);
+      out[this.mem.pageName(head)] = {
+        refcount: 1 + c.refcount,
+        pincount: c.pincount,
+        maybe_dma_pinned: this.ledger.maybeDmaPinned(pages, large),
+      };
+    }
+    return out;
   }
 
   /** Ends the replay: end-of-trace detections, trace-level expectations, the summary. */

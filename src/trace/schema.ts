@@ -174,6 +174,14 @@ const counters = z.object({
   released: num.optional(),
   outstanding: num.optional(),
   pages: z.record(z.string(), num).optional(),
+  folios: z.record(
+    z.string(),
+    z.object({
+      refcount: num.optional(),
+      pincount: num.optional(),
+      maybe_dma_pinned: z.boolean().optional(),
+    }).strict(),
+  ).optional(),
   when: when.optional(),
 }).strict();
 const warningItem = z.union([
