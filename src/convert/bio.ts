@@ -99,6 +99,8 @@ export function bioIovIterGetPages(
   const kind: "pin" | "ref" = modern ? "pin" : "ref";
   const merge = ctx.profile.has("bio_merge_same_page");
   const alignAfter = ctx.profile.has("bio_align_after_build");
+  const countAtStart = it.count;
+  const isP2p = (p: Pfn) => ctx.mem.pageLoc(p)?.region.kind === "p2p";
   let ret = 0;
   do {
     const nrPages = bio.maxVecs - bio.bvec.length;
@@ -141,11 +143,15 @@ export function bioIovIterGetPages(
       releaseBio(ctx, bio, holds, false);
       bio.bvec.length = 0;
       bio.size = 0;
+      iovIterRevert(ctx, it, countAtStart - it.count);
       return -22;
     }
     let left = size, i = 0;
     while (left > 0) {
       const pfn = r.pfns[i];
+      // zone_device_pages_have_same_pgmap(): P2P pages never share a bio with ordinary ones
+      const prev = bio.bvec[bio.bvec.length - 1];
+      if (modern && prev && isP2p(prev.pfn) !== isP2p(pfn)) break;
       const fo = ctx.mem.folioOfPfn(pfn);
       const large = fo.order > 0;
       const folioOff = (pfn - fo.headPfn) * ps + off;
@@ -165,8 +171,10 @@ export function bioIovIterGetPages(
       i += n;
       off = 0;
     }
+    if (left) iovIterRevert(ctx, it, left);
     for (; i < r.pfns.length; i++) release(r.pfns[i]);
-    bio.size += size;
+    bio.size += size - left;
+    if (left) break;
   } while (!ret && it.count && bio.bvec.length < bio.maxVecs);
   if (!bio.bvec.length) return ret;
   return alignAfter ? alignDown(ctx, it, bio, lbsMask, holds) : 0;

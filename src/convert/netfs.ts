@@ -46,6 +46,7 @@ export function netfsExtractUserIter(
   const bvec: BvecSeg[] = [];
   const recorded: Pfn[] = [], leaked: Pfn[] = [];
   let count = len;
+  let prevOffset = 0, prevPfns: readonly Pfn[] = [];
   while (count && bvec.length < maxPages) {
     const r = iovIterExtractPages(ctx, orig, {
       maxsize: count,
@@ -55,13 +56,32 @@ export function netfsExtractUserIter(
     });
     if (r.ret < 0) break;
     if (r.ret === 0) {
+      // No check for 0: the loop reuses the previous call's offset, so it either spins
+      // (offset 0) or appends empty bvecs over stale page pointers until the array is full.
+      const cur = Math.ceil(prevOffset / ps);
+      if (!cur) {
+        ctx.warn(
+          "zero_result_loop",
+          `netfs_extract_user_iter: extraction from "${orig.name}" returned 0 with ${count} bytes still wanted and the loop never ends`,
+          { cause: orig.createdAt, severity: "bug" },
+        );
+        break;
+      }
+      let added = 0;
+      while (bvec.length < maxPages) {
+        for (let i = 0; i < cur && bvec.length < maxPages; i++, added++) {
+          bvec.push({ pfn: prevPfns[i] ?? -1, offset: prevOffset, len: 0 });
+        }
+      }
       ctx.warn(
         "zero_result_loop",
-        `netfs_extract_user_iter: extraction from "${orig.name}" returned 0 with ${count} bytes still wanted`,
+        `netfs_extract_user_iter: extraction from "${orig.name}" returned 0 (${count} bytes wanted beyond its count): ${added} empty bvecs on stale pages fill the array`,
         { cause: orig.createdAt },
       );
       break;
     }
+    prevOffset = r.offset0;
+    prevPfns = r.pfns;
     if (r.ret > count) {
       leaked.push(...r.holds);
       break;

@@ -62,8 +62,10 @@ export function smbExtractIterToRdma(
       ret = walkPieces(ctx, it, len, add);
       break;
     case "xarray":
+      // smb_extract_xarray_to_rdma took every folio's offset from the original start (as
+      // extract_xarray_to_sg did before its 2026 fix); it was removed in 6.12 unfixed
       if (ctx.profile.has("smb_rdma_xarray")) {
-        ret = walkPieces(ctx, it, len, add);
+        ret = walkPieces(ctx, it, len, add, { xarrayOffsetFromStart: true });
         break;
       }
       // falls through

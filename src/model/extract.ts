@@ -34,6 +34,14 @@ function fail(errno: number): Extraction {
   return { ret: errno, offset0: 0, pfns: [], retention: "none", holds: [] };
 }
 
+/** want_pages_array() sized 0 pages: -ENOMEM. */
+function badMaxpages(ctx: ModelCtx, it: IovIter): Extraction {
+  ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
+    cause: it.createdAt,
+  });
+  return fail(ENOMEM);
+}
+
 /** want_pages_array(): pages needed for `size` bytes from `start`, capped at maxpages. */
 function wantPages(ps: number, size: number, start: number, maxpages: number): number {
   const n = Math.ceil((size + start) / ps);
@@ -127,8 +135,12 @@ export function iovIterExtractPages(
 ): Extraction {
   const maxsize = Math.min(o.maxsize, it.count, maxRwCount(ctx.mem.pageSize));
   if (!maxsize) return fail(0);
-  // want_pages_array() inside each extractor refuses maxpages 0; DISCARD and PIPE fail first
-  if (!o.maxpages && it.kind !== "bvec" && it.kind !== "discard" && it.kind !== "pipe") {
+  // want_pages_array() inside each extractor refuses maxpages 0; DISCARD and PIPE fail
+  // first, and KVEC/BVEC step over empty segments before sizing the array
+  if (
+    !o.maxpages && it.kind !== "bvec" && it.kind !== "kvec" && it.kind !== "discard" &&
+    it.kind !== "pipe"
+  ) {
     ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
       cause: it.createdAt,
     });
@@ -237,6 +249,7 @@ function skipEmpty(ctx: ModelCtx, it: VecIter | BvecIter): boolean {
 function kvecPages(ctx: ModelCtx, it: VecIter, maxsize: number, o: ExtractOptions): Extraction {
   const ps = ctx.mem.pageSize;
   if (!skipEmpty(ctx, it)) return fail(0);
+  if (!o.maxpages) return badMaxpages(ctx, it);
   const seg = it.segs[it.idx];
   const kaddr = seg.base + BigInt(it.iovOffset);
   const len = Math.min(seg.len - it.iovOffset, maxsize);
@@ -320,13 +333,8 @@ function bvecExtractOne(
   o: ExtractOptions,
 ): Extraction {
   const ps = ctx.mem.pageSize;
-  if (!o.maxpages) {
-    ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
-      cause: it.createdAt,
-    });
-    return fail(ENOMEM);
-  }
   if (!skipEmpty(ctx, it)) return fail(0);
+  if (!o.maxpages) return badMaxpages(ctx, it);
   const seg = it.segs[it.idx];
   const size = Math.min(maxsize, seg.len - it.iovOffset);
   const skip = it.iovOffset + seg.offset;
