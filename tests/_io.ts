@@ -2,7 +2,7 @@
  * An in-memory Io for running the CLI in-process: reads real files, captures output.
  */
 import type { Io } from "../src/cli/io.ts";
-import { denoIo } from "../src/cli/io.ts";
+import { denoIo, linesOf } from "../src/cli/io.ts";
 
 /** A fake Io that captures stdout/stderr and can overlay virtual files. */
 export function fakeIo(files: Record<string, string> = {}): Io & { out: string; err: string } {
@@ -16,7 +16,7 @@ export function fakeIo(files: Record<string, string> = {}): Io & { out: string; 
     },
     async *readLines(p: string) {
       if (p in files) {
-        yield* files[p].split("\n");
+        yield* linesOf(new Blob([files[p]]).stream());
         return;
       }
       yield* real.readLines(p);

@@ -19,19 +19,36 @@ export interface Io {
   readonly color: boolean;
 }
 
-/** Splits a byte stream into lines, without re-copying the buffer per line. */
+/** Longest line accepted from a JSON Lines trace (16 MiB). */
+export const MAX_LINE = 16 * 2 ** 20;
+
+/**
+ * Splits a byte stream into lines in time linear in the input: a partial line is kept as a
+ * list of pieces and searched only in the new chunk. A line longer than MAX_LINE ends the
+ * stream with a RangeError.
+ */
 export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
-  let rest = "";
+  let pieces: string[] = [], held = 0;
   for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    const buf = rest + chunk;
     let start = 0, i: number;
-    while ((i = buf.indexOf("\n", start)) >= 0) {
-      yield buf.charCodeAt(i - 1) === 13 ? buf.slice(start, i - 1) : buf.slice(start, i);
+    while ((i = chunk.indexOf("\n", start)) >= 0) {
+      pieces.push(chunk.slice(start, i));
+      if (held + i - start > MAX_LINE) {
+        throw new RangeError(`a line longer than ${MAX_LINE / 2 ** 20} MiB`);
+      }
+      const line = pieces.join("");
+      pieces = [];
+      held = 0;
+      yield line.endsWith("\r") ? line.slice(0, -1) : line;
       start = i + 1;
     }
-    rest = buf.slice(start);
+    if (start < chunk.length) {
+      pieces.push(chunk.slice(start));
+      held += chunk.length - start;
+      if (held > MAX_LINE) throw new RangeError(`a line longer than ${MAX_LINE / 2 ** 20} MiB`);
+    }
   }
-  if (rest) yield rest;
+  if (pieces.length) yield pieces.join("");
 }
 
 function writeAll(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {

@@ -28,7 +28,7 @@ export async function runTrace(
   for await (const node of src.ops as AsyncIterable<OpNode>) {
     if (node.id !== undefined) replay.idOf.set(node.index, node.id);
     const st = replay.step(node);
-    stepFailures.push(...st.failures);
+    for (const f of st.failures) stepFailures.push(f);
     onStep?.(st, node, replay);
   }
   const end = replay.finish();

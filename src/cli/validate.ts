@@ -24,10 +24,10 @@ export async function validateCommand(io: Io, paths: readonly string[]): Promise
       } catch (e) {
         if (!(e instanceof TraceError)) throw e;
       }
-      issues.push(...src.issues, ...checkRefs(src.header, ops));
+      for (const i of [src.issues, checkRefs(src.header, ops)]) for (const x of i) issues.push(x);
     } catch (e) {
       if (!(e instanceof TraceError)) throw e;
-      issues.push(...e.issues);
+      for (const x of e.issues) issues.push(x);
     }
     if (issues.length) {
       bad++;

@@ -83,7 +83,7 @@ export function netfsExtractUserIter(
     prevOffset = r.offset0;
     prevPfns = r.pfns;
     if (r.ret > count) {
-      leaked.push(...r.holds);
+      for (const p of r.holds) leaked.push(p);
       break;
     }
     count -= r.ret;
@@ -91,7 +91,7 @@ export function netfsExtractUserIter(
     let offset = r.offset0;
     const cur = Math.ceil(rem / ps);
     if (bvec.length + cur > maxPages) {
-      leaked.push(...r.holds);
+      for (const p of r.holds) leaked.push(p);
       break;
     }
     for (let i = 0; i < cur; i++) {
@@ -100,7 +100,7 @@ export function netfsExtractUserIter(
       rem -= l;
       offset = 0;
     }
-    recorded.push(...r.holds);
+    for (const p of r.holds) recorded.push(p);
   }
   return { ret: bvec.length, bvec, count: len - count, recorded, leaked };
 }

@@ -120,6 +120,17 @@ export const FIRST_ALLOC_PFN = 0x100000;
 /** The shared zero page's pfn in the model. */
 export const ZERO_PFN = 0x0fff;
 
+/** Pages of real bytes a replay may hold (1 GiB with 4 KiB pages): unwritten pages cost nothing. */
+export const MAX_STORED_PAGES = 262144;
+
+/** A replay wrote more distinct pages than MAX_STORED_PAGES. */
+export class MemoryLimitError extends RangeError {
+  constructor(bytes: number) {
+    super(`the replay holds more than ${bytes / 2 ** 20} MiB of written page data`);
+    this.name = "MemoryLimitError";
+  }
+}
+
 /** Kernel region kinds that live in the direct map. */
 export function isLinearKind(kind: string): boolean {
   return kind === "kmalloc" || kind === "slab" || kind === "page_alloc" || kind === "rodata" ||
@@ -230,16 +241,15 @@ export class Memory {
           headPfn: fo.pfn ?? take(2 ** fo.order, fo.order),
         }));
       } else {
+        // a fully cached file: folios laid out arithmetically, no per-folio objects
         const base = take(npages, f.folio_order);
-        folios = [];
-        const n = 2 ** f.folio_order;
-        for (let i = 0; i < npages; i += n) {
-          folios.push({ headIndex: i, order: f.folio_order, headPfn: base + i });
-        }
+        this.addFileRegion(f, npages, { base, order: f.folio_order });
+        continue;
       }
       this.addFileRegion(f, npages, folios);
     }
     for (const p of spec.pipes) this.pipes.set(p.name, p);
+    this.checkDeclarations(spec);
     this.pfnRanges.sort((a, b) => a.first - b.first);
     for (let i = 1; i < this.pfnRanges.length; i++) {
       const a = this.pfnRanges[i - 1], b = this.pfnRanges[i];
@@ -307,7 +317,40 @@ export class Memory {
     return region;
   }
 
-  private addFileRegion(f: FileSpec, npages: number, folios: readonly Folio[]): void {
+  private addFileRegion(
+    f: FileSpec,
+    npages: number,
+    layout: readonly Folio[] | { base: Pfn; order: number },
+  ): void {
+    if (!Array.isArray(layout)) {
+      const { base, order } = layout as { base: Pfn; order: number };
+      const n = 2 ** order;
+      const at = (i: number): Folio | undefined =>
+        i >= 0 && i < npages
+          ? { headIndex: i - (i % n), order, headPfn: base + i - (i % n) }
+          : undefined;
+      const region: Region = {
+        name: f.name,
+        space: "file",
+        kind: "pagecache",
+        task: "",
+        size: f.size,
+        npages,
+        start: undefined,
+        prot: "rw",
+        folioOrder: order,
+        populated: true,
+        seq: this.seq++,
+        alive: true,
+        pfnOf: (i) => (i >= 0 && i < npages ? base + i : -1),
+        folioOf: at,
+        folioFrom: at,
+      };
+      this.regions.set(f.name, region);
+      this.pfnRanges.push({ first: base, end: base + npages, region, firstIndex: 0 });
+      return;
+    }
+    const folios = layout as readonly Folio[];
     const find = (i: number): Folio | undefined => {
       let lo = 0, hi = folios.length - 1;
       while (lo <= hi) {
@@ -357,6 +400,60 @@ export class Memory {
         end: fo.headPfn + n,
         region,
         firstIndex: fo.headIndex,
+      });
+    }
+  }
+
+  /** Declaration problems no schema can see: names, pfn lists, folio layouts. */
+  private checkDeclarations(spec: MemorySpec): void {
+    const seen = new Set<string>();
+    const names = [
+      ...spec.tasks.flatMap((t) => t.user.map((r) => r.region)),
+      ...spec.kernel.map((r) => r.region),
+      ...spec.files.map((f) => f.name),
+      ...spec.pipes.map((p) => p.name),
+    ];
+    for (const n of names) {
+      if (seen.has(n)) {
+        this.problems.push({ region: n, message: `the name "${n}" is declared twice` });
+      }
+      seen.add(n);
+    }
+    for (const r of [...spec.tasks.flatMap((t) => t.user), ...spec.kernel]) {
+      const npages = Math.ceil(r.size / this.pageSize);
+      if (r.pfns && r.pfns.length !== npages) {
+        this.problems.push({
+          region: r.region,
+          message: `"${r.region}" has ${npages} pages but ${r.pfns.length} pfns`,
+        });
+      }
+    }
+    for (const f of spec.files) {
+      const npages = Math.ceil(f.size / this.pageSize);
+      const sorted = [...(f.folios ?? [])].sort((a, b) => a.index - b.index);
+      sorted.forEach((fo, k) => {
+        const n = 2 ** fo.order;
+        if (fo.index % n) {
+          this.problems.push({
+            region: f.name,
+            message:
+              `folio at index ${fo.index} of "${f.name}" is not aligned to its order ${fo.order}`,
+          });
+        }
+        if (fo.index + n > Math.max(npages, n)) {
+          this.problems.push({
+            region: f.name,
+            message:
+              `folio at index ${fo.index} runs past the end of "${f.name}" (${npages} pages)`,
+          });
+        }
+        const next = sorted[k + 1];
+        if (next && next.index < fo.index + n) {
+          this.problems.push({
+            region: f.name,
+            message: `folios at indexes ${fo.index} and ${next.index} of "${f.name}" overlap`,
+          });
+        }
       });
     }
   }
@@ -520,6 +617,9 @@ export class Memory {
       if (allZero) {
         this.touched.add(pfn);
         return;
+      }
+      if (this.bytes.size >= MAX_STORED_PAGES) {
+        throw new MemoryLimitError(MAX_STORED_PAGES * this.pageSize);
       }
       page = new Uint8Array(this.pageSize);
       this.bytes.set(pfn, page);

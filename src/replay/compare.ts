@@ -6,7 +6,9 @@
  * @module
  */
 import { parseBig, parsePageExpr } from "../trace/num.ts";
-import { compareRelease, parseRelease, type Release } from "../profile.ts";
+import { whenHolds } from "../profile.ts";
+
+export { whenHolds };
 
 /** A failed expectation. */
 export interface Failure {
@@ -83,27 +85,6 @@ export function scalarEqual(expected: unknown, actual: unknown): boolean {
   if (typeof actual === "boolean") return expected === actual;
   if (actual === null || actual === undefined) return expected === null;
   return String(expected) === String(actual);
-}
-
-/** Whether an era condition such as ">=6.3 <6.5" holds for `release`. */
-export function whenHolds(cond: string | undefined, release: Release): boolean {
-  if (!cond) return true;
-  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+|latest)/g)) {
-    const r = parseRelease(m[2])!;
-    const c = compareRelease(release, r);
-    const op = m[1] ?? "==";
-    const ok = op === ">="
-      ? c >= 0
-      : op === "<="
-      ? c <= 0
-      : op === ">"
-      ? c > 0
-      : op === "<"
-      ? c < 0
-      : c === 0;
-    if (!ok) return false;
-  }
-  return true;
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { Memory, type MemorySpec, type Region, ZERO_PFN } from "../model/memory.ts";
+import { Memory, MemoryLimitError, type Region, ZERO_PFN } from "../model/memory.ts";
 import type { ModelCtx, WarnDetail } from "../model/ctx.ts";
 import type { IovIter } from "../model/iter.ts";
 import type { IovIterState } from "../model/advance.ts";
@@ -17,7 +17,8 @@ import { TraceError, type TraceIssue } from "../errors.ts";
 import type { LoadedHeader, OpNode } from "../trace/load.ts";
 import type { Path } from "../trace/locate.ts";
 import { type AddrExpr, parseAddrExpr, parsePageExpr } from "../trace/num.ts";
-import type { Header } from "../trace/schema.ts";
+import { type Header, MAX_MOVE } from "../trace/schema.ts";
+import { memorySpec } from "../trace/memory_spec.ts";
 import { iterFields, iterView } from "./view.ts";
 import { compareValue, compareWarnings, type Failure, whenHolds } from "./compare.ts";
 import { OPS } from "./ops.ts";
@@ -159,7 +160,16 @@ export class Replay {
       this.writes.push({ pfn, off, len: data.length });
       origWrite(pfn, off, data);
     };
-    this.applyRegionFills(h);
+    try {
+      this.applyRegionFills(h);
+    } catch (e) {
+      if (!(e instanceof MemoryLimitError)) throw e;
+      throw new TraceError([{
+        file: h.file,
+        ...h.locate(["memory"]),
+        message: `memory: ${e.message}`,
+      }]);
+    }
     this.writes = [];
   }
 
@@ -174,6 +184,15 @@ export class Replay {
     for (const { name, fill } of all) {
       if (fill === undefined) continue;
       const region = this.mem.regions.get(name)!;
+      if (region.size > MAX_MOVE) {
+        throw new TraceError([{
+          file: h.file,
+          ...h.locate(["memory"]),
+          message: `memory: "${name}" is ${region.size} bytes; a region fill is limited to ${
+            MAX_MOVE / 2 ** 20
+          } MiB (use fill ops on parts of it)`,
+        }]);
+      }
       const p = typeof fill === "object" && "pattern" in fill ? fill.pattern : fill;
       this.mem.writeRegion(region, 0, patternBytes(p, 0, region.size));
     }
@@ -487,12 +506,18 @@ export class Replay {
       if (!handler) this.error(`op "${node.op}" is not modelled yet`, ["op"]);
       const names = varArgs(node.args);
       const before = names.map((n) => this.snapshot(n));
-      ret = handler(this, node.args, node) ?? null;
+      try {
+        ret = handler(this, node.args, node) ?? null;
+      } catch (e) {
+        if (e instanceof MemoryLimitError) this.error(e.message);
+        throw e;
+      }
       changes = [];
       names.forEach((n, i) =>
         diff(`${this.varKind(n)}.${n}`, before[i], this.snapshot(n), changes)
       );
-      changes.push(...this.pinChanges(), ...this.memoryChanges());
+      for (const c of this.pinChanges()) changes.push(c);
+      for (const c of this.memoryChanges()) changes.push(c);
       const exp = node.args.expect;
       if (exp && whenHolds(exp.when, this.profile.release)) this.checkInline(node, ret, failures);
     }
@@ -855,7 +880,7 @@ export class Replay {
         },
       );
     }
-    endWarnings.push(...this.stepWarnings);
+    for (const w of this.stepWarnings) endWarnings.push(w);
     const e = this.header.expect;
     const pins = this.counters("pins"), refs = this.counters("refs");
     if (e && whenHolds(e.when, this.profile.release)) {
@@ -951,22 +976,4 @@ function diff(
       }
     } else if (b !== a) out.push({ path: `${prefix}.${k}`, before: b ?? null, after: a });
   }
-}
-
-/** Normalises the header's memory section for the model. */
-export function memorySpec(h: Header): MemorySpec {
-  const m = h.memory;
-  const user = (r: NonNullable<typeof m.user>[number]) => ({
-    ...r,
-    addr: r.addr === undefined ? undefined : BigInt(r.addr),
-  });
-  const tasks = m.tasks?.length
-    ? m.tasks.map((t) => ({ name: t.name, user: t.user.map(user) }))
-    : [{ name: "task", user: (m.user ?? []).map(user) }];
-  return {
-    tasks,
-    kernel: m.kernel ?? [],
-    files: m.files ?? [],
-    pipes: m.pipes ?? [],
-  };
 }

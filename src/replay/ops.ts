@@ -43,7 +43,7 @@ import {
   iovIterSingleSegCount,
 } from "../model/query.ts";
 import { patternBytes } from "../model/fill.ts";
-import { type FeatureName, notInEraReason } from "../profile.ts";
+import { notInEraReason, OP_ERA } from "../profile.ts";
 import { hex } from "../types.ts";
 import { parseBig } from "../trace/num.ts";
 
@@ -51,23 +51,6 @@ import { parseBig } from "../trace/num.ts";
 type Args = any;
 /** An op handler: returns the op's return value. */
 export type OpHandler = (r: Replay, a: Args, node: OpNode) => unknown;
-
-/** Ops that exist only in some eras, with the profile feature that gates them. */
-export const OP_ERA: Readonly<Record<string, FeatureName>> = {
-  iov_iter_ubuf: "iter_ubuf",
-  iov_iter_folio_queue: "iter_folioq",
-  iov_iter_pipe: "iter_pipe",
-  iov_iter_get_pages2: "get_pages2",
-  iov_iter_get_pages_alloc2: "get_pages2",
-  iov_iter_get_pages: "get_pages_noadvance",
-  iov_iter_get_pages_alloc: "get_pages_noadvance",
-  iov_iter_extract_pages: "extract_pages",
-  iov_iter_extract_will_pin: "extract_pages",
-  netfs_extract_user_iter: "extract_pages",
-  extract_iter_to_sg: "extract_pages",
-  smb_extract_iter_to_rdma: "extract_pages",
-  iov_iter_is_aligned: "is_aligned",
-};
 
 /** Stops the replay when the op does not exist in the era (not_in_era, exit 2). */
 export function checkEra(r: Replay, op: string): void {

@@ -61,7 +61,7 @@ function parse(
       file,
       line: 1 + lineOffset,
       column: 1,
-      message: `cannot parse: ${(e as Error).message}`,
+      message: `cannot parse: ${friendly(e)}`,
     });
     return undefined;
   }
@@ -72,7 +72,9 @@ function parse(
         file,
         line: pos.line + lineOffset,
         column: pos.col,
-        message: err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, ""),
+        message: friendly(
+          new Error(err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "")),
+        ),
       });
     }
     return undefined;
@@ -81,10 +83,20 @@ function parse(
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    issues.push({ file, line: 1 + lineOffset, column: 1, message: (e as Error).message });
+    issues.push({ file, line: 1 + lineOffset, column: 1, message: friendly(e) });
     return undefined;
   }
   return { value, locate: documentLocator(doc, lc, lineOffset) };
+}
+
+/** Parser failures in the trace's words. */
+function friendly(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  if (/Maximum call stack/.test(m)) return "the document nests too deeply";
+  if (/parseAllDocuments|multiple documents/i.test(m)) {
+    return "a trace file holds one YAML document";
+  }
+  return m.split("\n")[0];
 }
 
 /** Turns zod issues into positioned trace issues. */
@@ -111,6 +123,8 @@ export function zodIssues(
     } else if (iss.code === "invalid_union") {
       message = JSON.stringify(iss).includes("received undefined")
         ? "missing required field"
+        : iss.message && !iss.message.startsWith("Invalid input")
+        ? iss.message
         : unionMessage(iss);
     }
     out.push({ file, ...pos, message: `${showPath(path)}: ${message}` });
@@ -249,22 +263,32 @@ export async function* streamJsonl(
   let lineNo = 0;
   let index = 0;
   let sawHeader = false;
-  for await (const line of lines) {
+  const it = lines[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await it.next();
+    } catch (e) {
+      issues.push({ file, line: lineNo + 1, column: 1, message: friendly(e) });
+      return;
+    }
+    if (next.done) break;
+    const line = next.value;
     lineNo++;
+    const here = lineNo;
     if (!line.trim()) continue;
     let value: unknown;
     let locate: Locator | undefined;
     try {
       value = JSON.parse(line);
-    } catch {
-      const p = parse(line, file, issues, lineNo - 1);
-      if (!p) continue;
-      value = p.value;
-      locate = p.locate;
+    } catch (e) {
+      // each line of a JSON Lines trace is one JSON value
+      issues.push({ file, line: here, column: 1, message: `not a JSON value: ${friendly(e)}` });
+      continue;
     }
     const lazy: Locator = (path, key) => {
       if (!locate) {
-        locate = parse(line, file, [], lineNo - 1)?.locate ?? (() => ({ line: lineNo, column: 1 }));
+        locate = parse(line, file, [], here - 1)?.locate ?? (() => ({ line: here, column: 1 }));
       }
       return locate(path, key);
     };
@@ -282,7 +306,7 @@ export async function* streamJsonl(
       yield { file, header: h, locate: lazy };
       continue;
     }
-    const node = validateOp(value, index++, file, lazy, [], issues, { line: lineNo, column: 1 });
+    const node = validateOp(value, index++, file, lazy, [], issues, { line: here, column: 1 });
     if (node) yield node;
   }
   if (!sawHeader) {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { parseAddrExpr, parseBig, parsePageExpr } from "./num.ts";
+import { type WarningCode, WARNINGS } from "../check/warnings.ts";
 
 /** Largest region or file size accepted (1 TiB): pages are stored lazily, frames are not. */
 export const MAX_REGION_SIZE = 2 ** 40;
@@ -15,7 +16,12 @@ export const MAX_MOVE = 2 ** 28;
 
 function numberSchema(opts: { min?: number; max?: number; what?: string }) {
   const min = opts.min ?? 0, max = opts.max ?? Number.MAX_SAFE_INTEGER;
-  return z.union([z.number(), z.string()]).transform((v, ctx) => {
+  return z.union([z.number(), z.string()], {
+    error: (iss) =>
+      `expected a number (123, "0x1f00", "4K"), got ${
+        JSON.stringify(iss.input) ?? String(iss.input)
+      }`,
+  }).transform((v, ctx) => {
     const n = typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)
       ? BigInt(v)
       : parseBig(v);
@@ -55,6 +61,8 @@ export const num = numberSchema({});
 export const size = numberSchema({ max: MAX_REGION_SIZE, what: "1 TiB" });
 /** A number of bytes an op moves. */
 export const moveLen = numberSchema({ max: MAX_MOVE, what: "256 MiB per op" });
+/** A page frame number: below 2^40 (4 PiB of physical memory). */
+export const pfnNum = numberSchema({ max: 2 ** 40, what: "pfn" });
 /** A signed length (import_iovec takes ssize_t lengths: negative is -EINVAL). */
 export const slen = numberSchema({ min: Number.MIN_SAFE_INTEGER });
 /** A 64-bit value such as a mask or key, kept as bigint. */
@@ -109,7 +117,10 @@ const regionFill = z.union([
 
 const userRegion = z.object({
   region: name,
-  addr: z.string().regex(/^0x[0-9a-fA-F]+$/, "expected a hex address").optional(),
+  addr: z.string().regex(
+    /^0x[0-9a-fA-F]{1,12}$/,
+    "expected a user address in hex, below 0x1000000000000",
+  ).optional(),
   size,
   vma: z.enum(["anon", "file", "shmem", "hugetlb", "pfnmap", "io", "p2p", "unmapped"]).default(
     "anon",
@@ -117,7 +128,7 @@ const userRegion = z.object({
   prot: z.enum(["rw", "r"]).default("rw"),
   folio_order: numberSchema({ max: 18 }).default(0),
   populated: z.boolean().default(true),
-  pfns: z.array(num).optional(),
+  pfns: z.array(pfnNum).optional(),
   fill: regionFill.optional(),
 }).strict();
 
@@ -136,7 +147,7 @@ const kernelRegion = z.object({
   ]),
   size,
   folio_order: numberSchema({ max: 18 }).default(0),
-  pfns: z.array(num).optional(),
+  pfns: z.array(pfnNum).optional(),
   fill: regionFill.optional(),
 }).strict();
 
@@ -145,7 +156,7 @@ const fileSpec = z.object({
   size,
   folio_order: numberSchema({ max: 18 }).default(0),
   folios: z.array(
-    z.object({ index: num, order: numberSchema({ max: 18 }), pfn: num.optional() }).strict(),
+    z.object({ index: num, order: numberSchema({ max: 18 }), pfn: pfnNum.optional() }).strict(),
   )
     .optional(),
   fill: regionFill.optional(),
@@ -165,8 +176,8 @@ export const memory = z.object({
 // ---------------------------------------------------------------- expectations (section 5)
 
 const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
-const when = z.string().regex(
-  /^\s*(?:(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+|latest)\s*)+$/,
+const when = z.string().max(64).regex(
+  /^\s*(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+|latest)(?:\s+(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+|latest))*\s*$/,
   'expected an era condition such as ">=6.13", "<7.0" or ">=6.3 <6.5"',
 );
 const counters = z.object({
@@ -184,10 +195,13 @@ const counters = z.object({
   ).optional(),
   when: when.optional(),
 }).strict();
+const warningCode = z.enum(Object.keys(WARNINGS) as [WarningCode, ...WarningCode[]], {
+  error: (iss) => `unknown warning code ${JSON.stringify(iss.input)} (see itertrace explain)`,
+});
 const warningItem = z.union([
-  z.string(),
+  warningCode,
   z.object({
-    code: z.string(),
+    code: warningCode,
     cause: z.union([z.number(), z.string()]).optional(),
     page: z.string().optional(),
   })
@@ -380,8 +394,8 @@ export const OP_ARGS = {
     flags: z.array(z.enum(["p2pdma"])).optional(),
   },
   netfs_limit_iter: { iter: name, start_offset: num, max_size: num, max_segs: num },
-  sg_init_table: { sgt: name, nents: num },
-  sg_alloc_table: { sgt: name, nents: num },
+  sg_init_table: { sgt: name, nents: numberSchema({ max: 1 << 20, what: "entries" }) },
+  sg_alloc_table: { sgt: name, nents: numberSchema({ max: 1 << 20, what: "entries" }) },
   extract_iter_to_sg: {
     iter: name,
     maxsize: num,
@@ -392,7 +406,7 @@ export const OP_ARGS = {
   sg_alloc_table_from_pages_segment: {
     sgt: name,
     pages: name.optional(),
-    pfns: z.array(num).optional(),
+    pfns: z.array(pfnNum).optional(),
     offset: num,
     size: num,
     max_segment: num,
@@ -400,7 +414,7 @@ export const OP_ARGS = {
   sg_alloc_append_table_from_pages: {
     sgt: name,
     pages: name.optional(),
-    pfns: z.array(num).optional(),
+    pfns: z.array(pfnNum).optional(),
     offset: num,
     size: num,
     max_segment: num,
@@ -410,10 +424,10 @@ export const OP_ARGS = {
     iter: name,
     len: num,
     rdma: name,
-    max_sge: num,
+    max_sge: numberSchema({ max: 65536, what: "SGEs" }),
     lkey: u64,
     dma_dir: z.enum(["to_device", "from_device"]),
-    reserve: num.default(0),
+    reserve: numberSchema({ max: 65536, what: "SGEs" }).default(0),
   },
   ib_map_mr_sg: { sgt: name, mr: name, page_size: num, max_num_sg: num, sg_offset: num.default(0) },
   bio_iov_iter_get_pages: {
@@ -435,7 +449,7 @@ export const OP_ARGS = {
   munmap: { region: name },
   truncate: { file: name, size: num },
   fork: {},
-  splice_return: { pipe: name, ret: z.union([z.number(), z.string()]) },
+  splice_return: { pipe: name, ret: slen },
   free: { var: name },
 } as const satisfies Record<string, z.ZodRawShape>;
 
