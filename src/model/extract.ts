@@ -141,10 +141,7 @@ export function iovIterExtractPages(
     !o.maxpages && it.kind !== "bvec" && it.kind !== "kvec" && it.kind !== "discard" &&
     it.kind !== "pipe"
   ) {
-    ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
-      cause: it.createdAt,
-    });
-    return fail(ENOMEM);
+    return badMaxpages(ctx, it);
   }
   switch (it.kind) {
     case "ubuf":
@@ -366,12 +363,7 @@ function bvecExtractMulti(
   }
   let maxpages = wantPages(ps, maxsize, it.iovOffset, o.maxpages);
   if (!maxpages) {
-    if (ctx.profile.has("bvec_extract_maxpages_check")) {
-      ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
-        cause: it.createdAt,
-      });
-      return fail(ENOMEM);
-    }
+    if (ctx.profile.has("bvec_extract_maxpages_check")) return badMaxpages(ctx, it);
     ctx.warn(
       "bad_maxpages",
       `iov_iter_extract_pages on BVEC "${it.name}" with maxpages 0 is not checked in this era: one page is stored past the array`,
