@@ -602,9 +602,13 @@ export class Memory {
     return page.slice(offset, offset + len);
   }
 
+  /** Told of every write (the replay reports written ranges as changes). */
+  onWrite?: (pfn: Pfn, offset: number, len: number) => void;
+
   /** Writes bytes into one page, populating it. */
   writePage(pfn: Pfn, offset: number, data: Uint8Array): void {
     if (pfn === ZERO_PFN) return;
+    this.onWrite?.(pfn, offset, data.length);
     let page = this.bytes.get(pfn);
     if (!page) {
       let allZero = true;

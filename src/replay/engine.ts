@@ -155,11 +155,7 @@ export class Replay {
         this.warn(code, message, detail),
       pipeEffects: (it, fx, fn) => this.pipeEffects(it, fx, fn),
     };
-    const origWrite = this.mem.writePage.bind(this.mem);
-    this.mem.writePage = (pfn, off, data) => {
-      this.writes.push({ pfn, off, len: data.length });
-      origWrite(pfn, off, data);
-    };
+    this.mem.onWrite = (pfn, off, len) => this.writes.push({ pfn, off, len });
     try {
       this.applyRegionFills(h);
     } catch (e) {
