@@ -26,7 +26,6 @@ export async function runTrace(
   const replay = new Replay(src.header, opts.kernel ? { kernel: opts.kernel } : {});
   const stepFailures: Failure[] = [];
   for await (const node of src.ops as AsyncIterable<OpNode>) {
-    if (node.id !== undefined) replay.idOf.set(node.index, node.id);
     const st = replay.step(node);
     for (const f of st.failures) stepFailures.push(f);
     onStep?.(st, node, replay);

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Replay } from "./engine.ts";
-import { checkEra, type OpHandler } from "./ops.ts";
+import type { OpHandler } from "./ops.ts";
 import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../convert/sg.ts";
 import { extractIterToSg } from "../convert/to_sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
@@ -112,7 +112,6 @@ export const CONVERT_OPS: Readonly<Record<string, OpHandler>> = {
     return ret;
   },
   extract_iter_to_sg(r, a, node) {
-    checkEra(r, node.op);
     const it = r.iter(a.iter);
     const t = sgt(r, a.sgt);
     if ((it.kind === "ubuf" || it.kind === "iovec") && a.maxsize > it.count) {
@@ -137,7 +136,6 @@ export const CONVERT_OPS: Readonly<Record<string, OpHandler>> = {
     }, r.holds);
   },
   smb_extract_iter_to_rdma(r, a, node) {
-    checkEra(r, node.op);
     const it = r.iter(a.iter);
     const v = r.vars.get(a.rdma);
     let rdma: RdmaList;

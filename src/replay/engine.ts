@@ -21,7 +21,7 @@ import { type Header, MAX_MOVE } from "../trace/schema.ts";
 import { memorySpec } from "../trace/memory_spec.ts";
 import { iterFields, iterView } from "./view.ts";
 import { compareValue, compareWarnings, type Failure, whenHolds } from "./compare.ts";
-import { OPS } from "./ops.ts";
+import { checkEra, OPS } from "./ops.ts";
 import { PAGE_OPS, type PageList } from "./pages.ts";
 import { PinLedger } from "../model/pin.ts";
 import { CONVERT_OPS } from "./convert_ops.ts";
@@ -135,7 +135,9 @@ export class Replay {
     this.header = h.header;
     const kernel = opts.kernel ?? h.header.kernel;
     this.profile = kernelProfile(kernel, h.header.page_size);
-    this.mem = new Memory(memorySpec(h.header), h.header.page_size);
+    const spec = memorySpec(h.header);
+    this.firstTask = spec.tasks[0]?.name ?? "task";
+    this.mem = new Memory(spec, h.header.page_size);
     this.dma = new DmaMapper(h.header.dma.iommu, h.header.page_size);
     for (const p of this.mem.pipes.values()) this.pipes.set(p.name, newPipe(p.name, p.max_usage));
     if (this.mem.problems.length) {
@@ -383,7 +385,7 @@ export class Replay {
 
   /** The mm user addresses resolve in when nothing names one: the first task's. */
   get defaultTask(): string {
-    return memorySpec(this.header).tasks[0]?.name ?? "task";
+    return this.firstTask;
   }
 
   /** The task (mm) an address expression's user region belongs to. */
@@ -470,6 +472,7 @@ export class Replay {
   /** Runs one op. Throws TraceError for ops that cannot run (exit 2). */
   step(node: OpNode): StepResult {
     this.current = node;
+    if (node.id !== undefined) this.idOf.set(node.index, node.id);
     this.stepWarnings = [];
     this.writes = [];
     this.stepExtras = {};
@@ -498,6 +501,8 @@ export class Replay {
     if (node.op === "expect") {
       this.checkState(node, failures);
     } else {
+      // every op that exists only in some eras is gated here, from the profile table
+      checkEra(this, node.op);
       const handler = OPS[node.op] ?? PAGE_OPS[node.op] ?? CONVERT_OPS[node.op];
       if (!handler) this.error(`op "${node.op}" is not modelled yet`, ["op"]);
       const names = varArgs(node.args);
@@ -687,6 +692,7 @@ export class Replay {
 
   /** Op ids by index, for warnings whose cause is given by id. */
   readonly idOf = new Map<number, string>();
+  private readonly firstTask: string;
 
   private checkState(node: OpNode, out: Failure[]): void {
     const a = node.args;

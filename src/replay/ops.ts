@@ -107,7 +107,6 @@ function writeTo(r: Replay, to: unknown, data: Uint8Array, path: string): void {
 /** Handlers by op name. */
 export const OPS: Readonly<Record<string, OpHandler>> = {
   iov_iter_ubuf(r, a, node) {
-    checkEra(r, node.op);
     return create(r, iovIterUbuf(origin(r, a, node), a.dir, r.vaddr(a.addr, ["addr"]), a.len));
   },
   iov_iter_init(r, a, node) {
@@ -139,7 +138,6 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     return create(r, iovIterXarray(origin(r, a, node), a.dir, file, a.start, a.count));
   },
   iov_iter_folio_queue(r, a, node) {
-    checkEra(r, node.op);
     const src = r.mem.regions.get(a.folios);
     if (!src) return r.error(`unknown region or file "${a.folios}"`, ["folios"]);
     return create(
@@ -156,7 +154,6 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     return create(r, iovIterDiscard(origin(r, a, node), a.count));
   },
   iov_iter_pipe(r, a, node) {
-    checkEra(r, node.op);
     const pipe = r.pipes.get(a.pipe);
     if (!pipe) return r.error(`unknown pipe "${a.pipe}"`, ["pipe"]);
     if (pipe.head - pipe.tail >= pipe.maxUsage) {
@@ -237,15 +234,9 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
   iov_iter_npages: (r, a) => iovIterNpages(r.ctx, r.iter(a.iter), a.maxpages),
   iov_iter_alignment: (r, a) => hex(iovIterAlignment(r.ctx, r.iter(a.iter))),
   iov_iter_gap_alignment: (r, a) => hex(iovIterGapAlignment(r.ctx, r.iter(a.iter))),
-  iov_iter_is_aligned(r, a, node) {
-    checkEra(r, node.op);
-    return iovIterIsAligned(r.ctx, r.iter(a.iter), a.addr_mask, a.len_mask);
-  },
+  iov_iter_is_aligned: (r, a) => iovIterIsAligned(r.ctx, r.iter(a.iter), a.addr_mask, a.len_mask),
   iov_iter_single_seg_count: (r, a) => iovIterSingleSegCount(r.iter(a.iter)),
-  iov_iter_extract_will_pin(r, a, node) {
-    checkEra(r, node.op);
-    return iovIterExtractWillPin(r.iter(a.iter));
-  },
+  iov_iter_extract_will_pin: (r, a) => iovIterExtractWillPin(r.iter(a.iter)),
 
   fill(r, a) {
     const loc = r.loc(a.at, ["at"]);

@@ -12,7 +12,7 @@ import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
 import { ZERO_PFN } from "../model/memory.ts";
 import type { Direction, Pfn, Retention } from "../types.ts";
 import { hex } from "../types.ts";
-import { checkEra, type OpHandler } from "./ops.ts";
+import type { OpHandler } from "./ops.ts";
 import { netfsExtractUserIter } from "../convert/netfs.ts";
 import { iovIterBvec } from "../model/construct.ts";
 
@@ -80,7 +80,6 @@ export function addList(
 
 function extractOp(kind: "get2" | "get" | "extract"): OpHandler {
   return (r, a, node) => {
-    checkEra(r, node.op);
     const it = r.iter(a.iter);
     const alloc = node.op.includes("_alloc");
     const maxpages = alloc ? 0x7fffffff : a.maxpages;
@@ -221,7 +220,6 @@ function releaseOp(kind: ReleaseKind, single: boolean): OpHandler {
 /** Handlers for page extraction, release and lifecycle ops. */
 export const PAGE_OPS: Readonly<Record<string, OpHandler>> = {
   netfs_extract_user_iter(r, a, node) {
-    checkEra(r, node.op);
     const orig = r.iter(a.iter);
     const res = netfsExtractUserIter(r.ctx, orig, a.len, {
       p2pdma: (a.flags ?? []).includes("p2pdma"),
