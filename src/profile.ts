@@ -31,7 +31,6 @@ export const FEATURES = {
     until: [6, 0],
     what: "iov_iter_get_pages/_alloc, which do not advance the iterator (replaced in 6.0)",
   },
-  iter_source_dest: { since: [6, 1], what: "ITER_SOURCE/ITER_DEST names (de4eda9de2d9)" },
   extract_pages: {
     since: [6, 3],
     what: "iov_iter_extract_pages, iov_iter_extract_will_pin, netfs/smbdirect extraction",
@@ -133,7 +132,6 @@ export const FEATURES = {
     what:
       "direct I/O vector alignment is checked while building bios, not up front with iov_iter_is_aligned (Keith Busch, 2025)",
   },
-  copy_mc: { until: [6, 11], what: "the copy_mc iterator flag" },
   folioq_boundary_fix: {
     since: [6, 17],
     what: "iterate_folioq skips a slot whose iov_offset equals the folio size (808471ddb0fa)",

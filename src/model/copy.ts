@@ -67,7 +67,7 @@ function writeIter(
     const ok = accessibleBytes(ctx, piece, true);
     if (ok > 0) mem.writePage(piece.pfn, piece.inPage, bytes(progress, ok));
     return piece.len - ok;
-  });
+  }, ctx.profile);
 }
 
 /**
@@ -92,7 +92,7 @@ export function copyFromIter(ctx: ModelCtx, it: IovIter, bytes: number): Uint8Ar
     const ok = accessibleBytes(ctx, piece, false);
     if (ok > 0) out.set(mem.readPage(piece.pfn, piece.inPage, ok), progress);
     return piece.len - ok;
-  });
+  }, ctx.profile);
   return out.subarray(0, n);
 }
 

@@ -43,7 +43,7 @@ export interface KindOps<I extends IovIter> {
    * `step` per piece, and advances the iterator by the progress, which it returns (the
    * kernel's `iterate_<kind>`).
    */
-  walk(mem: Memory, it: I, len: number, step: Step): number;
+  walk(mem: Memory, it: I, len: number, step: Step, profile?: KernelProfile): number;
   /** Moves the position forward by `n` (already clamped to count); count is updated too. */
   advance(it: I, n: number): void;
   /**

@@ -18,13 +18,16 @@ export function folioqPosition(it: FolioqIter): { segment: number; slot: number 
 }
 
 export const folioqOps: KindOps<FolioqIter> = {
-  walk(mem, it, len, step) {
+  // iterate_folioq: before 808471ddb0fa (6.17, Cc 6.12+) it stepped even when iov_offset had
+  // reached the folio's size, so a walk starting there touched the page after the folio
+  walk(mem, it, len, step, profile) {
     const ps = mem.pageSize;
+    const boundaryFix = profile?.has("folioq_boundary_fix") ?? true;
     let progress = 0, skip = it.iovOffset, k = it.idx;
     while (len > 0 && k < it.slots.length) {
       const slot = it.slots[k];
       let remain = 0;
-      if (skip < slot.size) {
+      if (skip < slot.size || !boundaryFix) {
         const inPage = skip % ps;
         const part = Math.min(len, ps - inPage);
         const pfn = slot.headPfn + Math.floor(skip / ps);
