@@ -317,51 +317,54 @@ export class Memory {
     return region;
   }
 
+  /**
+   * A file's page cache: either fully cached in folios of one order (laid out arithmetically,
+   * no per-folio objects) or the explicit folios declared, with holes between them.
+   */
   private addFileRegion(
     f: FileSpec,
     npages: number,
     layout: readonly Folio[] | { base: Pfn; order: number },
   ): void {
+    let pfnOf: (i: number) => Pfn, folioOf: (i: number) => Folio | undefined;
+    let folioFrom: (i: number) => Folio | undefined;
+    let ranges: { first: Pfn; end: Pfn; firstIndex: number }[];
     if (!Array.isArray(layout)) {
       const { base, order } = layout as { base: Pfn; order: number };
       const n = 2 ** order;
-      const at = (i: number): Folio | undefined =>
+      folioOf = folioFrom = (i) =>
         i >= 0 && i < npages
           ? { headIndex: i - (i % n), order, headPfn: base + i - (i % n) }
           : undefined;
-      const region: Region = {
-        name: f.name,
-        space: "file",
-        kind: "pagecache",
-        task: "",
-        size: f.size,
-        npages,
-        start: undefined,
-        prot: "rw",
-        folioOrder: order,
-        populated: true,
-        seq: this.seq++,
-        alive: true,
-        pfnOf: (i) => (i >= 0 && i < npages ? base + i : -1),
-        folioOf: at,
-        folioFrom: at,
+      pfnOf = (i) => (i >= 0 && i < npages ? base + i : -1);
+      ranges = [{ first: base, end: base + npages, firstIndex: 0 }];
+    } else {
+      const folios = layout as readonly Folio[];
+      // the first folio whose end lies past page i (binary search over sorted heads)
+      const firstEndingAfter = (i: number): number => {
+        let lo = 0, hi = folios.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (folios[mid].headIndex + 2 ** folios[mid].order <= i) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
       };
-      this.regions.set(f.name, region);
-      this.pfnRanges.push({ first: base, end: base + npages, region, firstIndex: 0 });
-      return;
+      folioOf = (i) => {
+        const fo = folios[firstEndingAfter(i)];
+        return fo && fo.headIndex <= i ? fo : undefined;
+      };
+      folioFrom = (i) => folios[firstEndingAfter(i)];
+      pfnOf = (i) => {
+        const fo = folioOf(i);
+        return fo ? fo.headPfn + (i - fo.headIndex) : -1;
+      };
+      ranges = folios.map((fo) => ({
+        first: fo.headPfn,
+        end: fo.headPfn + 2 ** fo.order,
+        firstIndex: fo.headIndex,
+      }));
     }
-    const folios = layout as readonly Folio[];
-    const find = (i: number): Folio | undefined => {
-      let lo = 0, hi = folios.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const fo = folios[mid];
-        if (i < fo.headIndex) hi = mid - 1;
-        else if (i >= fo.headIndex + 2 ** fo.order) lo = mid + 1;
-        else return fo;
-      }
-      return undefined;
-    };
     const region: Region = {
       name: f.name,
       space: "file",
@@ -375,33 +378,12 @@ export class Memory {
       populated: true,
       seq: this.seq++,
       alive: true,
-      pfnOf(i) {
-        const fo = find(i);
-        return fo ? fo.headPfn + (i - fo.headIndex) : -1;
-      },
-      folioOf: find,
-      folioFrom(i) {
-        const fo = find(i);
-        if (fo) return fo;
-        let lo = 0, hi = folios.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (folios[mid].headIndex < i) lo = mid + 1;
-          else hi = mid;
-        }
-        return folios[lo];
-      },
+      pfnOf,
+      folioOf,
+      folioFrom,
     };
     this.regions.set(f.name, region);
-    for (const fo of folios) {
-      const n = 2 ** fo.order;
-      this.pfnRanges.push({
-        first: fo.headPfn,
-        end: fo.headPfn + n,
-        region,
-        firstIndex: fo.headIndex,
-      });
-    }
+    for (const r of ranges) this.pfnRanges.push({ ...r, region });
   }
 
   /** Declaration problems no schema can see: names, pfn lists, folio layouts. */
