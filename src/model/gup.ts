@@ -4,7 +4,8 @@
  * an errno when the first page fails. What cannot be taken is kernel-semantics.md 3.5:
  * unmapped addresses, VM_IO/VM_PFNMAP, FOLL_WRITE on read-only mappings, P2P pages without
  * FOLL_PCI_P2PDMA (-EREMOTEIO); a read of never-touched private anonymous memory maps the
- * shared zero page.
+ * shared zero page, which pin_user_pages does not count from 6.5 ("mm: Don't pin ZERO_PAGE in
+ * pin_user_pages()"); fixtures/pins measures exactly that on a 6.18 kernel (case e_ksmzero).
  *
  * @module
  */
