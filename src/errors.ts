@@ -40,3 +40,25 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * A file the tool cannot read or write as asked (missing, a directory, a FIFO, read-only,
+ * an existing output without --force): `file: reason`, exit code 2. Where the problem has a
+ * position in the file (an encoding error), a TraceError is used instead.
+ */
+export class FileError extends Error {
+  readonly exitCode = 2;
+  readonly file: string;
+  readonly reason: string;
+  constructor(file: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = "FileError";
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+/** Whether `e` is bad input about one trace (reported per trace by check and validate). */
+export function isInputError(e: unknown): e is TraceError | FileError {
+  return e instanceof TraceError || e instanceof FileError;
+}

@@ -27,6 +27,10 @@ export function fakeIo(files: Record<string, string> = {}): Io & { out: string; 
     },
     readDir: (p: string) => real.readDir(p),
     exists: async (p: string) => p in files || await real.exists(p),
+    stat: async (p: string) =>
+      p in files ? { kind: "file" as const, size: files[p].length } : await real.stat(p),
+    realPath: async (p: string) => p in files ? p : await real.realPath(p),
+    env: (_name: string) => undefined,
     stdout(t: string) {
       io.out += t;
     },

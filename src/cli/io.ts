@@ -3,16 +3,32 @@
  *
  * @module
  */
+import { FileError } from "../errors.ts";
+import { decodeText, firstInvalidUtf8, sniff } from "./decode.ts";
+
+/** What a path is: a regular file, a directory, or something else (FIFO, device, socket). */
+export interface PathInfo {
+  readonly kind: "file" | "dir" | "other";
+  readonly size: number;
+}
 
 /** Files, streams and environment the commands use. */
 export interface Io {
+  /** A whole text file; refuses directories and non-regular files (FileError). */
   readTextFile(path: string): Promise<string>;
   /** Lines of a file, streamed. */
   readLines(path: string): AsyncIterable<string>;
+  /** Writes atomically (a temporary file renamed over the target); FileError on failure. */
   writeTextFile(path: string, text: string): Promise<void>;
   /** Directory entries (names), or undefined if `path` is not a directory. */
   readDir(path: string): Promise<{ name: string; isDirectory: boolean }[] | undefined>;
   exists(path: string): Promise<boolean>;
+  /** What `path` is (symlinks followed), or undefined when it does not exist. */
+  stat(path: string): Promise<PathInfo | undefined>;
+  /** The canonical path of an existing file, or undefined. */
+  realPath(path: string): Promise<string | undefined>;
+  /** An environment variable, when readable. */
+  env(name: string): string | undefined;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Whether stdout is a terminal and colour is allowed (NO_COLOR unset). */
@@ -22,14 +38,46 @@ export interface Io {
 /** Longest line accepted from a JSON Lines trace (16 MiB). */
 export const MAX_LINE = 16 * 2 ** 20;
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 /**
  * Splits a byte stream into lines in time linear in the input: a partial line is kept as a
- * list of pieces and searched only in the new chunk. A line longer than MAX_LINE ends the
- * stream with a RangeError.
+ * list of pieces and searched only in the new chunk. The first bytes choose the encoding
+ * (UTF-8, or UTF-16 with a byte-order mark); gzip, UTF-32, binary and invalid UTF-8 end the
+ * stream with a RangeError naming what the input is, and so does a line longer than MAX_LINE.
  */
 export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
   let pieces: string[] = [], held = 0;
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+  let decoder: TextDecoder | undefined;
+  let head: Uint8Array = new Uint8Array(0);
+  let lines = 0;
+  const decode = (bytes: Uint8Array, end: boolean): string => {
+    if (!decoder) {
+      const s = sniff(bytes);
+      if (s.kind === "refuse") throw new RangeError(s.reason.replace(/^is /, "the input is "));
+      decoder = new TextDecoder(s.kind, { fatal: true });
+    }
+    try {
+      return decoder.decode(bytes, { stream: !end });
+    } catch {
+      if (decoder.encoding !== "utf-8") {
+        throw new RangeError(`not valid ${decoder.encoding.toUpperCase()} text`);
+      }
+      const bad = Math.max(0, firstInvalidUtf8(bytes));
+      const line = lines + 1 + bytes.subarray(0, bad).filter((b) => b === 0x0a).length;
+      throw new RangeError(
+        `not valid UTF-8 (byte 0x${
+          bytes[bad].toString(16).padStart(2, "0")
+        } in line ${line}); traces and captures are UTF-8 text`,
+      );
+    }
+  };
+  const split = function* (chunk: string): Generator<string> {
     let start = 0, i: number;
     while ((i = chunk.indexOf("\n", start)) >= 0) {
       pieces.push(chunk.slice(start, i));
@@ -39,6 +87,7 @@ export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterabl
       const line = pieces.join("");
       pieces = [];
       held = 0;
+      lines++;
       yield line.endsWith("\r") ? line.slice(0, -1) : line;
       start = i + 1;
     }
@@ -47,7 +96,17 @@ export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterabl
       held += chunk.length - start;
       if (held > MAX_LINE) throw new RangeError(`a line longer than ${MAX_LINE / 2 ** 20} MiB`);
     }
+  };
+  for await (const raw of stream) {
+    let bytes = raw;
+    if (!decoder) {
+      head = concat(head, raw);
+      if (head.length < 4) continue;
+      bytes = head;
+    }
+    yield* split(decode(bytes, false));
   }
+  yield* split(decode(decoder ? new Uint8Array(0) : head, true));
   if (pieces.length) yield pieces.join("");
 }
 
@@ -56,25 +115,113 @@ function writeAll(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): vo
   while (off < data.length) off += w.writeSync(data.subarray(off));
 }
 
+/** A Deno file-system error in plain words ("permission denied"). */
+export function fsReason(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "no such file or directory";
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.IsADirectory) return "is a directory";
+  if (e instanceof Deno.errors.NotADirectory) return "a part of the path is not a directory";
+  if (e instanceof Deno.errors.AlreadyExists) return "already exists";
+  const m = e instanceof Error ? e.message : String(e);
+  const text = m.replace(/ \(os error \d+\).*$/s, "");
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+async function info(p: string): Promise<PathInfo | undefined> {
+  let st: Deno.FileInfo;
+  try {
+    st = await Deno.stat(p);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    throw new FileError(p, fsReason(e));
+  }
+  return { kind: st.isFile ? "file" : st.isDirectory ? "dir" : "other", size: st.size };
+}
+
+/** Refuses what is not a regular file before anything opens it (opening a FIFO blocks). */
+async function regularFile(p: string): Promise<PathInfo> {
+  const st = await info(p);
+  if (!st) throw new FileError(p, "no such file");
+  if (st.kind === "dir") throw new FileError(p, "is a directory, not a file");
+  if (st.kind === "other") {
+    throw new FileError(
+      p,
+      "is not a regular file (a FIFO, device or socket); itertrace reads regular files only",
+    );
+  }
+  return st;
+}
+
+/** Writes `text` to `p` through a temporary file in the same directory and a rename. */
+async function writeAtomic(p: string, text: string): Promise<void> {
+  const st = await info(p);
+  if (st?.kind === "dir") throw new FileError(p, "cannot write: is a directory");
+  if (st?.kind === "other") {
+    // a device or FIFO (-o /dev/stdout) is written in place: renaming over it would replace it
+    try {
+      await Deno.writeTextFile(p, text);
+    } catch (e) {
+      throw new FileError(p, `cannot write: ${fsReason(e)}`);
+    }
+    return;
+  }
+  const slash = p.lastIndexOf("/");
+  const dir = slash < 0 ? "." : p.slice(0, slash) || "/";
+  const base = p.slice(slash + 1);
+  const tmp = `${dir}/.${base}.${Deno.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`;
+  try {
+    await Deno.writeTextFile(tmp, text, { createNew: true });
+    await Deno.rename(tmp, p);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    const dirInfo = await info(dir).catch(() => undefined);
+    const reason = !dirInfo
+      ? `cannot write: the directory ${dir} does not exist`
+      : dirInfo.kind !== "dir"
+      ? `cannot write: ${dir} is not a directory`
+      : `cannot write: ${fsReason(e)}`;
+    throw new FileError(p, reason);
+  }
+}
+
 /** The real Io over Deno. */
 export function denoIo(): Io {
   const enc = new TextEncoder();
   return {
-    readTextFile: (p) => Deno.readTextFile(p),
+    async readTextFile(p) {
+      await regularFile(p);
+      let bytes: Uint8Array;
+      try {
+        bytes = await Deno.readFile(p);
+      } catch (e) {
+        throw new FileError(p, `cannot read: ${fsReason(e)}`);
+      }
+      return decodeText(bytes, p);
+    },
     async *readLines(p) {
-      const f = await Deno.open(p);
+      await regularFile(p);
+      let f: Deno.FsFile;
+      try {
+        f = await Deno.open(p);
+      } catch (e) {
+        throw new FileError(p, `cannot read: ${fsReason(e)}`);
+      }
       yield* linesOf(f.readable);
     },
-    writeTextFile: (p, t) => Deno.writeTextFile(p, t),
+    writeTextFile: writeAtomic,
     async readDir(p) {
-      try {
-        const st = await Deno.stat(p);
-        if (!st.isDirectory) return undefined;
-      } catch {
-        return undefined;
-      }
+      const st = await info(p);
+      if (st?.kind !== "dir") return undefined;
       const out: { name: string; isDirectory: boolean }[] = [];
-      for await (const e of Deno.readDir(p)) out.push({ name: e.name, isDirectory: e.isDirectory });
+      try {
+        for await (const e of Deno.readDir(p)) {
+          out.push({ name: e.name, isDirectory: e.isDirectory });
+        }
+      } catch (e) {
+        throw new FileError(p, `cannot list: ${fsReason(e)}`);
+      }
       return out;
     },
     async exists(p) {
@@ -83,6 +230,21 @@ export function denoIo(): Io {
         return true;
       } catch {
         return false;
+      }
+    },
+    stat: info,
+    async realPath(p) {
+      try {
+        return await Deno.realPath(p);
+      } catch {
+        return undefined;
+      }
+    },
+    env(name) {
+      try {
+        return Deno.env.get(name);
+      } catch {
+        return undefined;
       }
     },
     stdout: (t) => {

@@ -6,7 +6,9 @@
  */
 import type { Io } from "./io.ts";
 import { loadDocument, type LoadedHeader, type OpNode, streamJsonl } from "../trace/load.ts";
-import { TraceError, type TraceIssue } from "../errors.ts";
+import { FileError, TraceError, type TraceIssue } from "../errors.ts";
+import { limit, limitMessage } from "../limits.ts";
+import { checkStrictJson } from "../trace/json_strict.ts";
 
 /** An opened trace. `issues` fills as JSON Lines ops stream in. */
 export interface TraceSource {
@@ -29,10 +31,25 @@ async function* checkedOps(
   if (issues.length) throw new TraceError(issues);
 }
 
-/** Opens a trace; throws TraceError when the header (or a whole document) is invalid. */
+/**
+ * Opens a trace; throws TraceError when the header (or a whole document) is invalid, and
+ * FileError when the path is not a readable regular file. A `.json` trace is strict JSON,
+ * `.jsonl` JSON Lines, anything else YAML.
+ */
 export async function openTrace(io: Io, path: string): Promise<TraceSource> {
-  if (!(await io.exists(path))) {
-    throw new TraceError([{ file: path, line: 1, column: 1, message: "no such file" }]);
+  const st = await io.stat(path);
+  if (!st) throw new FileError(path, "no such file");
+  if (st.kind === "dir") {
+    throw new FileError(
+      path,
+      "is a directory; give a trace file (check and validate walk directories)",
+    );
+  }
+  if (st.kind === "other") {
+    throw new FileError(
+      path,
+      "is not a regular file (a FIFO, device or socket); itertrace reads traces from regular files only",
+    );
   }
   if (path.endsWith(".jsonl")) {
     const issues: TraceIssue[] = [];
@@ -42,8 +59,28 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
     const header = first.value as LoadedHeader;
     return { header, ops: checkedOps(gen, issues), issues };
   }
+  if (st.size > limit("file_bytes")) throw new FileError(path, limitMessage("file_bytes", st.size));
   const text = await io.readTextFile(path);
+  if (path.endsWith(".json")) strictJson(text, path);
   const r = loadDocument(text, path);
   if (!r.trace) throw new TraceError(r.issues);
   return { header: r.trace, ops: r.trace.ops, issues: [] };
+}
+
+/**
+ * A `.json` trace must be JSON, not YAML written with braces: comments, single quotes, bare
+ * keys and trailing commas are refused at their position.
+ */
+export function strictJson(text: string, file: string): void {
+  const p = checkStrictJson(text);
+  if (!p) return;
+  const before = text.slice(0, p.offset);
+  const line = before.split("\n").length;
+  const column = p.offset - before.lastIndexOf("\n");
+  throw new TraceError([{
+    file,
+    line,
+    column,
+    message: `not strict JSON: ${p.message} (a .json trace is JSON; name it .yaml for YAML syntax)`,
+  }]);
 }
