@@ -10,7 +10,8 @@ import { createTwoFilesPatch } from "diff";
 import type { Io } from "./io.ts";
 import { openTrace, TRACE_EXT } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
-import { TraceError } from "../errors.ts";
+import { isInputError, TraceError } from "../errors.ts";
+import { globMatcher } from "./glob.ts";
 import { renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer, show } from "../render/value.ts";
 import { type CheckEntry, renderJunit, renderTap } from "../render/report_formats.ts";
@@ -19,23 +20,34 @@ import type { Severity } from "../types.ts";
 
 export type { CheckEntry };
 
-/** Collects trace files under the paths, sorted, directories walked recursively. */
-export async function collectTraces(io: Io, paths: readonly string[]): Promise<string[]> {
+/**
+ * Collects trace files under the paths, sorted, directories walked recursively; `found`
+ * receives the files found by walking (rather than named on the command line).
+ */
+export async function collectTraces(
+  io: Io,
+  paths: readonly string[],
+  found?: Set<string>,
+): Promise<string[]> {
   const out: string[] = [];
-  async function walk(p: string): Promise<void> {
+  async function walk(p: string, top: boolean): Promise<void> {
     const entries = await io.readDir(p);
     if (!entries) {
       out.push(p);
+      if (!top) found?.add(p);
       return;
     }
     const sorted = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of sorted) {
       const child = `${p.replace(/\/$/, "")}/${e.name}`;
-      if (e.isDirectory) await walk(child);
-      else if (TRACE_EXT.test(e.name)) out.push(child);
+      if (e.isDirectory) await walk(child, false);
+      else if (TRACE_EXT.test(e.name)) {
+        out.push(child);
+        found?.add(child);
+      }
     }
   }
-  for (const p of paths) await walk(p);
+  for (const p of paths) await walk(p, true);
   return out;
 }
 
@@ -50,12 +62,6 @@ export interface CheckOpts {
 
 const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
 
-/** Converts a shell-style glob (`*`, `?`) to a RegExp. */
-export function globRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${re}$`);
-}
-
 /** The golden text of a replay: every step and the summary, no colour, no paths. */
 async function replayText(file: string, kernel: string | undefined, io: Io) {
   const src = await openTrace(io, file);
@@ -69,7 +75,7 @@ async function replayText(file: string, kernel: string | undefined, io: Io) {
     (st, node) => lines.push(renderStep(st, node.args, s)),
   );
   lines.push("", renderSummary(res.summary, res.endWarnings, res.failures, s));
-  return { text: lines.join("\n") + "\n", res, name: h.name };
+  return { text: lines.join("\n") + "\n", res, name: h.name, locate: src.header.locate };
 }
 
 /** Runs `check`; returns the exit code. */
@@ -79,16 +85,28 @@ export async function checkCommand(
   o: CheckOpts,
 ): Promise<number> {
   checkKernel(o.kernel);
-  const files = await collectTraces(io, paths);
+  const walked = new Set<string>();
+  const files = await collectTraces(io, paths, walked);
   const s = styles(io.color && o.format === "text");
-  const filter = o.filter ? globRegExp(o.filter) : undefined;
+  const filter = o.filter !== undefined ? globMatcher(o.filter) : undefined;
+  const names = new Map<string, string>();
   const traces: CheckEntry[] = [];
   const updated: string[] = [];
+  const kept: string[] = [];
   for (const file of files) {
     let entry: CheckEntry;
     try {
-      const { text, res, name } = await replayText(file, o.kernel, io);
-      if (filter && !filter.test(name) && !filter.test(file)) continue;
+      const { text, res, name, locate } = await replayText(file, o.kernel, io);
+      if (filter && !filter(name) && !filter(file)) continue;
+      const same = walked.has(file) ? sameNameIn(names, file, name) : undefined;
+      if (same) {
+        throw new TraceError([{
+          file,
+          ...locate(["name"]),
+          message:
+            `name: "${name}" is also the name of ${same}; traces in one folder need distinct names`,
+        }]);
+      }
       entry = {
         file,
         name,
@@ -118,7 +136,9 @@ export async function checkCommand(
       const golden = `${file}.expected`;
       if (!o.kernel) {
         const have = (await io.exists(golden)) ? await io.readTextFile(golden) : undefined;
-        if (o.update) {
+        if (o.update && res.failures.length) {
+          if (have !== text) kept.push(golden);
+        } else if (o.update) {
           if (have !== text) {
             await io.writeTextFile(golden, text);
             updated.push(golden);
@@ -137,7 +157,7 @@ export async function checkCommand(
         }
       }
     } catch (e) {
-      if (!(e instanceof TraceError)) throw e;
+      if (!isInputError(e)) throw e;
       const gated = o.kernel !== undefined && /not_in_era/.test(e.message);
       entry = { file, name: "", status: gated ? "skip" : "error", failures: [], error: e.message };
     }
@@ -167,8 +187,17 @@ export async function checkCommand(
     );
   }
   for (const g of updated) io.stderr(`updated ${g}\n`);
+  for (const g of kept) {
+    io.stderr(`not updated ${g}: the trace's own expectations fail; fix them first\n`);
+  }
   if (files.length === 0) {
     io.stderr(`error: no traces found under ${paths.join(", ")}\n`);
+    return 2;
+  }
+  if (filter && traces.length === 0) {
+    io.stderr(
+      `error: --filter '${o.filter}' matches none of the ${files.length} traces (by name or path)\n`,
+    );
     return 2;
   }
   return errors ? 2 : failed ? 1 : 0;
@@ -191,4 +220,12 @@ function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): voi
     io.stdout(entry.goldenDiff.split("\n").map((l) => `      ${l}`).join("\n") + "\n");
   }
   if (entry.error) io.stdout(entry.error.split("\n").map((l) => `      ${l}`).join("\n") + "\n");
+}
+
+/** The file in the same folder already checked under `name`, if any; records this one. */
+function sameNameIn(names: Map<string, string>, file: string, name: string): string | undefined {
+  const key = `${file.slice(0, file.lastIndexOf("/") + 1)}\0${name}`;
+  const prev = names.get(key);
+  if (prev === undefined) names.set(key, file);
+  return prev;
 }

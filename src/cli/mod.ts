@@ -16,7 +16,8 @@ import { compareCommand } from "./compare.ts";
 import { importCommand } from "./import.ts";
 import { reportCommand } from "./report.ts";
 import type { Io } from "./io.ts";
-import { TraceError, UsageError } from "../errors.ts";
+import { FileError, TraceError, UsageError } from "../errors.ts";
+import { LimitError, LIMITS_ENV, setLimits } from "../limits.ts";
 import { replayCommand } from "./replay.ts";
 import { checkCommand } from "./check.ts";
 import { validateCommand } from "./validate.ts";
@@ -113,6 +114,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("write a self-contained HTML page with a picture per step")
     .argument("<trace>", "trace file")
     .requiredOption("-o, --output <file>", "the HTML file to write")
+    .option("--force", "replace the output file if it exists")
     .option("-k, --kernel <release>", "kernel era to replay as")
     .addHelpText(
       "after",
@@ -194,6 +196,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       code = 0;
     });
 
+  const bad = setLimits(io.env(LIMITS_ENV));
+  if (bad) {
+    io.stderr(`error: ${bad}\n`);
+    return 2;
+  }
   try {
     if (argv.length === 0) {
       io.stderr(program.helpInformation());
@@ -211,7 +218,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       io.stderr(e.message + "\n");
       return 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof FileError || e instanceof LimitError) {
       io.stderr(`error: ${e.message}\n`);
       return 2;
     }

@@ -37,6 +37,9 @@ export function checkKernel(k: string | undefined): void {
 /** Runs `replay`; returns the exit code. */
 export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promise<number> {
   checkKernel(o.kernel);
+  if (o.from !== undefined && o.to !== undefined && o.from > o.to) {
+    throw new UsageError(`--from ${o.from} is after --to ${o.to}: no step would be shown`);
+  }
   const src = await openTrace(io, file);
   const s = styles(io.color && o.format === "text");
   const inRange = (i: number) =>

@@ -8,14 +8,17 @@ import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { renderReport, type ReportStep } from "../render/html.ts";
 import { checkKernel } from "./replay.ts";
+import { checkOutput, writeOutput } from "./output.ts";
 
 /** Runs `report`; returns the exit code. */
 export async function reportCommand(
   io: Io,
   file: string,
-  o: { output: string; kernel?: string },
+  o: { output: string; kernel?: string; force?: true },
 ): Promise<number> {
   checkKernel(o.kernel);
+  const out = { inputs: [file], force: o.force === true };
+  await checkOutput(io, o.output, out);
   const src = await openTrace(io, file);
   const steps: ReportStep[] = [];
   const res = await runTrace(src, { kernel: o.kernel }, (st, node, replay) => {
@@ -32,7 +35,7 @@ export async function reportCommand(
     res.summary,
     res.endWarnings,
   );
-  await io.writeTextFile(o.output, html);
+  await writeOutput(io, o.output, html, out);
   io.stderr(`wrote ${o.output}: ${steps.length} steps\n`);
   return res.failures.length ? 1 : 0;
 }

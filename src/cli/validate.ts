@@ -5,7 +5,7 @@
  */
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
-import { formatIssue, TraceError, type TraceIssue } from "../errors.ts";
+import { FileError, formatIssue, isInputError, TraceError, type TraceIssue } from "../errors.ts";
 import { checkRefs } from "../trace/refs.ts";
 import type { OpNode } from "../trace/load.ts";
 import { collectTraces } from "./check.ts";
@@ -22,10 +22,15 @@ export async function validateCommand(io: Io, paths: readonly string[]): Promise
       try {
         for await (const op of src.ops as AsyncIterable<OpNode>) ops.push(op);
       } catch (e) {
-        if (!(e instanceof TraceError)) throw e;
+        if (!isInputError(e)) throw e;
       }
       for (const i of [src.issues, checkRefs(src.header, ops)]) for (const x of i) issues.push(x);
     } catch (e) {
+      if (e instanceof FileError) {
+        bad++;
+        io.stderr(`${e.message}\n`);
+        continue;
+      }
       if (!(e instanceof TraceError)) throw e;
       for (const x of e.issues) issues.push(x);
     }
@@ -33,6 +38,10 @@ export async function validateCommand(io: Io, paths: readonly string[]): Promise
       bad++;
       for (const i of dedupe(issues)) io.stderr(formatIssue(i) + "\n");
     } else io.stdout(`${file}: ok\n`);
+  }
+  if (files.length === 0) {
+    io.stderr(`error: no traces found under ${paths.join(", ")}\n`);
+    return 2;
   }
   return bad ? 2 : 0;
 }
