@@ -214,23 +214,6 @@ export function notInEraReason(feature: FeatureName, p: KernelProfile): string |
   return `removed in ${f.until![0]}.${f.until![1]}, kernel is ${p.name}`;
 }
 
-/** Ops that exist only in some eras, with the profile feature that gates them. */
-export const OP_ERA: Readonly<Record<string, FeatureName>> = {
-  iov_iter_ubuf: "iter_ubuf",
-  iov_iter_folio_queue: "iter_folioq",
-  iov_iter_pipe: "iter_pipe",
-  iov_iter_get_pages2: "get_pages2",
-  iov_iter_get_pages_alloc2: "get_pages2",
-  iov_iter_get_pages: "get_pages_noadvance",
-  iov_iter_get_pages_alloc: "get_pages_noadvance",
-  iov_iter_extract_pages: "extract_pages",
-  iov_iter_extract_will_pin: "extract_pages",
-  netfs_extract_user_iter: "extract_pages",
-  extract_iter_to_sg: "extract_pages",
-  smb_extract_iter_to_rdma: "extract_pages",
-  iov_iter_is_aligned: "is_aligned",
-};
-
 /** Whether an era condition such as ">=6.3 <6.5" holds for `release`. */
 export function whenHolds(cond: string | undefined, release: Release): boolean {
   if (!cond) return true;

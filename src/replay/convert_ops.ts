@@ -7,7 +7,7 @@
  * @module
  */
 import type { Replay } from "./engine.ts";
-import type { OpHandler } from "./ops.ts";
+import type { Handlers } from "./handler.ts";
 import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../convert/sg.ts";
 import { extractIterToSg } from "../convert/to_sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
@@ -36,7 +36,7 @@ function pfnsArg(
 }
 
 /** Handlers by op name. */
-export const CONVERT_OPS: Readonly<Record<string, OpHandler>> = {
+export const CONVERT_OPS = {
   sg_init_table(r, a, node) {
     r.define(a.sgt, { type: "sgt", sgt: sgInitTable(a.sgt, a.nents, node.index) }, ["sgt"]);
   },
@@ -273,4 +273,4 @@ export const CONVERT_OPS: Readonly<Record<string, OpHandler>> = {
     const it = r.iter(a.iter);
     return netfsLimitIter(r.ctx, it, a.start_offset, a.max_size, a.max_segs);
   },
-};
+} satisfies Partial<Handlers>;

@@ -25,6 +25,8 @@ import { checkEra, OPS } from "./ops.ts";
 import { PAGE_OPS, type PageList } from "./pages.ts";
 import { PinLedger } from "../model/pin.ts";
 import { CONVERT_OPS } from "./convert_ops.ts";
+import type { Handler, Handlers } from "./handler.ts";
+import { type DeclaredOp, varUses } from "../trace/ops/mod.ts";
 import type { SgTable } from "../convert/sg.ts";
 import type { RdmaList } from "../convert/rdma.ts";
 import type { Mr } from "../convert/frwr.ts";
@@ -503,9 +505,9 @@ export class Replay {
     } else {
       // every op that exists only in some eras is gated here, from the profile table
       checkEra(this, node.op);
-      const handler = OPS[node.op] ?? PAGE_OPS[node.op] ?? CONVERT_OPS[node.op];
+      const handler = HANDLERS[node.op as DeclaredOp] as Handler<DeclaredOp> | undefined;
       if (!handler) this.error(`op "${node.op}" is not modelled yet`, ["op"]);
-      const names = varArgs(node.args);
+      const names = varArgs(node.op, node.args);
       const before = names.map((n) => this.snapshot(n));
       try {
         ret = handler(this, node.args, node) ?? null;
@@ -937,16 +939,18 @@ export class Replay {
   }
 }
 
+/** Every op's handler: a declared op without one fails to compile. */
+const HANDLERS = { ...OPS, ...PAGE_OPS, ...CONVERT_OPS } satisfies Handlers;
+
 function strip(c: Counters): Counters {
   return { acquired: c.acquired, released: c.released, outstanding: c.outstanding };
 }
 
-const VAR_KEYS = ["iter", "as", "new", "state", "pages", "of", "sgt", "rdma", "bio", "mr", "var"];
-
-function varArgs(args: Record<string, unknown>): string[] {
+/** The variables an op names, in its declaration's order (reads, then creates, then releases). */
+function varArgs(op: string, args: Record<string, unknown>): string[] {
   const out: string[] = [];
-  for (const k of VAR_KEYS) {
-    const v = args[k];
+  for (const u of varUses(op)) {
+    const v = args[u.key];
     if (typeof v === "string" && !out.includes(v)) out.push(v);
   }
   return out;

@@ -43,18 +43,15 @@ import {
   iovIterSingleSegCount,
 } from "../model/query.ts";
 import { patternBytes } from "../model/fill.ts";
-import { notInEraReason, OP_ERA } from "../profile.ts";
+import { notInEraReason } from "../profile.ts";
+import { opDecl } from "../trace/ops/mod.ts";
+import type { Handlers } from "./handler.ts";
 import { hex } from "../types.ts";
 import { parseBig } from "../trace/num.ts";
 
-// deno-lint-ignore no-explicit-any
-type Args = any;
-/** An op handler: returns the op's return value. */
-export type OpHandler = (r: Replay, a: Args, node: OpNode) => unknown;
-
 /** Stops the replay when the op does not exist in the era (not_in_era, exit 2). */
 export function checkEra(r: Replay, op: string): void {
-  const f = OP_ERA[op];
+  const f = opDecl(op)?.era;
   if (!f) return;
   const why = notInEraReason(f, r.profile);
   if (why) r.error(`not_in_era: ${op} does not exist in this era (${why})`, ["op"]);
@@ -64,7 +61,12 @@ export function checkEra(r: Replay, op: string): void {
  * The new iterator's name, step and mm: user addresses resolve in the task whose region the
  * first address names (the trace's first task otherwise).
  */
-function origin(r: Replay, a: Args, node: OpNode, name = a.iter): IterOrigin {
+function origin(
+  r: Replay,
+  a: { iter: string; addr?: unknown; iov?: { base: unknown }[]; kvec?: { base: unknown }[] },
+  node: OpNode,
+  name = a.iter,
+): IterOrigin {
   const first = a.addr ?? a.iov?.[0]?.base ?? a.kvec?.[0]?.base;
   return { name, task: first === undefined ? r.defaultTask : r.taskOf(first), step: node.index };
 }
@@ -105,7 +107,7 @@ function writeTo(r: Replay, to: unknown, data: Uint8Array, path: string): void {
 }
 
 /** Handlers by op name. */
-export const OPS: Readonly<Record<string, OpHandler>> = {
+export const OPS = {
   iov_iter_ubuf(r, a, node) {
     return create(r, iovIterUbuf(origin(r, a, node), a.dir, r.vaddr(a.addr, ["addr"]), a.len));
   },
@@ -281,4 +283,4 @@ export const OPS: Readonly<Record<string, OpHandler>> = {
     r.variable(a.var, ["var"]);
     r.vars.delete(a.var);
   },
-};
+} satisfies Partial<Handlers>;

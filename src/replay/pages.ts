@@ -12,7 +12,7 @@ import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
 import { ZERO_PFN } from "../model/memory.ts";
 import type { Direction, Pfn, Retention } from "../types.ts";
 import { hex } from "../types.ts";
-import type { OpHandler } from "./ops.ts";
+import type { Handler, Handlers } from "./handler.ts";
 import { netfsExtractUserIter } from "../convert/netfs.ts";
 import { iovIterBvec } from "../model/construct.ts";
 
@@ -78,7 +78,7 @@ export function addList(
   return list;
 }
 
-function extractOp(kind: "get2" | "get" | "extract"): OpHandler {
+function extractOp(kind: "get2" | "get" | "extract"): Handler<"iov_iter_extract_pages"> {
   return (r, a, node) => {
     const it = r.iter(a.iter);
     const alloc = node.op.includes("_alloc");
@@ -123,7 +123,7 @@ function select(
   return list.entries;
 }
 
-function releaseOp(kind: ReleaseKind, single: boolean): OpHandler {
+function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_pages"> {
   return (r, a, node) => {
     r.variable(a.pages, ["pages"]);
     const list = r.listOf(a.pages);
@@ -218,7 +218,7 @@ function releaseOp(kind: ReleaseKind, single: boolean): OpHandler {
 }
 
 /** Handlers for page extraction, release and lifecycle ops. */
-export const PAGE_OPS: Readonly<Record<string, OpHandler>> = {
+export const PAGE_OPS = {
   netfs_extract_user_iter(r, a, node) {
     const orig = r.iter(a.iter);
     const res = netfsExtractUserIter(r.ctx, orig, a.len, {
@@ -314,7 +314,7 @@ export const PAGE_OPS: Readonly<Record<string, OpHandler>> = {
       }
     }
   },
-};
+} satisfies Partial<Handlers>;
 
 function returnOp(r: Replay, a: { iters: string[] }, node: OpNode, async: boolean): void {
   for (const name of a.iters) {

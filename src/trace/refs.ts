@@ -11,25 +11,8 @@ import { parseAddrExpr, parsePageExpr } from "./num.ts";
 import { suggest } from "./suggest.ts";
 import { Memory } from "../model/memory.ts";
 import { memorySpec } from "./memory_spec.ts";
-import { kernelProfile, notInEraReason, OP_ERA, whenHolds } from "../profile.ts";
-
-const CONSTRUCTORS = new Set([
-  "iov_iter_ubuf",
-  "iov_iter_init",
-  "import_iovec",
-  "iov_iter_kvec",
-  "iov_iter_bvec",
-  "iov_iter_xarray",
-  "iov_iter_folio_queue",
-  "iov_iter_discard",
-  "iov_iter_pipe",
-]);
-const SGT_CREATORS = new Set([
-  "sg_init_table",
-  "sg_alloc_table",
-  "sg_alloc_table_from_pages_segment",
-]);
-const ADDR_KEYS = ["addr", "at", "from", "to"];
+import { kernelProfile, notInEraReason, whenHolds } from "../profile.ts";
+import { memFields, opDecl, varUses } from "./ops/mod.ts";
 
 /** Checks references; returns every problem found. */
 export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[] {
@@ -125,35 +108,34 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
     };
     // an op whose `when:` excludes the trace's era is another era's path: not checked here
     if (a.when && !whenHolds(a.when as string, profile.release)) continue;
-    const feature = OP_ERA[node.op];
+    const feature = opDecl(node.op)?.era;
     if (feature) {
       const why = notInEraReason(feature, profile);
       if (why) problem(["op"], `not_in_era: ${node.op} does not exist in this era (${why})`);
     }
-    for (const k of ADDR_KEYS) {
-      if (a[k] === undefined) continue;
-      // fill writes and copies read or write their bytes at the address
-      const len = k === "at" && node.op === "fill"
-        ? a.len as number
-        : k === "to" || k === "from"
-        ? a.bytes as number
-        : undefined;
-      addr(a[k], [k], len);
-    }
-    for (const k of ["iov", "kvec"]) {
-      (a[k] as { base: unknown }[] | undefined)?.forEach((s, i) => addr(s.base, [k, i, "base"]));
-    }
-    (a.bvec as { page: unknown }[] | undefined)?.forEach((s, i) =>
-      page(s.page, ["bvec", i, "page"])
-    );
-    if (a.page !== undefined) page(a.page, ["page"]);
-    if (typeof a.file === "string" && !files.has(a.file)) bad(["file"], "file", a.file, files);
-    if (typeof a.folios === "string" && !memNames.has(a.folios)) {
-      bad(["folios"], "region or file", a.folios, memNames);
-    }
-    if (typeof a.pipe === "string" && !pipes.has(a.pipe)) bad(["pipe"], "pipe", a.pipe, pipes);
-    if (typeof a.region === "string" && !regions.has(a.region)) {
-      bad(["region"], "region", a.region, regions);
+    // the fields the op's declaration says name memory
+    for (const f of memFields(node.op)) {
+      at(a, f.path, [], (v, path) => {
+        switch (f.ref.kind) {
+          case "addr":
+            return addr(v, path, f.ref.len === undefined ? undefined : a[f.ref.len] as number);
+          case "page":
+            return page(v, path);
+          case "file":
+            if (typeof v === "string" && !files.has(v)) bad(path, "file", v, files);
+            return;
+          case "mem":
+            if (typeof v === "string" && !memNames.has(v)) {
+              bad(path, "region or file", v, memNames);
+            }
+            return;
+          case "pipe":
+            if (typeof v === "string" && !pipes.has(v)) bad(path, "pipe", v, pipes);
+            return;
+          case "region":
+            if (typeof v === "string" && !regions.has(v)) bad(path, "region", v, regions);
+        }
+      });
     }
 
     if (node.op === "expect") {
@@ -167,24 +149,40 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
       );
       continue;
     }
-    if (CONSTRUCTORS.has(node.op)) define(a.iter as string, ["iter"]);
-    else use("iter", "iterator");
-    if (node.op === "iov_iter_restore") use("state");
-    else if (typeof a.state === "string") define(a.state, ["state"]);
-    for (const k of ["pages", "of", "var"]) use(k);
-    (a.iters as string[] | undefined)?.forEach((n, i) => {
-      if (!vars.has(n)) bad(["iters", i], "iterator", n, vars);
-    });
-    if (typeof a.sgt === "string") {
-      // sg_alloc_append_table_from_pages starts a table or appends to one
-      if (SGT_CREATORS.has(node.op)) define(a.sgt, ["sgt"]);
-      else if (node.op === "sg_alloc_append_table_from_pages") vars.add(a.sgt);
-      else use("sgt");
+    // the variables the op's declaration says it reads, creates, opens and releases
+    for (const u of varUses(node.op)) {
+      const v = a[u.key];
+      const what = u.type === "iter" ? "iterator" : "variable";
+      if (Array.isArray(v)) {
+        v.forEach((n, i) => {
+          if (!vars.has(n)) bad([u.key, i], what, n, vars);
+        });
+        continue;
+      }
+      if (typeof v !== "string") continue;
+      if (u.use === "reads" || u.use === "releases") use(u.key, what);
+      if (u.use === "creates") define(v, [u.key]);
+      // an op that opens a variable creates it at its first use and appends to it after
+      if (u.use === "opens") vars.add(v);
+      if (u.use === "releases") vars.delete(v);
     }
-    for (const k of ["as", "new"]) if (typeof a[k] === "string") define(a[k] as string, [k]);
-    // an rdma list, bio or MR is created at its first use and appended to after
-    for (const k of ["rdma", "bio", "mr"]) if (typeof a[k] === "string") vars.add(a[k] as string);
-    if (node.op === "free") vars.delete(a.var as string);
   }
   return issues;
+}
+
+/** Calls `fn` on every value at `path` in `v` (`*` walks an array), with its concrete path. */
+function at(
+  v: unknown,
+  path: readonly (string | "*")[],
+  prefix: (string | number)[],
+  fn: (v: unknown, path: (string | number)[]) => void,
+): void {
+  if (v === undefined || v === null) return;
+  if (!path.length) return fn(v, prefix);
+  const [head, ...rest] = path;
+  if (head === "*") {
+    if (Array.isArray(v)) v.forEach((x, i) => at(x, rest, [...prefix, i], fn));
+    return;
+  }
+  at((v as Record<string, unknown>)[head], rest, [...prefix, head], fn);
 }
