@@ -3,149 +3,56 @@
  * {@link FEATURES}; a profile is the set of rows in force for a release. Code asks
  * `profile.has("name")`, never compares versions itself.
  *
+ * A release is a mainline release "X.Y" (X.Y.0: every modelled change up to it, no stable
+ * backports) or a stable point release "X.Y.Z" (X.Y.0 plus the rows whose fix was backported
+ * to X.Y.N with N <= Z). "latest" stands for {@link LATEST}. Releases outside
+ * {@link MAINLINE} are refused, never replaced by a neighbour.
+ *
  * @module
  */
+import { FEATURES } from "./eras/features.ts";
+import type { Feature, FeatureName } from "./eras/features.ts";
+export { FEATURES };
+export type { Change, Feature, FeatureName } from "./eras/features.ts";
 
-/** A mainline release as [major, minor]; "latest" is everything modelled. */
-export type Release = readonly [number, number];
+/** A release as [major, minor] (mainline X.Y.0) or [major, minor, patch] (a stable release). */
+export type Release = readonly [number, number] | readonly [number, number, number];
 
-/** The newest release the model knows of; "latest" means this plus every later change. */
-export const LATEST: Release = [7, 99];
+/**
+ * Every mainline release the model describes, oldest first. 5.15 is the first with the
+ * separate `iter_type` enum the kinds are modelled on; 7.4 is the newest (queued in the vfs
+ * tree and linux-next in October 2026: the public record ends before its release).
+ */
+export const MAINLINE: readonly Release[] = [
+  [5, 15],
+  [5, 16],
+  [5, 17],
+  [5, 18],
+  [5, 19],
+  ...Array.from({ length: 20 }, (_, i) => [6, i] as const),
+  [7, 0],
+  [7, 1],
+  [7, 2],
+  [7, 3],
+  [7, 4],
+];
 
-/** One era-dependent behaviour: in force for releases in [since, until). */
-export interface Feature {
-  readonly since?: Release;
-  readonly until?: Release;
-  /** What changed, and the kernel commit or series that changed it. */
-  readonly what: string;
-}
+/** The release "latest" stands for. */
+export const LATEST: Release = [7, 4];
 
-/** The table of era differences. */
-export const FEATURES = {
-  iter_ubuf: { since: [6, 0], what: "ITER_UBUF kind (fcb14cb1bdac, Al Viro 2022)" },
-  get_pages2: {
-    since: [6, 0],
-    what: "iov_iter_get_pages2/_alloc2 advance the iterator; the non-advancing originals go",
-  },
-  get_pages_noadvance: {
-    until: [6, 0],
-    what: "iov_iter_get_pages/_alloc, which do not advance the iterator (replaced in 6.0)",
-  },
-  extract_pages: {
-    since: [6, 3],
-    what: "iov_iter_extract_pages, iov_iter_extract_will_pin, netfs/smbdirect extraction",
-  },
-  import_iovec_ubuf: {
-    since: [6, 4],
-    what: "single-segment import_iovec yields ITER_UBUF (3b2deb0e46da)",
-  },
-  iter_pipe: { until: [6, 5], what: "ITER_PIPE (removed by 'iov_iter: Kill ITER_PIPE', 6.5)" },
-  zero_page_unpinned: {
-    since: [6, 5],
-    what: "pin_user_pages does not count pins on the shared zero page",
-  },
-  extract_user_to_sg_loop_fix: {
-    since: [6, 3],
-    what:
-      "netfs_extract_user_to_sg fills the sg entries ('iov: Fix netfs_extract_user_to_sg()', 6.3-rc, and 'netfs: Fix netfs_extract_iter_to_sg() for ITER_UBUF/IOVEC', 0bcc4025550): in the 6.3 merge window the loop over pages never ran; no release shipped it",
-  },
-  extract_to_sg_unpin: {
-    since: [6, 5],
-    what: "extract_user_to_sg rolls back with unpin_user_page (put_page before mid-2023)",
-  },
-  extract_to_sg_zero_fail: {
-    since: [6, 10],
-    what:
-      "extract_user_to_sg treats a 0 extraction as failure (before the April 2024 fix it looped forever; release inferred)",
-  },
-  smb_rdma_xarray: {
-    since: [6, 3],
-    until: [6, 12],
-    what: "smb_extract_iter_to_rdma handles ITER_XARRAY (replaced by ITER_FOLIOQ in 6.12)",
-  },
-  bio_merge_same_page: {
-    until: [7, 0],
-    what:
-      "bio_iov_iter_get_pages merges pages into the previous bvec and drops the extra pin of a same-page merge (before Hellwig's 2026 series, 12da89e8844a; release inferred)",
-  },
-  extract_skip_empty_fix: {
-    since: [6, 6],
-    what:
-      "KVEC/BVEC extraction steps over an empty segment at the current position (f741bd7178c9; before it a call returned 0 with count unchanged)",
-  },
-  iter_folioq: { since: [6, 12], what: "ITER_FOLIOQ kind (db0aa2e9566f)" },
-  bvec_extract_multi: {
-    since: [6, 13],
-    what: "BVEC extraction may span several bvecs (e4e535bff2bc)",
-  },
-  slab_refcount_frozen: {
-    since: [6, 15],
-    what: "slab pages have refcount 0: get_page WARNs, put_page ignores them",
-  },
-  is_aligned: {
-    since: [6, 0],
-    until: [6, 18],
-    what: "iov_iter_is_aligned (removed by 'iov_iter: remove iov_iter_is_aligned', 6.18)",
-  },
-  aligned_bvec_full_len: {
-    since: [6, 9],
-    until: [6, 15],
-    what:
-      "iov_iter_aligned_bvec tests the current bvec's full bv_len, not bv_len - iov_offset (Axboe's 2024 rewrite until 'iov_iter: Use iov_offset for length calculation in iov_iter_aligned_bvec', 2025)",
-  },
-  bvec_extract_maxpages_check: {
-    since: [7, 1],
-    what:
-      "multi-bvec extraction refuses maxpages 0 with -ENOMEM (eea815a087cd, queued 2026; release inferred)",
-  },
-  xarray_extract_hole_fix: {
-    since: [7, 1],
-    what:
-      "XARRAY extraction with a hole at the first index returns 0 instead of maxsize bytes and no pages (72c00e84e611, queued 2026; release inferred)",
-  },
-  kvec_to_sg_len_fix: {
-    since: [7, 1],
-    what:
-      "extract_kvec_to_sg sets each entry to its page's length and counts only what it placed ('lib/scatterlist: fix length calculations in extract_kvec_to_sg', CVE-2026-46289; release inferred)",
-  },
-  sg_max_zero_fix: {
-    since: [7, 1],
-    what: "extract_iter_to_sg honours sg_max 0 (07b7d66e65d9, 2026; release inferred)",
-  },
-  xarray_to_sg_offset_fix: {
-    since: [7, 1],
-    what:
-      "extract_xarray_to_sg derives each folio's offset from the current position, not the original start (132e70406412, queued 2026; release inferred)",
-  },
-  netfs_limit_kvec: {
-    since: [7, 1],
-    what:
-      "netfs_limit_iter handles ITER_KVEC (2026, after a 9p coredump hit its BUG(); release inferred)",
-  },
-  bio_align_after_build: {
-    since: [6, 18],
-    what:
-      "bio_iov_iter_get_pages aligns the whole bio down to the block size after building it instead of trimming each extraction ('block: align the bio after building it', Keith Busch)",
-  },
-  dio_align_in_bio: {
-    since: [6, 18],
-    what:
-      "direct I/O vector alignment is checked while building bios, not up front with iov_iter_is_aligned (Keith Busch, 2025)",
-  },
-  folioq_boundary_fix: {
-    since: [6, 17],
-    what: "iterate_folioq skips a slot whose iov_offset equals the folio size (808471ddb0fa)",
-  },
-} as const satisfies Record<string, Feature>;
-
-/** Names of the era-dependent behaviours. */
-export type FeatureName = keyof typeof FEATURES;
+/**
+ * Mainline releases with stable point releases in the record (7.4 has none: it was not
+ * released when the record ends).
+ */
+const NEWEST_STABLE_SERIES: Release = [7, 3];
 
 /** The behaviour of one kernel release. */
 export interface KernelProfile {
-  /** The release as written in the trace ("6.12", "latest"). */
+  /** The release as written in the trace ("6.12", "6.12.88", "latest"). */
   readonly name: string;
   readonly release: Release;
+  /** What headers print: "6.12.88", or "latest (7.4)" for latest. */
+  readonly label: string;
   readonly pageSize: number;
   /** Whether a behaviour of {@link FEATURES} is in force. */
   has(feature: FeatureName): boolean;
@@ -163,35 +70,96 @@ export const GUP_PIN_COUNTING_BIAS = 1024;
 /** TASK_SIZE_MAX on x86-64 with 4-level paging: the end of user space. */
 export const TASK_SIZE_MAX = 0x7ffffffff000n;
 
-/** Compares two releases. */
+/** Compares two releases; a mainline release X.Y is X.Y.0. */
 export function compareRelease(a: Release, b: Release): number {
-  return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
+  if (a[0] !== b[0]) return a[0] - b[0];
+  if (a[1] !== b[1]) return a[1] - b[1];
+  return (a[2] ?? 0) - (b[2] ?? 0);
 }
 
-/** Parses "X.Y" or "latest"; returns undefined when malformed. */
+/** "6.12" or "6.12.88". */
+export function releaseName(r: Release): string {
+  return r.join(".");
+}
+
+/** Parses "X.Y", "X.Y.Z" or "latest" (syntax only); undefined when malformed. */
 export function parseRelease(text: string): Release | undefined {
   if (text === "latest") return LATEST;
-  const m = /^(\d+)\.(\d+)$/.exec(text);
+  const m = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(text);
   if (!m) return undefined;
-  return [Number(m[1]), Number(m[2])];
+  return m[3] === undefined
+    ? [Number(m[1]), Number(m[2])]
+    : [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
-/** Whether `feature` is in force in `release`. */
+const RANGE = `${releaseName(MAINLINE[0])} to ${releaseName(LATEST)}`;
+
+/**
+ * Why `text` is not a modelled release, or undefined when it is. Names the modelled range.
+ */
+export function releaseProblem(text: string): string | undefined {
+  const r = parseRelease(text);
+  if (!r) {
+    return `"${text}" is not a release: expected "X.Y" (mainline), "X.Y.Z" (stable) or "latest"`;
+  }
+  const series = MAINLINE.find((m) => m[0] === r[0] && m[1] === r[1]);
+  if (!series) {
+    return `kernel ${text} is not modelled: the modelled releases are ${RANGE} (mainline), their stable point releases, and "latest" (${
+      releaseName(LATEST)
+    })`;
+  }
+  if (r[2] !== undefined && compareRelease(series, NEWEST_STABLE_SERIES) > 0) {
+    return `kernel ${text}: ${
+      releaseName(series)
+    } had no stable point releases when the record ends (October 2026); use "${
+      releaseName(series)
+    }"`;
+  }
+  if (r[2] === 0) return `kernel ${text}: write the mainline release as "${r[0]}.${r[1]}"`;
+  return undefined;
+}
+
+/** Parses a modelled release; throws a RangeError naming the modelled range otherwise. */
+export function resolveRelease(text: string): Release {
+  const why = releaseProblem(text);
+  if (why) throw new RangeError(why);
+  return parseRelease(text)!;
+}
+
+/** What output headers print for a kernel: "6.12", "6.12.88" or "latest (7.4)". */
+export function kernelLabel(text: string): string {
+  return text === "latest" ? `latest (${releaseName(LATEST)})` : text;
+}
+
+/** Whether stable point release `r` carries a backport listed as "X.Y.Z". */
+function backported(list: readonly string[] | undefined, r: Release): boolean {
+  if (!list || r[2] === undefined) return false;
+  return list.some((b) => {
+    const p = parseRelease(b)!;
+    return p[0] === r[0] && p[1] === r[1] && r[2]! >= p[2]!;
+  });
+}
+
+/** Whether `feature` is in force in `release` (stable backports included). */
 export function featureIn(feature: FeatureName, release: Release): boolean {
   const f: Feature = FEATURES[feature];
-  if (f.since && compareRelease(release, f.since) < 0) return false;
-  if (f.until && compareRelease(release, f.until) >= 0) return false;
-  return true;
+  const since = f.since && compareRelease(release, f.since) < 0
+    ? backported(f.introduced?.backports, release)
+    : true;
+  const before = f.until && compareRelease(release, f.until) >= 0
+    ? false
+    : !backported(f.ended?.backports, release);
+  return since && before;
 }
 
-/** Builds the profile of a release. */
+/** Builds the profile of a release; throws a RangeError for a release not modelled. */
 export function kernelProfile(name: string, pageSize = 4096): KernelProfile {
-  const release = parseRelease(name);
-  if (!release) throw new RangeError(`Cannot parse kernel release "${name}"`);
+  const release = resolveRelease(name);
   const cache = new Map<FeatureName, boolean>();
   return {
     name,
     release,
+    label: kernelLabel(name),
     pageSize,
     has(feature) {
       let v = cache.get(feature);
@@ -199,6 +167,41 @@ export function kernelProfile(name: string, pageSize = 4096): KernelProfile {
       return v;
     },
   };
+}
+
+/** Every modelled mainline release, oldest first ("5.15" .. "7.4"). */
+export function modelledEras(): string[] {
+  return MAINLINE.map(releaseName);
+}
+
+/**
+ * The releases where some row of {@link FEATURES} changes, each with the release before it
+ * (so a replay in both sides of every boundary shows each change): mainline releases, and
+ * for every stable backport "X.Y.Z" both X.Y.(Z-1) and X.Y.Z. Sorted, no duplicates.
+ */
+export function boundaryReleases(): string[] {
+  const out = new Map<string, Release>();
+  const add = (r: Release) => out.set(releaseName(r), r);
+  const prev = (r: Release): Release | undefined => {
+    const i = MAINLINE.findIndex((m) => compareRelease(m, r) === 0);
+    return i > 0 ? MAINLINE[i - 1] : undefined;
+  };
+  for (const f of Object.values(FEATURES) as Feature[]) {
+    for (const b of [f.since, f.until]) {
+      if (!b) continue;
+      add(b);
+      const p = prev(b);
+      if (p) add(p);
+    }
+    for (const c of [f.introduced, f.ended]) {
+      for (const s of c?.backports ?? []) {
+        const r = parseRelease(s) as readonly [number, number, number];
+        add(r);
+        add(r[2] > 1 ? [r[0], r[1], r[2] - 1] : [r[0], r[1]]);
+      }
+    }
+  }
+  return [...out.values()].sort(compareRelease).map(releaseName);
 }
 
 /**
@@ -209,15 +212,23 @@ export function notInEraReason(feature: FeatureName, p: KernelProfile): string |
   if (p.has(feature)) return undefined;
   const f: Feature = FEATURES[feature];
   if (f.since && compareRelease(p.release, f.since) < 0) {
-    return `added in ${f.since[0]}.${f.since[1]}, kernel is ${p.name}`;
+    return `added in ${releaseName(f.since)}, kernel is ${p.label}`;
   }
-  return `removed in ${f.until![0]}.${f.until![1]}, kernel is ${p.name}`;
+  return `removed in ${releaseName(f.until!)}, kernel is ${p.label}`;
 }
 
-/** Whether an era condition such as ">=6.3 <6.5" holds for `release`. */
+/**
+ * Whether an era condition holds for `release`. A condition is one or more alternatives
+ * separated by "||", each a list of comparisons that must all hold:
+ * ">=6.3 <6.5", ">=7.1 || >=6.12.88 <6.13", "latest".
+ */
 export function whenHolds(cond: string | undefined, release: Release): boolean {
   if (!cond) return true;
-  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+|latest)/g)) {
+  return cond.split("||").some((alt) => allHold(alt, release));
+}
+
+function allHold(cond: string, release: Release): boolean {
+  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+(?:\.\d+)?|latest)/g)) {
     const r = parseRelease(m[2])!;
     const c = compareRelease(release, r);
     const op = m[1] ?? "==";

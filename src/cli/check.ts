@@ -16,6 +16,7 @@ import { renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer, show } from "../render/value.ts";
 import { type CheckEntry, renderJunit, renderTap } from "../render/report_formats.ts";
 import { checkKernel } from "./replay.ts";
+import { kernelLabel } from "../profile.ts";
 import type { Severity } from "../types.ts";
 
 export type { CheckEntry };
@@ -68,7 +69,7 @@ async function replayText(file: string, kernel: string | undefined, io: Io) {
   const s = styles(false);
   const lines: string[] = [];
   const h = src.header.header;
-  lines.push(`itertrace replay ${h.name}   (kernel ${kernel ?? h.kernel})`, "");
+  lines.push(`itertrace replay ${h.name}   (kernel ${kernelLabel(kernel ?? h.kernel)})`, "");
   const res = await runTrace(
     src,
     { kernel },

@@ -13,6 +13,7 @@ import { styles } from "../render/text.ts";
 import { diverge, type Side } from "../replay/diverge.ts";
 import type { StepResult } from "../replay/engine.ts";
 import { checkKernel } from "./replay.ts";
+import { kernelLabel } from "../profile.ts";
 import { jsonReplacer } from "../render/value.ts";
 
 async function side(
@@ -45,8 +46,8 @@ export async function compareCommand(
     if (kernels.length !== 2) {
       throw new UsageError("compare one trace with two eras: --kernel A --kernel B");
     }
-    a = await side(io, traces[0], kernels[0], kernels[0]);
-    b = await side(io, traces[0], kernels[1], kernels[1]);
+    a = await side(io, traces[0], kernels[0], kernelLabel(kernels[0]));
+    b = await side(io, traces[0], kernels[1], kernelLabel(kernels[1]));
   } else if (traces.length === 2) {
     if (kernels.length > 1) {
       throw new UsageError("compare two traces in one era: at most one --kernel");

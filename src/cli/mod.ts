@@ -22,6 +22,7 @@ import { replayCommand } from "./replay.ts";
 import { checkCommand } from "./check.ts";
 import { validateCommand } from "./validate.ts";
 import { explainCommand } from "./explain.ts";
+import { erasCommand } from "./eras.ts";
 import { schemaCommand } from "./schema.ts";
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
@@ -172,6 +173,22 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .addHelpText("after", "\nExamples:\n  itertrace explain\n  itertrace explain pin_leak\n")
     .action(async (c) => {
       code = await explainCommand(io, c);
+    });
+
+  program.command("eras")
+    .description("the era table: what changes in which release, with commits and evidence")
+    .argument("[function]", "only the rows touching this kernel function")
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
+        "text",
+      ),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace eras\n  itertrace eras extract_iter_to_sg\n  itertrace eras -f json\n",
+    )
+    .action((fn, opts) => {
+      code = erasCommand(io, fn, opts);
     });
 
   program.command("schema")

@@ -11,7 +11,7 @@ import type { Replay } from "../replay/engine.ts";
 import { jsonReplacer } from "../render/value.ts";
 import type { StepResult } from "../replay/engine.ts";
 import type { Severity } from "../types.ts";
-import { kernelProfile, parseRelease } from "../profile.ts";
+import { kernelLabel, kernelProfile, releaseName, releaseProblem } from "../profile.ts";
 import { UsageError } from "../errors.ts";
 
 /** Options of `replay`. */
@@ -29,9 +29,8 @@ const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
 
 /** Checks a --kernel value. */
 export function checkKernel(k: string | undefined): void {
-  if (k !== undefined && !parseRelease(k)) {
-    throw new UsageError(`invalid --kernel "${k}": expected a release such as "6.12" or "latest"`);
-  }
+  const why = k === undefined ? undefined : releaseProblem(k);
+  if (why) throw new UsageError(`invalid --kernel: ${why}`);
 }
 
 /** Runs `replay`; returns the exit code. */
@@ -48,7 +47,7 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
   const kernel = o.kernel ?? src.header.header.kernel;
   if (o.format === "text" && !o.quiet) {
     io.stdout(
-      `${s.bold(`itertrace replay ${file}`)}   (kernel ${kernel}, page ${
+      `${s.bold(`itertrace replay ${file}`)}   (kernel ${kernelLabel(kernel)}, page ${
         kernelProfile(kernel).pageSize / 1024
       } KiB)\n\n`,
     );
@@ -81,6 +80,7 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
       file,
       name,
       kernel,
+      release: releaseName(kernelProfile(kernel).release),
       steps: o.quiet ? [] : steps,
       warnings: res.endWarnings,
       failures: res.failures,

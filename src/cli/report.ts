@@ -9,6 +9,7 @@ import { runTrace } from "./run_trace.ts";
 import { renderReport, type ReportStep } from "../render/html.ts";
 import { checkKernel } from "./replay.ts";
 import { checkOutput, writeOutput } from "./output.ts";
+import { kernelLabel } from "../profile.ts";
 
 /** Runs `report`; returns the exit code. */
 export async function reportCommand(
@@ -28,7 +29,7 @@ export async function reportCommand(
   const html = renderReport(
     {
       name: h.name,
-      kernel: o.kernel ?? h.kernel,
+      kernel: kernelLabel(o.kernel ?? h.kernel),
       ...(h.description ? { description: h.description } : {}),
     },
     steps,

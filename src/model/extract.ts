@@ -275,7 +275,8 @@ function kvecPages(ctx: ModelCtx, it: VecIter, maxsize: number, o: ExtractOption
 
 /**
  * BVEC get_pages (6.0+): the current bvec only, pages assumed consecutive from its first
- * page; a ref on each, except slab folios from 6.15.
+ * page; a ref on each, except slab folios from 6.14 (in 6.14 alone every ref went to the first
+ * page's folio: the bvec_get_pages_folio_fix row).
  */
 function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOptions): Extraction {
   const ps = ctx.mem.pageSize;
@@ -310,7 +311,10 @@ function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOp
         { cause: it.createdAt, page: ctx.mem.pageName(pfn) },
       );
     }
-    if (!(slab && ctx.profile.has("slab_refcount_frozen"))) holds.push(pfn);
+    if (!(slab && ctx.profile.has("slab_refcount_frozen"))) {
+      // 6.14 (b9c0e49abfca until 770c8d55c428) took every ref on the first page's folio
+      holds.push(ctx.profile.has("bvec_get_pages_folio_fix") || !slabEra(ctx) ? pfn : first);
+    }
   }
   const bytes = Math.min(size, n * ps - offset0);
   it.count -= bytes;
@@ -320,6 +324,11 @@ function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOp
     it.idx++;
   }
   return { ret: bytes, offset0, pfns, retention: "ref", holds };
+}
+
+/** Whether the slab-refcount rule (and with it 6.14's first-folio ref) is in force. */
+function slabEra(ctx: ModelCtx): boolean {
+  return ctx.profile.has("slab_refcount_frozen");
 }
 
 /** BVEC extraction 6.3 to 6.12: one bvec per call, consecutive struct pages, no holds. */

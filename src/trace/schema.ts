@@ -22,6 +22,7 @@ import {
   size,
 } from "./args.ts";
 import { type DeclaredOp, OP_DECLS, type OpShape } from "./ops/mod.ts";
+import { parseRelease, releaseProblem } from "../profile.ts";
 
 export { MAX_MOVE, MAX_REGION_SIZE };
 
@@ -93,9 +94,12 @@ export const memory = z.object({
 // ---------------------------------------------------------------- expectations (section 5)
 
 const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
-const when = z.string().max(64).regex(
-  /^\s*(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+|latest)(?:\s+(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+|latest))*\s*$/,
-  'expected an era condition such as ">=6.13", "<7.0" or ">=6.3 <6.5"',
+// comparisons separated by spaces all hold; alternatives separated by "||" (stable releases)
+const cmp = String.raw`(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+(?:\.\d+)?|latest)`;
+const conj = String.raw`${cmp}(?:\s+${cmp})*`;
+const when = z.string().max(256).regex(
+  new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`),
+  'expected an era condition such as ">=6.13", "<7.0", ">=6.3 <6.5" or ">=7.1 || >=6.12.88 <6.13"',
 );
 const counters = z.object({
   acquired: num.optional(),
@@ -298,7 +302,14 @@ export const header = z.object({
   name: z.string().regex(/^[\w.+@=,-]+$/, "expected a trace name without spaces or slashes"),
   description: z.string().optional(),
   kernel: z.string({ message: 'expected a quoted release such as "6.12" or "latest"' })
-    .regex(/^(\d+\.\d+|latest)$/, 'expected a quoted release such as "6.12" or "latest"')
+    .regex(
+      /^(\d+\.\d+(\.\d+)?|latest)$/,
+      'expected a quoted release such as "6.12", "6.12.88" or "latest"',
+    )
+    .superRefine((k, c) => {
+      const why = releaseProblem(k);
+      if (why && parseRelease(k)) c.addIssue({ code: "custom", message: why });
+    })
     .default("latest"),
   page_size: z.literal(4096, { message: "only page_size 4096 is modelled" }).default(4096),
   dma: z.object({ iommu: z.boolean().default(false) }).strict().default({ iommu: false }),

@@ -1,0 +1,104 @@
+/**
+ * `itertrace eras [FUNCTION]`: the era table. Every change of behaviour in release order
+ * (what starts or ends, the kernel functions it touches, the commit and its subject, stable
+ * backports, the evidence and the audit's verdict); with a function name, only the rows that
+ * touch it.
+ *
+ * @module
+ */
+import type { Io } from "./io.ts";
+import {
+  type Change,
+  compareRelease,
+  type Feature,
+  FEATURES,
+  LATEST,
+  MAINLINE,
+  parseRelease,
+  releaseName,
+} from "../profile.ts";
+import { suggest } from "../trace/suggest.ts";
+
+/** One boundary of the table: a row starting or ending in a release. */
+export interface EraEvent {
+  readonly release: string;
+  readonly row: string;
+  /** "+" the behaviour starts, "-" it ends. */
+  readonly edge: "+" | "-";
+  readonly functions: readonly string[];
+  readonly what: string;
+  readonly change?: Change;
+  readonly audit: Feature["audit"];
+}
+
+/** Every boundary, in release order (then row name). */
+export function eraEvents(): EraEvent[] {
+  const out: EraEvent[] = [];
+  for (const [row, f] of Object.entries(FEATURES) as [string, Feature][]) {
+    const base = { row, functions: f.functions, what: f.what, audit: f.audit };
+    if (f.since) {
+      out.push({ ...base, release: releaseName(f.since), edge: "+", change: f.introduced });
+    }
+    if (f.until) out.push({ ...base, release: releaseName(f.until), edge: "-", change: f.ended });
+  }
+  return out.sort((a, b) =>
+    compareRelease(parseRelease(a.release)!, parseRelease(b.release)!) ||
+    a.row.localeCompare(b.row)
+  );
+}
+
+function renderEvent(e: EraEvent): string {
+  const c = e.change;
+  const lines = [
+    `${e.release.padEnd(6)} ${e.edge} ${e.row}   [${e.audit.verdict}: ${e.audit.note}]`,
+    `         what       ${e.edge === "+" ? "" : "ends: "}${e.what}`,
+    `         functions  ${e.functions.join(", ")}`,
+  ];
+  if (c) {
+    lines.push(`         commit     ${c.commit ?? "(id not confirmed)"} "${c.subject}"`);
+    if (c.backports?.length) lines.push(`         stable     ${c.backports.join(", ")}`);
+    lines.push(`         evidence   ${c.evidence}`);
+  }
+  return lines.join("\n");
+}
+
+/** Runs `eras`; returns the exit code. */
+export function erasCommand(io: Io, fn: string | undefined, o: { format: string }): number {
+  let events = eraEvents();
+  if (fn !== undefined) {
+    const known = [...new Set(events.flatMap((e) => e.functions))].sort();
+    if (!known.includes(fn)) {
+      const hint = suggest(fn, known);
+      io.stderr(
+        `error: no era row touches "${fn}"${hint ? ` (did you mean "${hint}"?)` : ""}; ` +
+          `functions with rows: ${known.join(", ")}\n`,
+      );
+      return 2;
+    }
+    events = events.filter((e) => e.functions.includes(fn));
+  }
+  if (o.format === "json") {
+    io.stdout(
+      JSON.stringify(
+        {
+          modelled: MAINLINE.map(releaseName),
+          latest: releaseName(LATEST),
+          events,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    return 0;
+  }
+  io.stdout(
+    `Modelled releases ${releaseName(MAINLINE[0])} to ${
+      releaseName(LATEST)
+    } and their stable point releases; "latest" is ${releaseName(LATEST)}.\n` +
+      `+ a behaviour starts in the release, - it ends. ${events.length} change${
+        events.length === 1 ? "" : "s"
+      }${fn ? ` touching ${fn}` : ""}.\n\n`,
+  );
+  io.stdout(events.map(renderEvent).join("\n\n") + "\n");
+  return 0;
+}

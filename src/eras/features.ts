@@ -1,0 +1,432 @@
+/**
+ * The era table: every behaviour that differs between kernel releases, with the kernel
+ * functions it affects, the commit that introduced it and the one that ended it (12-hex id
+ * and subject), the first mainline release of each, the stable releases each was backported
+ * to, the evidence the release was placed from, and the verdict of the December 2026 audit.
+ * `itertrace eras` prints it; src/profile.ts answers `profile.has(name)` from it.
+ *
+ * Evidence ids like "id 66630127464" are search-index ids of the mail or page that shows
+ * the fact (git post-receive mails of torvalds/linux, linux-next, vfs; stable review mails;
+ * OSV). "source" means the release's own kernel source was read on both sides.
+ *
+ * @module
+ */
+import type { Release } from "../profile.ts";
+
+/** One commit that starts or ends a behaviour. */
+export interface Change {
+  /** The 12-hex mainline commit id; absent where only the subject could be confirmed. */
+  readonly commit?: string;
+  readonly subject: string;
+  /** First mainline release containing it ("7.0"). */
+  readonly release: string;
+  /** Stable point releases it was backported to ("6.12.88"): in force from these on. */
+  readonly backports?: readonly string[];
+  /** Merge tag, linux-next/fs-current snapshot and -rc of that week, stable or OSV mail. */
+  readonly evidence: string;
+}
+
+/** One era-dependent behaviour: in force for releases in [since, until). */
+export interface Feature {
+  readonly since?: Release;
+  readonly until?: Release;
+  /** What changes, in the kernel's words. */
+  readonly what: string;
+  /** Kernel functions whose modelled behaviour this row changes. */
+  readonly functions: readonly string[];
+  readonly introduced?: Change;
+  readonly ended?: Change;
+  /** The audit's verdict: kept (verified where it was), moved (placed one release off), new. */
+  readonly audit: { readonly verdict: "kept" | "moved" | "new"; readonly note: string };
+}
+
+/** The table of era differences. */
+export const FEATURES = {
+  iter_ubuf: {
+    since: [6, 0],
+    what: "ITER_UBUF: a single user range as an iterator kind",
+    functions: ["iov_iter_ubuf", "import_ubuf"],
+    introduced: {
+      commit: "fcb14cb1bdac",
+      subject: "new iov_iter flavour - ITER_UBUF",
+      release: "6.0",
+      evidence: "Al Viro's iov_iter series, merged in the 6.0 merge window (Aug 2022)",
+    },
+    audit: { verdict: "kept", note: "id and release from the series; not re-read this audit" },
+  },
+  get_pages2: {
+    since: [6, 0],
+    what: "iov_iter_get_pages2/_alloc2 advance the iterator past what they return",
+    functions: ["iov_iter_get_pages2", "iov_iter_get_pages_alloc2"],
+    introduced: {
+      subject: "iov_iter: advancing variants of iov_iter_get_pages{,_alloc}()",
+      release: "6.0",
+      evidence:
+        "[PATCH 23/31] <20220618053538.359065-24-viro@zeniv.linux.org.uk> (id 11352776547); block.git conflict thread for the 6.0 window (id 11771826896); rebased ids differ between trees, mainline id not confirmed",
+    },
+    audit: { verdict: "kept", note: "release confirmed from the 6.0-window threads" },
+  },
+  get_pages_noadvance: {
+    until: [6, 0],
+    what: "iov_iter_get_pages/_alloc return pages without advancing the iterator",
+    functions: ["iov_iter_get_pages", "iov_iter_get_pages_alloc"],
+    ended: {
+      subject: "get rid of non-advancing variants",
+      release: "6.0",
+      evidence: "same series as get_pages2 (Al Viro, June 2022), merged for 6.0",
+    },
+    audit: { verdict: "kept", note: "ends with the series that adds get_pages2" },
+  },
+  extract_pages: {
+    since: [6, 3],
+    what: "iov_iter_extract_pages and iov_iter_extract_will_pin; netfs and smbdirect extraction",
+    functions: [
+      "iov_iter_extract_pages",
+      "iov_iter_extract_will_pin",
+      "netfs_extract_user_iter",
+      "extract_iter_to_sg",
+      "smb_extract_iter_to_rdma",
+    ],
+    introduced: {
+      commit: "7d58fe731028",
+      subject: "iov_iter: Add a function to extract a page list from an iterator",
+      release: "6.3",
+      evidence: "dhowells iov-extract-3 branch (Jan 2023); merged in the 6.3 merge window",
+    },
+    audit: { verdict: "kept", note: "6.12.118 source has it; 6.1.192 source has no extraction" },
+  },
+  import_iovec_ubuf: {
+    since: [6, 4],
+    what: "a single-segment import_iovec yields ITER_UBUF",
+    functions: ["import_iovec"],
+    introduced: {
+      commit: "3b2deb0e46da",
+      subject: "iov_iter: import single vector iovecs as ITER_UBUF",
+      release: "6.4",
+      evidence: "Jens Axboe, io_uring/block tree for the 6.4 window",
+    },
+    audit: { verdict: "kept", note: "not re-read this audit" },
+  },
+  iter_pipe: {
+    until: [6, 5],
+    what: "ITER_PIPE: iterators over a pipe's buffer ring",
+    functions: ["iov_iter_pipe", "iov_iter_get_pages", "copy_page_to_iter", "iov_iter_advance"],
+    ended: {
+      commit: "3fcb9d17206e",
+      subject: "iov_iter: Kill ITER_PIPE",
+      release: "6.5",
+      evidence: "David Howells' splice series, merged via the block tree for 6.5",
+    },
+    audit: { verdict: "kept", note: "not re-read this audit" },
+  },
+  zero_page_unpinned: {
+    since: [6, 5],
+    what: "pin_user_pages does not count pins on the shared zero page",
+    functions: ["pin_user_pages_fast", "iov_iter_extract_pages", "unpin_user_page"],
+    introduced: {
+      commit: "c8070b787519",
+      subject: "mm: Don't pin ZERO_PAGE in pin_user_pages()",
+      release: "6.5",
+      backports: ["6.1.192"],
+      evidence:
+        "splice series for 6.5 (lore 20230526214142.958751-2-dhowells@redhat.com); measured on 6.18.44 (fixtures/pins, e_ksmzero); Debian's 6.1.192 source skips the zero page in try_grab_folio and unpin: backported to 6.1.y (reported March 2025); the first 6.1.y carrying it is not confirmed, so 6.1.x below 192 is modelled without it",
+    },
+    audit: { verdict: "kept", note: "6.5 kept; 6.1.y backport found in 6.1.192 source" },
+  },
+  extract_user_to_sg_loop_fix: {
+    since: [6, 3],
+    what:
+      "netfs_extract_user_to_sg fills the sg entries (in the 6.3 merge window the loop over pages never ran; no release shipped it)",
+    functions: ["extract_iter_to_sg"],
+    introduced: {
+      subject: "iov: Fix netfs_extract_user_to_sg()",
+      release: "6.3",
+      evidence: "6.3-rc fix; 'netfs: Fix netfs_extract_iter_to_sg() for ITER_UBUF/IOVEC'",
+    },
+    audit: { verdict: "kept", note: "rc-only bug; the row only matters for traces of 6.2" },
+  },
+  extract_to_sg_unpin: {
+    since: [6, 5],
+    what: "extract_user_to_sg rolls back with unpin_user_page (put_page before)",
+    functions: ["extract_iter_to_sg"],
+    introduced: {
+      subject: "Move netfs_extract_iter_to_sg() to lib/scatterlist.c",
+      release: "6.5",
+      evidence: "moved with the crypto/AF_ALG splice work for 6.5; not re-read this audit",
+    },
+    audit: { verdict: "kept", note: "not re-read this audit" },
+  },
+  extract_to_sg_zero_fail: {
+    since: [6, 10],
+    what:
+      "extract_user_to_sg treats a 0 extraction as failure (before the April 2024 fix it looped forever)",
+    functions: ["extract_iter_to_sg"],
+    introduced: {
+      subject: "extract_user_to_sg: fail a zero-length extraction (April 2024)",
+      release: "6.10",
+      evidence: "April 2024 fix; release inferred from its date (6.10 window), not confirmed",
+    },
+    audit: { verdict: "kept", note: "release inferred, not confirmed" },
+  },
+  smb_rdma_xarray: {
+    since: [6, 3],
+    until: [6, 12],
+    what: "smb_extract_iter_to_rdma handles ITER_XARRAY (ITER_FOLIOQ replaces it in 6.12)",
+    functions: ["smb_extract_iter_to_rdma"],
+    introduced: {
+      subject: "cifs: Build the RDMA SGE list directly from an iterator",
+      release: "6.3",
+      evidence: "cifs iov_iter conversion for 6.3",
+    },
+    ended: {
+      subject: "netfs/cifs: ITER_FOLIOQ replaces ITER_XARRAY in the cifs crypto and RDMA paths",
+      release: "6.12",
+      evidence: "netfs folio_queue series merged for 6.12 (with db0aa2e9566f)",
+    },
+    audit: { verdict: "kept", note: "not re-read this audit" },
+  },
+  bio_merge_same_page: {
+    until: [7, 0],
+    what:
+      "bio_iov_iter_get_pages merges pages into the previous bvec and drops the extra pin of a same-page merge",
+    functions: ["bio_iov_iter_get_pages"],
+    ended: {
+      commit: "12da89e8844a",
+      subject: "block: add pages to the bio through iov_iter_extract_bvecs() (Hellwig, 2026)",
+      release: "7.0",
+      evidence:
+        "vfs-7.0.iomap (ids 66402989638, 52246444367), cover <20260119074425.4005867-1-hch@lst.de>",
+    },
+    audit: { verdict: "kept", note: "7.0 confirmed from vfs-7.0.iomap" },
+  },
+  extract_skip_empty_fix: {
+    since: [6, 6],
+    what:
+      "KVEC/BVEC extraction steps over an empty segment at the current position (before, a call returned 0 with count unchanged)",
+    functions: ["iov_iter_extract_pages"],
+    introduced: {
+      commit: "f741bd7178c9",
+      subject: "iov_iter: Fix iov_iter_extract_pages() with zero-sized entries",
+      release: "6.6",
+      backports: ["6.5.3"],
+      evidence: "6.6 window, stable 6.5.3",
+    },
+    audit: { verdict: "kept", note: "6.5.3 backport now carried" },
+  },
+  iter_folioq: {
+    since: [6, 12],
+    until: [7, 4],
+    what: "ITER_FOLIOQ: a chain of folio_queue segments of folio slots",
+    functions: ["iov_iter_folio_queue", "smb_extract_iter_to_rdma", "extract_iter_to_sg"],
+    introduced: {
+      commit: "db0aa2e9566f",
+      subject: "mm: Define struct folio_queue and ITER_FOLIOQ to handle a sequence of folios",
+      release: "6.12",
+      evidence: "netfs folio_queue series, 6.12 window; 6.12.118 source has ITER_FOLIOQ",
+    },
+    ended: {
+      commit: "507b92a64365",
+      subject: "iov_iter: Remove ITER_FOLIOQ",
+      release: "7.4",
+      evidence:
+        "vfs-7.4.netfs in vfs.all (ids 71032190887, 71403147779); linux-next 58194689921d (id 71462594667); queued, not released when the record ends",
+    },
+    audit: { verdict: "new", note: "the removal is new (7.4)" },
+  },
+  bvec_extract_multi: {
+    since: [6, 13],
+    what: "BVEC extraction may span several bvecs, one entry per page-piece",
+    functions: ["iov_iter_extract_pages"],
+    introduced: {
+      commit: "e4e535bff2bc",
+      subject: "iov_iter: don't require contiguous pages in iov_iter_extract_bvec_pages",
+      release: "6.13",
+      evidence: "linux-next next-20241030 (id 28001108471, 66338163402), 6.13 merge window",
+    },
+    audit: { verdict: "kept", note: "next-20241030 places it in the 6.13 window" },
+  },
+  slab_refcount_frozen: {
+    since: [6, 14],
+    what: "slab pages have refcount 0: get_page WARNs and no-ops, put_page ignores them",
+    functions: ["iov_iter_get_pages2", "get_page", "put_page"],
+    introduced: {
+      commit: "b9c0e49abfca",
+      subject: "mm: decline to manipulate the refcount on a slab page",
+      release: "6.14",
+      evidence:
+        "mm-hotfixes-stable-2025-03-17 pulled against 6.14-rc7 (id 41768205883); Vlastimil Babka: 'That went to v6.14' (id 33132664662)",
+    },
+    audit: { verdict: "moved", note: "was 6.15; the hotfix pull is 6.14-rc7" },
+  },
+  bvec_get_pages_folio_fix: {
+    since: [6, 15],
+    what:
+      "BVEC get_pages takes its ref on each page's own folio; in 6.14 every ref went to the first page's folio (pages of later folios had none: a use-after-free when the caller put them)",
+    functions: ["iov_iter_get_pages2", "iov_iter_get_pages_alloc2"],
+    introduced: {
+      commit: "770c8d55c428",
+      subject: "lib/iov_iter: fix to increase non slab folio refcount",
+      release: "6.15",
+      evidence:
+        "Sheng Yong v2, 1 Apr 2025, Fixes b9c0e49abfca, acked for mm-hotfixes with Cc stable (id 33132664662); 6.14.y backport number not confirmed",
+    },
+    audit: { verdict: "new", note: "the 6.14-only behaviour no row described" },
+  },
+  is_aligned: {
+    since: [6, 0],
+    until: [6, 18],
+    what: "iov_iter_is_aligned checks every segment's address and length against masks",
+    functions: ["iov_iter_is_aligned"],
+    introduced: {
+      subject: "iov: introduce iov_iter_aligned",
+      release: "6.0",
+      evidence: "Keith Busch, direct-io alignment series for 6.0",
+    },
+    ended: {
+      subject: "iov_iter: remove iov_iter_is_aligned",
+      release: "6.18",
+      evidence: "Keith Busch 2025 series; not re-read this audit",
+    },
+    audit: { verdict: "kept", note: "not re-read this audit" },
+  },
+  aligned_bvec_full_len: {
+    since: [6, 9],
+    until: [6, 15],
+    what: "iov_iter_aligned_bvec tests the current bvec's full bv_len, not bv_len - iov_offset",
+    functions: ["iov_iter_is_aligned"],
+    introduced: {
+      subject: "iov_iter: rewrite of the alignment helpers (Axboe, 2024)",
+      release: "6.9",
+      evidence: "not re-read this audit",
+    },
+    ended: {
+      subject: "iov_iter: Use iov_offset for length calculation in iov_iter_aligned_bvec",
+      release: "6.15",
+      evidence: "2025 fix; not re-read this audit",
+    },
+    audit: { verdict: "kept", note: "not re-read this audit" },
+  },
+  bvec_extract_maxpages_check: {
+    since: [7, 2],
+    what: "multi-bvec extraction refuses a failed page-array allocation (maxpages 0) with -ENOMEM",
+    functions: ["iov_iter_extract_pages"],
+    introduced: {
+      commit: "eea815a087cd",
+      subject: "iov_iter: Fix missing alloc fail check in iov_iter_extract_bvec_pages()",
+      release: "7.2",
+      evidence:
+        "vfs.fixes 30 Jun 2026 (id 66630127464), linux-next fs-current 1-2 Jul 2026 next to bootconfig-fixes-v7.2-rc1 (id 67020683109): 7.2-rc; v4 04/30 <20260616100821.2062304-5-dhowells@redhat.com>",
+    },
+    audit: { verdict: "moved", note: "was 7.1; 7.1 was tagged mid-June, the fix is 7.2-rc" },
+  },
+  xarray_extract_hole_fix: {
+    since: [7, 2],
+    what:
+      "XARRAY extraction with a hole at the first index returns 0 instead of maxsize bytes and no pages",
+    functions: ["iov_iter_extract_pages"],
+    introduced: {
+      commit: "72c00e84e611",
+      subject: "iov_iter: Fix potential underflow in iov_iter_extract_xarray_pages()",
+      release: "7.2",
+      evidence: "vfs.fixes 30 Jun 2026 (id 66630127464), fs-current July 2026 (id 67020683109)",
+    },
+    audit: { verdict: "moved", note: "was 7.1" },
+  },
+
+  kvec_to_sg_len_fix: {
+    since: [7, 1],
+    what:
+      "extract_kvec_to_sg sets each entry to its page's length and counts only what it placed (CVE-2026-46289)",
+    functions: ["extract_iter_to_sg"],
+    introduced: {
+      commit: "07b7d66e65d9",
+      subject: "lib/scatterlist: fix length calculations in extract_kvec_to_sg",
+      release: "7.1",
+      backports: ["6.6.140", "6.12.88", "6.18.30", "7.0.7"],
+      evidence:
+        "mm tree in linux-next during 7.0-rc7 (id 66594516601), so the 7.1 window; OSV CVE-2026-46289: affected >=6.3 <6.6.140, >=6.7 <6.12.88, >=6.13 <6.18.30, >=6.19 <7.0.7 (id 68814453310)",
+    },
+    audit: { verdict: "kept", note: "7.1 confirmed; stable backports now carried" },
+  },
+  sg_max_zero_fix: {
+    since: [7, 1],
+    what: "extract_iter_to_sg returns at once for sg_max 0 (before, the count wrapped)",
+    functions: ["extract_iter_to_sg"],
+    introduced: {
+      commit: "07b7d66e65d9",
+      subject: "lib/scatterlist: fix length calculations in extract_kvec_to_sg",
+      release: "7.1",
+      backports: ["6.6.140", "6.12.88", "6.18.30", "7.0.7"],
+      evidence:
+        "Ehrhardt's 'Fix bugs in extract_iter_to_sg()' v3; the sg_max check travels with the kvec fix (same stable releases, OSV id 68814453310)",
+    },
+    audit: { verdict: "kept", note: "7.1; backports now carried" },
+  },
+
+  xarray_to_sg_offset_fix: {
+    since: [7, 2],
+    what:
+      "extract_xarray_to_sg derives each folio's offset from the current position, not the original start",
+    functions: ["extract_iter_to_sg"],
+    introduced: {
+      commit: "132e70406412",
+      subject: "scatterlist: Fix offset in folio calc in extract_xarray_to_sg()",
+      release: "7.2",
+      evidence: "vfs.fixes 30 Jun 2026 (id 66630127464), fs-current July 2026 (id 67020683109)",
+    },
+    audit: { verdict: "moved", note: "was 7.1" },
+  },
+  netfs_limit_kvec: {
+    since: [7, 0],
+    what: "netfs_limit_iter handles ITER_KVEC (before, a KVEC iterator hit its BUG())",
+    functions: ["netfs_limit_iter"],
+    introduced: {
+      commit: "67e467a11f62",
+      subject: "netfs: Fix kernel BUG in netfs_limit_iter() for ITER_KVEC iterators",
+      release: "7.0",
+      backports: ["6.12.118", "6.18.21"],
+      evidence:
+        "vfs.fixes -> linux-next fs-current (id 67069264502), torvalds master d1384f70b2e3 (id 66555554254), vfs-7.0-rc6.fixes; stable [PATCH 6.18 292/309] in the 6.18.21-rc1 review (ids 60235859673, 60669687294); Debian's 6.12.118 source has netfs_limit_kvec (first 6.12.y not confirmed: 6.12.x below 118 is modelled without it)",
+    },
+    audit: { verdict: "moved", note: "was 7.1; 7.0-rc6 fix, and 6.18.21 carries it" },
+  },
+  bio_align_after_build: {
+    since: [6, 18],
+    what:
+      "bio_iov_iter_get_pages aligns the whole bio down to the block size after building it instead of trimming each extraction",
+    functions: ["bio_iov_iter_get_pages"],
+    introduced: {
+      subject: "block: align the bio after building it",
+      release: "6.18",
+      evidence: "Keith Busch 2025 series; 6.18 behaviour measured on 6.18.44 (fixtures/pins)",
+    },
+    audit: { verdict: "kept", note: "measured on this machine's 6.18.44" },
+  },
+  dio_align_in_bio: {
+    since: [6, 18],
+    what:
+      "direct I/O vector alignment is checked while building and splitting bios, not up front with iov_iter_is_aligned",
+    functions: ["bio_iov_iter_get_pages", "iov_iter_is_aligned"],
+    introduced: {
+      subject: "block: check the direct I/O alignment while building the bio (Keith Busch, 2025)",
+      release: "6.18",
+      evidence: "measured on 6.18.44 (kernel-semantics errata §8)",
+    },
+    audit: { verdict: "kept", note: "measured on this machine's 6.18.44" },
+  },
+  folioq_boundary_fix: {
+    since: [6, 17],
+    what: "iterate_folioq skips a slot whose iov_offset equals the folio size",
+    functions: ["copy_to_iter", "copy_from_iter", "iov_iter_zero"],
+    introduced: {
+      commit: "808471ddb0fa",
+      subject: "iov_iter: iterate_folioq: fix handling of offset >= folio size",
+      release: "6.17",
+      evidence: "read from the 808471ddb0fa diff (ab06ba3); not re-read this audit",
+    },
+    audit: { verdict: "kept", note: "not re-read this audit" },
+  },
+} as const satisfies Record<string, Feature>;
+
+/** Names of the era-dependent behaviours. */
+export type FeatureName = keyof typeof FEATURES;
