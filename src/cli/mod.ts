@@ -24,6 +24,7 @@ import { validateCommand } from "./validate.ts";
 import { explainCommand } from "./explain.ts";
 import { erasCommand } from "./eras.ts";
 import { schemaCommand } from "./schema.ts";
+import { labCommand } from "./lab.ts";
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -152,6 +153,24 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .action(async (kind, file, opts) => {
       code = await importCommand(io, kind, file, opts);
+    });
+
+  program.command("lab")
+    .description(
+      "run each workload's conversions through every proposed strategy and print one table",
+    )
+    .argument("[traces...]", "trace files or directories (default: the gallery, traces/lab/)")
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "md", "json"])
+        .default("text"),
+    )
+    .option("-k, --kernel <release>", "run every strategy in this era (default: each trace's)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace lab\n  itertrace lab --format md traces/lab/RDMA+BVEC.yaml\n  itertrace lab --kernel 6.4 my-trace.yaml\n",
+    )
+    .action(async (traces, opts) => {
+      code = await labCommand(io, traces, opts);
     });
 
   program.command("validate")

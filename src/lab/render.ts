@@ -1,0 +1,109 @@
+/**
+ * The lab table as text (aligned columns, a block per workload), Markdown (one table, to
+ * paste into a mailing-list reply) and JSON (the {@link LabReport} itself).
+ *
+ * @module
+ */
+import type { LabCell, LabReport, LabRow } from "./lab.ts";
+import type { FinalList } from "./acct.ts";
+import { hex } from "../types.ts";
+
+const COLS = ["", "pins", "refs", "unneeded", "must-not", "bad", "interm. (B)", "passes", "hazards", "final"];
+
+function finalText(f: FinalList | undefined): string {
+  if (!f) return "-";
+  const what = { bvec: "bvec", iter: "iter copy", sg: "sg", sge: "sge" }[f.type];
+  return `${what} x${f.entries.length}, ${hex(f.bytes)} B`;
+}
+
+function hazardText(c: LabCell): string {
+  return c.hazards.length
+    ? c.hazards.map((h) => (h.count > 1 ? `${h.code} x${h.count}` : h.code)).join(", ")
+    : "-";
+}
+
+function cellCols(c: LabCell): string[] {
+  if (c.status === "n/a") return [c.strategy, "", "", "", "", "", "", "", "", `n/a: ${c.reason}`];
+  return [
+    c.strategy,
+    String(c.pins),
+    String(c.refs),
+    String(c.unnecessary),
+    String(c.forbidden),
+    String(c.badEntries),
+    c.intermediate.count ? `${c.intermediate.count} (${c.intermediate.bytes})` : "0",
+    String(c.passes.length),
+    hazardText(c),
+    finalText(c.final),
+  ];
+}
+
+function rowTitle(r: LabRow, era: string): string {
+  const w = r.workload;
+  const job = { dio: "async DIO copy", sg: "crypto sglist", rdma: "RDMA SGEs" }[w.purpose];
+  return `${w.id}  ${job} from ${w.source.toUpperCase()} (${w.dir}), ${hex(w.len)} bytes, kernel ${era}  [${w.file}:${w.line} ${w.op}]`;
+}
+
+/** The text table. */
+export function labText(rep: LabReport): string {
+  const out: string[] = [];
+  out.push(`itertrace lab  (kernel ${rep.kernel ?? "as each trace says"})`);
+  out.push("");
+  out.push("strategies:");
+  for (const s of rep.strategies) out.push(`  ${s.id}  ${s.name.padEnd(28)} ${s.status.padEnd(8)}  ${s.follows}`);
+  for (const r of rep.rows) {
+    out.push("");
+    out.push(rowTitle(r, r.cells[0]?.era ?? "?"));
+    const rows = [COLS, ...r.cells.map(cellCols)];
+    const widths = COLS.map((_, i) => Math.max(...rows.map((x) => (i === COLS.length - 1 ? 0 : x[i].length))));
+    for (const x of rows) {
+      out.push(
+        "  " + x.map((v, i) => (i === x.length - 1 ? v : i === 0 || i >= 8 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ").trimEnd(),
+      );
+    }
+    for (const c of r.cells) if (c.status === "ran") out.push(`  ${c.strategy}: ${c.verdict}`);
+  }
+  out.push("");
+  out.push(
+    "columns: pins/refs taken; unneeded = holds on pages the destination could have borrowed; must-not = holds on memory that must never be pinned or refcounted; bad = entries naming the wrong page; interm. = intermediate allocations (bytes); passes over the data",
+  );
+  return out.join("\n") + "\n";
+}
+
+function md(v: string): string {
+  return v.replace(/\|/g, "\\|");
+}
+
+/** The Markdown table. */
+export function labMarkdown(rep: LabReport): string {
+  const out: string[] = [];
+  out.push(`Strategies (kernel ${rep.kernel ?? "as each trace says"}):`);
+  out.push("");
+  for (const s of rep.strategies) out.push(`- **(${s.id}) ${md(s.name)}**, ${s.status}: ${md(s.follows)}`);
+  out.push("");
+  out.push("| workload | | pins | refs | unneeded | must-not | bad | intermediate (B) | passes | hazards | final | verdict |");
+  out.push("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|---|");
+  for (const r of rep.rows) {
+    const w = r.workload;
+    const job = { dio: "DIO copy", sg: "crypto sg", rdma: "RDMA SGEs" }[w.purpose];
+    r.cells.forEach((c, i) => {
+      const head = i === 0 ? `${md(w.id)}: ${job} from ${w.source.toUpperCase()}, ${hex(w.len)} B (${c.era})` : "";
+      if (c.status === "n/a") {
+        out.push(`| ${head} | ${c.strategy} | | | | | | | | | | n/a: ${md(c.reason ?? "")} |`);
+        return;
+      }
+      const cols = cellCols(c).slice(1);
+      out.push(`| ${head} | ${c.strategy} | ${cols.map(md).join(" | ")} | ${md(c.verdict)} |`);
+    });
+  }
+  out.push("");
+  out.push(
+    "unneeded: holds on pages the destination could have borrowed; must-not: holds on memory that must never be pinned or refcounted; bad: entries naming the wrong page.",
+  );
+  return out.join("\n") + "\n";
+}
+
+/** The JSON document. */
+export function labJson(rep: LabReport): string {
+  return JSON.stringify(rep, null, 2) + "\n";
+}
