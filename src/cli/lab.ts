@@ -10,7 +10,7 @@ import { collectTraces } from "./check.ts";
 import type { LoadedTrace, OpNode } from "../trace/load.ts";
 import { TraceError } from "../errors.ts";
 import { parseRelease } from "../profile.ts";
-import { labJson, labMarkdown, labText, LabSetupError, runLab } from "../lab/mod.ts";
+import { labJson, labMarkdown, LabSetupError, labText, runLab } from "../lab/mod.ts";
 
 /** Where the bundled gallery lives. */
 export function labGalleryPath(): string {
@@ -40,7 +40,9 @@ export async function labCommand(io: Io, paths: readonly string[], opts: LabOpts
     const ops: OpNode[] = [];
     for await (const op of src.ops as AsyncIterable<OpNode>) ops.push(op);
     // the gallery is named as the repository names it, wherever itertrace is installed
-    const shown = file.startsWith(labGalleryPath()) ? `traces/lab/${file.slice(labGalleryPath().length)}` : file;
+    const shown = file.startsWith(labGalleryPath())
+      ? `traces/lab/${file.slice(labGalleryPath().length)}`
+      : file;
     traces.push({ ...src.header, file: shown, ops });
   }
   let rep;
@@ -58,6 +60,8 @@ export async function labCommand(io: Io, paths: readonly string[], opts: LabOpts
     );
     return 2;
   }
-  io.stdout(opts.format === "json" ? labJson(rep) : opts.format === "md" ? labMarkdown(rep) : labText(rep));
+  io.stdout(
+    opts.format === "json" ? labJson(rep) : opts.format === "md" ? labMarkdown(rep) : labText(rep),
+  );
   return 0;
 }

@@ -48,8 +48,7 @@ export interface FinalList {
 }
 
 /** The sizes the lab charges (x86-64): struct page *, struct bio_vec, struct scatterlist, struct ib_sge. */
-export const SIZEOF = { page_ptr: 8, bio_vec: 16, scatterlist: 32, ib_sge: 16, kvec: 16 } as
-  const;
+export const SIZEOF = { page_ptr: 8, bio_vec: 16, scatterlist: 32, ib_sge: 16, kvec: 16 } as const;
 
 /** A hold taken during the run. */
 export interface HoldRecord {
@@ -134,9 +133,7 @@ export function judgeHolds(w: World, src: IovIter, acct: Acct): HoldSummary {
   return {
     pins,
     refs,
-    unnecessary: userBacked(src)
-      ? acct.holds.filter((h) => h.redundant).length
-      : acct.holds.length,
+    unnecessary: userBacked(src) ? acct.holds.filter((h) => h.redundant).length : acct.holds.length,
     forbidden,
     forbiddenPages: pages,
   };

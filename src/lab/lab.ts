@@ -7,7 +7,7 @@
  * @module
  */
 import type { LoadedTrace } from "../trace/load.ts";
-import { type Acct as AcctT, Acct, type Allocation, type FinalList, judgeHolds } from "./acct.ts";
+import { Acct, type Acct as AcctT, type Allocation, type FinalList, judgeHolds } from "./acct.ts";
 import { applySetup, type LabWarning, newWorld, type World } from "./world.ts";
 import { conversionLength, findWorkloads, type Workload } from "./workload.ts";
 import { type Purpose, STRATEGIES, type Strategy, type StrategyId } from "./strategies/mod.ts";
@@ -31,7 +31,11 @@ export interface LabCell {
   /** Entries whose page is not the memory they describe. */
   readonly badEntries: number;
   /** Intermediate allocations (not the final list): how many, their bytes, and what. */
-  readonly intermediate: { readonly count: number; readonly bytes: number; readonly sgTables: number };
+  readonly intermediate: {
+    readonly count: number;
+    readonly bytes: number;
+    readonly sgTables: number;
+  };
   readonly allocations: readonly Allocation[];
   readonly passes: readonly string[];
   readonly hazards: readonly (LabWarning & { readonly count: number })[];
@@ -89,7 +93,12 @@ export function runLab(traces: readonly LoadedTrace[], opts: LabOptions = {}): L
   }
   return {
     kernel: opts.kernel,
-    strategies: STRATEGIES.map((s) => ({ id: s.id, name: s.name, status: s.status, follows: s.follows })),
+    strategies: STRATEGIES.map((s) => ({
+      id: s.id,
+      name: s.name,
+      status: s.status,
+      follows: s.follows,
+    })),
     rows,
   };
 }
@@ -157,7 +166,9 @@ function runCell(wl: Workload, s: Strategy, era: string): LabCell {
   if (!src) return naCell(s, era, `the trace never constructs "${wl.iter}"`);
   const gate = KIND_ERA[src.kind];
   const kindWhy = gate && notInEraReason(gate, w.profile);
-  if (kindWhy) return naCell(s, era, `ITER_${src.kind.toUpperCase()} is not in this era (${kindWhy})`);
+  if (kindWhy) {
+    return naCell(s, era, `ITER_${src.kind.toUpperCase()} is not in this era (${kindWhy})`);
+  }
   const why = s.unavailable?.(w);
   if (why) return naCell(s, era, `not in this era (${why})`);
   w.warnings.length = 0;
@@ -219,19 +230,39 @@ function judge(
 /** A one-line judgement built from the counts. */
 function verdict(c: Omit<LabCell, "verdict">, purpose: Purpose, user: boolean): string {
   const parts: string[] = [];
-  if (c.forbidden) parts.push(`holds ${c.forbidden} page(s) that must never be held (${c.forbiddenPages.join(", ")})`);
-  if (c.badEntries) parts.push(`${c.badEntries} entr${c.badEntries === 1 ? "y points" : "ies point"} at the wrong page`);
+  if (c.forbidden) {
+    parts.push(
+      `holds ${c.forbidden} page(s) that must never be held (${c.forbiddenPages.join(", ")})`,
+    );
+  }
+  if (c.badEntries) {
+    parts.push(
+      `${c.badEntries} entr${c.badEntries === 1 ? "y points" : "ies point"} at the wrong page`,
+    );
+  }
   const codes = new Set(c.hazards.map((x) => x.code));
   if (codes.has("pipe_premature_claim")) parts.push("advances the PIPE before the data exists");
-  if (codes.has("fork_under_dma_ref")) parts.push("refs, not pins, on a DIO read buffer (fork COW)");
-  if (c.unnecessary) parts.push(`${c.unnecessary} unnecessary ${c.refs && !c.pins ? "refs" : "holds"}`);
+  if (codes.has("fork_under_dma_ref")) {
+    parts.push("refs, not pins, on a DIO read buffer (fork COW)");
+  }
+  if (c.unnecessary) {
+    parts.push(`${c.unnecessary} unnecessary ${c.refs && !c.pins ? "refs" : "holds"}`);
+  }
   const userRefs = user ? c.refs - c.unnecessary : 0;
-  if (purpose === "rdma" && c.intermediate.sgTables) parts.push("an intermediate sglist on the RDMA path");
+  if (purpose === "rdma" && c.intermediate.sgTables) {
+    parts.push("an intermediate sglist on the RDMA path");
+  }
   if (c.intermediate.count) {
-    parts.push(`${c.intermediate.count} intermediate allocation${c.intermediate.count === 1 ? "" : "s"} (${c.intermediate.bytes} B)`);
+    parts.push(
+      `${c.intermediate.count} intermediate allocation${
+        c.intermediate.count === 1 ? "" : "s"
+      } (${c.intermediate.bytes} B)`,
+    );
   }
   for (const x of c.hazards) {
-    if (x.code !== "pipe_premature_claim" && x.code !== "fork_under_dma_ref") parts.push(`${x.code}`);
+    if (x.code !== "pipe_premature_claim" && x.code !== "fork_under_dma_ref") {
+      parts.push(`${x.code}`);
+    }
   }
   if (userRefs && !codes.has("fork_under_dma_ref")) {
     parts.push(`refs (FOLL_GET), not pins, on ${userRefs} user page${userRefs === 1 ? "" : "s"}`);

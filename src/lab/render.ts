@@ -8,7 +8,18 @@ import type { LabCell, LabReport, LabRow } from "./lab.ts";
 import type { FinalList } from "./acct.ts";
 import { hex } from "../types.ts";
 
-const COLS = ["", "pins", "refs", "unneeded", "must-not", "bad", "interm. (B)", "passes", "hazards", "final"];
+const COLS = [
+  "",
+  "pins",
+  "refs",
+  "unneeded",
+  "must-not",
+  "bad",
+  "interm. (B)",
+  "passes",
+  "hazards",
+  "final",
+];
 
 function finalText(f: FinalList | undefined): string {
   if (!f) return "-";
@@ -41,7 +52,9 @@ function cellCols(c: LabCell): string[] {
 function rowTitle(r: LabRow, era: string): string {
   const w = r.workload;
   const job = { dio: "async DIO copy", sg: "crypto sglist", rdma: "RDMA SGEs" }[w.purpose];
-  return `${w.id}  ${job} from ${w.source.toUpperCase()} (${w.dir}), ${hex(w.len)} bytes, kernel ${era}  [${w.file}:${w.line} ${w.op}]`;
+  return `${w.id}  ${job} from ${w.source.toUpperCase()} (${w.dir}), ${
+    hex(w.len)
+  } bytes, kernel ${era}  [${w.file}:${w.line} ${w.op}]`;
 }
 
 /** The text table. */
@@ -50,15 +63,28 @@ export function labText(rep: LabReport): string {
   out.push(`itertrace lab  (kernel ${rep.kernel ?? "as each trace says"})`);
   out.push("");
   out.push("strategies:");
-  for (const s of rep.strategies) out.push(`  ${s.id}  ${s.name.padEnd(28)} ${s.status.padEnd(8)}  ${s.follows}`);
+  for (const s of rep.strategies) {
+    out.push(`  ${s.id}  ${s.name.padEnd(28)} ${s.status.padEnd(8)}  ${s.follows}`);
+  }
   for (const r of rep.rows) {
     out.push("");
     out.push(rowTitle(r, r.cells[0]?.era ?? "?"));
     const rows = [COLS, ...r.cells.map(cellCols)];
-    const widths = COLS.map((_, i) => Math.max(...rows.map((x) => (i === COLS.length - 1 ? 0 : x[i].length))));
+    const widths = COLS.map((_, i) =>
+      Math.max(...rows.map((x) => (i === COLS.length - 1 ? 0 : x[i].length)))
+    );
     for (const x of rows) {
       out.push(
-        "  " + x.map((v, i) => (i === x.length - 1 ? v : i === 0 || i >= 8 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ").trimEnd(),
+        "  " +
+          x.map((
+            v,
+            i,
+          ) => (i === x.length - 1
+            ? v
+            : i === 0 || i >= 8
+            ? v.padEnd(widths[i])
+            : v.padStart(widths[i]))
+          ).join("  ").trimEnd(),
       );
     }
     for (const c of r.cells) if (c.status === "ran") out.push(`  ${c.strategy}: ${c.verdict}`);
@@ -79,15 +105,21 @@ export function labMarkdown(rep: LabReport): string {
   const out: string[] = [];
   out.push(`Strategies (kernel ${rep.kernel ?? "as each trace says"}):`);
   out.push("");
-  for (const s of rep.strategies) out.push(`- **(${s.id}) ${md(s.name)}**, ${s.status}: ${md(s.follows)}`);
+  for (const s of rep.strategies) {
+    out.push(`- **(${s.id}) ${md(s.name)}**, ${s.status}: ${md(s.follows)}`);
+  }
   out.push("");
-  out.push("| workload | | pins | refs | unneeded | must-not | bad | intermediate (B) | passes | hazards | final | verdict |");
+  out.push(
+    "| workload | | pins | refs | unneeded | must-not | bad | intermediate (B) | passes | hazards | final | verdict |",
+  );
   out.push("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|---|");
   for (const r of rep.rows) {
     const w = r.workload;
     const job = { dio: "DIO copy", sg: "crypto sg", rdma: "RDMA SGEs" }[w.purpose];
     r.cells.forEach((c, i) => {
-      const head = i === 0 ? `${md(w.id)}: ${job} from ${w.source.toUpperCase()}, ${hex(w.len)} B (${c.era})` : "";
+      const head = i === 0
+        ? `${md(w.id)}: ${job} from ${w.source.toUpperCase()}, ${hex(w.len)} B (${c.era})`
+        : "";
       if (c.status === "n/a") {
         out.push(`| ${head} | ${c.strategy} | | | | | | | | | | n/a: ${md(c.reason ?? "")} |`);
         return;

@@ -14,7 +14,12 @@ import { SETUP_OPS } from "./world.ts";
 
 /** Ops the lab reads as conversions, with the job each asks for. */
 const CONVERSIONS: Readonly<
-  Record<string, (a: Record<string, unknown>) => { purpose: Purpose; len: number; limit: number; dmaDir?: "to_device" | "from_device" }>
+  Record<
+    string,
+    (
+      a: Record<string, unknown>,
+    ) => { purpose: Purpose; len: number; limit: number; dmaDir?: "to_device" | "from_device" }
+  >
 > = {
   netfs_extract_user_iter: (a) => ({ purpose: "dio", len: a.len as number, limit: 0 }),
   bio_iov_iter_get_pages: () => ({ purpose: "dio", len: Number.MAX_SAFE_INTEGER, limit: 0 }),
@@ -23,7 +28,11 @@ const CONVERSIONS: Readonly<
   iov_iter_get_pages: (a) => ({ purpose: "dio", len: a.maxsize as number, limit: 0 }),
   iov_iter_get_pages_alloc: (a) => ({ purpose: "dio", len: a.maxsize as number, limit: 0 }),
   iov_iter_extract_pages: (a) => ({ purpose: "dio", len: a.maxsize as number, limit: 0 }),
-  extract_iter_to_sg: (a) => ({ purpose: "sg", len: a.maxsize as number, limit: a.sg_max as number }),
+  extract_iter_to_sg: (a) => ({
+    purpose: "sg",
+    len: a.maxsize as number,
+    limit: a.sg_max as number,
+  }),
   smb_extract_iter_to_rdma: (a) => ({
     purpose: "rdma",
     len: a.len as number,

@@ -20,7 +20,12 @@ import {
   iovIterXarray,
   type IterOrigin,
 } from "../model/construct.ts";
-import { iovIterAdvance, iovIterReexpand, iovIterRevert, iovIterTruncate } from "../model/advance.ts";
+import {
+  iovIterAdvance,
+  iovIterReexpand,
+  iovIterRevert,
+  iovIterTruncate,
+} from "../model/advance.ts";
 import { newPipe, type Pipe } from "../model/pipe.ts";
 import { type KernelProfile, kernelProfile } from "../profile.ts";
 import type { WarningCode } from "../check/warnings.ts";

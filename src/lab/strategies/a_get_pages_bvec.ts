@@ -39,7 +39,11 @@ export const getPagesBvec: Strategy = {
       iovIterAdvance(w.ctx, src, job.len);
       acct.pass(`${FN}: copy the iterator (*new = *orig)`);
       if (job.purpose !== "dio") {
-        return { na: `${FN} copies a ${src.kind.toUpperCase()} iterator: no page list to build an ${job.purpose === "sg" ? "sglist" : "SGE array"} from` };
+        return {
+          na: `${FN} copies a ${src.kind.toUpperCase()} iterator: no page list to build an ${
+            job.purpose === "sg" ? "sglist" : "SGE array"
+          } from`,
+        };
       }
       acct.note("the copy points at the caller's kvec array, which must outlive the I/O");
       return { list: listOf(w, "iter", copy) };

@@ -29,7 +29,10 @@ export const scanCallback: Strategy = {
     'posted: "iov_iter: Add a general purpose iteration function" (iov_iter_scan, Howells, 27 May 2022; lore 165364824973.3334034.10715738699511650662.stgit@warthog.procyon.org.uk)',
   run(w, src, job, acct) {
     if (job.purpose === "dio") {
-      return { na: "a scan holds nothing and leaves no list: it cannot make a copy that outlives an async DIO" };
+      return {
+        na:
+          "a scan holds nothing and leaves no list: it cannot make a copy that outlives an async DIO",
+      };
     }
     if (src.kind === "pipe" || src.kind === "discard") {
       return { na: `${src.kind.toUpperCase()} has no data to scan` };
@@ -53,7 +56,11 @@ export const scanCallback: Strategy = {
     }
     acct.badEntries += bad;
     if (job.purpose === "sg") {
-      const sg = sgFromPieces(acct, pieces, { final: true, by: "scanner: sg_set_buf per chunk", pass: false });
+      const sg = sgFromPieces(acct, pieces, {
+        final: true,
+        by: "scanner: sg_set_buf per chunk",
+        pass: false,
+      });
       judgeRun(w, src, job, acct, FN);
       return { list: listOf(w, "sg", sg) };
     }

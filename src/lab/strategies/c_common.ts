@@ -52,7 +52,9 @@ function userPieces(w: World, it: UbufIter | VecIter, len: number, acct: Acct): 
       nofault: it.nofault,
     }, it.createdAt);
     if ("errno" in g || !g.pfns.length) {
-      acct.note(`get_user_pages_fast failed${"errno" in g ? ` (${g.errno})` : ""}; extraction stops`);
+      acct.note(
+        `get_user_pages_fast failed${"errno" in g ? ` (${g.errno})` : ""}; extraction stops`,
+      );
       break;
     }
     acct.hold("ref", g.pfns);
@@ -89,7 +91,7 @@ function extract(w: World, it: IovIter, job: Job, acct: Acct, fn: string): Piece
     }
     case "pipe":
       w.ctx.warn("pipe_wrong_use", `${fn} on PIPE "${it.name}": "extract pipe unsupported", -EIO`);
-      return "PIPE: -EIO (\"extract pipe unsupported\")";
+      return 'PIPE: -EIO ("extract pipe unsupported")';
     default:
       w.ctx.warn(
         "unsupported_kind",
@@ -149,11 +151,15 @@ export const commonFramework: Strategy = {
     const fn = "extract_iter_to_rdma";
     let pieces: Piece[] | string;
     if (src.kind === "ubuf" || src.kind === "iovec") {
-      acct.note("extract_iter_to_rdma refuses user iterators: extract_iter_to_iter first (a BVEC with refs)");
+      acct.note(
+        "extract_iter_to_rdma refuses user iterators: extract_iter_to_iter first (a BVEC with refs)",
+      );
       const n = iovIterNpages(w.ctx, src, 0x7fffffff);
       acct.pass("iov_iter_npages (size the bvec array)");
       pieces = extract(w, src, job, acct, "extract_iter_to_iter");
-      if (typeof pieces !== "string") chargeBvecArray(acct, n, { final: false, by: "extract_iter_to_iter" });
+      if (typeof pieces !== "string") {
+        chargeBvecArray(acct, n, { final: false, by: "extract_iter_to_iter" });
+      }
     } else pieces = extract(w, src, job, acct, fn);
     if (typeof pieces === "string") return { na: pieces };
     const sge = sgeFromPieces(w, acct, pieces, `${fn}: ib_dma_map_page per entry`, {

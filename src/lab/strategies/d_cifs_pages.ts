@@ -119,7 +119,9 @@ function kvecSg(w: World, it: VecIter, len: number, vmallocAware: boolean, acct:
   }
   if (bad) {
     acct.badEntries += bad;
-    acct.note(`${bad} kvecs are vmalloc memory: sg_set_buf's virt_to_page() does not give their pages`);
+    acct.note(
+      `${bad} kvecs are vmalloc memory: sg_set_buf's virt_to_page() does not give their pages`,
+    );
   }
   iovIterAdvance(w.ctx, it, Math.min(len, it.count));
   return out;
@@ -139,10 +141,20 @@ export const cifsPageList: Strategy = {
     }
     if (job.purpose === "dio") {
       if (src.kind === "kvec") {
-        return { na: "cifs does no direct I/O from a KVEC: __cifs_readv/__cifs_writev fall back to the buffered copy path" };
+        return {
+          na:
+            "cifs does no direct I/O from a KVEC: __cifs_readv/__cifs_writev fall back to the buffered copy path",
+        };
       }
-      const bv = bvecByGetPages(w, src, job.len, acct, { step: job.step, fn: "setup_aio_ctx_iter" });
-      chargeBvecArray(acct, bv.length, { final: true, by: "setup_aio_ctx_iter", storage: "kmalloc" });
+      const bv = bvecByGetPages(w, src, job.len, acct, {
+        step: job.step,
+        fn: "setup_aio_ctx_iter",
+      });
+      chargeBvecArray(acct, bv.length, {
+        final: true,
+        by: "setup_aio_ctx_iter",
+        storage: "kmalloc",
+      });
       acct.alloc({
         what: "page array",
         count: bv.length,
@@ -184,10 +196,14 @@ export const cifsPageList: Strategy = {
       const lists = pageLists(w, src, job, acct);
       pieces = sgFromPieces(acct, lists.pieces, {
         final: job.purpose === "sg",
-        by: job.purpose === "sg" ? "init_sg: sg_set_page per page" : "smbd_register_mr: sg_set_page per page",
+        by: job.purpose === "sg"
+          ? "init_sg: sg_set_page per page"
+          : "smbd_register_mr: sg_set_page per page",
         storage: job.purpose === "sg" ? "kmalloc" : "per-MR (preallocated)",
       });
-      if (lists.requests.length > 1) acct.note(`${lists.requests.length} requests, one per iov_iter_get_pages_alloc2 call`);
+      if (lists.requests.length > 1) {
+        acct.note(`${lists.requests.length} requests, one per iov_iter_get_pages_alloc2 call`);
+      }
     }
     if (job.purpose === "sg") {
       judgeRun(w, src, job, acct, "init_sg");

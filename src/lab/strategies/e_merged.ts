@@ -37,7 +37,9 @@ function userToBvec(w: World, src: IovIter, job: Job, acct: Acct, final: boolean
   acct.pass("netfs_extract_user_iter: iov_iter_extract_pages loop");
   acct.hold("pin", r.recorded);
   acct.hold("pin", r.leaked);
-  if (r.leaked.length) acct.note(`${r.leaked.length} pins taken but not recorded in the bvec array`);
+  if (r.leaked.length) {
+    acct.note(`${r.leaked.length} pins taken but not recorded in the bvec array`);
+  }
   chargeBvecArray(acct, n, { final, by: "netfs_extract_user_iter" });
   return iovIterBvec({ name: `${src.name}.bv`, task: src.task, step: job.step }, src.dir, r.bvec);
 }
@@ -84,7 +86,9 @@ export const merged63: Strategy = {
   run(w, src, job, acct) {
     if (src.kind === "discard") return { na: "DISCARD has no pages" };
     if (src.kind === "pipe") {
-      if (job.purpose !== "dio") return { na: "a PIPE is a splice destination: only the DIO job applies" };
+      if (job.purpose !== "dio") {
+        return { na: "a PIPE is a splice destination: only the DIO job applies" };
+      }
       return spliceRead(w, src, job, acct);
     }
     if (job.purpose === "dio") {
@@ -96,7 +100,9 @@ export const merged63: Strategy = {
       acct.pass("copy the iterator (ctx->iter = *iter), trimmed to the length");
       const copy = copyOfIter(w, src, job.len);
       iovIterAdvance(w.ctx, src, Math.min(job.len, src.count));
-      acct.note("the creator keeps the memory (and a KVEC/BVEC array) alive until the I/O completes");
+      acct.note(
+        "the creator keeps the memory (and a KVEC/BVEC array) alive until the I/O completes",
+      );
       return { list: listOf(w, "iter", copy) };
     }
     const holds: Holds = {
@@ -118,16 +124,27 @@ export const merged63: Strategy = {
         by: "caller (sized by iov_iter_npages)",
       });
       acct.pass("extract_iter_to_sg");
-      const ret = extractIterToSg(w.ctx, src, t, { maxsize: job.len, sgMax: max, p2pdma: false, step: job.step }, holds);
+      const ret = extractIterToSg(w.ctx, src, t, {
+        maxsize: job.len,
+        sgMax: max,
+        p2pdma: false,
+        step: job.step,
+      }, holds);
       if (ret < 0) return { na: `extract_iter_to_sg returned ${ret}` };
       judgeRun(w, src, job, acct, "extract_iter_to_sg");
       return {
-        list: listOf(w, "sg", t.entries.slice(0, t.nents).map((e) => ({ pfn: e.pfn, offset: e.offset, len: e.length }))),
+        list: listOf(
+          w,
+          "sg",
+          t.entries.slice(0, t.nents).map((e) => ({ pfn: e.pfn, offset: e.offset, len: e.length })),
+        ),
       };
     }
     let it: IovIter = src;
     if (userBacked(src)) {
-      acct.note("smb_extract_iter_to_rdma refuses user iterators: netfs_extract_user_iter first (pins)");
+      acct.note(
+        "smb_extract_iter_to_rdma refuses user iterators: netfs_extract_user_iter first (pins)",
+      );
       it = userToBvec(w, src, job, acct, false);
     }
     const maxSge = job.limit || 0x7fffffff;
@@ -150,7 +167,9 @@ export const merged63: Strategy = {
       }
       wrs++;
       left -= ret;
-      for (const g of rdma.sge) sges.push({ pfn: g.pfn, offset: g.offset, len: g.length, addr: g.addr });
+      for (const g of rdma.sge) {
+        sges.push({ pfn: g.pfn, offset: g.offset, len: g.length, addr: g.addr });
+      }
     }
     acct.alloc({
       what: "ib_sge array",
