@@ -60,6 +60,11 @@ export function makeList(
     return { pfn, retention, held: n > 0, released: false };
   });
   for (const e of entries) if (e.held) r.hold(e.retention as "pin" | "ref", e.pfn);
+  // a hold on a page the list does not name (6.14's BVEC get_pages took every ref on the
+  // first page's folio): counted, and nothing in the list will ever drop it
+  for (const [pfn, n] of pending) {
+    for (let k = 0; k < n; k++) r.hold(retention as "pin" | "ref", pfn);
+  }
   return { name, entries, ...info, ioComplete: false };
 }
 
@@ -168,6 +173,13 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
       if (kind === "put") {
         if (e.retention === "ref") {
           if (e.held) r.release("ref", e.pfn);
+          else if (!slabRefIgnored(r, e.pfn) && !r.release("ref", e.pfn)) {
+            r.warn(
+              "release_mismatch",
+              `put_page on ${page}, which no ref was taken on: its refcount underflows and the page is freed while still in use`,
+              { cause: list.step, page, severity: "bug" },
+            );
+          }
         } else if (e.retention === "pin") {
           r.warn(
             "release_mismatch",
@@ -353,4 +365,11 @@ function freeRegion(r: Replay, a: { region: string }, node: OpNode): void {
       );
     }
   }
+}
+
+/** put_page ignores slab pages once their refcount is frozen (slab_refcount_frozen). */
+function slabRefIgnored(r: Replay, pfn: Pfn): boolean {
+  if (!r.profile.has("slab_refcount_frozen")) return false;
+  const reg = r.mem.pageLoc(pfn)?.region;
+  return reg?.kind === "slab" || (reg?.kind === "kmalloc" && reg.size <= 2 * r.mem.pageSize);
 }
