@@ -25,6 +25,7 @@ import { explainCommand } from "./explain.ts";
 import { erasCommand } from "./eras.ts";
 import { schemaCommand } from "./schema.ts";
 import { labCommand } from "./lab.ts";
+import { exportKunitCommand } from "./export.ts";
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -218,6 +219,25 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .action(() => {
       code = schemaCommand(io);
+    });
+
+  program.command("export")
+    .description("export traces for another tool")
+    .command("kunit")
+    .description(
+      "write a KUnit suite (C) that runs each trace's ops on a real kernel and expects the model's results",
+    )
+    .argument("[traces...]", "trace files or directories (searched recursively, sorted)")
+    .requiredOption("-k, --kernel <release>", 'the kernel era to export for ("6.1", "6.12")')
+    .option("-o, --output <file>", "write the C file here instead of stdout")
+    .option("--random <n>", "also generate n random shapes (one case each)")
+    .option("--seed <s>", "seed of the random shapes", "1")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace export kunit --kernel 6.12 traces/ -o lib/itertrace_kunit.c\n  itertrace export kunit --kernel 6.1 --random 300 --seed 7 -o itertrace_kunit.c\n  fixtures/kunit/run.sh 6.12   # build a UML kernel with the suite and record its KTAP\n",
+    )
+    .action(async (traces, opts) => {
+      code = await exportKunitCommand(io, traces, opts);
     });
 
   program.command("completions")
