@@ -16,8 +16,24 @@ import { renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer, show } from "../render/value.ts";
 import { type CheckEntry, renderJunit, renderTap } from "../render/report_formats.ts";
 import { checkKernel } from "./replay.ts";
-import { kernelLabel } from "../profile.ts";
 import type { Severity } from "../types.ts";
+import type { TraceSource } from "./source.ts";
+import type { OpNode } from "../trace/load.ts";
+import type { RunResult } from "./run_trace.ts";
+import { compareRelease, kernelLabel, LATEST, parseRelease, type Release } from "../profile.ts";
+import {
+  collectWhens,
+  eraIndexOf,
+  type EraRange,
+  type EraSpec,
+  inRange,
+  lastBefore,
+  parseRange,
+  rangeName,
+  releaseName,
+  specHolds,
+  traceEras,
+} from "../check/eras.ts";
 
 export type { CheckEntry };
 
@@ -63,20 +79,212 @@ export interface CheckOpts {
 
 const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
 
-/** The golden text of a replay: every step and the summary, no colour, no paths. */
-async function replayText(file: string, kernel: string | undefined, io: Io) {
-  const src = await openTrace(io, file);
+/** The first line of a golden: `itertrace replay NAME   (kernel LABEL)`. */
+function kernelLine(name: string, label: string): string {
+  return `itertrace replay ${name}   (kernel ${label})`;
+}
+
+/** A golden's text without its kernel line, which names the era and nothing else. */
+function body(text: string): string {
+  const nl = text.indexOf("\n");
+  return nl < 0 ? "" : text.slice(nl + 1);
+}
+
+/** One era's replay of a trace. */
+interface EraRun {
+  readonly era: Release;
+  readonly name: string;
+  /** The golden text without its kernel line. */
+  readonly body?: string;
+  readonly res?: RunResult;
+  /** not_in_era: an op of the trace does not exist in this era. */
+  readonly gated?: string;
+}
+
+/** Replays an opened trace in one era; TraceErrors other than not_in_era propagate. */
+async function runEra(
+  io: Io,
+  file: string,
+  opened: TraceSource,
+  era: Release,
+): Promise<EraRun> {
+  // a YAML/JSON document is parsed once; JSON Lines stream again for each era
+  const src = Array.isArray(opened.ops) ? opened : await openTrace(io, file);
   const s = styles(false);
   const lines: string[] = [];
-  const h = src.header.header;
-  lines.push(`itertrace replay ${h.name}   (kernel ${kernelLabel(kernel ?? h.kernel)})`, "");
-  const res = await runTrace(
-    src,
-    { kernel },
-    (st, node) => lines.push(renderStep(st, node.args, s)),
-  );
-  lines.push("", renderSummary(res.summary, res.endWarnings, res.failures, s));
-  return { text: lines.join("\n") + "\n", res, name: h.name, locate: src.header.locate };
+  const name = src.header.header.name;
+  try {
+    const res = await runTrace(
+      src,
+      { kernel: releaseName(era) },
+      (st, node) => lines.push(renderStep(st, node.args, s)),
+    );
+    lines.push("", renderSummary(res.summary, res.endWarnings, res.failures, s));
+    return { era, name, res, body: "\n" + lines.join("\n") + "\n" };
+  } catch (e) {
+    if (e instanceof TraceError && /not_in_era/.test(e.message)) {
+      // the golden of an era the trace cannot run in says why, without the file's path
+      const why = e.issues
+        .map((i) => `line ${i.line}: ${i.message.replace(/, kernel is [\w.]+\)/, ")")}`)
+        .join("\n");
+      return { era, name, gated: e.message, body: `\n${why}\n` };
+    }
+    throw e;
+  }
+}
+
+/** Every `when:` in a trace (YAML/JSON: the parsed ops; JSON Lines: one streaming pass). */
+async function traceWhens(io: Io, file: string, src: TraceSource): Promise<Set<string>> {
+  const out = collectWhens(src.header.header.expect);
+  if (Array.isArray(src.ops)) {
+    for (const n of src.ops as readonly OpNode[]) collectWhens(n.args, out);
+  } else {
+    for await (const n of (await openTrace(io, file)).ops as AsyncIterable<OpNode>) {
+      collectWhens(n.args, out);
+    }
+  }
+  return out;
+}
+
+/** The golden files beside a trace: the main one and the era-range ones (`<trace>@6.3-6.11.expected`). */
+async function goldensOf(
+  io: Io,
+  file: string,
+  probe: readonly string[],
+): Promise<{ range: EraRange; path: string }[]> {
+  const slash = file.lastIndexOf("/");
+  const dir = slash < 0 ? "." : file.slice(0, slash);
+  const base = file.slice(slash + 1);
+  const names = new Set(probe);
+  for (const e of (await io.readDir(dir)) ?? []) names.add(e.name);
+  const out: { range: EraRange; path: string }[] = [];
+  for (const n of names) {
+    if (!n.startsWith(`${base}@`) || !n.endsWith(".expected")) continue;
+    const range = parseRange(n.slice(base.length + 1, -".expected".length));
+    const path = slash < 0 ? n : `${dir}/${n}`;
+    if (range && (await io.exists(path))) out.push({ range, path });
+  }
+  return out.sort((a, b) => compareRelease(a.range.from, b.range.from));
+}
+
+/** The golden file of an era-range: `<trace>@<range>.expected`. */
+export function rangeGolden(file: string, range: EraRange): string {
+  return `${file}@${rangeName(range)}.expected`;
+}
+
+/**
+ * Groups consecutive eras with the same replay into golden files: the group holding the
+ * trace's `kernel:` (or, when that era is not checked, the last group) is `<trace>.expected`,
+ * the others `<trace>@<from>-<to>.expected`, where `to` is the release before the next group.
+ */
+function goldenLayout(
+  file: string,
+  runs: readonly EraRun[],
+  kernel: Release,
+): { path: string; range: EraRange; body: string; label: string; main: boolean }[] {
+  const live = runs.filter((r) => r.body !== undefined);
+  if (!live.some((r) => r.res)) return [];
+  const groups: EraRun[][] = [];
+  for (const r of live) {
+    const g = groups[groups.length - 1];
+    if (g && g[0].body === r.body) g.push(r);
+    else groups.push([r]);
+  }
+  const ran = live.filter((r) => r.res).map((r) => r.era);
+  const k = eraIndexOf(ran, kernel);
+  const mainEra = k >= 0 ? ran[k] : ran[ran.length - 1];
+  return groups.map((g) => {
+    // the range ends before the next era checked or gated (an era whose ops do not exist)
+    const next = runs[runs.indexOf(g[g.length - 1]) + 1]?.era;
+    const range = { from: g[0].era, to: next ? lastBefore(next) : LATEST };
+    const main = g.some((r) => compareRelease(r.era, mainEra) === 0);
+    return {
+      path: main ? `${file}.expected` : rangeGolden(file, range),
+      range,
+      body: g[0].body!,
+      label: main ? "" : rangeName(range),
+      main,
+    };
+  });
+}
+
+/** What one `check` run shares between its traces. */
+export interface CheckRun {
+  /** --filter, by name or path. */
+  readonly filter?: (s: string) => boolean;
+  /** Goldens written. */
+  readonly updated: string[];
+  /** Goldens not written because the trace's own expectations fail. */
+  readonly kept: string[];
+  /** Files found by walking directories, and the names seen per folder. */
+  readonly walked?: Set<string>;
+  readonly names?: Map<string, string>;
+}
+
+/**
+ * Checks one trace in its eras (or in `o.kernel`, or in `release` alone); undefined when the
+ * filter leaves it out.
+ */
+export async function checkTrace(
+  io: Io,
+  file: string,
+  o: CheckOpts,
+  run: CheckRun = { updated: [], kept: [] },
+  release?: Release,
+): Promise<CheckEntry | undefined> {
+  let entry: CheckEntry;
+  try {
+    const opened = await openTrace(io, file);
+    const h = opened.header.header;
+    if (run.filter && !run.filter(h.name) && !run.filter(file)) return undefined;
+    const same = run.walked?.has(file) && run.names
+      ? sameNameIn(run.names, file, h.name)
+      : undefined;
+    if (same) {
+      throw new TraceError([{
+        file,
+        ...opened.header.locate(["name"]),
+        message:
+          `name: "${h.name}" is also the name of ${same}; traces in one folder need distinct names`,
+      }]);
+    }
+    const spec = (h as { eras?: EraSpec }).eras;
+    const declared = spec !== undefined && spec !== "all";
+    const single = o.kernel !== undefined || release !== undefined;
+    if (release && !specHolds(spec, release)) {
+      return { file, name: h.name, status: "skip", failures: [], error: "outside eras:" };
+    }
+    const eras = release
+      ? [release]
+      : o.kernel
+      ? [parseRelease(o.kernel)!]
+      : traceEras(spec, h.kernel, await traceWhens(io, file, opened));
+    const runs: EraRun[] = [];
+    for (const era of eras) runs.push(await runEra(io, file, opened, era));
+    entry = judge(file, h.name, runs, o);
+    const gated = runs.filter((r) => r.gated);
+    if (declared && gated.length && !o.kernel) {
+      // the trace claims to hold in an era where one of its ops does not exist
+      entry.status = "error";
+      entry.error = `eras: ${String(spec)} includes ${
+        gated.map((r) => releaseName(r.era)).join(", ")
+      }, where the trace cannot run:\n${gated[0].gated}`;
+    } else if (!runs.some((r) => r.res) && (o.kernel || !release)) {
+      entry = {
+        file,
+        name: "",
+        status: o.kernel || !declared ? "skip" : "error",
+        failures: [],
+        error: runs[0]?.gated ?? "no era to check",
+      };
+    } else if (!single || runs[0].res || release) {
+      await judgeGoldens(io, file, h.name, runs, h.kernel, o, entry, run);
+    }
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    entry = { file, name: "", status: "error", failures: [], error: e.message };
+  }
+  return entry;
 }
 
 /** Runs `check`; returns the exit code. */
@@ -89,79 +297,17 @@ export async function checkCommand(
   const walked = new Set<string>();
   const files = await collectTraces(io, paths, walked);
   const s = styles(io.color && o.format === "text");
-  const filter = o.filter !== undefined ? globMatcher(o.filter) : undefined;
-  const names = new Map<string, string>();
+  const run: CheckRun = {
+    filter: o.filter !== undefined ? globMatcher(o.filter) : undefined,
+    updated: [],
+    kept: [],
+    walked,
+    names: new Map(),
+  };
   const traces: CheckEntry[] = [];
-  const updated: string[] = [];
-  const kept: string[] = [];
   for (const file of files) {
-    let entry: CheckEntry;
-    try {
-      const { text, res, name, locate } = await replayText(file, o.kernel, io);
-      if (filter && !filter(name) && !filter(file)) continue;
-      const same = walked.has(file) ? sameNameIn(names, file, name) : undefined;
-      if (same) {
-        throw new TraceError([{
-          file,
-          ...locate(["name"]),
-          message:
-            `name: "${name}" is also the name of ${same}; traces in one folder need distinct names`,
-        }]);
-      }
-      entry = {
-        file,
-        name,
-        status: res.failures.length ? "fail" : "pass",
-        failures: res.failures.map((f) => ({
-          step: f.step ?? null,
-          path: f.path,
-          expected: f.expected,
-          actual: f.actual,
-        })),
-      };
-      if (o.failOn) {
-        const min = RANK[o.failOn as Severity];
-        const bad = res.replay.allWarnings.filter((w) => RANK[w.severity] >= min);
-        if (bad.length) {
-          entry.status = "fail";
-          for (const w of bad) {
-            entry.failures.push({
-              step: w.step ?? null,
-              path: "warnings",
-              expected: `no ${o.failOn}`,
-              actual: w.code,
-            });
-          }
-        }
-      }
-      const golden = `${file}.expected`;
-      if (!o.kernel) {
-        const have = (await io.exists(golden)) ? await io.readTextFile(golden) : undefined;
-        if (o.update && res.failures.length) {
-          if (have !== text) kept.push(golden);
-        } else if (o.update) {
-          if (have !== text) {
-            await io.writeTextFile(golden, text);
-            updated.push(golden);
-          }
-        } else if (have !== undefined && have !== text) {
-          entry.status = "fail";
-          entry.failures.push({
-            step: null,
-            path: "golden",
-            expected: golden,
-            actual: "replay differs",
-          });
-          entry.goldenDiff = createTwoFilesPatch(golden, "replay", have, text, "", "", {
-            context: 2,
-          });
-        }
-      }
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      const gated = o.kernel !== undefined && /not_in_era/.test(e.message);
-      entry = { file, name: "", status: gated ? "skip" : "error", failures: [], error: e.message };
-    }
+    const entry = await checkTrace(io, file, o, run);
+    if (!entry) continue;
     traces.push(entry);
     if (o.format === "text") printText(io, entry, s);
   }
@@ -187,21 +333,161 @@ export async function checkCommand(
       }\n`,
     );
   }
-  for (const g of updated) io.stderr(`updated ${g}\n`);
-  for (const g of kept) {
+  for (const g of run.updated) io.stderr(`updated ${g}\n`);
+  for (const g of run.kept) {
     io.stderr(`not updated ${g}: the trace's own expectations fail; fix them first\n`);
   }
   if (files.length === 0) {
     io.stderr(`error: no traces found under ${paths.join(", ")}\n`);
     return 2;
   }
-  if (filter && traces.length === 0) {
+  if (run.filter && traces.length === 0) {
     io.stderr(
       `error: --filter '${o.filter}' matches none of the ${files.length} traces (by name or path)\n`,
     );
     return 2;
   }
   return errors ? 2 : failed ? 1 : 0;
+}
+
+/**
+ * The entry of a trace from its era runs: expectations judged per era. A failure found in
+ * every era checked is listed once without an era; one found in some eras names them.
+ */
+function judge(file: string, name: string, runs: readonly EraRun[], o: CheckOpts): CheckEntry {
+  const live = runs.filter((r) => r.res);
+  const entry: CheckEntry = {
+    file,
+    name,
+    status: "pass",
+    failures: [],
+    eras: live.map((r) => releaseName(r.era)),
+  };
+  const seen = new Map<string, { f: CheckEntry["failures"][number]; eras: string[] }>();
+  const add = (f: CheckEntry["failures"][number], era: Release) => {
+    const key = JSON.stringify([f.step, f.path, f.expected, f.actual], jsonReplacer);
+    const had = seen.get(key);
+    if (had) had.eras.push(releaseName(era));
+    else seen.set(key, { f, eras: [releaseName(era)] });
+  };
+  for (const run of live) {
+    for (const f of run.res!.failures) {
+      add({ step: f.step ?? null, path: f.path, expected: f.expected, actual: f.actual }, run.era);
+    }
+    if (o.failOn) {
+      const min = RANK[o.failOn as Severity];
+      for (const w of run.res!.replay.allWarnings.filter((w) => RANK[w.severity] >= min)) {
+        add(
+          { step: w.step ?? null, path: "warnings", expected: `no ${o.failOn}`, actual: w.code },
+          run.era,
+        );
+      }
+    }
+  }
+  for (const { f, eras } of seen.values()) {
+    entry.failures.push(eras.length === live.length ? f : { ...f, era: eras.join(", ") });
+  }
+  if (entry.failures.length) entry.status = "fail";
+  return entry;
+}
+
+/**
+ * Compares each era's replay with the golden covering it (an era-range golden, else the
+ * main `<trace>.expected`), or with `--update` rewrites the goldens.
+ */
+async function judgeGoldens(
+  io: Io,
+  file: string,
+  name: string,
+  runs: readonly EraRun[],
+  kernelText: string,
+  o: CheckOpts,
+  entry: CheckEntry,
+  ctx: CheckRun,
+): Promise<void> {
+  const kernel = parseRelease(kernelText)!;
+  const ownLabel = kernelLabel(kernelText);
+  // a trace whose own expectations fail keeps its goldens
+  const write = async (path: string, text: string) => {
+    const have = (await io.exists(path)) ? await io.readTextFile(path) : undefined;
+    if (have === text) return;
+    if (entry.failures.length) ctx.kept.push(path);
+    else {
+      await io.writeTextFile(path, text);
+      ctx.updated.push(path);
+    }
+  };
+  const layout = goldenLayout(file, runs, kernel);
+  const existing = await goldensOf(
+    io,
+    file,
+    layout.filter((g) => !g.main).map((g) => g.path.slice(g.path.lastIndexOf("/") + 1)),
+  );
+  const mainPath = `${file}.expected`;
+  if (o.update) {
+    if (o.kernel) {
+      // one era: rewrite the golden that covers it
+      const run = runs[0];
+      const hit = existing.find((g) => inRange(g.range, run.era));
+      const path = hit?.path ?? mainPath;
+      const label = hit ? rangeName(hit.range) : ownLabel;
+      await write(path, kernelLine(name, label) + "\n" + run.body);
+      return;
+    }
+    for (const g of layout) {
+      const label = g.main ? ownLabel : g.label;
+      await write(g.path, kernelLine(name, label) + "\n" + g.body);
+    }
+    if (entry.failures.length) return;
+    const keep = new Set(layout.map((g) => g.path));
+    for (const g of existing) {
+      if (keep.has(g.path)) continue;
+      if (!io.remove) continue;
+      await io.remove(g.path);
+      ctx.updated.push(`${g.path} (removed)`);
+    }
+    return;
+  }
+  const mainText = (await io.exists(mainPath)) ? await io.readTextFile(mainPath) : undefined;
+  const live = runs.filter((r) => r.body !== undefined);
+  const differs = new Map<string, { have: string; runs: EraRun[] }>();
+  for (const run of live) {
+    const hit = existing.find((g) => inRange(g.range, run.era));
+    const path = hit?.path ?? mainPath;
+    const have = hit ? await io.readTextFile(hit.path) : mainText;
+    if (have === undefined || body(have) === run.body) continue;
+    const d = differs.get(path) ?? { have, runs: [] };
+    d.runs.push(run);
+    differs.set(path, d);
+  }
+  const ran = live.filter((r) => r.res);
+  const k = eraIndexOf(ran.map((r) => r.era), kernel);
+  const mainEra = k >= 0 ? ran[k].era : undefined;
+  for (const [path, d] of differs) {
+    entry.status = "fail";
+    const all = d.runs.length === live.length;
+    entry.failures.push({
+      step: null,
+      path: "golden",
+      expected: path,
+      actual: "replay differs",
+      ...(all ? {} : { era: d.runs.map((r) => releaseName(r.era)).join(", ") }),
+    });
+    if (entry.goldenDiff) continue;
+    // the diff shows the trace's own era when it is among those that differ
+    const run = d.runs.find((r) => mainEra && compareRelease(r.era, mainEra) === 0) ?? d.runs[0];
+    const own = mainEra !== undefined && compareRelease(run.era, mainEra) === 0;
+    const label = own ? ownLabel : releaseName(run.era);
+    entry.goldenDiff = createTwoFilesPatch(
+      path,
+      own ? "replay" : `replay (kernel ${label})`,
+      d.have,
+      kernelLine(name, label) + "\n" + run.body,
+      "",
+      "",
+      { context: 2 },
+    );
+  }
 }
 
 function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): void {
@@ -214,8 +500,12 @@ function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): voi
     : s.red("ERROR");
   io.stdout(`${tag} ${entry.file}\n`);
   for (const f of entry.failures) {
-    if (f.path === "golden") continue;
-    io.stdout(`      ${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
+    const era = f.era ? `[${f.era}] ` : "";
+    if (f.path === "golden") {
+      if (f.era) io.stdout(`      ${era}golden: the replay differs from ${show(f.expected)}\n`);
+      continue;
+    }
+    io.stdout(`      ${era}${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
   }
   if (entry.goldenDiff) {
     io.stdout(entry.goldenDiff.split("\n").map((l) => `      ${l}`).join("\n") + "\n");

@@ -29,6 +29,8 @@ export interface Io {
   realPath(path: string): Promise<string | undefined>;
   /** An environment variable, when readable. */
   env(name: string): string | undefined;
+  /** Deletes a file (stale era goldens on `check --update`). */
+  remove?(path: string): Promise<void>;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Whether stdout is a terminal and colour is allowed (NO_COLOR unset). */
@@ -211,6 +213,7 @@ export function denoIo(): Io {
       yield* linesOf(f.readable);
     },
     writeTextFile: writeAtomic,
+    remove: (p) => Deno.remove(p),
     async readDir(p) {
       const st = await info(p);
       if (st?.kind !== "dir") return undefined;

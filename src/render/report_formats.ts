@@ -10,7 +10,16 @@ export interface CheckEntry {
   file: string;
   name: string;
   status: "pass" | "fail" | "error" | "skip";
-  failures: { step: number | null; path: string; expected: unknown; actual: unknown }[];
+  failures: {
+    step: number | null;
+    path: string;
+    expected: unknown;
+    actual: unknown;
+    /** The era the failure was found in, when the trace was checked in several. */
+    era?: string;
+  }[];
+  /** The eras the trace was replayed in (the era matrix). */
+  eras?: string[];
   error?: string;
   /** A unified diff against the golden file, when it differs. */
   goldenDiff?: string;

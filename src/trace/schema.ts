@@ -315,6 +315,18 @@ export const header = z.object({
   dma: z.object({ iommu: z.boolean().default(false) }).strict().default({ iommu: false }),
   memory: memory.default({}),
   expect: traceExpect.optional(),
+  /** The eras the trace holds for (`check` replays it in each): "all" (default), a range, a list. */
+  eras: z.union([
+    z.literal("all"),
+    z.string().max(256).regex(new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`)),
+    z.array(
+      z.string().regex(
+        /^(\d+\.\d+(\.\d+)?|latest)$/,
+        'expected a quoted release such as "6.12" or "6.12.88"',
+      ),
+    ).min(1),
+  ], { message: 'expected "all", an era range such as ">=6.3 <7.0", or a list of releases' })
+    .optional(),
 }).strict();
 
 /** The whole document schema, for JSON Schema export (ops as a union of every op). */
