@@ -107,3 +107,69 @@ export function byRow(a: Mutation, b: Mutation): number {
     ? 1
     : a.dir - b.dir || compareRelease(a.release, b.release);
 }
+
+/** What the mutation test found for one move. */
+export interface MutationResult {
+  readonly mutation: Mutation;
+  /** The first trace (file) whose check in the changed release changed, if any. */
+  readonly noticedBy?: string;
+  /** Traces replayed for this move. */
+  readonly tried: number;
+}
+
+/** A check of one trace in one release: its status (pass, fail, error, skip). */
+export type CheckAt = (file: string, release: Release) => Promise<string>;
+
+/**
+ * Runs every move against the traces; `checkAt` checks one trace in one release with
+ * whatever FEATURES holds at the time.
+ */
+export async function runMutations(
+  files: readonly string[],
+  checkAt: CheckAt,
+  muts: readonly Mutation[] = mutations(),
+  onResult?: (r: MutationResult) => void,
+): Promise<MutationResult[]> {
+  const baseline = new Map<string, { status: string; used: Set<string> }[]>();
+  const base = async (r: Release) => {
+    const key = releaseName(r);
+    let b = baseline.get(key);
+    if (!b) {
+      b = [];
+      for (const f of files) {
+        const [status, used] = await recordingRows(() => checkAt(f, r));
+        b.push({ status, used });
+      }
+      baseline.set(key, b);
+    }
+    return b;
+  };
+  const out: MutationResult[] = [];
+  for (const m of muts) {
+    const b = await base(m.release);
+    let noticedBy: string | undefined, tried = 0;
+    await withRow(m.row, m.moved, async () => {
+      for (let i = 0; i < files.length && !noticedBy; i++) {
+        if (!b[i].used.has(m.row)) continue;
+        tried++;
+        if ((await checkAt(files[i], m.release)) !== b[i].status) noticedBy = files[i];
+      }
+    });
+    const r = { mutation: m, noticedBy, tried };
+    onResult?.(r);
+    out.push(r);
+  }
+  return out;
+}
+
+/** Rows with at least one move that no trace noticed, with those moves. */
+export function unguarded(results: readonly MutationResult[]): Map<string, Mutation[]> {
+  const out = new Map<string, Mutation[]>();
+  for (const r of results) {
+    if (r.noticedBy) continue;
+    const list = out.get(r.mutation.row) ?? [];
+    list.push(r.mutation);
+    out.set(r.mutation.row, list);
+  }
+  return out;
+}
