@@ -16,7 +16,7 @@ if (import.meta.main) {
   const files = await collectTraces(io, paths);
   const results = await runMutations(
     files,
-    async (f, r) => (await checkTrace(io, f, { format: "text" }, undefined, [], r))!.status,
+    async (f, r) => (await checkTrace(io, f, { format: "text" }, undefined, r))!.status,
     undefined,
     (r) => {
       const m = r.mutation;
