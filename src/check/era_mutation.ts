@@ -12,7 +12,15 @@
  *
  * @module
  */
-import { compareRelease, type Feature, FEATURES, type Release } from "../profile.ts";
+import {
+  compareRelease,
+  type Feature,
+  featureIn,
+  type FeatureName,
+  FEATURES,
+  type Release,
+} from "../profile.ts";
+import { opDecl } from "../trace/ops/mod.ts";
 import { nextRelease, prevRelease, releaseName } from "./eras.ts";
 
 /** One move of one row end. */
@@ -108,9 +116,26 @@ export function byRow(a: Mutation, b: Mutation): number {
     : a.dir - b.dir || compareRelease(a.release, b.release);
 }
 
+/**
+ * Why a move cannot be noticed by any trace, or undefined: every kernel function the row
+ * changes is an op that does not exist in the release the move changes (its own era row,
+ * another one, is not in force there), so no replay in that release can reach the row.
+ */
+export function equivalent(m: Mutation): string | undefined {
+  const f = FEATURES[m.row as FeatureName] as Feature;
+  const gates = f.functions.map((fn) => [fn, opDecl(fn)?.era] as const);
+  if (!gates.length) return undefined;
+  for (const [, g] of gates) {
+    if (!g || g === m.row || featureIn(g, m.release)) return undefined;
+  }
+  return `${gates.map(([fn, g]) => `${fn} (${g})`).join(", ")} not in ${releaseName(m.release)}`;
+}
+
 /** What the mutation test found for one move. */
 export interface MutationResult {
   readonly mutation: Mutation;
+  /** Why no trace can notice it (see {@link equivalent}). */
+  readonly equivalent?: string;
   /** The first trace (file) whose check in the changed release changed, if any. */
   readonly noticedBy?: string;
   /** Traces replayed for this move. */
@@ -146,6 +171,13 @@ export async function runMutations(
   };
   const out: MutationResult[] = [];
   for (const m of muts) {
+    const eq = equivalent(m);
+    if (eq) {
+      const r = { mutation: m, equivalent: eq, tried: 0 };
+      onResult?.(r);
+      out.push(r);
+      continue;
+    }
     const b = await base(m.release);
     let noticedBy: string | undefined, tried = 0;
     await withRow(m.row, m.moved, async () => {
@@ -166,7 +198,7 @@ export async function runMutations(
 export function unguarded(results: readonly MutationResult[]): Map<string, Mutation[]> {
   const out = new Map<string, Mutation[]>();
   for (const r of results) {
-    if (r.noticedBy) continue;
+    if (r.noticedBy || r.equivalent) continue;
     const list = out.get(r.mutation.row) ?? [];
     list.push(r.mutation);
     out.set(r.mutation.row, list);

@@ -20,10 +20,13 @@ if (import.meta.main) {
     undefined,
     (r) => {
       const m = r.mutation;
+      const tag = r.noticedBy ? "noticed  " : r.equivalent ? "equivalent" : "UNGUARDED";
       console.log(
-        `${r.noticedBy ? "noticed  " : "UNGUARDED"} ${m.row} ${describeMutation(m)} (release ${
+        `${tag} ${m.row} ${describeMutation(m)} (release ${
           releaseName(m.release)
-        }; ${r.tried} traces replayed)${r.noticedBy ? `: ${r.noticedBy}` : ""}`,
+        }; ${r.tried} traces replayed)${r.noticedBy ? `: ${r.noticedBy}` : ""}${
+          r.equivalent ? `: ${r.equivalent}` : ""
+        }`,
       );
     },
   );
