@@ -9,7 +9,7 @@ import { openTrace } from "./source.ts";
 import { collectTraces } from "./check.ts";
 import type { LoadedTrace, OpNode } from "../trace/load.ts";
 import { TraceError } from "../errors.ts";
-import { parseRelease } from "../profile.ts";
+import { checkKernel } from "./replay.ts";
 import { labJson, labMarkdown, LabSetupError, labText, runLab } from "../lab/mod.ts";
 
 /** Where the bundled gallery lives. */
@@ -25,10 +25,7 @@ export interface LabOpts {
 
 /** Runs `lab`; returns the exit code. */
 export async function labCommand(io: Io, paths: readonly string[], opts: LabOpts): Promise<number> {
-  if (opts.kernel !== undefined && !parseRelease(opts.kernel)) {
-    io.stderr(`error: cannot parse kernel release "${opts.kernel}": expected "X.Y" or "latest"\n`);
-    return 2;
-  }
+  checkKernel(opts.kernel);
   const files = await collectTraces(io, paths.length ? paths : [labGalleryPath()]);
   if (!files.length) {
     io.stderr("error: no traces found\n");

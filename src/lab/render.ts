@@ -7,6 +7,7 @@
 import type { LabCell, LabReport, LabRow } from "./lab.ts";
 import type { FinalList } from "./acct.ts";
 import { hex } from "../types.ts";
+import { kernelLabel } from "../profile.ts";
 
 const COLS = [
   "",
@@ -60,7 +61,9 @@ function rowTitle(r: LabRow, era: string): string {
 /** The text table. */
 export function labText(rep: LabReport): string {
   const out: string[] = [];
-  out.push(`itertrace lab  (kernel ${rep.kernel ?? "as each trace says"})`);
+  out.push(
+    `itertrace lab  (kernel ${rep.kernel ? kernelLabel(rep.kernel) : "as each trace says"})`,
+  );
   out.push("");
   out.push("strategies:");
   for (const s of rep.strategies) {
@@ -103,7 +106,7 @@ function md(v: string): string {
 /** The Markdown table. */
 export function labMarkdown(rep: LabReport): string {
   const out: string[] = [];
-  out.push(`Strategies (kernel ${rep.kernel ?? "as each trace says"}):`);
+  out.push(`Strategies (kernel ${rep.kernel ? kernelLabel(rep.kernel) : "as each trace says"}):`);
   out.push("");
   for (const s of rep.strategies) {
     out.push(`- **(${s.id}) ${md(s.name)}**, ${s.status}: ${md(s.follows)}`);
@@ -118,7 +121,9 @@ export function labMarkdown(rep: LabReport): string {
     const job = { dio: "DIO copy", sg: "crypto sg", rdma: "RDMA SGEs" }[w.purpose];
     r.cells.forEach((c, i) => {
       const head = i === 0
-        ? `${md(w.id)}: ${job} from ${w.source.toUpperCase()}, ${hex(w.len)} B (${c.era})`
+        ? `${md(w.id)}: ${job} from ${w.source.toUpperCase()}, ${hex(w.len)} B (${
+          kernelLabel(c.era)
+        })`
         : "";
       if (c.status === "n/a") {
         out.push(`| ${head} | ${c.strategy} | | | | | | | | | | n/a: ${md(c.reason ?? "")} |`);

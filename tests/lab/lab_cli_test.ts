@@ -46,7 +46,10 @@ Deno.test("itertrace lab output is deterministic", async () => {
 Deno.test("itertrace lab refuses a malformed era, a trace without conversions and a broken trace (exit 2)", async () => {
   let io = fakeIo();
   assert.equal(await runCli(["lab", "--kernel", "six", "traces/lab/BVEC+rdma.yaml"], io), 2);
-  assert.match(io.err, /cannot parse kernel release "six"/);
+  assert.match(io.err, /invalid --kernel: "six" is not a release/);
+  io = fakeIo();
+  assert.equal(await runCli(["lab", "--kernel", "5.10", "traces/lab/BVEC+rdma.yaml"], io), 2);
+  assert.match(io.err, /kernel 5\.10 is not modelled/);
 
   io = fakeIo({ "/virtual/none.yaml": USER.replace(/ {2}- \{ op: smb_extract.*\n/, "") });
   assert.equal(await runCli(["lab", "/virtual/none.yaml"], io), 2);
