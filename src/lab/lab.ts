@@ -105,7 +105,7 @@ export function runLab(traces: readonly LoadedTrace[], opts: LabOptions = {}): L
 
 function runRow(wl: Workload, opts: LabOptions): LabRow {
   const era = opts.kernel ?? wl.trace.header.kernel;
-  const cells = STRATEGIES.map((s) => runCell(wl, s, era));
+  const cells = STRATEGIES.map((s) => runCell(wl, s, opts.kernel ?? s.era ?? era));
   const probe = setUp(wl, era);
   const src = probe.src;
   return {
@@ -165,7 +165,7 @@ function runCell(wl: Workload, s: Strategy, era: string): LabCell {
   const { w, src } = setUp(wl, era);
   if (!src) return naCell(s, era, `the trace never constructs "${wl.iter}"`);
   const gate = KIND_ERA[src.kind];
-  const kindWhy = gate && notInEraReason(gate, w.profile);
+  const kindWhy = gate && !s.accepts?.(src.kind) && notInEraReason(gate, w.profile);
   if (kindWhy) {
     return naCell(s, era, `ITER_${src.kind.toUpperCase()} is not in this era (${kindWhy})`);
   }

@@ -34,10 +34,17 @@ function hazardText(c: LabCell): string {
     : "-";
 }
 
-function cellCols(c: LabCell): string[] {
-  if (c.status === "n/a") return [c.strategy, "", "", "", "", "", "", "", "", `n/a: ${c.reason}`];
+/** The strategy's id, with its era when it is not the row's. */
+function idOf(c: LabCell, rowEra: string): string {
+  return c.era === rowEra ? c.strategy : `${c.strategy} (${kernelLabel(c.era)})`;
+}
+
+function cellCols(c: LabCell, rowEra: string): string[] {
+  if (c.status === "n/a") {
+    return [idOf(c, rowEra), "", "", "", "", "", "", "", "", `n/a: ${c.reason}`];
+  }
   return [
-    c.strategy,
+    idOf(c, rowEra),
     String(c.pins),
     String(c.refs),
     String(c.unnecessary),
@@ -71,8 +78,9 @@ export function labText(rep: LabReport): string {
   }
   for (const r of rep.rows) {
     out.push("");
-    out.push(rowTitle(r, r.cells[0]?.era ?? "?"));
-    const rows = [COLS, ...r.cells.map(cellCols)];
+    const era = r.cells[0]?.era ?? "?";
+    out.push(rowTitle(r, era));
+    const rows = [COLS, ...r.cells.map((c) => cellCols(c, era))];
     const widths = COLS.map((_, i) =>
       Math.max(...rows.map((x) => (i === COLS.length - 1 ? 0 : x[i].length)))
     );
@@ -91,6 +99,7 @@ export function labText(rep: LabReport): string {
       );
     }
     for (const c of r.cells) if (c.status === "ran") out.push(`  ${c.strategy}: ${c.verdict}`);
+    for (const c of r.cells) for (const n of c.notes) out.push(`  ${c.strategy}  note: ${n}`);
   }
   out.push("");
   out.push(
@@ -119,18 +128,20 @@ export function labMarkdown(rep: LabReport): string {
   for (const r of rep.rows) {
     const w = r.workload;
     const job = { dio: "DIO copy", sg: "crypto sg", rdma: "RDMA SGEs" }[w.purpose];
+    const era = r.cells[0]?.era ?? "?";
     r.cells.forEach((c, i) => {
       const head = i === 0
         ? `${md(w.id)}: ${job} from ${w.source.toUpperCase()}, ${hex(w.len)} B (${
-          kernelLabel(c.era)
+          kernelLabel(era)
         })`
         : "";
+      const id = md(idOf(c, era));
       if (c.status === "n/a") {
-        out.push(`| ${head} | ${c.strategy} | | | | | | | | | | n/a: ${md(c.reason ?? "")} |`);
+        out.push(`| ${head} | ${id} | | | | | | | | | | n/a: ${md(c.reason ?? "")} |`);
         return;
       }
-      const cols = cellCols(c).slice(1);
-      out.push(`| ${head} | ${c.strategy} | ${cols.map(md).join(" | ")} | ${md(c.verdict)} |`);
+      const cols = cellCols(c, era).slice(1);
+      out.push(`| ${head} | ${id} | ${cols.map(md).join(" | ")} | ${md(c.verdict)} |`);
     });
   }
   out.push("");

@@ -131,3 +131,31 @@ Deno.test("lab --kernel 6.1: the merged API is not in the era, the proposals sti
   assert.equal(cell(r, "a").status, "ran");
   assert.equal(old.kernel, "6.1");
 });
+
+Deno.test("lab: the 7.4 answer (f) runs in 7.4, takes FOLIOQ buffers as BVECQ, holds nothing it could borrow", () => {
+  for (const r of rep.rows) {
+    const f = cell(r, "f");
+    assert.equal(f.era, "7.4");
+    if (r.workload.source === "pipe") {
+      assert.equal(f.status, "n/a");
+      assert.match(f.reason ?? "", /removed in 6\.5/);
+      continue;
+    }
+    assert.equal(f.status, "ran", `${r.workload.id}: ${f.reason}`);
+    assert.equal(f.unnecessary, 0, r.workload.id);
+    assert.equal(f.forbidden, 0, r.workload.id);
+    assert.equal(f.refs, 0, r.workload.id);
+    assert.equal(f.intermediate.sgTables, 0, r.workload.id);
+  }
+  for (const r of rows((r) => r.workload.source === "folioq")) {
+    const f = cell(r, "f");
+    assert.ok(f.notes.some((n) => n.includes("bvecq")), f.notes.join());
+  }
+});
+
+Deno.test("lab --kernel 6.12: the 7.4 answer is not in the era", async () => {
+  const old = await gallery(["--kernel", "6.12", "traces/lab/FOLIOQ+rdma.yaml"]);
+  const f = cell(old.rows[0], "f");
+  assert.equal(f.status, "n/a");
+  assert.match(f.reason ?? "", /7\.4/);
+});

@@ -23,6 +23,10 @@ export interface Strategy {
   readonly status: "proposal" | "merged";
   /** The posted patch or the kernel code it follows, with its date or releases. */
   readonly follows: string;
+  /** The era the strategy runs in when no --kernel is given (default: the trace's). */
+  readonly era?: string;
+  /** Source kinds the strategy takes even where the era no longer has them (it re-expresses them). */
+  accepts?(kind: IovIter["kind"]): boolean;
   /** Why the strategy cannot run in the world's era, if it cannot. */
   unavailable?(w: World): string | undefined;
   /** Converts `job.len` bytes of `src`, charging everything to `acct`. */

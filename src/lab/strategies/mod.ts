@@ -9,6 +9,7 @@ import { scanCallback } from "./b_scan.ts";
 import { commonFramework } from "./c_common.ts";
 import { cifsPageList } from "./d_cifs_pages.ts";
 import { merged63 } from "./e_merged.ts";
+import { bvecq74 } from "./f_bvecq.ts";
 
 /** Every strategy the lab runs. */
 export const STRATEGIES: readonly Strategy[] = [
@@ -17,6 +18,7 @@ export const STRATEGIES: readonly Strategy[] = [
   commonFramework,
   cifsPageList,
   merged63,
+  bvecq74,
 ];
 
 export type { Strategy, StrategyId } from "./_strategy.ts";

@@ -1,0 +1,214 @@
+/**
+ * (f) The 7.4 answer: ITER_BVECQ, a segmented queue of bio_vec arrays whose segments carry
+ * their own release policy (mem_type GUP: bvecq_put() unpins; EXTERNAL: nothing). A labelled
+ * model, not yet the model's own kind: it follows Howells' posted series "netfs: Keep track of
+ * folios in a segmented bio_vec[] chain" (v2 18 May 2026,
+ * lore 20260518222959.488126-1-dhowells@redhat.com; "iov_iter: Add a segmented queue of
+ * bio_vec[]" queued for 7.4 in vfs-7.4.netfs as 05f94143ca30, v14 30 Sep 2026) and its
+ * "netfs: Add a function to extract from an iter into a bvecq" (netfs_extract_iter, v4 17/30
+ * 16 Jun 2026, lore 20260616100821.2062304-18-dhowells@redhat.com; in netfs-next, not in the
+ * 7.4 queue):
+ * - DIO: netfs_extract_iter from any kind: iov_iter_npages, one bvecq segment sized by it,
+ *   then iov_iter_extract_pages into it, one bio_vec per page piece (pins for user memory,
+ *   nothing for the rest), the page-pointer scratch in the tail of the bio_vec array;
+ * - buffered page-cache data (a FOLIOQ before 7.4, an XARRAY before 6.12) is held in a bvecq,
+ *   one bio_vec per folio portion; until src/model/kinds/bvecq.ts exists it is walked as a
+ *   BVEC over the same bio_vecs, which is what extract_bvecq_to_sg (one sg entry per bvec) and
+ *   smbdirect's bvecq mapper (one SGE per bvec) do;
+ * - crypto: extract_iter_to_sg as merged; RDMA: smbdirect_map_sges_from_iter (common smbdirect
+ *   module, 7.1+): ITER_SOURCE only, BVEC, KVEC and BVECQ; a user iterator is first extracted
+ *   into a bvecq; a PIPE no longer exists.
+ *
+ * @module
+ */
+import type { Strategy } from "./_strategy.ts";
+import type { World } from "../world.ts";
+import type { Acct } from "../acct.ts";
+import { SIZEOF } from "../acct.ts";
+import { type Job, judgeRun, listOf } from "./_build.ts";
+import type { BvecSeg, IovIter } from "../../model/iter.ts";
+import { cloneIter, userBacked } from "../../model/iter.ts";
+import { iovIterNpages } from "../../model/query.ts";
+import { iovIterExtractPages } from "../../model/extract.ts";
+import { iovIterAdvance } from "../../model/advance.ts";
+import { iovIterBvec } from "../../model/construct.ts";
+import { walkPieces } from "../../convert/_pieces.ts";
+import { extractIterToSg } from "../../convert/to_sg.ts";
+import { sgInitTable } from "../../convert/sg.ts";
+import { type RdmaList, smbExtractIterToRdma } from "../../convert/rdma.ts";
+import type { Holds } from "../../convert/holds.ts";
+import { compareRelease } from "../../profile.ts";
+
+/** The release ITER_BVECQ is queued for. */
+export const BVECQ_ERA = "7.4";
+
+/** struct bvecq without its bio_vecs (next, prev, fpos, ref, priv, counts, flags, bv). */
+const BVECQ_HEADER = 48;
+
+/** netfs_extract_iter (v4 17/30): any iterator into one bvecq segment. */
+function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): BvecSeg[] {
+  const ps = w.mem.pageSize;
+  const maxPages = iovIterNpages(w.ctx, src, 0x7fffffff);
+  acct.pass("netfs_extract_iter: iov_iter_npages (size the bvecq)");
+  acct.pass("netfs_extract_iter: iov_iter_extract_pages loop");
+  acct.alloc({
+    what: "bvecq segment",
+    count: 1,
+    bytes: BVECQ_HEADER + maxPages * SIZEOF.bio_vec,
+    storage: "kmalloc",
+    final: true,
+    by: "netfs_extract_iter: bvecq_alloc_one",
+  });
+  const bv: BvecSeg[] = [];
+  let left = job.len;
+  while (left > 0 && bv.length < maxPages) {
+    const r = iovIterExtractPages(w.ctx, src, {
+      maxsize: left,
+      maxpages: maxPages - bv.length,
+      step: job.step,
+      p2pdma: false,
+    });
+    if (r.ret <= 0) {
+      acct.note(`netfs_extract_iter: iov_iter_extract_pages returned ${r.ret}: -EIO`);
+      break;
+    }
+    if (r.retention === "pin") acct.hold("pin", r.holds);
+    left -= r.ret;
+    let got = r.ret, off = r.offset0;
+    for (const pfn of r.pfns) {
+      if (got <= 0) break;
+      const len = Math.min(got, ps - off);
+      bv.push({ pfn, offset: off, len });
+      got -= len;
+      off = 0;
+    }
+  }
+  if (userBacked(src)) acct.note("the bvecq segment is marked BVECQ_MEM_GUP: bvecq_put() unpins");
+  return bv;
+}
+
+/** Page-cache data as netfs holds it from 7.4: a bvecq, one bio_vec per folio portion. */
+function asBvecq(w: World, src: IovIter, len: number, acct: Acct): IovIter {
+  const bv: BvecSeg[] = [];
+  const c = cloneIter(src);
+  if (c.kind === "folioq" || c.kind === "xarray") {
+    walkPieces(w.ctx, c, len, (pfn, offset, l) => {
+      bv.push({ pfn, offset, len: l });
+      return false;
+    });
+  }
+  iovIterAdvance(w.ctx, src, Math.min(len, src.count));
+  acct.note(
+    `the ${src.kind.toUpperCase()} buffer is a bvecq from 7.4 (one bio_vec per folio); walked as those bio_vecs until the model has ITER_BVECQ`,
+  );
+  return iovIterBvec({ name: `${src.name}.bq`, task: src.task, step: src.createdAt }, src.dir, bv);
+}
+
+/** Strategy (f). */
+export const bvecq74: Strategy = {
+  id: "f",
+  name: "7.4 ITER_BVECQ",
+  status: "proposal",
+  follows:
+    'labelled model of the posted "netfs: Keep track of folios in a segmented bio_vec[] chain" (ITER_BVECQ queued for 7.4, v14 30 Sep 2026; lore 20260518222959.488126-1-dhowells@redhat.com) and "netfs: Add a function to extract from an iter into a bvecq" (v4 17/30 16 Jun 2026, netfs-next only); ITER_BVECQ walked as its bio_vecs',
+  era: BVECQ_ERA,
+  accepts: (kind) => kind === "folioq",
+  unavailable(w) {
+    const r = w.profile.release;
+    return compareRelease([r[0], r[1]], [7, 4]) < 0
+      ? `ITER_BVECQ is queued for 7.4, kernel is ${w.profile.name}`
+      : undefined;
+  },
+  run(w, src, job, acct) {
+    if (src.kind === "discard") return { na: "DISCARD has no pages" };
+    if (src.kind === "pipe") return { na: "ITER_PIPE was removed in 6.5" };
+    const buffered = src.kind === "folioq" || src.kind === "xarray";
+    if (job.purpose === "dio") {
+      const it = buffered ? asBvecq(w, src, job.len, acct) : src;
+      const bv = extractToBvecq(w, it, job, acct);
+      judgeRun(w, src, job, acct, "netfs_extract_iter");
+      return { list: listOf(w, "bvec", bv) };
+    }
+    if (job.purpose === "sg") {
+      const it = buffered ? asBvecq(w, src, job.len, acct) : src;
+      const n = iovIterNpages(w.ctx, it, 0x7fffffff);
+      acct.pass("iov_iter_npages (size the sg table)");
+      const max = job.limit || n;
+      const t = sgInitTable("sg", max, job.step);
+      acct.alloc({
+        what: "sg table",
+        count: max,
+        bytes: max * SIZEOF.scatterlist,
+        storage: "kmalloc",
+        final: true,
+        by: "caller (sized by iov_iter_npages)",
+      });
+      acct.pass(buffered ? "extract_bvecq_to_sg" : "extract_iter_to_sg");
+      const holds: Holds = { take: (k, p) => acct.hold(k, [p]), drop: () => true, miss: () => {} };
+      const ret = extractIterToSg(w.ctx, it, t, {
+        maxsize: job.len,
+        sgMax: max,
+        p2pdma: false,
+        step: job.step,
+      }, holds);
+      if (ret < 0) return { na: `extract_iter_to_sg returned ${ret}` };
+      judgeRun(w, src, job, acct, "extract_iter_to_sg");
+      return {
+        list: listOf(
+          w,
+          "sg",
+          t.entries.slice(0, t.nents).map((e) => ({ pfn: e.pfn, offset: e.offset, len: e.length })),
+        ),
+      };
+    }
+    if (src.dir !== "source") {
+      w.ctx.warn(
+        "direction_mismatch",
+        `smbdirect_map_sges_from_iter on "${src.name}": WARN_ON_ONCE(iov_iter_rw(iter) != ITER_SOURCE), -EIO`,
+      );
+      return { na: "smbdirect_map_sges_from_iter maps ITER_SOURCE iterators only: -EIO" };
+    }
+    let it: IovIter = src;
+    if (buffered) it = asBvecq(w, src, job.len, acct);
+    else if (userBacked(src)) {
+      acct.note("smbdirect refuses user iterators: netfs_extract_iter into a bvecq first (pins)");
+      const bv = extractToBvecq(w, src, job, acct);
+      it = iovIterBvec({ name: `${src.name}.bq`, task: src.task, step: job.step }, src.dir, bv);
+    }
+    const maxSge = job.limit || 0x7fffffff;
+    const sges: { pfn: number; offset: number; len: number; addr: number }[] = [];
+    let left = Math.min(job.len, it.count), wrs = 0;
+    acct.pass("smbdirect_map_sges_from_iter: DMA-map each piece into an SGE");
+    while (left > 0) {
+      const rdma: RdmaList = {
+        name: `wr${wrs}`,
+        sge: [],
+        maxSge,
+        lkey: 0n,
+        dir: job.dmaDir,
+        step: job.step,
+      };
+      const ret = smbExtractIterToRdma(w.ctx, it, left, rdma, w.dma);
+      if (ret <= 0) {
+        if (!sges.length) return { na: `smbdirect_map_sges_from_iter returned ${ret}` };
+        break;
+      }
+      wrs++;
+      left -= ret;
+      for (const g of rdma.sge) {
+        sges.push({ pfn: g.pfn, offset: g.offset, len: g.length, addr: g.addr });
+      }
+    }
+    acct.alloc({
+      what: "ib_sge array",
+      count: sges.length,
+      bytes: sges.length * SIZEOF.ib_sge,
+      storage: "kmalloc",
+      final: true,
+      by: "smbdirect_map_sges_from_iter",
+    });
+    if (wrs > 1) acct.note(`${wrs} work requests of at most ${maxSge} SGEs`);
+    judgeRun(w, src, job, acct, "smbdirect_map_sges_from_iter");
+    return { list: listOf(w, "sge", sges) };
+  },
+};
