@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { Replay } from "./engine.ts";
-import type { Handlers } from "./handler.ts";
+import type { Handlers, OpCtx } from "./handler.ts";
 import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../convert/sg.ts";
 import { extractIterToSg } from "../convert/to_sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
@@ -17,33 +16,33 @@ import { netfsLimitIter } from "../convert/netfs_limit.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /** The sg table a name refers to. */
-function sgt(r: Replay, name: string): SgTable {
-  const v = r.variable(name, ["sgt"]);
+function sgt(r: OpCtx, name: string): SgTable {
+  const v = r.scope.variable(name, ["sgt"]);
   if (v.type !== "sgt") return r.error(`"${name}" is not an sg table`, ["sgt"]);
   return v.sgt;
 }
 
 function pfnsArg(
-  r: Replay,
+  r: OpCtx,
   a: { pages?: string; pfns?: number[] },
 ): { pfns: Pfn[]; retention: "pin" | "ref" | "none" } {
   if (a.pfns) return { pfns: a.pfns, retention: "none" };
   if (!a.pages) return r.error("give pages (a page list variable) or pfns", ["pages"]);
-  r.variable(a.pages, ["pages"]);
-  const list = r.listOf(a.pages);
+  r.scope.variable(a.pages, ["pages"]);
+  const list = r.scope.listOf(a.pages);
   if (!list) return r.error(`"${a.pages}" is not a page list`, ["pages"]);
   return { pfns: list.entries.map((e) => e.pfn), retention: list.entries[0]?.retention ?? "none" };
 }
 
 /** Handlers by op name. */
-export const CONVERT_OPS = {
+export const CONVERT_HANDLERS = {
   sg_init_table(r, a, node) {
-    r.define(a.sgt, { type: "sgt", sgt: sgInitTable(a.sgt, a.nents, node.index) }, ["sgt"]);
+    r.scope.define(a.sgt, { type: "sgt", sgt: sgInitTable(a.sgt, a.nents, node.index) }, ["sgt"]);
   },
   sg_alloc_table(r, a, node) {
     const t = sgAllocTable(a.sgt, a.nents, node.index);
     if (typeof t === "number") return t;
-    r.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
+    r.scope.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
     return 0;
   },
   sg_alloc_table_from_pages_segment(r, a, node) {
@@ -71,12 +70,12 @@ export const CONVERT_OPS = {
       );
       return ret;
     }
-    r.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
+    r.scope.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
     return ret;
   },
   sg_alloc_append_table_from_pages(r, a, node) {
     const { pfns, retention } = pfnsArg(r, a);
-    const existing = r.vars.get(a.sgt);
+    const existing = r.scope.get(a.sgt);
     let t: SgTable;
     if (existing) {
       if (existing.type !== "sgt") return r.error(`"${a.sgt}" is not an sg table`, ["sgt"]);
@@ -108,11 +107,11 @@ export const CONVERT_OPS = {
       );
       return ret;
     }
-    if (!existing) r.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
+    if (!existing) r.scope.define(a.sgt, { type: "sgt", sgt: t }, ["sgt"]);
     return ret;
   },
   extract_iter_to_sg(r, a, node) {
-    const it = r.iter(a.iter);
+    const it = r.scope.iter(a.iter);
     const t = sgt(r, a.sgt);
     if ((it.kind === "ubuf" || it.kind === "iovec") && a.maxsize > it.count) {
       r.warn(
@@ -128,7 +127,7 @@ export const CONVERT_OPS = {
       );
     }
     t.dir ??= it.dir;
-    return extractIterToSg(r.ctx, it, t, {
+    return extractIterToSg(r.model, it, t, {
       maxsize: a.maxsize,
       sgMax: a.sg_max,
       p2pdma: (a.flags ?? []).includes("p2pdma"),
@@ -136,8 +135,8 @@ export const CONVERT_OPS = {
     }, r.holds);
   },
   smb_extract_iter_to_rdma(r, a, node) {
-    const it = r.iter(a.iter);
-    const v = r.vars.get(a.rdma);
+    const it = r.scope.iter(a.iter);
+    const v = r.scope.get(a.rdma);
     let rdma: RdmaList;
     if (v) {
       if (v.type !== "rdma") return r.error(`"${a.rdma}" is not an rdma SGE list`, ["rdma"]);
@@ -154,7 +153,7 @@ export const CONVERT_OPS = {
       for (let i = 0; i < a.reserve; i++) {
         rdma.sge.push({ addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
       }
-      r.define(a.rdma, { type: "rdma", rdma }, ["rdma"]);
+      r.scope.define(a.rdma, { type: "rdma", rdma }, ["rdma"]);
     }
     if (rdma.sge.length >= rdma.maxSge) {
       r.warn(
@@ -165,7 +164,7 @@ export const CONVERT_OPS = {
         },
       );
     }
-    return smbExtractIterToRdma(r.ctx, it, a.len, rdma, r.dma);
+    return smbExtractIterToRdma(r.model, it, a.len, rdma, r.dma);
   },
   ib_map_mr_sg(r, a, node) {
     const t = sgt(r, a.sgt);
@@ -176,7 +175,7 @@ export const CONVERT_OPS = {
       }
       t.mapped = true;
     }
-    const v = r.vars.get(a.mr);
+    const v = r.scope.get(a.mr);
     let mr: Mr;
     if (v) {
       if (v.type !== "mr") return r.error(`"${a.mr}" is not an MR`, ["mr"]);
@@ -193,7 +192,7 @@ export const CONVERT_OPS = {
         gapAt: undefined,
         step: node.index,
       };
-      r.define(a.mr, { type: "mr", mr }, ["mr"]);
+      r.scope.define(a.mr, { type: "mr", mr }, ["mr"]);
     }
     const ret = ibMapMrSg(t, mr, a.sg_offset);
     if (mr.gapAt !== undefined) {
@@ -217,8 +216,8 @@ export const CONVERT_OPS = {
     return ret;
   },
   bio_iov_iter_get_pages(r, a, node) {
-    const it = r.iter(a.iter);
-    const v = r.vars.get(a.bio);
+    const it = r.scope.iter(a.iter);
+    const v = r.scope.get(a.bio);
     let bio: Bio;
     if (v) {
       if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
@@ -237,10 +236,10 @@ export const CONVERT_OPS = {
         step: node.index,
         dir: it.dir,
       };
-      r.define(a.bio, { type: "bio", bio }, ["bio"]);
+      r.scope.define(a.bio, { type: "bio", bio }, ["bio"]);
     }
     const hadPinned = bio.pinned, hadBorrowed = bio.cloned;
-    const ret = bioIovIterGetPages(r.ctx, it, bio, {
+    const ret = bioIovIterGetPages(r.model, it, bio, {
       lbs: a.lbs,
       pos: a.pos,
       dmaAlignment: a.dma_alignment,
@@ -257,7 +256,7 @@ export const CONVERT_OPS = {
     return ret;
   },
   bio_release_pages(r, a) {
-    const v = r.variable(a.bio, ["bio"]);
+    const v = r.scope.variable(a.bio, ["bio"]);
     if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
     const bio = v.bio;
     if (bio.pinned && bio.dir === "dest" && bio.ioComplete && !a.dirty) {
@@ -267,10 +266,10 @@ export const CONVERT_OPS = {
         { cause: bio.step },
       );
     }
-    releaseBio(r.ctx, bio, r.holds, a.dirty);
+    releaseBio(r.model, bio, r.holds, a.dirty);
   },
   netfs_limit_iter(r, a) {
-    const it = r.iter(a.iter);
-    return netfsLimitIter(r.ctx, it, a.start_offset, a.max_size, a.max_segs);
+    const it = r.scope.iter(a.iter);
+    return netfsLimitIter(r.model, it, a.start_offset, a.max_size, a.max_segs);
   },
 } satisfies Partial<Handlers>;

@@ -1,0 +1,133 @@
+/**
+ * Handlers of the lifecycle ops: io_complete, syscall_return, async_return, kfree, vfree,
+ * munmap, truncate, fork, splice_return and free.
+ *
+ * @module
+ */
+import type { OpNode } from "../trace/load.ts";
+import { hex } from "../types.ts";
+import { parseBig } from "../trace/num.ts";
+import type { Handlers, OpCtx } from "./handler.ts";
+import { retentionOf } from "./lists.ts";
+
+/** Handlers of I/O completion, returns and frees. */
+export const LIFECYCLE_HANDLERS = {
+  io_complete(r, a) {
+    r.scope.variable(a.of, ["of"]);
+    const v = r.scope.get(a.of);
+    if (v?.type === "rdma" || v?.type === "mr") return;
+    const list = r.scope.listOf(a.of);
+    if (!list) return r.error(`"${a.of}" does not describe extracted memory`, ["of"]);
+    list.ioComplete = true;
+  },
+  syscall_return: (r, a, node) => returnOp(r, a, node, false),
+  async_return: (r, a, node) => returnOp(r, a, node, true),
+  kfree: (r, a, node) => freeRegion(r, a, node),
+  vfree: (r, a, node) => freeRegion(r, a, node),
+  munmap(r, a) {
+    const reg = r.mem.regions.get(a.region)!;
+    if (reg.space !== "user") r.error(`"${a.region}" is not a user region`, ["region"]);
+    reg.alive = false;
+  },
+  truncate(r, a, node) {
+    const file = r.mem.regions.get(a.file);
+    if (!file || file.space !== "file") return r.error(`unknown file "${a.file}"`, ["file"]);
+    const first = Math.ceil(a.size / r.mem.pageSize);
+    for (const list of r.scope.lists()) {
+      if (list.ioComplete || retentionOf(list) !== "none") continue;
+      const hit = list.entries.find((e) => {
+        const loc = r.mem.pageLoc(e.pfn);
+        return loc?.region === file && loc.index >= first;
+      });
+      if (hit) {
+        r.warn(
+          "object_freed_while_extracted",
+          `truncate of "${a.file}" to ${hex(a.size)} drops ${
+            r.mem.pageName(hit.pfn)
+          } from the page cache while "${list.name}" (extracted at #${list.step}, no ref) is under I/O`,
+          { cause: list.step, page: r.mem.pageName(hit.pfn) },
+        );
+      }
+    }
+    void node;
+  },
+  fork(r) {
+    for (const list of r.scope.lists()) {
+      if (list.ioComplete || list.dir !== "dest") continue;
+      const hit = list.entries.find((e) => {
+        const reg = r.mem.pageLoc(e.pfn)?.region;
+        return !e.released && e.retention === "ref" && reg?.space === "user" && reg.kind === "anon";
+      });
+      if (hit) {
+        r.warn(
+          "fork_under_dma_ref",
+          `fork while ${
+            r.mem.pageName(hit.pfn)
+          } of "${list.name}" is held by a plain ref (taken at #${list.step}) for a DMA read: COW gives the parent a new page and the data lands in the child's`,
+          { cause: list.step, page: r.mem.pageName(hit.pfn) },
+        );
+      }
+    }
+  },
+  splice_return(r, a, node) {
+    const pipe = r.scope.pipes.get(a.pipe);
+    if (!pipe) return r.error(`unknown pipe "${a.pipe}"`, ["pipe"]);
+    const ret = Number(parseBig(a.ret) ?? 0n);
+    let data = 0;
+    for (let h = pipe.tail; h < pipe.head; h++) data += pipe.bufs.get(h)?.len ?? 0;
+    if (pipe.claimStep !== undefined && ret >= 0 && data > ret) {
+      r.warn(
+        "pipe_premature_claim",
+        `splice returns ${hex(ret)} but "${a.pipe}" holds ${hex(data)} bytes: ${
+          hex(data - ret)
+        } bytes claimed by get_pages at #${pipe.claimStep} were never written and readers will see them`,
+        { cause: pipe.claimStep },
+      );
+    }
+    pipe.unlockedAt = node.index;
+    return ret;
+  },
+  free(r, a) {
+    r.scope.variable(a.var, ["var"]);
+    r.scope.free(a.var);
+  },
+} satisfies Partial<Handlers>;
+
+function returnOp(r: OpCtx, a: { iters: string[] }, node: OpNode, async: boolean): void {
+  for (const name of a.iters) {
+    r.scope.iter(name, ["iters"]);
+    r.scope.dead.set(name, node.index);
+  }
+  if (async) return;
+  for (const list of r.scope.lists()) {
+    const held = list.entries.filter((e) => !e.released && e.held && e.retention === "pin");
+    if (held.length && list.ioComplete) {
+      r.warn(
+        "long_held_pin",
+        `${held.length} page${
+          held.length === 1 ? "" : "s"
+        } of "${list.name}" still pinned (taken at #${list.step}) after the I/O completed and the syscall returned: extraction pins are not FOLL_LONGTERM`,
+        { cause: list.step, page: r.mem.pageName(held[0].pfn) },
+      );
+    }
+  }
+}
+
+function freeRegion(r: OpCtx, a: { region: string }, node: OpNode): void {
+  const reg = r.mem.regions.get(a.region)!;
+  if (reg.space !== "kernel") r.error(`"${a.region}" is not a kernel region`, ["region"]);
+  reg.alive = false;
+  for (const list of r.scope.lists()) {
+    if (list.ioComplete) continue;
+    const hit = list.entries.find((e) => !e.released && r.mem.pageLoc(e.pfn)?.region === reg);
+    if (hit && retentionOf(list) !== "pin") {
+      r.warn(
+        "object_freed_while_extracted",
+        `${node.op} of "${a.region}" while ${
+          r.mem.pageName(hit.pfn)
+        } is listed in "${list.name}" (extracted at #${list.step}, I/O not complete); extraction holds nothing`,
+        { cause: list.step, page: r.mem.pageName(hit.pfn) },
+      );
+    }
+  }
+}

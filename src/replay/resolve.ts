@@ -1,0 +1,107 @@
+/**
+ * Name resolution for memory: address expressions to a region and offset or a virtual
+ * address, page expressions to a pfn, and addresses to the task (mm) they belong to.
+ *
+ * @module
+ */
+import type { Memory, Region } from "../model/memory.ts";
+import type { Path } from "../trace/locate.ts";
+import { type AddrExpr, parseAddrExpr, parsePageExpr } from "../trace/num.ts";
+import { hex, type Pfn } from "../types.ts";
+
+/** A resolved memory location: a region and an offset into it. */
+export interface Loc {
+  readonly region: Region;
+  readonly offset: number;
+}
+
+/** Resolves the trace's memory expressions against a replay's memory. */
+export class Resolver {
+  constructor(
+    private readonly mem: Memory,
+    private readonly error: (message: string, path: Path) => never,
+    /** The mm user addresses resolve in when nothing names one: the first task's. */
+    readonly defaultTask: string,
+  ) {}
+
+  /** The task (mm) an address expression's user region belongs to. */
+  taskOf(v: unknown): string {
+    const e = parseAddrExpr(v);
+    if (e && "region" in e) {
+      const r = this.mem.regions.get(e.region);
+      if (r?.space === "user") return r.task;
+    } else if (e) {
+      for (const r of this.mem.regions.values()) {
+        if (
+          r.space === "user" && r.start !== undefined && e.abs >= r.start &&
+          e.abs < r.start + BigInt(r.size)
+        ) {
+          return r.task;
+        }
+      }
+    }
+    return this.defaultTask;
+  }
+
+  /** Resolves an address expression to a region and offset. */
+  loc(v: unknown, path: Path): Loc {
+    const e = parseAddrExpr(v)!;
+    if ("abs" in e) {
+      const t = this.mem.translate(e.abs);
+      if (!t) this.error(`address ${hex(e.abs)} is not inside any declared region`, path);
+      return { region: t.region, offset: t.offset };
+    }
+    const region = this.mem.regions.get(e.region);
+    if (!region) this.error(`unknown region "${e.region}"`, path);
+    if (e.offset > region.size) {
+      this.error(
+        `offset ${hex(e.offset)} is past the end of "${e.region}" (size ${hex(region.size)})`,
+        path,
+      );
+    }
+    return { region, offset: e.offset };
+  }
+
+  /** Resolves an address expression to a virtual address (iovec/kvec bases). */
+  vaddr(v: unknown, path: Path): bigint {
+    const e: AddrExpr = parseAddrExpr(v)!;
+    if ("abs" in e) return e.abs;
+    const { region, offset } = this.loc(v, path);
+    const a = this.mem.virtAddr(region, offset);
+    if (a === undefined) {
+      this.error(`"${region.name}" is page cache and has no virtual address`, path);
+    }
+    return a;
+  }
+
+  /** Resolves a page reference to a pfn. */
+  page(v: unknown, path: Path): Pfn {
+    const p = parsePageExpr(v)!;
+    if ("pfn" in p) return p.pfn;
+    if ("alloc" in p) {
+      if (p.alloc === "zero_page") return 0x0fff;
+      const r = this.mem.regions.get(p.alloc);
+      if (!r) this.error(`unknown page "${p.alloc}"`, path);
+      return r.pfnOf(0);
+    }
+    const r = this.mem.regions.get(p.region);
+    if (!r) this.error(`unknown region "${p.region}"`, path);
+    if (p.index >= r.npages) {
+      this.error(`"${p.region}" has ${r.npages} pages, no page ${p.index}`, path);
+    }
+    const pfn = r.pfnOf(p.index);
+    if (pfn < 0) this.error(`page ${p.index} of "${p.region}" is a hole`, path);
+    return pfn;
+  }
+
+  /** Canonical name of a page reference (for expectations); its text if it does not resolve. */
+  canonPage = (v: unknown): string | undefined => {
+    const p = parsePageExpr(v);
+    if (!p) return undefined;
+    if ("pfn" in p) return this.mem.pageName(p.pfn);
+    if ("alloc" in p) return p.alloc;
+    const r = this.mem.regions.get(p.region);
+    if (!r || p.index >= r.npages || r.pfnOf(p.index) < 0) return `${p.region}[${p.index}]`;
+    return this.mem.pageName(r.pfnOf(p.index));
+  };
+}
