@@ -15,8 +15,8 @@ import type { Feature, FeatureName } from "./eras/features.ts";
 export { FEATURES };
 export type { Change, Feature, FeatureName } from "./eras/features.ts";
 
-/** A release as [major, minor] (mainline X.Y.0) or [major, minor, patch] (a stable release). */
-export type Release = readonly [number, number] | readonly [number, number, number];
+import type { Release } from "./eras/release.ts";
+export type { Release } from "./eras/release.ts";
 
 /**
  * Every mainline release the model describes, oldest first. 5.15 is the first with the

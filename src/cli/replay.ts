@@ -62,7 +62,7 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
       io.stdout(JSON.stringify(state ? { ...st, state } : st, jsonReplacer) + "\n");
     } else steps.push(state ? { ...st, state } : st);
   };
-  const res = await runTrace(src, { kernel: o.kernel }, onStep);
+  const res = await runTrace(src, { kernel: o.kernel, changes: !o.quiet }, onStep);
   const name = src.header.header.name;
   if (o.format === "text") {
     io.stdout(

@@ -17,13 +17,20 @@ export interface RunResult {
   readonly endWarnings: readonly Warning[];
 }
 
-/** Runs every op; `onStep` sees each step (and its op) as it completes. */
+/**
+ * Runs every op; `onStep` sees each step (and its op) as it completes. `changes: false`
+ * records no effects (steps have no changes), for callers that print none.
+ */
 export async function runTrace(
   src: TraceSource,
-  opts: { kernel?: string },
+  opts: { kernel?: string; changes?: boolean },
   onStep?: (st: StepResult, node: OpNode, replay: Replay) => void,
 ): Promise<RunResult> {
-  const replay = new Replay(src.header, opts.kernel ? { kernel: opts.kernel } : {});
+  const replay = new Replay(src.header, {
+    ...(opts.kernel ? { kernel: opts.kernel } : {}),
+    // changes are recorded only for output that shows them
+    changes: opts.changes ?? true,
+  });
   const stepFailures: Failure[] = [];
   for await (const node of src.ops as AsyncIterable<OpNode>) {
     const st = replay.step(node);

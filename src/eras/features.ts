@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Release } from "../profile.ts";
+import type { Release } from "./release.ts";
 
 /** One commit that starts or ends a behaviour. */
 export interface Change {

@@ -7,9 +7,7 @@
 import type { Memory } from "./memory.ts";
 import type { KernelProfile } from "../profile.ts";
 import type { WarningCode } from "../check/warnings.ts";
-import type { Addr, Severity } from "../types.ts";
-import type { PipeIter } from "./iter.ts";
-import type { PipeEffects } from "./pipe.ts";
+import type { Addr, Pfn, Severity } from "../types.ts";
 
 /** A user address range where accesses fault (`fault_inject`). */
 export interface FaultRange {
@@ -27,6 +25,14 @@ export interface WarnDetail {
   readonly severity?: Severity;
 }
 
+/** What a pipe operation did to buffers that may be under I/O (pipe.ts fills it in). */
+export interface PipeEffects {
+  /** Buffers released (page dropped from the pipe). */
+  readonly released: { readonly pfn: Pfn }[];
+  /** Buffers shortened in place. */
+  readonly shortened: { readonly pfn: Pfn }[];
+}
+
 /** The model's environment. */
 export interface ModelCtx {
   readonly mem: Memory;
@@ -34,5 +40,5 @@ export interface ModelCtx {
   readonly faults: FaultRange[];
   warn(code: WarningCode, message: string, detail?: WarnDetail): void;
   /** Told which pipe buffers an advance or revert released or shortened (rule 4.5.2). */
-  pipeEffects?(it: PipeIter, fx: PipeEffects, fn: string): void;
+  pipeEffects?(it: { readonly name: string }, fx: PipeEffects, fn: string): void;
 }

@@ -15,7 +15,9 @@
  *
  * @module
  */
-import type { ModelCtx } from "./ctx.ts";
+import type { ModelCtx, PipeEffects } from "./ctx.ts";
+
+export type { PipeEffects } from "./ctx.ts";
 import type { Pfn } from "../types.ts";
 import { hex } from "../types.ts";
 
@@ -50,14 +52,6 @@ export interface PipePos {
   /** 6.0 to 6.4: >0 anon bytes in the last buffer, <0 page-cache end, 0 nothing. */
   lastOffset: number;
   count: number;
-}
-
-/** What a pipe operation did to buffers that may be under I/O. */
-export interface PipeEffects {
-  /** Buffers released (page dropped from the pipe). */
-  readonly released: PipeBuf[];
-  /** Buffers shortened in place. */
-  readonly shortened: PipeBuf[];
 }
 
 /** Creates a pipe as declared. */

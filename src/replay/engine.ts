@@ -289,15 +289,15 @@ function stepResult(
   failures: readonly Failure[],
 ): StepResult {
   let changes: Change[] | undefined;
-  return {
-    ...base,
-    ret,
-    get changes() {
-      return changes ??= effects.length ? changesOf(effects, mem) : [];
-    },
-    warnings,
-    failures,
-  };
+  // properties in the documented order (a getter in a literal would be moved last)
+  const res: Record<string, unknown> = { ...base, ret };
+  Object.defineProperty(res, "changes", {
+    enumerable: true,
+    get: () => changes ??= effects.length ? changesOf(effects, mem) : [],
+  });
+  res.warnings = warnings;
+  res.failures = failures;
+  return res as unknown as StepResult;
 }
 
 /** The variables an op names, in its declaration's order (reads, then creates, then releases). */

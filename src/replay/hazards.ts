@@ -6,9 +6,7 @@
  */
 import type { Memory } from "../model/memory.ts";
 import type { PinLedger } from "../model/pin.ts";
-import type { IovIter } from "../model/iter.ts";
-import type { PipeEffects } from "../model/pipe.ts";
-import type { WarnDetail } from "../model/ctx.ts";
+import type { PipeEffects, WarnDetail } from "../model/ctx.ts";
 import type { WarningCode } from "../check/warnings.ts";
 import type { PageList } from "./lists.ts";
 
@@ -23,7 +21,7 @@ export function pipeReleaseUnderIo(
   mem: Memory,
   lists: readonly PageList[],
   warn: Warn,
-  it: IovIter,
+  it: { readonly name: string },
   fx: PipeEffects,
   fn: string,
 ): void {

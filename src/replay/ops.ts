@@ -44,7 +44,6 @@ import {
 } from "../model/query.ts";
 import { patternBytes } from "../model/fill.ts";
 import { hex } from "../types.ts";
-import { parseBig } from "../trace/num.ts";
 
 /**
  * The new iterator's name, step and mm: user addresses resolve in the task whose region the

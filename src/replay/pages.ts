@@ -5,11 +5,9 @@
  *
  * @module
  */
-import type { OpNode } from "../trace/load.ts";
 import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
 import { ZERO_PFN } from "../model/memory.ts";
 import type { Direction, Pfn, Retention } from "../types.ts";
-import { hex } from "../types.ts";
 import type { Handler, Handlers, OpCtx } from "./handler.ts";
 import { makeList, type PageList } from "./lists.ts";
 import { netfsExtractUserIter } from "../convert/netfs.ts";
