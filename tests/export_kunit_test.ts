@@ -64,7 +64,7 @@ Deno.test("a KVEC trace: kernel calls with the model's results as expectations",
   const list = new Replay(t, { kernel: "6.12" });
   list.step(t.ops[0]);
   list.step(t.ops[1]);
-  const pages = list.listOf("p")!.entries;
+  const pages = list.scope.listOf("p")!.entries;
   assert.equal(
     (c.c.match(/KUNIT_EXPECT_PTR_EQ_MSG\(test, pg\d+_p\[\d+\], itk_page\(c, 0, /g) ?? []).length,
     pages.length,

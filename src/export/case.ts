@@ -165,7 +165,7 @@ export class CaseWriter implements Emit {
   loc(v: unknown): { g: Region; id: number; off: number } {
     let l;
     try {
-      l = this.r.loc(v, []);
+      l = this.r.at.loc(v, []);
     } catch {
       throw new Inexpressible(`address ${JSON.stringify(v)} is outside declared memory`);
     }
@@ -219,7 +219,7 @@ export class CaseWriter implements Emit {
 
   /** Expectations on an iterator after an op. */
   checkIter(name: string, step: number): void {
-    const v = this.r.vars.get(name);
+    const v = this.r.scope.vars.get(name);
     const cv = this.cvars.get(name);
     if (v?.type !== "iter" || cv?.type !== "iter") return;
     const it: IovIter = v.iter;

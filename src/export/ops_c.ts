@@ -12,7 +12,7 @@ import type { OpNode } from "../trace/load.ts";
 import type { Replay } from "../replay/engine.ts";
 import type { Kapi } from "./kapi.ts";
 import type { Region } from "../model/memory.ts";
-import { sgtView } from "../replay/view.ts";
+import { sgtView } from "../replay/views/mod.ts";
 import { Inexpressible } from "./inexpressible.ts";
 
 /** What an op translation may use of the case writer. */
@@ -60,7 +60,7 @@ export const SAFE_WARNINGS: ReadonlySet<string> = new Set([
 const dirC = (d: string) => (d === "source" ? "ITER_SOURCE" : "ITER_DEST");
 
 function modelIter(w: Emit, name: string) {
-  const v = w.r.vars.get(name);
+  const v = w.r.scope.vars.get(name);
   if (v?.type !== "iter") throw new Error(`internal: "${name}" is not an iterator after its op`);
   return v.iter;
 }
@@ -89,7 +89,7 @@ function declRet(w: Emit): void {
 
 /** The page array entries an op names (`index`, `range` or all), as the model selects them. */
 function selected(w: Emit, a: { pages: string; index?: number; range?: [number, number] }) {
-  const list = w.r.listOf(a.pages);
+  const list = w.r.scope.listOf(a.pages);
   const n = list?.entries.length ?? 0;
   if (a.index !== undefined) return [a.index, a.index + 1];
   if (a.range) return a.range;
@@ -98,7 +98,7 @@ function selected(w: Emit, a: { pages: string; index?: number; range?: [number, 
 
 /** A C expression for entry i of a page-list variable (a page array or an sg table). */
 function entryOf(w: Emit, name: string): (i: number) => string {
-  const v = w.r.vars.get(name);
+  const v = w.r.scope.vars.get(name);
   if (v?.type === "sgt") {
     const t = w.cvar(name, "sgt");
     return (i) => `sg_page(itk_sg(${t}, ${i}))`;
@@ -115,7 +115,7 @@ function release(fn: "unpin" | "unpin_dirty" | "put" | "unpin_one"): OpC {
     const a = node.args;
     const [from, to] = selected(w, a);
     const e = entryOf(w, a.pages);
-    const isArray = w.r.vars.get(a.pages)?.type === "pages";
+    const isArray = w.r.scope.vars.get(a.pages)?.type === "pages";
     if (fn === "unpin_one") w.emit(`\tunpin_user_page(${e(from)});`);
     else if (fn === "unpin" && isArray) {
       w.emit(`\tunpin_user_pages(${w.cvar(a.pages, "pages")} + ${from}, ${to - from});`);
@@ -177,7 +177,7 @@ function extract(kind: "get2" | "alloc2" | "extract"): OpC {
           cn(w.r.stepExtras.offset0 ?? 0)
         }, "#${node.index} offset0");`,
       );
-      const list = w.r.listOf(a.as)!;
+      const list = w.r.scope.listOf(a.as)!;
       list.entries.forEach((e, i) => {
         w.emit(
           `\tKUNIT_EXPECT_PTR_EQ_MSG(test, ${p}[${i}], ${
@@ -210,7 +210,7 @@ function iterOp(call: (it: string, a: Record<string, number>) => string, ret?: s
 }
 
 function sgChecks(w: Emit, node: OpNode, name: string): void {
-  const v = w.r.vars.get(name);
+  const v = w.r.scope.vars.get(name);
   if (v?.type !== "sgt") return;
   const t = w.cvar(name, "sgt");
   const view = sgtView(w.r.mem, v.sgt) as {
@@ -421,7 +421,7 @@ export const C_OPS: Readonly<Record<string, OpC>> = {
   copy_page_to_iter: (w, node, res) => {
     const a = node.args;
     const it = w.cvar(a.iter, "iter");
-    const pfn = w.r.page(a.page, ["page"]);
+    const pfn = w.r.at.page(a.page, ["page"]);
     declRet(w);
     w.emit(
       `\tret = copy_page_to_iter(${w.page(pfn)}, ${cn(a.offset)}, ${cn(a.bytes)}, &${it});`,

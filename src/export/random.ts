@@ -155,10 +155,10 @@ function iterState(trace: LoadedTrace, era: string): { count: number; moved: num
     let initial: number | undefined;
     for (const op of trace.ops) {
       r.step(op);
-      const v = r.vars.get("it");
+      const v = r.scope.get("it");
       if (v?.type === "iter" && initial === undefined) initial = v.iter.count;
     }
-    const v = r.vars.get("it");
+    const v = r.scope.get("it");
     if (v?.type !== "iter" || initial === undefined) return undefined;
     return { count: v.iter.count, moved: Math.max(0, initial - v.iter.count) };
   } catch {
@@ -227,7 +227,7 @@ function tidy(trace: LoadedTrace, era: string, ops: Record<string, unknown>[]) {
   for (const op of trace.ops) r.step(op);
   return ops.filter((o) => {
     if (o.op !== "unpin_user_pages" && o.op !== "put_page") return true;
-    const list = r.listOf(o.pages as string);
+    const list = r.scope.listOf(o.pages as string);
     return !!list && list.entries.length > 0 && list.entries.every((e) => e.held);
   });
 }

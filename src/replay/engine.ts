@@ -241,6 +241,11 @@ export class Replay {
     return handler;
   }
 
+  /** Results of the last step besides its return value (offset0 of an extraction). */
+  get stepExtras(): { readonly offset0?: number } {
+    return this.opCtx.out;
+  }
+
   /** Every variable and pipe as its view, and the pin and ref counters (`--state`). */
   stateView(): Record<string, unknown> {
     return {
