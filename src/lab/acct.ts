@@ -32,6 +32,8 @@ export interface Allocation {
 /** One entry of the final list. */
 export interface FinalEntry {
   readonly page: string;
+  /** The page frame the entry starts on (-1: none). */
+  readonly pfn: Pfn;
   readonly offset: number;
   readonly len: number;
   /** DMA address, for SGEs. */
@@ -66,7 +68,10 @@ export class Acct {
   readonly notes: string[] = [];
   /** Bytes by which the run grew a PIPE before the I/O wrote them. */
   pipeClaimed = 0;
-  /** Entries whose page is not the memory they describe (virt_to_page of a user or vmalloc address). */
+  /**
+   * Entries the strategy itself knows name the wrong page (virt_to_page of a user or vmalloc
+   * address); the lab's oracle (oracle.ts) counts bad entries independently.
+   */
   badEntries = 0;
 
   /** Records holds from a model call (its `holds` list). */
@@ -146,6 +151,7 @@ export function entriesOf(
 ): FinalEntry[] {
   return list.map((e) => ({
     page: pageLabel(w, e.pfn),
+    pfn: e.pfn,
     offset: e.offset,
     len: e.len,
     ...(e.addr === undefined ? {} : { addr: e.addr }),

@@ -12,6 +12,7 @@ import { applySetup, type LabWarning, newWorld, type World } from "./world.ts";
 import { conversionLength, findWorkloads, type Workload } from "./workload.ts";
 import { type Purpose, STRATEGIES, type Strategy, type StrategyId } from "./strategies/mod.ts";
 import { iovIterAdvance } from "../model/advance.ts";
+import { badEntries, sourceChunks } from "./oracle.ts";
 import { type IovIter, userBacked } from "../model/iter.ts";
 import { type FeatureName, notInEraReason } from "../profile.ts";
 
@@ -180,8 +181,10 @@ function runCell(wl: Workload, s: Strategy, era: string): LabCell {
     dmaDir: wl.dmaDir,
     step: wl.op.index,
   };
+  const truth = sourceChunks(w, src, job.len);
   const out = s.run(w, src, job, acct);
   if ("na" in out) return naCell(s, era, out.na);
+  if (truth) acct.badEntries = badEntries(w, truth, out.list.entries);
   return judge(w, src, s, era, acct, out.list, wl.purpose);
 }
 

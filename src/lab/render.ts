@@ -103,7 +103,7 @@ export function labText(rep: LabReport): string {
   }
   out.push("");
   out.push(
-    "columns: pins/refs taken; unneeded = holds on pages the destination could have borrowed; must-not = holds on memory that must never be pinned or refcounted; bad = entries naming the wrong page; interm. = intermediate allocations (bytes); passes over the data",
+    "columns: pins/refs taken; unneeded = holds on pages the destination could have borrowed; must-not = holds on memory that must never be pinned or refcounted; bad = entries not naming the source's bytes at their position (independent check); interm. = intermediate allocations (bytes); passes over the data",
   );
   return out.join("\n") + "\n";
 }
@@ -146,7 +146,7 @@ export function labMarkdown(rep: LabReport): string {
   }
   out.push("");
   out.push(
-    "unneeded: holds on pages the destination could have borrowed; must-not: holds on memory that must never be pinned or refcounted; bad: entries naming the wrong page.",
+    "unneeded: holds on pages the destination could have borrowed; must-not: holds on memory that must never be pinned or refcounted; bad: entries not naming the source's bytes at their position (checked independently).",
   );
   return out.join("\n") + "\n";
 }
