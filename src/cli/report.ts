@@ -6,7 +6,9 @@
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
-import { renderReport, type ReportStep } from "../render/html.ts";
+import { renderReport } from "../render/html.ts";
+import { ReportCollector } from "../render/report_data.ts";
+import type { Failure } from "../replay/compare.ts";
 import { checkKernel } from "./replay.ts";
 import { checkOutput, writeOutput } from "./output.ts";
 import { kernelLabel } from "../profile.ts";
@@ -21,22 +23,28 @@ export async function reportCommand(
   const out = { inputs: [file], force: o.force === true };
   await checkOutput(io, o.output, out);
   const src = await openTrace(io, file);
-  const steps: ReportStep[] = [];
+  const collect = new ReportCollector();
+  const stepFailures = new Set<Failure>();
+  let steps = 0;
   const res = await runTrace(src, { kernel: o.kernel }, (st, node, replay) => {
-    steps.push({ st, args: node.args, state: replay.stateView() });
+    for (const f of st.failures) stepFailures.add(f);
+    collect.onStep(st, node, replay);
+    steps++;
   });
   const h = src.header.header;
-  const html = renderReport(
+  const data = collect.finish(
     {
       name: h.name,
       kernel: kernelLabel(o.kernel ?? h.kernel),
+      file,
       ...(h.description ? { description: h.description } : {}),
     },
-    steps,
     res.summary,
     res.endWarnings,
+    res.failures.filter((f) => !stepFailures.has(f)),
   );
+  const html = renderReport(data);
   await writeOutput(io, o.output, html, out);
-  io.stderr(`wrote ${o.output}: ${steps.length} steps\n`);
+  io.stderr(`wrote ${o.output}: ${steps} steps, ${html.length} bytes\n`);
   return res.failures.length ? 1 : 0;
 }

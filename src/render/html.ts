@@ -1,22 +1,14 @@
 /**
- * The HTML report: one self-contained page (no scripts, no external resources) with, per
- * step, what changed and a picture of the lists that exist after it: page lists, sg tables,
- * SGE arrays and bios as rows of entries pointing at pages, each entry coloured by how its
- * page is held (pin, ref, nothing) and struck through once released; and the iterators as
- * bars of their remaining segments.
+ * The HTML report: one self-contained page (no network) holding the trace's step data once,
+ * as compact JSON, and a small inline script that draws the selected step on demand: a
+ * timeline of steps with keyboard navigation, the step's changes, warnings and failures, and
+ * an SVG of the state after it drawn to scale (memory bars, held pages, every iterator
+ * segment and list entry as a span with an arrow onto the bytes it covers), and the summary.
  *
  * @module
  */
-import type { StepResult, Summary } from "../replay/engine.ts";
-import type { Warning } from "../check/warnings.ts";
-import { show } from "./value.ts";
-
-/** One step of the report: the result, the op's arguments, the state after it. */
-export interface ReportStep {
-  readonly st: StepResult;
-  readonly args: Record<string, unknown>;
-  readonly state: Record<string, unknown>;
-}
+import type { ReportData } from "./report_data.ts";
+import { REPORT_SCRIPT } from "./report_script.ts";
 
 function esc(s: string): string {
   return s.replace(
@@ -25,181 +17,68 @@ function esc(s: string): string {
   );
 }
 
-const COLOUR: Record<string, string> = { pin: "#d9534f", ref: "#f0ad4e", none: "#9aa5b1" };
-
-interface Box {
-  label: string;
-  sub: string;
-  kind: string;
-  released: boolean;
+/** JSON text made safe inside a script element (no "</script", no line separators). */
+function safe(json: string): string {
+  return json.replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-/** Rows of boxes for the lists in a state view. */
-function rows(state: Record<string, unknown>): { title: string; boxes: Box[] }[] {
-  const out: { title: string; boxes: Box[] }[] = [];
-  for (const [key, v] of Object.entries(state)) {
-    const o = v as Record<string, unknown>;
-    if (key.startsWith("iter.")) {
-      const segs = (o.segs as Record<string, unknown>[] | undefined) ?? [];
-      out.push({
-        title: `${key} (${o.kind}, ${o.dir}, count ${show(o.count)})`,
-        boxes: segs.slice(0, 24).map((s) => ({
-          label: String(s.page ?? s.base ?? s.file ?? ""),
-          sub: `len ${show(s.len)}`,
-          kind: "iter",
-          released: false,
-        })),
-      });
-    } else if (key.startsWith("pages.")) {
-      const retention = String(o.retention);
-      out.push({
-        title: `${key} (${retention})`,
-        boxes: String(o.pages).split(/ (?=[^ (])/).filter(Boolean).slice(0, 24).map((p) => ({
-          label: p.replace(" (released)", ""),
-          sub: retention,
-          kind: retention,
-          released: p.endsWith("(released)"),
-        })),
-      });
-    } else if (key.startsWith("sgt.")) {
-      out.push({
-        title: `${key} (nents ${show(o.nents)})`,
-        boxes: ((o.entries as Record<string, unknown>[]) ?? []).slice(0, 24).map((e) => ({
-          label: String(e.page),
-          sub: `+${show(e.offset)} len ${show(e.length)}`,
-          kind: "none",
-          released: false,
-        })),
-      });
-    } else if (key.startsWith("rdma.")) {
-      out.push({
-        title: `${key} (nr_sge ${show(o.nr_sge)})`,
-        boxes: ((o.sge as Record<string, unknown>[]) ?? []).slice(0, 24).map((g) => ({
-          label: String(g.addr),
-          sub: `len ${show(g.length)}`,
-          kind: "none",
-          released: false,
-        })),
-      });
-    } else if (key.startsWith("bio.")) {
-      const kind = o.pinned ? "pin" : "none";
-      out.push({
-        title: `${key} (vcnt ${show(o.vcnt)}${o.pinned ? ", pinned" : ""}${
-          o.cloned ? ", cloned" : ""
-        })`,
-        boxes: ((o.bvec as Record<string, unknown>[]) ?? []).slice(0, 24).map((b) => ({
-          label: String(b.page),
-          sub: `+${show(b.offset)} len ${show(b.len)}`,
-          kind,
-          released: false,
-        })),
-      });
-    }
-  }
-  const held: Box[] = [];
-  for (const kind of ["pins", "refs"] as const) {
-    const pages = ((state[kind] as { pages?: Record<string, number> } | undefined)?.pages) ?? {};
-    for (const [page, n] of Object.entries(pages)) {
-      held.push({
-        label: page,
-        sub: `${n} ${kind === "pins" ? "pin" : "ref"}${n === 1 ? "" : "s"}`,
-        kind: kind === "pins" ? "pin" : "ref",
-        released: false,
-      });
-    }
-  }
-  if (held.length) {
-    out.push({ title: "pages held (pins and refs outstanding)", boxes: held.slice(0, 24) });
-  }
-  return out;
-}
+const STYLE = `
+*{box-sizing:border-box}
+body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2228;background:#fafbfc}
+header{padding:8px 16px;border-bottom:1px solid #d8dde3;background:#fff}
+header h1{font-size:17px;margin:0}header p{margin:2px 0 0;color:#555}
+main{display:flex;height:calc(100vh - 58px)}
+#tl{width:420px;min-width:300px;overflow-y:auto;border-right:1px solid #d8dde3;background:#fff;position:relative;outline:none}
+#tl:focus{box-shadow:inset 0 0 0 2px #7aa7e8}
+#tl .row{position:absolute;left:0;right:0;height:22px;padding:2px 8px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font:12px/18px ui-monospace,monospace;cursor:pointer;border-bottom:1px solid #f0f2f4}
+#tl .row.sel{background:#dbe9ff}
+#tl .row.skip{color:#999}
+#tl .b{display:inline-block;min-width:16px;padding:0 4px;margin-right:4px;border-radius:3px;color:#fff;font-size:11px;line-height:16px;text-align:center}
+.b.bug{background:#c0392b}.b.warn{background:#d68910}.b.hazard{background:#9a7d0a}.b.fail{background:#7d3c98}.b.ok{background:#c8ced6}
+#detail{flex:1;overflow:auto;padding:10px 16px}
+#detail h2{font-size:15px;margin:0 0 6px;font-family:ui-monospace,monospace}
+code,.mono{font:12px ui-monospace,monospace}
+table{border-collapse:collapse;margin:4px 0}td,th{border:1px solid #dde1e6;padding:1px 6px;font:12px ui-monospace,monospace;text-align:left;vertical-align:top}
+ul{margin:4px 0;padding-left:20px}
+li.bug{color:#a93226}li.warn{color:#9c640c}li.hazard{color:#7d6608}.fail{color:#6c3483}
+.keys{color:#666;font-size:12px}
+#pic{margin-top:8px;background:#fff;border:1px solid #e1e5ea}
+#summary{border-top:2px solid #d8dde3;margin-top:14px;padding-top:6px}
+#summary h3{font-size:14px;margin:8px 0 2px}
+a{color:#1a5fb4;cursor:pointer}
+.legend span{display:inline-block;padding:0 6px;margin-right:6px;border-radius:3px;color:#fff;font-size:12px}
+svg text{font:11px ui-monospace,monospace;fill:#1d2228}
+svg .ttl{font:12px system-ui,sans-serif;font-weight:600}
+svg .dim{fill:#666}
+`;
 
-function svg(state: Record<string, unknown>): string {
-  const rs = rows(state);
-  if (!rs.length) return "";
-  const W = 118, H = 34, GAP = 6, TITLE = 16;
-  const width = 12 + Math.max(4, ...rs.map((r) => r.boxes.length)) * (W + GAP);
-  const height = rs.length * (TITLE + H + 12) + 4;
-  const parts: string[] = [];
-  rs.forEach((r, i) => {
-    const y = 4 + i * (TITLE + H + 12);
-    parts.push(`<text x="6" y="${y + 12}" class="t">${esc(r.title)}</text>`);
-    r.boxes.forEach((b, k) => {
-      const x = 6 + k * (W + GAP);
-      const fill = b.kind === "iter" ? "#5b8def" : COLOUR[b.kind] ?? COLOUR.none;
-      parts.push(
-        `<rect x="${x}" y="${y + TITLE}" width="${W}" height="${H}" rx="4" fill="${
-          b.released ? "#fff" : fill
-        }" stroke="${fill}" stroke-width="2"${b.released ? ' stroke-dasharray="4 3"' : ""}/>`,
-        `<text x="${x + 6}" y="${y + TITLE + 14}" class="l">${esc(b.label)}</text>`,
-        `<text x="${x + 6}" y="${y + TITLE + 28}" class="s">${esc(b.sub)}</text>`,
-      );
-    });
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${
-    parts.join("")
-  }</svg>`;
-}
-
-function warningHtml(w: Warning): string {
-  return `<li class="w ${w.severity}"><b>${esc(w.code)}</b> (${w.severity}${
-    w.cause !== undefined ? `, cause #${w.cause}` : ""
-  }) ${esc(w.message)}</li>`;
+/** The page's data as JSON, steps spliced in from their pre-serialised text. */
+function dataJson(data: ReportData): string {
+  const { steps, ...rest } = data;
+  const head = safe(JSON.stringify(rest));
+  return `${head.slice(0, -1)},"steps":[${safe(steps.join(","))}]}`;
 }
 
 /** Renders the whole report. */
-export function renderReport(
-  meta: { name: string; kernel: string; description?: string },
-  steps: readonly ReportStep[],
-  summary: Summary,
-  endWarnings: readonly Warning[],
-): string {
-  const body = steps.map(({ st, args, state }) => {
-    const a = Object.entries(args).filter(([k, v]) =>
-      !["op", "id", "expect", "when"].includes(k) && v !== undefined
-    )
-      .map(([k, v]) => `${k}=${show(v)}`).join(", ");
-    const changes = st.changes.map((c) =>
-      `<tr><td>${esc(c.path)}</td><td>${esc(c.before === null ? "" : show(c.before))}</td><td>${
-        esc(c.after === null ? "(gone)" : show(c.after))
-      }</td></tr>`
-    ).join("");
-    return `<section id="step-${st.index}"><h2>#${st.index} <code>${esc(st.op)}(${esc(a)})</code>${
-      st.ret !== null ? ` = <code>${esc(show(st.ret))}</code>` : ""
-    }${st.skipped ? ` <span class="skip">skipped: ${esc(st.skipped)}</span>` : ""}</h2>${
-      changes
-        ? `<table><tr><th>changed</th><th>before</th><th>after</th></tr>${changes}</table>`
-        : ""
-    }${st.warnings.length ? `<ul>${st.warnings.map(warningHtml).join("")}</ul>` : ""}${
-      st.failures.map((f) =>
-        `<p class="fail">expectation ${esc(f.path)}: expected ${esc(show(f.expected))}, got ${
-          esc(show(f.actual))
-        }</p>`
-      )
-        .join("")
-    }${svg(state)}</section>`;
-  }).join("\n");
-  const counts = (c: { acquired: number; released: number; outstanding: number }) =>
-    `acquired ${c.acquired}, released ${c.released}, outstanding ${c.outstanding}`;
+export function renderReport(data: ReportData): string {
+  const m = data.meta;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>itertrace: ${esc(meta.name)}</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1400px;color:#222}
-code{font:13px ui-monospace,monospace}h2{font-size:15px;margin:1.6em 0 .4em}
-table{border-collapse:collapse;margin:.3em 0}td,th{border:1px solid #ddd;padding:2px 8px;font:12px ui-monospace,monospace;text-align:left}
-.w.bug{color:#a00}.w.warn{color:#a60}.w.hazard{color:#850}.fail{color:#a00}.skip{color:#888;font-weight:normal}
-svg{display:block;margin:.4em 0}svg .t{font:12px system-ui;fill:#333}svg .l{font:11px ui-monospace,monospace;fill:#111}svg .s{font:10px ui-monospace,monospace;fill:#222}
-.legend span{display:inline-block;padding:0 .6em;margin-right:.5em;border-radius:3px;color:#fff}
-</style></head><body>
-<h1>${esc(meta.name)} <small>(kernel ${esc(meta.kernel)})</small></h1>
-${meta.description ? `<p>${esc(meta.description)}</p>` : ""}
-<p class="legend"><span style="background:${COLOUR.pin}">pinned</span><span style="background:${COLOUR.ref}">ref</span><span style="background:${COLOUR.none}">not held</span><span style="background:#5b8def">iterator segment</span> dashed: released</p>
-${body}
-<section><h2>summary</h2><p>pins ${counts(summary.pins)}; refs ${
-    counts(summary.refs)
-  }; verdict <b>${esc(summary.verdict)}</b></p>${
-    endWarnings.length ? `<ul>${endWarnings.map(warningHtml).join("")}</ul>` : ""
-  }</section>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>itertrace: ${esc(m.name)}</title>
+<style>${STYLE}</style></head><body>
+<header><h1>${esc(m.name)} <small>(kernel ${esc(m.kernel)}, ${data.steps.length} steps)</small></h1>
+<p>${
+    m.description ? esc(m.description) + " &middot; " : ""
+  }<span class="keys">keys: &darr;/j next, &uarr;/k previous, PgDn/PgUp &plusmn;25, Home/End, n/p next/previous step with a warning or failure</span></p></header>
+<main><div id="tl" tabindex="0" role="listbox" aria-label="steps"></div>
+<div id="detail"><div id="step"></div>
+<p class="legend"><span style="background:#d9534f">pinned</span><span style="background:#f0ad4e">ref</span><span style="background:#aab4bf">not held</span><span style="background:#2e86de">iterator segment</span><span style="background:#8e44ad">sg entry</span><span style="background:#16a085">SGE / MR</span><span style="background:#b9770e">bvec</span><span style="background:#1e8449">bytes written</span> yellow: changed by this step; dashed: released; &#9660; iterator position</p>
+<div id="pic"></div>
+<div id="summary"></div></div></main>
+<noscript>This report draws each step with a small inline script; enable JavaScript to view it.</noscript>
+<script type="application/json" id="data">${dataJson(data)}</script>
+<script>${REPORT_SCRIPT}</script>
 </body></html>
 `;
 }
