@@ -184,6 +184,7 @@ export const REPORT_SCRIPT = String.raw`
     objs.forEach(function (o, oi) {
       var seen = new Set();
       o.v.e.forEach(function (e) { for (var j = 3; j < e.length; j += 3) seen.add(e[j]); });
+      if (o.v.p) seen.add(o.v.p[0]);
       seen.forEach(function (b) { if (lanes.has(b)) lanes.get(b).push(oi); });
     });
 
@@ -205,13 +206,13 @@ export const REPORT_SCRIPT = String.raw`
     }
     objs.forEach(function (o, oi) {
       var v = o.v, t = v.t, g = el("g", { "class": "obj", "data-key": o.key, "data-t": t });
-      if (changed[o.key] !== undefined) g.appendChild(el("rect", { "class": "chg", x: 2, y: y - 2, width: W - 4, height: 42, fill: "#fff7cc", stroke: "#f1c40f" }));
+      if (changed[o.key] !== undefined) g.appendChild(el("rect", { "class": "chg", x: 2, y: y - 2, width: W - 4, height: 46, fill: "#fff7cc", stroke: "#f1c40f" }));
       g.appendChild(el("text", { x: 8, y: y + 11, "class": "ttl" }, v.h));
       var ents = v.e.slice(0, MAXENT);
       var total = 0;
       ents.forEach(function (e) { total += Math.max(e[1], 1); });
       var minW = 3, avail = XW + X0 - 8 - ents.length * 1;
-      var x = 8, by = y + 16, bh = 20, out = [];
+      var x = 8, by = y + 16, bh = 24, out = [];
       ents.forEach(function (e, k) {
         var w = Math.max(minW, avail * Math.max(e[1], 1) / Math.max(total, 1));
         var cls = String(e[2]);
@@ -220,17 +221,24 @@ export const REPORT_SCRIPT = String.raw`
         var r = el("rect", { "class": "ent", "data-t": t, "data-i": k, x: x, y: by, width: w, height: bh, rx: 2,
           fill: released ? "#fff" : col, "fill-opacity": released ? 1 : 0.85, stroke: col, "stroke-width": 1.5 });
         if (released) r.setAttribute("stroke-dasharray", "4 2");
+        if (cls.indexOf("reserved") >= 0) r.setAttribute("data-reserved", "");
         tip(r, e[0] + " \u2014 " + hex(e[1]) + " bytes" + (cls ? " (" + cls + ")" : ""));
         g.appendChild(r);
+        // how the entry's page is held, as a stripe along the bottom (sg entries, bvecs)
+        var ret = / (pin|ref|none)\b/.exec(" " + cls);
+        if (ret && t !== "pages") {
+          g.appendChild(el("rect", { "class": "held-stripe", x: x + 1, y: by + bh - 6, width: Math.max(1, w - 2), height: 5, fill: CLASS_COLOUR[ret[1]], stroke: "#fff", "stroke-width": 1 }));
+        }
         var lab = fit(e[0] + " " + hex(e[1]), w);
-        if (lab) g.appendChild(el("text", { x: x + 3, y: by + 14, fill: released ? "#333" : "#fff", style: "fill:" + (released ? "#333" : "#fff") }, lab));
+        if (lab) g.appendChild(el("text", { x: x + 3, y: by + 13, fill: released ? "#333" : "#fff", style: "fill:" + (released ? "#333" : "#fff") }, lab));
         out.push([x + w / 2, by + bh, col]);
         x += w + 1;
       });
+      if (!ents.length) g.appendChild(el("text", { x: 12, y: by + 14, "class": "dim" }, t === "iter" ? "nothing remains (count 0)" : "empty"));
       if (v.e.length > ents.length) g.appendChild(el("text", { x: x + 4, y: by + 14, "class": "dim" }, "+" + (v.e.length - ents.length) + " more"));
       boxes.push(out);
       svg.appendChild(g);
-      y += 46;
+      y += 50;
     });
 
     y += 18;
