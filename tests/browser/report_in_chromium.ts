@@ -128,8 +128,13 @@ Deno.test({
             const pieces = await count(page, `rect.piece[data-t=${t}]`);
             const arrows = await count(page, `path.arrow[data-t=${t}]`);
             // reserved SGEs point at nothing; everything else has a piece and an arrow
-            const reserved = t === "rdma" ? await count(page, "rect.ent[data-t=rdma][data-reserved]") : 0;
-            assert.ok(pieces >= boxes - reserved, `${trace} #${i} ${t}: ${pieces} pieces, ${boxes} boxes`);
+            const reserved = t === "rdma"
+              ? await count(page, "rect.ent[data-t=rdma][data-reserved]")
+              : 0;
+            assert.ok(
+              pieces >= boxes - reserved,
+              `${trace} #${i} ${t}: ${pieces} pieces, ${boxes} boxes`,
+            );
             assert.equal(arrows, pieces, `${trace} #${i} ${t}: one arrow per piece`);
           }
           // held pages: as many pinned page cells as pages the replay says are pinned
@@ -159,7 +164,10 @@ Deno.test({
       const trace = "traces/pins/UBUF+extract+never_unpinned-pin_leak.yaml";
       const { page, errors } = await open(b, await writeReport(dir, trace));
       assert.match(await page.locator("#summary li.leak").innerText(), /3 pins taken at #2/);
-      assert.match(await page.locator("#wgroups li[data-code=pin_leak]").innerText(), /pin_leak ×3/);
+      assert.match(
+        await page.locator("#wgroups li[data-code=pin_leak]").innerText(),
+        /pin_leak ×3/,
+      );
       await page.locator("#summary li.leak a").click();
       await page.waitForSelector("svg[data-step='2']");
       // the extraction pinned buf[0..2]: three red page cells, each outlined as changed
