@@ -162,7 +162,9 @@ export class ReportCollector {
       for (const s of Array.isArray(v) ? v : [v]) if (typeof s === "string") named.add(s);
     }
     // few live objects: look at all of them; many: only at those the op names
-    const names = replay.vars.size <= 32 ? new Set([...named, ...replay.vars.keys()]) : named;
+    const names = replay.scope.vars.size <= 32
+      ? new Set([...named, ...replay.scope.vars.keys()])
+      : named;
     let out: Record<string, number> | undefined;
     const put = (key: string, view: ObjView | undefined) => {
       const json = view ? JSON.stringify(view) : "";
@@ -182,7 +184,7 @@ export class ReportCollector {
     };
     const TYPES = ["iter", "pages", "sgt", "rdma", "mr", "bio"];
     for (const name of names) {
-      const v = replay.vars.get(name);
+      const v = replay.scope.vars.get(name);
       // an object freed, or a name re-used for another kind of object: the old one is gone
       for (const t of TYPES) {
         if (t !== v?.type && this.last.has(`${t}.${name}`)) put(`${t}.${name}`, undefined);
@@ -190,7 +192,7 @@ export class ReportCollector {
       if (!v || v.type === "state") continue;
       put(`${v.type}.${name}`, this.view(replay, name));
     }
-    for (const [name, p] of replay.pipes) {
+    for (const [name, p] of replay.scope.pipes) {
       const e: Entry[] = [];
       for (let h = p.tail; h < p.head; h++) {
         const b = p.bufs.get(h);
@@ -287,7 +289,7 @@ export class ReportCollector {
   }
 
   private view(replay: Replay, name: string): ObjView | undefined {
-    const v = replay.vars.get(name)!;
+    const v = replay.scope.vars.get(name)!;
     const ps = replay.mem.pageSize;
     switch (v.type) {
       case "iter":
