@@ -19,13 +19,14 @@ export const LIMIT_DEFAULTS = {
   file_bytes: { value: 64 * 2 ** 20, what: "bytes of a YAML or JSON trace file" },
   op_name: { value: 256, what: "characters of an op name" },
   folioq_folios: { value: 1 << 20, what: "folios one folio queue holds" },
-  sg_entries: { value: 1 << 20, what: "entries of one scatterlist table" },
-  extract_pages: { value: 1 << 20, what: "pages one extraction or conversion lists" },
+  sg_entries: { value: 1 << 16, what: "entries of one scatterlist table" },
+  extract_pages: { value: 1 << 16, what: "pages one extraction or conversion lists" },
   suggest_work: {
     value: 1 << 22,
     what: 'character comparisons spent on "did you mean" suggestions per trace',
   },
   glob_chars: { value: 1024, what: "characters of a --filter glob" },
+  page_data: { value: 256 * 2 ** 20, what: "bytes of written page data one replay holds" },
 } as const satisfies Record<string, LimitSpec>;
 
 /** A limit's name. */

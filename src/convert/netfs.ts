@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { checkLimit } from "../limits.ts";
 import type { ModelCtx } from "../model/ctx.ts";
 import type { BvecSeg, IovIter } from "../model/iter.ts";
 import { iovIterNpages } from "../model/query.ts";
@@ -42,7 +43,10 @@ export function netfsExtractUserIter(
     );
     return { ret: -5, bvec: [], count: 0, recorded: [], leaked: [] };
   }
+  // the bvec array is sized for every page of the iterator (kvmalloc_array(max_pages)):
+  // the model builds it page by page, so it is bounded first
   const maxPages = iovIterNpages(ctx, orig, 0x7fffffff);
+  checkLimit("extract_pages", maxPages);
   const bvec: BvecSeg[] = [];
   const recorded: Pfn[] = [], leaked: Pfn[] = [];
   let count = len;

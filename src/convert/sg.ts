@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkLimit } from "../limits.ts";
 import type { Memory } from "../model/memory.ts";
 import type { Pfn, Retention } from "../types.ts";
 
@@ -67,6 +68,7 @@ export function sgInitTable(name: string, n: number, step: number): SgTable {
 /** sg_alloc_table(): -EINVAL for 0; nents = orig_nents = n (chained beyond SG_MAX_SINGLE_ALLOC). */
 export function sgAllocTable(name: string, n: number, step: number): SgTable | number {
   if (n === 0) return -22;
+  checkLimit("sg_entries", n);
   const t = sgInitTable(name, n, step);
   t.chained = true;
   t.nents = t.origNents = n;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { limit, LimitError } from "../limits.ts";
 import type { ModelCtx } from "./ctx.ts";
 import type { AddrSeg, BvecSeg, FolioSlot, IovIter } from "./iter.ts";
 import type { Region } from "./memory.ts";
@@ -76,15 +77,19 @@ export function iovIterFolioQueue(
 ): IovIter {
   const ps = ctx.mem.pageSize;
   const slots: FolioSlot[] = [];
-  for (let i = 0; i < source.npages;) {
-    const fo = source.folioOf(i);
-    if (!fo) {
-      i++;
-      continue;
+  // the queue holds every folio of the source, so it is bounded (folioq_folios) before it is
+  // built: a uniform layout is counted arithmetically, explicit folios as they are listed
+  const nfolios = source.nfolios ?? Math.ceil(source.npages / 2 ** source.folioOrder);
+  const max = limit("folioq_folios");
+  if (nfolios > max) throw new LimitError("folioq_folios", nfolios);
+  // holes are stepped over folio by folio (folioFrom), never page by page
+  for (let fo = source.folioFrom(0); fo && fo.headIndex < source.npages;) {
+    if (slots.length >= max) {
+      throw new LimitError("folioq_folios", nfolios);
     }
     const n = 2 ** fo.order;
     slots.push({ headPfn: fo.headPfn, size: n * ps });
-    i = fo.headIndex + n;
+    fo = source.folioFrom(fo.headIndex + n);
   }
   return {
     ...base(o, dir, opts.count),

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkLimit } from "../limits.ts";
 import type { ModelCtx } from "./ctx.ts";
 import type { BvecIter, FolioqIter, IovIter, UbufIter, VecIter, XarrayIter } from "./iter.ts";
 import { iovIterAdvance } from "./advance.ts";
@@ -45,7 +46,10 @@ function badMaxpages(ctx: ModelCtx, it: IovIter): Extraction {
 /** want_pages_array(): pages needed for `size` bytes from `start`, capped at maxpages. */
 function wantPages(ps: number, size: number, start: number, maxpages: number): number {
   const n = Math.ceil((size + start) / ps);
-  return n > maxpages ? maxpages : n;
+  const want = n > maxpages ? maxpages : n;
+  // the model keeps an object per listed page: bounded before the array is built
+  checkLimit("extract_pages", want);
+  return want;
 }
 
 /** Options of an extraction call. */

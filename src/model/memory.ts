@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { limit, LimitError } from "../limits.ts";
 import { type Addr, hex, type Pfn } from "../types.ts";
 
 /** The kind of mapping behind a user region. */
@@ -91,6 +92,8 @@ export interface Region {
   folioFrom(index: number): Folio | undefined;
   /** Whether the region is still alive (kfree, vfree, munmap end it). */
   alive: boolean;
+  /** How many folios a file's page cache holds (files only; others are uniform). */
+  readonly nfolios?: number;
 }
 
 /** Where a pfn lives. */
@@ -120,16 +123,11 @@ export const FIRST_ALLOC_PFN = 0x100000;
 /** The shared zero page's pfn in the model. */
 export const ZERO_PFN = 0x0fff;
 
-/** Pages of real bytes a replay may hold (1 GiB with 4 KiB pages): unwritten pages cost nothing. */
-export const MAX_STORED_PAGES = 262144;
-
-/** A replay wrote more distinct pages than MAX_STORED_PAGES. */
-export class MemoryLimitError extends RangeError {
-  constructor(bytes: number) {
-    super(`the replay holds more than ${bytes / 2 ** 20} MiB of written page data`);
-    this.name = "MemoryLimitError";
-  }
-}
+/**
+ * A limit of src/limits.ts was exceeded while modelling (page data a replay holds, folios of
+ * a queue, entries of a table): the replay reports it at the op, exit 2.
+ */
+export { LimitError as MemoryLimitError } from "../limits.ts";
 
 /** Kernel region kinds that live in the direct map. */
 export function isLinearKind(kind: string): boolean {
@@ -381,6 +379,9 @@ export class Memory {
       pfnOf,
       folioOf,
       folioFrom,
+      nfolios: Array.isArray(layout)
+        ? layout.length
+        : Math.ceil(npages / 2 ** (layout as { order: number }).order),
     };
     this.regions.set(f.name, region);
     for (const r of ranges) this.pfnRanges.push({ ...r, region });
@@ -604,8 +605,9 @@ export class Memory {
         this.touched.add(pfn);
         return;
       }
-      if (this.bytes.size >= MAX_STORED_PAGES) {
-        throw new MemoryLimitError(MAX_STORED_PAGES * this.pageSize);
+      // pages of real bytes are bounded (page_data); unwritten pages cost nothing
+      if ((this.bytes.size + 1) * this.pageSize > limit("page_data")) {
+        throw new LimitError("page_data", (this.bytes.size + 1) * this.pageSize);
       }
       page = new Uint8Array(this.pageSize);
       this.bytes.set(pfn, page);
