@@ -22,8 +22,8 @@ export const LIMIT_DEFAULTS = {
   sg_entries: { value: 1 << 16, what: "entries of one scatterlist table" },
   extract_pages: { value: 1 << 16, what: "pages one extraction or conversion lists" },
   suggest_work: {
-    value: 1 << 22,
-    what: 'character comparisons spent on "did you mean" suggestions per trace',
+    value: 1 << 25,
+    what: 'character comparisons spent on "did you mean" suggestions in one run',
   },
   glob_chars: { value: 1024, what: "characters of a --filter glob" },
   page_data: { value: 256 * 2 ** 20, what: "bytes of written page data one replay holds" },
@@ -33,6 +33,7 @@ export const LIMIT_DEFAULTS = {
 export type LimitName = keyof typeof LIMIT_DEFAULTS;
 
 const current = new Map<LimitName, number>();
+const spent = new Map<LimitName, number>();
 
 /** The limit in force. */
 export function limit(name: LimitName): number {
@@ -48,6 +49,7 @@ export const LIMITS_ENV = "ITERTRACE_LIMITS";
  */
 export function setLimits(spec: string | undefined): string | undefined {
   current.clear();
+  spent.clear();
   if (!spec?.trim()) return undefined;
   for (const part of spec.split(",")) {
     const m = /^\s*([a-z_]+)\s*=\s*(\d+)([KMG]?)\s*$/.exec(part);
@@ -73,6 +75,17 @@ export function limitMessage(name: LimitName, wanted?: number | bigint): string 
   } are limited to ${v}${got} (raise with ${LIMITS_ENV}=${name}=${
     wanted !== undefined && BigInt(wanted) > BigInt(v) ? wanted : v * 2
   })`;
+}
+
+/**
+ * Spends `amount` of a budget-type limit (work shared by a whole run, reset by setLimits);
+ * false, spending nothing, when the rest of the budget is smaller.
+ */
+export function spend(name: LimitName, amount: number): boolean {
+  const used = spent.get(name) ?? 0;
+  if (used + amount > limit(name)) return false;
+  spent.set(name, used + amount);
+  return true;
 }
 
 /** Throws LimitError when `wanted` exceeds the limit. */

@@ -8,7 +8,7 @@ import pc from "picocolors";
 import type { StepResult, Summary } from "../replay/engine.ts";
 import type { Warning } from "../check/warnings.ts";
 import type { Failure } from "../replay/compare.ts";
-import { show } from "./value.ts";
+import { show, showArg } from "./value.ts";
 
 /** Colour functions; identity when colour is off. */
 export interface Styles {
@@ -33,7 +33,7 @@ function argSummary(args: Record<string, unknown>): string {
   for (const [k, v] of Object.entries(args)) {
     if (ARG_SKIP.has(k) || v === undefined) continue;
     if (Array.isArray(v) && v.length > 3) parts.push(`${k}=[${v.length} entries]`);
-    else parts.push(`${k}=${show(v)}`);
+    else parts.push(`${k}=${showArg(v)}`);
   }
   return parts.join(", ");
 }

@@ -7,18 +7,31 @@
 import { hex } from "../types.ts";
 import { errnoName } from "../trace/num.ts";
 
-/** Formats a value for text output. */
+/** Formats a value for text output; negative numbers are errno names (return values). */
 export function show(v: unknown): string {
+  return format(v, true);
+}
+
+/**
+ * Formats an op's argument: like show, but a negative number stays a number (an iovec
+ * length of -5 is -5, not -EIO).
+ */
+export function showArg(v: unknown): string {
+  return format(v, false);
+}
+
+function format(v: unknown, errno: boolean): string {
   if (v === null || v === undefined) return "-";
   if (typeof v === "number") {
-    if (v < 0) return errnoName(v) ?? String(v);
+    if (v < 0) return (errno ? errnoName(v) : undefined) ?? String(v);
     return v < 10 ? String(v) : hex(v);
   }
   if (typeof v === "bigint") return hex(v);
   if (typeof v === "string" || typeof v === "boolean") return String(v);
-  if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => format(x, errno)).join(", ")}]`;
   return `{${
-    Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${show(x)}`).join(", ")
+    Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${format(x, errno)}`)
+      .join(", ")
   }}`;
 }
 

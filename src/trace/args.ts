@@ -15,6 +15,12 @@ export const MAX_REGION_SIZE = 2 ** 40;
 export const MAX_MOVE = 2 ** 28;
 
 /** A number schema with bounds: accepts 123, "0x1f00", "4K"; yields a safe integer. */
+/** A bigint as its exact decimal digits (a huge one by its number of digits). */
+function exact(n: bigint): string {
+  const s = n.toString();
+  return s.length > 40 ? `a ${s.replace("-", "").length}-digit number` : s;
+}
+
 export function numberSchema(opts: { min?: number; max?: number; what?: string }) {
   const min = opts.min ?? 0, max = opts.max ?? Number.MAX_SAFE_INTEGER;
   return z.union([z.number(), z.string()], {
@@ -34,7 +40,7 @@ export function numberSchema(opts: { min?: number; max?: number; what?: string }
       return z.NEVER;
     }
     if (n < BigInt(min)) {
-      ctx.addIssue({ code: "custom", message: `must be at least ${min}, got ${n}` });
+      ctx.addIssue({ code: "custom", message: `must be at least ${min}, got ${exact(n)}` });
       return z.NEVER;
     }
     if (n > BigInt(max)) {
@@ -42,13 +48,7 @@ export function numberSchema(opts: { min?: number; max?: number; what?: string }
         code: "custom",
         message: `must be at most ${max === Number.MAX_SAFE_INTEGER ? "2^53" : max}${
           opts.what ? ` (${opts.what})` : ""
-        }, got ${
-          typeof v === "number" && Number.isSafeInteger(v)
-            ? v
-            : n > 1n << 53n
-            ? "2^" + (n.toString(2).length - 1) + " or more"
-            : n
-        }`,
+        }, got ${exact(n)}`,
       });
       return z.NEVER;
     }

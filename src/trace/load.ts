@@ -4,12 +4,15 @@
  *
  * @module
  */
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { type Document, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import type { TraceIssue } from "../errors.ts";
 import { documentLocator, type Locator, type Path } from "./locate.ts";
 import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
+import { fieldNames } from "./fields.ts";
+import { limit, limitMessage } from "../limits.ts";
+import { WARNINGS } from "../check/warnings.ts";
 
 /** One op of a trace, validated, with its position. */
 export interface OpNode {
@@ -79,6 +82,7 @@ function parse(
     }
     return undefined;
   }
+  if (!exactScalars(doc, lc, file, lineOffset, issues)) return undefined;
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
@@ -87,6 +91,55 @@ function parse(
     return undefined;
   }
   return { value, locate: documentLocator(doc, lc, lineOffset) };
+}
+
+/**
+ * Keeps what YAML's number conversion would lose: an integer beyond 2^53 stays its exact
+ * source text (the schema then reports it exactly), and `.nan`, `.inf` and overflowing
+ * floats stay as written instead of becoming NaN or Infinity (shown as null). An alias whose
+ * anchor is not defined before it is reported at the alias. False when issues were added.
+ */
+function exactScalars(
+  doc: Document,
+  lc: LineCounter,
+  file: string,
+  lineOffset: number,
+  issues: TraceIssue[],
+): boolean {
+  let ok = true;
+  visit(doc, {
+    Scalar(_k, node) {
+      const v = node.value;
+      if (typeof v !== "number" || Number.isSafeInteger(v)) return;
+      const src = node.source;
+      if (typeof src !== "string") return;
+      if (
+        !Number.isFinite(v) || (Number.isInteger(v) && /^[-+]?(?:\d+|0x[0-9a-fA-F]+)$/.test(src))
+      ) {
+        node.value = src;
+      }
+    },
+    Alias(_k, node) {
+      if (node.resolve(doc) !== undefined) return;
+      ok = false;
+      const pos = lc.linePos(node.range?.[0] ?? 0);
+      issues.push({
+        file,
+        line: pos.line + lineOffset,
+        column: pos.col,
+        message: `alias "*${node.source}" has no anchor "&${node.source}" before it`,
+      });
+    },
+  });
+  return ok;
+}
+
+/** A JSON.parse reviver keeping integers beyond 2^53 as their source text. */
+function exactInt(_k: string, v: unknown, ctx?: { source?: string }): unknown {
+  if (typeof v === "number" && !Number.isSafeInteger(v) && ctx?.source !== undefined) {
+    return /^-?\d+$/.test(ctx.source) ? ctx.source : v;
+  }
+  return v;
 }
 
 /** Parser failures in the trace's words. */
@@ -112,7 +165,14 @@ export function zodIssues(
     if (iss.code === "unrecognized_keys") {
       for (const k of iss.keys) {
         const pos = locate([...path, k], true);
-        out.push({ file, ...pos, message: `${showPath([...path, k])}: unknown key "${k}"` });
+        const hint = suggest(k, fieldNames());
+        out.push({
+          file,
+          ...pos,
+          message: `${showPath([...path, k])}: unknown key "${k}"${
+            hint ? ` (did you mean "${hint}"?)` : ""
+          }`,
+        });
       }
       continue;
     }
@@ -126,6 +186,11 @@ export function zodIssues(
         : iss.message && !iss.message.startsWith("Invalid input")
         ? iss.message
         : unionMessage(iss);
+    }
+    const code = /^unknown warning code "(.*)"/.exec(message);
+    if (code) {
+      const hint = suggest(code[1], Object.keys(WARNINGS));
+      if (hint) message = message.replace(/ \(see /, ` (did you mean "${hint}"? see `);
     }
     out.push({ file, ...pos, message: `${showPath(path)}: ${message}` });
   }
@@ -164,6 +229,16 @@ function validateOp(
   const opName = (value as { op?: unknown }).op;
   if (typeof opName !== "string") {
     issues.push({ file, ...pos, message: `${showPath(prefix)}: missing "op"` });
+    return undefined;
+  }
+  if (opName.length > limit("op_name")) {
+    issues.push({
+      file,
+      ...locate([...prefix, "op"]),
+      message: `${showPath([...prefix, "op"])}: unknown op of ${opName.length} characters (${
+        limitMessage("op_name", opName.length)
+      })`,
+    });
     return undefined;
   }
   const schema = opSchema(opName);
@@ -280,7 +355,8 @@ export async function* streamJsonl(
     let value: unknown;
     let locate: Locator | undefined;
     try {
-      value = JSON.parse(line);
+      // an integer beyond 2^53 keeps its exact text (JSON.parse's source access), as in YAML
+      value = /\d{16}/.test(line) ? JSON.parse(line, exactInt) : JSON.parse(line);
     } catch (e) {
       // each line of a JSON Lines trace is one JSON value
       issues.push({ file, line: here, column: 1, message: `not a JSON value: ${friendly(e)}` });
