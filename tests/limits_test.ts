@@ -24,13 +24,13 @@ async function refused(trace: string, re: RegExp, env?: string) {
 
 Deno.test("iov_iter_folio_queue over a 1 TiB file is refused by folioq_folios, not built", async () => {
   await refused(
-    `${H}memory: { files: [{ name: f, size: 1T }] }\nops:\n  - { op: iov_iter_folio_queue, iter: q, dir: dest, folios: f, count: 4K }\n`,
-    /t\.yaml:5:5: folios one folio queue holds are limited to 1048576; this needs 268435456 \(raise with ITERTRACE_LIMITS=folioq_folios=268435456\)/,
+    `${H}kernel: "7.0"\nmemory: { files: [{ name: f, size: 1T }] }\nops:\n  - { op: iov_iter_folio_queue, iter: q, dir: dest, folios: f, count: 4K }\n`,
+    /t\.yaml:6:5: folios one folio queue holds are limited to 1048576; this needs 268435456 \(raise with ITERTRACE_LIMITS=folioq_folios=268435456\)/,
   );
   // a file with a few explicit folios far apart is cheap whatever its size
   const io = fakeIo({
     "s.yaml":
-      `${H}memory: { files: [{ name: f, size: 1T, folios: [{ index: 0, order: 0 }, { index: 0x8000000, order: 2 }] }] }\nops:\n  - { op: iov_iter_folio_queue, iter: q, dir: dest, folios: f, count: 8K, expect: { iter: { count: 8K } } }\n`,
+      `${H}kernel: "7.0"\nmemory: { files: [{ name: f, size: 1T, folios: [{ index: 0, order: 0 }, { index: 0x8000000, order: 2 }] }] }\nops:\n  - { op: iov_iter_folio_queue, iter: q, dir: dest, folios: f, count: 8K, expect: { iter: { count: 8K } } }\n`,
   });
   assert.equal(await runCli(["replay", "-q", "s.yaml"], io), 0, io.err);
 });

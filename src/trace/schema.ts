@@ -6,6 +6,8 @@
  * @module
  */
 import { z } from "zod";
+import { ERRNOS, parseBig } from "./num.ts";
+import { suggest } from "./suggest.ts";
 import { type WarningCode, WARNINGS } from "../check/warnings.ts";
 import {
   addr,
@@ -93,7 +95,20 @@ export const memory = z.object({
 
 // ---------------------------------------------------------------- expectations (section 5)
 
-const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+/** An expected value; a string spelled like an errno must name one the format knows. */
+const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]).superRefine((v, ctx) => {
+  if (typeof v !== "string" || !/^-E[A-Z0-9]+$/.test(v.trim()) || parseBig(v) !== undefined) {
+    return;
+  }
+  const names = Object.keys(ERRNOS).map((e) => `-${e}`);
+  const hint = suggest(v.trim(), names);
+  ctx.addIssue({
+    code: "custom",
+    message: `unknown errno name "${v}"${hint ? ` (did you mean "${hint}"?)` : ""}; known: ${
+      names.join(", ")
+    }`,
+  });
+});
 // comparisons separated by spaces all hold; alternatives separated by "||" (stable releases)
 const cmp = String.raw`(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+(?:\.\d+)?|latest)`;
 const conj = String.raw`${cmp}(?:\s+${cmp})*`;
