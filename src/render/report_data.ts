@@ -21,7 +21,7 @@ import type { Region } from "../model/memory.ts";
 import { LINEAR_MAP_BASE, ZERO_PFN } from "../model/memory.ts";
 import type { IovIter } from "../model/iter.ts";
 import { hex, type Pfn } from "../types.ts";
-import { show } from "./value.ts";
+import { show, showArg } from "./value.ts";
 
 /** A memory bar: one region (or one owner's replay allocations). */
 export interface Bar {
@@ -115,7 +115,7 @@ export class ReportCollector {
   onStep(st: StepResult, node: OpNode, replay: Replay): void {
     this.replay = replay;
     const a = Object.entries(node.args).filter(([k, v]) => !ARG_SKIP.has(k) && v !== undefined)
-      .map(([k, v]) => `${k}=${show(v)}`).join(", ");
+      .map(([k, v]) => `${k}=${showArg(v)}`).join(", ");
     const d: StepData = { o: st.op, a, l: st.line };
     if (st.ret !== null && st.ret !== undefined) d.r = show(st.ret);
     if (st.changes.length) {
