@@ -31,6 +31,20 @@ export function fakeIo(files: Record<string, string> = {}): Io & { out: string; 
       p in files ? { kind: "file" as const, size: files[p].length } : await real.stat(p),
     realPath: async (p: string) => p in files ? p : await real.realPath(p),
     env: (_name: string) => undefined,
+    createOutput(p: string) {
+      let text = "";
+      return Promise.resolve({
+        write(t: string) {
+          text += t;
+          return Promise.resolve();
+        },
+        commit() {
+          files[p] = text;
+          return Promise.resolve();
+        },
+        abort: () => Promise.resolve(),
+      });
+    },
     stdout(t: string) {
       io.out += t;
     },

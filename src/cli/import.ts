@@ -1,14 +1,19 @@
 /**
- * `itertrace import bpftrace|strace FILE`: a captured workload to a trace.
+ * `itertrace import bpftrace|strace FILE`: a captured workload to a trace. Every captured
+ * call is either modelled or listed with the reason it was left out, on stderr and in the
+ * trace's description; an import that models nothing says so and exits 1.
  *
  * @module
  */
 import { stringify } from "yaml";
-import type { Io } from "./io.ts";
-import { TraceError, type TraceIssue, UsageError } from "../errors.ts";
+import type { Io, Output } from "./io.ts";
+import { TraceError, UsageError } from "../errors.ts";
 import { parseBpftrace } from "../import/bpftrace.ts";
 import { parseStrace } from "../import/strace.ts";
-import { callsToTrace, type ImportPath } from "../import/to_trace.ts";
+import type { ImportPath } from "../import/to_trace.ts";
+import { emitOps, header, type ImportOptions, plan } from "../import/run.ts";
+import type { Call } from "../import/capture.ts";
+import { loadDocument } from "../trace/load.ts";
 import { checkKernel } from "./replay.ts";
 
 /** Options of `import`. */
@@ -16,10 +21,22 @@ export interface ImportOpts {
   path: string;
   kernel: string;
   fd?: string;
+  pid?: string;
+  comm?: string;
+  file?: string;
+  assumeDirect?: true;
+  contiguous?: true;
   all?: true;
   format: string;
   output?: string;
+  force?: true;
   name?: string;
+}
+
+function intOpt(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d{1,15}$/.test(v)) throw new UsageError(`invalid ${what} "${v}": expected an integer`);
+  return Number(v);
 }
 
 /** Runs `import`; returns the exit code. */
@@ -30,39 +47,94 @@ export async function importCommand(
   o: ImportOpts,
 ): Promise<number> {
   checkKernel(o.kernel);
-  if (!(await io.exists(file))) {
+  const what = (await io.stat(file))?.kind;
+  if (what === undefined) {
     throw new TraceError([{ file, line: 1, column: 1, message: "no such file" }]);
   }
-  const text = await io.readTextFile(file);
-  const issues: TraceIssue[] = [];
-  const calls = kind === "bpftrace"
-    ? parseBpftrace(text, file, issues)
-    : parseStrace(text, file, issues);
-  if (issues.length) throw new TraceError(issues);
-  const fd = o.fd === undefined ? undefined : Number(o.fd);
-  if (fd !== undefined && !Number.isInteger(fd)) throw new UsageError(`invalid --fd "${o.fd}"`);
+  if (what !== "file") {
+    throw new UsageError(`${file}: not a regular file (${what === "dir" ? "a directory" : "a FIFO or device"})`);
+  }
+  if (o.output) {
+    const [inReal, outReal] = [await io.realPath(file), await io.realPath(o.output)];
+    if (outReal !== undefined && outReal === inReal) {
+      throw new UsageError(`-o ${o.output} is the capture being imported: refusing to overwrite it`);
+    }
+    const outKind = (await io.stat(o.output))?.kind;
+    if (outKind === "dir") throw new UsageError(`-o ${o.output}: is a directory`);
+    if (outKind !== undefined && !o.force) {
+      throw new UsageError(`-o ${o.output} exists: pass --force to replace it`);
+    }
+  }
   const base = file.split("/").pop()!.replace(/\.[^.]*$/, "").replace(/[^\w.+@=,-]/g, "_");
-  const doc = callsToTrace(calls, {
+  const opts: ImportOptions = {
     name: o.name ?? `import-${base}`,
     kernel: o.kernel,
     path: o.path as ImportPath,
-    ...(fd !== undefined ? { fd } : {}),
-    ...(o.all ? { all: true } : {}),
-    source: kind as "bpftrace" | "strace",
-  });
-  let out: string;
-  if (o.format === "jsonl") {
-    const { ops, ...header } = doc as { ops: unknown[] };
-    out = [JSON.stringify(header), ...ops.map((op) => JSON.stringify(op))].join("\n") + "\n";
-  } else {
-    out = `# yaml-language-server: $schema=https://itertrace.invalid/trace.schema.json\n${
-      stringify(doc, { lineWidth: 0 })
-    }`;
-    out = out.replace(/^# yaml-language-server.*\n/, "");
+    source: kind === "strace" ? "strace" : "bpftrace",
+    ...(o.fd !== undefined ? { fd: intOpt(o.fd, "--fd") } : {}),
+    ...(o.pid !== undefined ? { pid: intOpt(o.pid, "--pid") } : {}),
+    ...(o.comm !== undefined ? { comm: o.comm } : {}),
+    ...(o.file !== undefined ? { file: o.file } : {}),
+    ...(o.assumeDirect ? { assumeDirect: true } : {}),
+    ...(o.contiguous ? { contiguous: true } : {}),
+  };
+  const calls = (): AsyncIterable<Call> =>
+    kind === "bpftrace" ? parseBpftrace(io.readLines(file), file) : parseStrace(io.readLines(file), file);
+  const { layout, summary, error } = await plan(calls, opts);
+  if (error) throw new UsageError(error);
+  for (const l of summary.lines()) io.stderr(`${l}\n`);
+  if (!summary.count) {
+    io.stderr(
+      `import: nothing in ${file} was modelled${
+        summary.total ? "" : " (the capture holds no calls)"
+      }; see the reasons above (--assume-direct, --pid, --comm, --file choose what to model)\n`,
+    );
+    return 1;
   }
-  if (o.output) {
-    await io.writeTextFile(o.output, out);
-    io.stderr(`wrote ${o.output}: ${(doc.ops as unknown[]).length} ops\n`);
-  } else io.stdout(out);
+  const head = { ...header(opts, layout, summary), expect: { pins: { outstanding: 0 } } };
+  let out: Output | undefined;
+  let text = "";
+  const write = async (t: string) => {
+    if (out) await out.write(t);
+    else if (o.format === "jsonl") io.stdout(t);
+    else text += t;
+  };
+  let nops = 0;
+  try {
+    if (o.output) out = await io.createOutput(o.output);
+    if (o.format === "jsonl") {
+      // header first, then one op per line: memory stays bounded however long the capture
+      const { expect, ...h } = head;
+      await write(JSON.stringify({ ...h, expect }) + "\n");
+      let batch = "";
+      for await (const op of emitOps(calls, opts, layout)) {
+        nops++;
+        batch += JSON.stringify(op) + "\n";
+        if (batch.length > 1 << 16) {
+          await write(batch);
+          batch = "";
+        }
+      }
+      await write(batch);
+    } else {
+      const ops: unknown[] = [];
+      for await (const op of emitOps(calls, opts, layout)) ops.push(op);
+      nops = ops.length;
+      const { expect, ...h } = head;
+      const yaml = stringify({ ...h, ops, expect }, { lineWidth: 0 });
+      // what is written must load: the importer never writes a trace itertrace rejects
+      const check = loadDocument(yaml, o.output ?? "<stdout>");
+      if (check.issues.length) {
+        throw new Error(`import produced an invalid trace: ${check.issues[0].message}`);
+      }
+      await write(yaml);
+    }
+    if (out) await out.commit();
+  } catch (e) {
+    await out?.abort();
+    throw e;
+  }
+  if (o.output) io.stderr(`wrote ${o.output}: ${nops} ops\n`);
+  else if (o.format !== "jsonl") io.stdout(text);
   return 0;
 }

@@ -31,10 +31,22 @@ export interface Io {
   env(name: string): string | undefined;
   /** Deletes a file (stale era goldens on `check --update`). */
   remove?(path: string): Promise<void>;
+  /**
+   * A file written piece by piece into a temporary file beside `path`, renamed over it by
+   * `commit()` (an interrupted run leaves the old file); `abort()` removes the temporary.
+   */
+  createOutput(path: string): Promise<Output>;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Whether stdout is a terminal and colour is allowed (NO_COLOR unset). */
   readonly color: boolean;
+}
+
+/** An output file being written (see Io.createOutput). */
+export interface Output {
+  write(text: string): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
 }
 
 /** Longest line accepted from a JSON Lines trace (16 MiB). */
@@ -249,6 +261,32 @@ export function denoIo(): Io {
       } catch {
         return undefined;
       }
+    },
+    async createOutput(p) {
+      const slash = p.lastIndexOf("/");
+      const tmp = `${p.slice(0, slash + 1)}.${p.slice(slash + 1)}.${Deno.pid}.tmp`;
+      const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+      const w = f.writable.getWriter();
+      let closed = false;
+      const close = async () => {
+        if (!closed) {
+          closed = true;
+          await w.close();
+        }
+      };
+      return {
+        write: (t) => w.write(enc.encode(t)),
+        async commit() {
+          await close();
+          await Deno.rename(tmp, p);
+        },
+        async abort() {
+          try {
+            await close();
+          } catch { /* already failed */ }
+          await Deno.remove(tmp).catch(() => {});
+        },
+      };
     },
     stdout: (t) => {
       try {

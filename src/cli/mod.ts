@@ -139,8 +139,19 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         .default("odirect"),
     )
     .option("-k, --kernel <release>", "kernel era of the trace", "6.18")
-    .option("--fd <n>", "keep only calls on this file descriptor")
-    .option("--all", "also keep plain read/write/pread64/pwrite64 (by default only vector calls)")
+    .option("--file <path>", "model only calls on this file (its path, or a suffix after a /)")
+    .option("--pid <pid>", "model only calls of this process")
+    .option("--comm <comm>", "model only calls of tasks with this command name (bpftrace)")
+    .option("--fd <n>", "model only calls on this file descriptor number")
+    .option(
+      "--assume-direct",
+      "replay calls on fds the capture does not show opened with O_DIRECT as O_DIRECT anyway",
+    )
+    .option(
+      "--contiguous",
+      "give each buffer region consecutive page frames (default: no two pages adjacent)",
+    )
+    .option("--all", "accepted for compatibility: plain read/write calls are always considered")
     .option("--name <name>", "the trace's name")
     .addOption(
       new Option("-f, --format <format>", "output format").choices(["yaml", "jsonl"]).default(
@@ -148,9 +159,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       ),
     )
     .option("-o, --output <file>", "write the trace here instead of stdout")
+    .option("--force", "replace the -o file if it exists")
     .addHelpText(
       "after",
-      "\nExamples:\n  itertrace import bpftrace fixtures/pins/capture-case-c.txt -o case-c.yaml\n  itertrace import strace --path netfs --fd 3 run.strace -f jsonl -o run.jsonl\n",
+      "\nExamples:\n  itertrace import bpftrace fixtures/captures/dd-odirect-write.bt.txt -o dd.yaml\n  itertrace import strace --file data.bin --path netfs run.strace -f jsonl -o run.jsonl\n",
     )
     .action(async (kind, file, opts) => {
       code = await importCommand(io, kind, file, opts);

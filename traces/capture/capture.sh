@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# capture.sh: record a workload with bpftrace-iov.bt, safely.
+#
+#   sudo traces/capture/capture.sh -o cap.txt [-c COMM] -- CMD [ARGS...]
+#   sudo traces/capture/capture.sh -o cap.txt [-c COMM]          # until Ctrl-C
+#
+# - mounts tracefs at /sys/kernel/tracing when it is not mounted (bpftrace only
+#   says "tracepoint not found" otherwise);
+# - starts bpftrace and waits until every probe is attached, which bpftrace
+#   itself reports (__BPFTRACE_NOTIFY_PROBES_ATTACHED), however long the
+#   compile takes (up to a minute on a loaded machine; TIMEOUT, default 600 s);
+#   prints "capture.sh: ready" on stderr then;
+# - runs CMD (if given), then stops bpftrace with SIGINT so it flushes, and
+#   writes the capture (without bpftrace's own chatter) to the -o file.
+#
+# -c COMM keeps only tasks whose comm (first 15 bytes of the program name) is
+# COMM, filtered in the kernel: on a busy machine this is what keeps the
+# overhead small. Without -c every task except bpftrace is recorded.
+# Exit status: CMD's, or 2 when the capture could not start.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+out="" comm="" timeout=${TIMEOUT:-600}
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+while getopts "o:c:h" opt; do
+	case $opt in
+	o) out=$OPTARG ;;
+	c) comm=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[[ ${1:-} == -- ]] && shift
+[[ -n $out ]] || usage
+[[ $(id -u) == 0 ]] || { echo "capture.sh: needs root (bpftrace attaches to tracepoints)" >&2; exit 2; }
+command -v bpftrace >/dev/null || { echo "capture.sh: bpftrace not found (apt-get install -y bpftrace)" >&2; exit 2; }
+
+if [[ ! -d /sys/kernel/tracing/events ]]; then
+	mount -t tracefs nodev /sys/kernel/tracing ||
+		{ echo "capture.sh: cannot mount tracefs at /sys/kernel/tracing" >&2; exit 2; }
+fi
+[[ -d /sys/kernel/tracing/events/syscalls ]] ||
+	{ echo "capture.sh: no syscall tracepoints (the kernel needs CONFIG_FTRACE_SYSCALLS=y)" >&2; exit 2; }
+
+raw=$(mktemp "${out}.raw.XXXXXX")
+err=$(mktemp "${out}.err.XXXXXX")
+btpid=""
+cleanup() {
+	[[ -n $btpid ]] && kill -INT "$btpid" 2>/dev/null && wait "$btpid" 2>/dev/null
+	rm -f "$raw" "$err"
+}
+trap cleanup EXIT
+trap 'echo "capture.sh: interrupted" >&2; exit 130' INT TERM
+
+__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 bpftrace -q "$here/bpftrace-iov.bt" "$comm" >"$raw" 2>"$err" &
+btpid=$!
+start=$SECONDS
+# bpftrace 0.17 prints the notice on stderr, later releases on stdout
+until grep -qs '^__BPFTRACE_NOTIFY_PROBES_ATTACHED' "$raw" "$err"; do
+	if ! kill -0 "$btpid" 2>/dev/null; then
+		echo "capture.sh: bpftrace failed:" >&2
+		grep -v RLIMIT_MEMLOCK "$err" >&2 || true
+		btpid=""
+		exit 2
+	fi
+	if ((SECONDS - start > timeout)); then
+		echo "capture.sh: bpftrace did not attach within ${timeout} s (TIMEOUT=...)" >&2
+		exit 2
+	fi
+	sleep 0.2
+done
+echo "capture.sh: ready after $((SECONDS - start)) s" >&2
+
+status=0
+if (($#)); then
+	"$@" || status=$?
+	sleep 0.5 # let the last events drain from the per-CPU buffers
+else
+	trap 'true' INT
+	wait "$btpid" || true
+fi
+kill -INT "$btpid" 2>/dev/null || true
+wait "$btpid" 2>/dev/null || true
+btpid=""
+grep -v '^__BPFTRACE_NOTIFY_PROBES_ATTACHED' "$raw" | grep -v '^$' >"$out"
+echo "capture.sh: wrote $out ($(grep -vc '^#' "$out") events)" >&2
+exit "$status"
