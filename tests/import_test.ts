@@ -69,13 +69,16 @@ Deno.test("import --path netfs replays through netfs_extract_user_iter", async (
 });
 
 Deno.test("parseStrace keeps I/O syscalls with fd paths, lengths and results", async () => {
-  const calls = await collect(parseStrace(lines(
-    [
-      '14595 1795516181.824195 preadv(3</tmp/x.bin>, [{iov_base=""..., iov_len=7680}, {iov_base=""..., iov_len=512}], 2, 4096) = 8192 <0.000365>',
-      '14595 1795516181.824300 write(1</dev/pts/0>, ""..., 12) = 12 <0.000010>',
-      "14595 1795516181.824400 close(3</tmp/x.bin>) = 0 <0.000010>",
-    ].join("\n"),
-  ), "s"));
+  const calls = await collect(parseStrace(
+    lines(
+      [
+        '14595 1795516181.824195 preadv(3</tmp/x.bin>, [{iov_base=""..., iov_len=7680}, {iov_base=""..., iov_len=512}], 2, 4096) = 8192 <0.000365>',
+        '14595 1795516181.824300 write(1</dev/pts/0>, ""..., 12) = 12 <0.000010>',
+        "14595 1795516181.824400 close(3</tmp/x.bin>) = 0 <0.000010>",
+      ].join("\n"),
+    ),
+    "s",
+  ));
   assert.deepEqual(
     calls.map((c) => [c.syscall, c.fd, c.path, c.iov.map((v) => v.len), c.pos, c.ret]),
     [
@@ -87,21 +90,26 @@ Deno.test("parseStrace keeps I/O syscalls with fd paths, lengths and results", a
 });
 
 Deno.test("parseBpftrace joins iov lines to their syscall and orders by timestamp", async () => {
-  const calls = await collect(parseBpftrace(lines(
-    [
-      "# itertrace-capture v1 clock=monotonic_ns filter=",
-      "20 7 7 writev fd=4 vlen=1 more=0 comm=a b",
-      "20 7 7 iov 0 base=0x7f0000001000 len=0x10",
-      "10 8 8 preadv fd=3 vlen=1 pos=0x200 more=0 comm=x",
-      "10 8 8 iov 0 base=0x7f0000002000 len=0x200",
-    ].join("\n"),
-  ), "cap.txt"));
+  const calls = await collect(parseBpftrace(
+    lines(
+      [
+        "# itertrace-capture v1 clock=monotonic_ns filter=",
+        "20 7 7 writev fd=4 vlen=1 more=0 comm=a b",
+        "20 7 7 iov 0 base=0x7f0000001000 len=0x10",
+        "10 8 8 preadv fd=3 vlen=1 pos=0x200 more=0 comm=x",
+        "10 8 8 iov 0 base=0x7f0000002000 len=0x200",
+      ].join("\n"),
+    ),
+    "cap.txt",
+  ));
   assert.deepEqual(calls.map((c) => [c.syscall, c.pid, c.pos, c.iov[0].len, c.comm]), [
     ["preadv", 8, 0x200n, 0x200n, "x"],
     ["writev", 7, undefined, 0x10n, "a b"],
   ]);
   await assert.rejects(
-    collect(parseBpftrace(lines("# itertrace-capture v2\n30 9 9 iov 0 base=0x1 len=0x1\n"), "cap.txt")),
+    collect(
+      parseBpftrace(lines("# itertrace-capture v2\n30 9 9 iov 0 base=0x1 len=0x1\n"), "cap.txt"),
+    ),
     /cap.txt:2:1: an iov line without its syscall line/,
   );
 });

@@ -52,12 +52,16 @@ export async function importCommand(
     throw new TraceError([{ file, line: 1, column: 1, message: "no such file" }]);
   }
   if (what !== "file") {
-    throw new UsageError(`${file}: not a regular file (${what === "dir" ? "a directory" : "a FIFO or device"})`);
+    throw new UsageError(
+      `${file}: not a regular file (${what === "dir" ? "a directory" : "a FIFO or device"})`,
+    );
   }
   if (o.output) {
     const [inReal, outReal] = [await io.realPath(file), await io.realPath(o.output)];
     if (outReal !== undefined && outReal === inReal) {
-      throw new UsageError(`-o ${o.output} is the capture being imported: refusing to overwrite it`);
+      throw new UsageError(
+        `-o ${o.output} is the capture being imported: refusing to overwrite it`,
+      );
     }
     const outKind = (await io.stat(o.output))?.kind;
     if (outKind === "dir") throw new UsageError(`-o ${o.output}: is a directory`);
@@ -79,7 +83,9 @@ export async function importCommand(
     ...(o.contiguous ? { contiguous: true } : {}),
   };
   const calls = (): AsyncIterable<Call> =>
-    kind === "bpftrace" ? parseBpftrace(io.readLines(file), file) : parseStrace(io.readLines(file), file);
+    kind === "bpftrace"
+      ? parseBpftrace(io.readLines(file), file)
+      : parseStrace(io.readLines(file), file);
   const { layout, summary, error } = await plan(calls, opts);
   if (error) throw new UsageError(error);
   for (const l of summary.lines()) io.stderr(`${l}\n`);

@@ -7,15 +7,7 @@
  *
  * @module
  */
-import {
-  badLine,
-  type Call,
-  clip,
-  type Iov,
-  s64,
-  smallInt,
-  u64,
-} from "./capture.ts";
+import { badLine, type Call, clip, type Iov, s64, smallInt, u64 } from "./capture.ts";
 
 /** Records held for reordering before the oldest are released. */
 const WINDOW = 4096;
@@ -212,7 +204,9 @@ export async function* parseBpftrace(
       continue;
     }
     const need = FIELDS[kind];
-    if (!need) badLine(file, n, tsT.length + pidT.length + tidT.length + 4, `unknown event "${clip(kind)}"`);
+    if (!need) {
+      badLine(file, n, tsT.length + pidT.length + tidT.length + 4, `unknown event "${clip(kind)}"`);
+    }
     const { f, comm } = keyValues(rest, restCol, file, n);
     for (const k of need) {
       if (!f.has(k)) badLine(file, n, restCol, `${kind}: missing field ${k}=`);

@@ -45,7 +45,12 @@ export type Decision =
   | { readonly kind: "vmsplice"; readonly fault: boolean }
   | { readonly kind: "register"; readonly ring: Ring }
   | { readonly kind: "unregister"; readonly rings: readonly Ring[]; readonly why: string }
-  | { readonly kind: "uring_rw"; readonly read: boolean; readonly fixed: boolean; readonly ring?: Ring }
+  | {
+    readonly kind: "uring_rw";
+    readonly read: boolean;
+    readonly fixed: boolean;
+    readonly ring?: Ring;
+  }
   | { readonly kind: "book" }
   | { readonly kind: "skip"; readonly reason: string };
 
@@ -190,14 +195,30 @@ export class Classifier {
     if (notSel) return { kind: "skip", reason: notSel };
     if (c.syscall === "io_uring_register") {
       const ring = e?.ring;
-      if (!ring) return { kind: "skip", reason: "io_uring_register on an fd the capture did not see created by io_uring_setup" };
-      if (!ok) return { kind: "skip", reason: `io_uring_register failed with ${errnoText(c.ret!)}: nothing stays pinned` };
+      if (!ring) {
+        return {
+          kind: "skip",
+          reason: "io_uring_register on an fd the capture did not see created by io_uring_setup",
+        };
+      }
+      if (!ok) {
+        return {
+          kind: "skip",
+          reason: `io_uring_register failed with ${errnoText(c.ret!)}: nothing stays pinned`,
+        };
+      }
       if (c.opcode === 0 || c.opcode === 15) {
         if (c.truncated) {
-          return { kind: "skip", reason: "buffer registration with more iovecs than the capture printed" };
+          return {
+            kind: "skip",
+            reason: "buffer registration with more iovecs than the capture printed",
+          };
         }
         if (ring.bufs && !ring.gone) {
-          return { kind: "skip", reason: "a second buffer registration on one ring (the kernel returns -EBUSY)" };
+          return {
+            kind: "skip",
+            reason: "a second buffer registration on one ring (the kernel returns -EBUSY)",
+          };
         }
         // a ring may register again after unregistering: a fresh table, a fresh id
         if (ring.gone) {
@@ -215,29 +236,47 @@ export class Classifier {
       }
       if (c.opcode === 1) {
         if (ring.bufs && !ring.gone) ring.gone = true;
-        else return { kind: "skip", reason: "IORING_UNREGISTER_BUFFERS without registered buffers" };
+        else {return {
+            kind: "skip",
+            reason: "IORING_UNREGISTER_BUFFERS without registered buffers",
+          };}
         return ring.bufs
           ? { kind: "unregister", rings: [ring], why: "IORING_UNREGISTER_BUFFERS" }
           : { kind: "skip", reason: "IORING_UNREGISTER_BUFFERS without registered buffers" };
       }
-      return { kind: "skip", reason: `io_uring_register opcode ${c.opcode}: no user pages involved, or not modelled` };
+      return {
+        kind: "skip",
+        reason: `io_uring_register opcode ${c.opcode}: no user pages involved, or not modelled`,
+      };
     }
     if (c.syscall === "sqe") {
       const name = IORING_OP[c.opcode ?? -1];
-      if (!name) return { kind: "skip", reason: `io_uring request opcode ${c.opcode}: not a read/write` };
+      if (!name) {
+        return { kind: "skip", reason: `io_uring request opcode ${c.opcode}: not a read/write` };
+      }
       const fixed = /FIXED/.test(name);
       const read = /^READ/.test(name);
       if (c.ret !== undefined && c.ret < 0n) {
         return { kind: "skip", reason: `io_uring ${name} failed with ${errnoText(c.ret)}` };
       }
-      if (c.truncated) return { kind: "skip", reason: `io_uring ${name}: more iovecs than the capture printed` };
+      if (c.truncated) {
+        return { kind: "skip", reason: `io_uring ${name}: more iovecs than the capture printed` };
+      }
       if (fixed) {
         const ring = this.rings.filter((r) => r.pid === c.pid && r.bufs && !r.gone).at(-1);
-        if (!ring) return { kind: "skip", reason: `io_uring ${name} without a registered buffer in the capture` };
+        if (!ring) {
+          return {
+            kind: "skip",
+            reason: `io_uring ${name} without a registered buffer in the capture`,
+          };
+        }
         const b = ring.bufs![c.bufIndex ?? 0];
         const v = c.iov[0];
         if (!b || !v?.base || v.base < b.base || v.base + v.len > b.base + b.len) {
-          return { kind: "skip", reason: `io_uring ${name}: the range is not inside registered buffer ${c.bufIndex}` };
+          return {
+            kind: "skip",
+            reason: `io_uring ${name}: the range is not inside registered buffer ${c.bufIndex}`,
+          };
         }
         return { kind: "uring_rw", read, fixed, ring };
       }
@@ -247,29 +286,48 @@ export class Classifier {
     }
     if (c.syscall === "vmsplice") {
       if (e?.kind === "pipe_read") {
-        return { kind: "skip", reason: "vmsplice from a pipe's read end copies into user memory (no pins, no refs)" };
+        return {
+          kind: "skip",
+          reason: "vmsplice from a pipe's read end copies into user memory (no pins, no refs)",
+        };
       }
       if (!ok && c.ret !== -14n) {
-        return { kind: "skip", reason: `vmsplice failed with ${errnoText(c.ret!)} before taking page refs` };
+        return {
+          kind: "skip",
+          reason: `vmsplice failed with ${errnoText(c.ret!)} before taking page refs`,
+        };
       }
-      if (c.truncated) return { kind: "skip", reason: "vmsplice with more iovecs than the capture printed" };
+      if (c.truncated) {
+        return { kind: "skip", reason: "vmsplice with more iovecs than the capture printed" };
+      }
       return { kind: "vmsplice", fault: c.ret === -14n };
     }
     if (c.syscall === "splice") {
-      return { kind: "skip", reason: "splice moves page-cache and pipe pages: no user pages are pinned" };
+      return {
+        kind: "skip",
+        reason: "splice moves page-cache and pipe pages: no user pages are pinned",
+      };
     }
     if (c.syscall === "sendmsg" || c.syscall === "recvmsg") {
-      return { kind: "skip", reason: `${c.syscall}: the socket layer copies user data (MSG_ZEROCOPY is not modelled)` };
+      return {
+        kind: "skip",
+        reason: `${c.syscall}: the socket layer copies user data (MSG_ZEROCOPY is not modelled)`,
+      };
     }
     if (!RW_SYSCALLS.has(c.syscall)) return { kind: "skip", reason: `${c.syscall}: not modelled` };
     if (!this.direct(e, c)) return { kind: "skip", reason: this.whyNotDirect(c, e) };
-    if (c.truncated) return { kind: "skip", reason: `${c.syscall} with more iovecs than the capture printed` };
+    if (c.truncated) {
+      return { kind: "skip", reason: `${c.syscall} with more iovecs than the capture printed` };
+    }
     const total = c.iov.reduce((n, v) => n + v.len, 0n);
     const read = /^(read|pread|preadv)/.test(c.syscall);
     if (c.ret !== undefined && c.ret < 0n) {
       if (c.ret === -14n) return { kind: "rw", read, bytes: total, fault: true };
       if (c.ret !== -22n) {
-        return { kind: "skip", reason: `${c.syscall} failed with ${errnoText(c.ret)} before reaching the user pages` };
+        return {
+          kind: "skip",
+          reason: `${c.syscall} failed with ${errnoText(c.ret)} before reaching the user pages`,
+        };
       }
       // -EINVAL: the block layer's alignment checks; the model applies them itself
       return { kind: "rw", read, bytes: total, fault: false };
@@ -278,7 +336,12 @@ export class Classifier {
     if (c.ret === 0n) {
       return { kind: "skip", reason: `${c.syscall} returned 0 (at end of file): no bio is built` };
     }
-    return { kind: "rw", read, bytes: c.ret !== undefined && c.ret < total ? c.ret : total, fault: false };
+    return {
+      kind: "rw",
+      read,
+      bytes: c.ret !== undefined && c.ret < total ? c.ret : total,
+      fault: false,
+    };
   }
 
   private direct(e: FdEntry | undefined, c: Call): boolean {
@@ -289,13 +352,19 @@ export class Classifier {
   }
 
   private whyNotDirect(c: Call, e: FdEntry | undefined): string {
-    if (e?.kind === "pipe_read" || e?.kind === "pipe_write") return `${c.syscall} on a pipe: copied, no pins`;
+    if (e?.kind === "pipe_read" || e?.kind === "pipe_write") {
+      return `${c.syscall} on a pipe: copied, no pins`;
+    }
     if (e?.kind === "ring") return `${c.syscall} on an io_uring fd`;
     if (e?.kind === "file" || (c.path !== undefined && this.odirectByPath.has(c.path))) {
       return `${c.syscall} on a file not opened with O_DIRECT: buffered I/O copies through the page cache, no pins`;
     }
     const p = c.path ?? "";
-    if (/^(socket|TCP|UDP|UNIX|pipe):/.test(p)) return `${c.syscall} on a ${p.split(":")[0]}: copied, no pins`;
-    return `${c.syscall} on fd ${c.fd}${p ? ` (${p})` : ""}, whose open the capture does not show (inherited, or opened before the capture): --assume-direct replays it as O_DIRECT`;
+    if (/^(socket|TCP|UDP|UNIX|pipe):/.test(p)) {
+      return `${c.syscall} on a ${p.split(":")[0]}: copied, no pins`;
+    }
+    return `${c.syscall} on fd ${c.fd}${
+      p ? ` (${p})` : ""
+    }, whose open the capture does not show (inherited, or opened before the capture): --assume-direct replays it as O_DIRECT`;
   }
 }

@@ -116,7 +116,9 @@ export class Layout {
       if (r.unmapped) continue;
       const pages = Number((r.end - r.start) / PAGE);
       if (next + 2 * pages > PFN_REPLAY) {
-        return `the buffers span more than ${(PFN_REPLAY - PFN_BASE) / 2} pages: too many for the scattered layout (use --contiguous)`;
+        return `the buffers span more than ${
+          (PFN_REPLAY - PFN_BASE) / 2
+        } pages: too many for the scattered layout (use --contiguous)`;
       }
       r.pfns = Array.from({ length: pages }, (_v, i) => next + 2 * i);
       next += 2 * pages + 2;

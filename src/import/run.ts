@@ -61,11 +61,19 @@ export class Summary {
     const m = [...this.modelled].map(([k, v]) => `${v} ${k}`).join(", ");
     const out = [`${this.total} captured calls: ${this.count} modelled${m ? ` (${m})` : ""}`];
     if (this.noResult) {
-      out.push(`  ${this.noResult} modelled calls have no captured result and were modelled as complete`);
+      out.push(
+        `  ${this.noResult} modelled calls have no captured result and were modelled as complete`,
+      );
     }
-    if (this.book) out.push(`  ${this.book} fd-table calls (openat, close, dup, pipe, io_uring_setup, exits): bookkeeping`);
+    if (this.book) {
+      out.push(
+        `  ${this.book} fd-table calls (openat, close, dup, pipe, io_uring_setup, exits): bookkeeping`,
+      );
+    }
     const skipped = [...this.skipped].sort((a, b) => b[1].n - a[1].n);
-    for (const [reason, s] of skipped) out.push(`  ${s.n} left out (first at line ${s.line}): ${reason}`);
+    for (const [reason, s] of skipped) {
+      out.push(`  ${s.n} left out (first at line ${s.line}): ${reason}`);
+    }
     out.push(...this.extra.map((e) => `  ${e}`));
     return out;
   }
@@ -75,7 +83,10 @@ export class Summary {
 export type Calls = () => AsyncIterable<Call>;
 
 /** Pass 1: classifies every call, lays memory out. */
-export async function plan(calls: Calls, o: ImportOptions): Promise<{ layout: Layout; summary: Summary; error?: string }> {
+export async function plan(
+  calls: Calls,
+  o: ImportOptions,
+): Promise<{ layout: Layout; summary: Summary; error?: string }> {
   const cls = new Classifier(o);
   const layout = new Layout();
   const summary = new Summary();
@@ -97,7 +108,11 @@ export async function plan(calls: Calls, o: ImportOptions): Promise<{ layout: La
 }
 
 /** The trace's header (everything but ops). */
-export function header(o: ImportOptions, layout: Layout, summary: Summary): Record<string, unknown> {
+export function header(
+  o: ImportOptions,
+  layout: Layout,
+  summary: Summary,
+): Record<string, unknown> {
   const how = o.path === "netfs"
     ? "netfs direct I/O (netfs_extract_user_iter)"
     : "O_DIRECT (bio_iov_iter_get_pages)";
@@ -107,7 +122,9 @@ export function header(o: ImportOptions, layout: Layout, summary: Summary): Reco
       ? "Physical layout: each buffer region's pages are consecutive frames (--contiguous), so bvecs merge across pages as far as the frames allow."
       : "Physical layout: the capture cannot see page frames, so no two pages are physically adjacent (as in the kernel's KUnit iov_iter tests): every page is its own bvec; --contiguous lays them out consecutively instead.",
     ...(layout.laidOut
-      ? ["The capture has no buffer addresses for the read/write family (strace), so each call's iovecs are laid out page-aligned from the start of one region per process."]
+      ? [
+        "The capture has no buffer addresses for the read/write family (strace), so each call's iovecs are laid out page-aligned from the start of one region per process.",
+      ]
       : []),
     ...summary.lines(),
   ];
@@ -121,7 +138,11 @@ export function header(o: ImportOptions, layout: Layout, summary: Summary): Reco
 }
 
 /** Pass 2: the ops, streamed. */
-export async function* emitOps(calls: Calls, o: ImportOptions, layout: Layout): AsyncGenerator<Record<string, unknown>> {
+export async function* emitOps(
+  calls: Calls,
+  o: ImportOptions,
+  layout: Layout,
+): AsyncGenerator<Record<string, unknown>> {
   const cls = new Classifier(o);
   const em = new Emitter(layout, o.path);
   for await (const c of calls()) {

@@ -164,7 +164,12 @@ function parseCall(
   const a = splitArgs(args);
   const need = (n: number) => {
     if (a.length < n) {
-      badLine(at.file, at.line, col(at, syscall), `${syscall}: expected ${n} arguments, got ${a.length}`);
+      badLine(
+        at.file,
+        at.line,
+        col(at, syscall),
+        `${syscall}: expected ${n} arguments, got ${a.length}`,
+      );
     }
   };
   let ret: bigint | undefined;
@@ -340,7 +345,6 @@ export async function* parseStrace(
     const h = HEAD.exec(text)!;
     const pid = Number(h[1] ?? h[2] ?? 0);
     const body = text.slice(h[0].length);
-    const at = { file, line: n, text };
     if (/^\+\+\+ (exited|killed)/.test(body)) {
       yield { pid, tid: pid, syscall: "exit", fd: -1, iov: [], line: n };
       continue;
@@ -400,7 +404,8 @@ export async function* parseStrace(
     } catch {
       c = undefined;
     }
-    yield c ?? { pid, tid: pid, syscall: p.syscall, fd: -1, iov: [], truncated: true, line: p.line };
+    yield c ??
+      { pid, tid: pid, syscall: p.syscall, fd: -1, iov: [], truncated: true, line: p.line };
   }
 }
 

@@ -47,7 +47,9 @@ export class Emitter {
   ops(c: Call, d: Decision): Op[] {
     switch (d.kind) {
       case "rw":
-        return this.path === "netfs" && !d.fault ? this.netfs(c, d.read) : this.dio(c, d.read, d.bytes, d.fault);
+        return this.path === "netfs" && !d.fault
+          ? this.netfs(c, d.read)
+          : this.dio(c, d.read, d.bytes, d.fault);
       case "vmsplice":
         return this.vmsplice(c, d.fault);
       case "register":
@@ -55,7 +57,9 @@ export class Emitter {
       case "unregister":
         return d.rings.flatMap((r) => this.unregister(r, d.why));
       case "uring_rw":
-        return d.fixed ? this.fixed(c, d.read, d.ring!) : this.dio(c, d.read, undefined, false, true);
+        return d.fixed
+          ? this.fixed(c, d.read, d.ring!)
+          : this.dio(c, d.read, undefined, false, true);
       default:
         return [];
     }
@@ -77,7 +81,13 @@ export class Emitter {
     return { iov, bases };
   }
 
-  private dio(c: Call, read: boolean, bytes: bigint | undefined, fault: boolean, uring = false): Op[] {
+  private dio(
+    c: Call,
+    read: boolean,
+    bytes: bigint | undefined,
+    fault: boolean,
+    uring = false,
+  ): Op[] {
     const it = `c${this.k++}`;
     const dir = read ? "dest" : "source";
     const id = uring ? `io_uring@${c.line}` : `${c.syscall}@${c.line}`;
@@ -98,7 +108,14 @@ export class Emitter {
     const nbios = fault ? 1 : this.bioCount(c, bases, count);
     const bios = Array.from({ length: nbios }, (_v, j) => `${it}b${j}`);
     for (const b of bios) {
-      ops.push({ op: "bio_iov_iter_get_pages", iter: it, bio: b, max_vecs: BIO_MAX_VECS, lbs: LBS, ...pos });
+      ops.push({
+        op: "bio_iov_iter_get_pages",
+        iter: it,
+        bio: b,
+        max_vecs: BIO_MAX_VECS,
+        lbs: LBS,
+        ...pos,
+      });
     }
     if (!fault) {
       for (const b of bios) {
@@ -160,7 +177,13 @@ export class Emitter {
     const { iov } = this.iovOps(c, false);
     const total = c.iov.reduce((s, v) => s + v.len, 0n);
     return [
-      { op: "import_iovec", id: `${c.syscall}@${c.line}`, iter: it, dir: read ? "dest" : "source", iov },
+      {
+        op: "import_iovec",
+        id: `${c.syscall}@${c.line}`,
+        iter: it,
+        dir: read ? "dest" : "source",
+        iov,
+      },
       { op: "netfs_extract_user_iter", iter: it, len: n(total), new: `${it}bv` },
       { op: "syscall_return", iters: [it] },
       { op: "io_complete", of: `${it}bv` },
@@ -175,12 +198,24 @@ export class Emitter {
   private vmsplice(c: Call, fault: boolean): Op[] {
     const it = `c${this.k++}`;
     const { iov } = this.iovOps(c, fault);
-    const ops: Op[] = [{ op: "import_iovec", id: `vmsplice@${c.line}`, iter: it, dir: "source", iov }];
+    const ops: Op[] = [{
+      op: "import_iovec",
+      id: `vmsplice@${c.line}`,
+      iter: it,
+      dir: "source",
+      iov,
+    }];
     // vmsplice_to_pipe takes page refs with iov_iter_get_pages2; the pipe holds them until read
     const held: string[] = [];
     c.iov.forEach((v, i) => {
       if (!v.len || (fault && i > 0)) return;
-      ops.push({ op: "iov_iter_get_pages_alloc2", iter: it, maxsize: n(v.len), maxpages: 0, as: `${it}p${i}` });
+      ops.push({
+        op: "iov_iter_get_pages_alloc2",
+        iter: it,
+        maxsize: n(v.len),
+        maxpages: 0,
+        as: `${it}p${i}`,
+      });
       held.push(`${it}p${i}`);
     });
     ops.push({ op: "syscall_return", iters: [it] });
@@ -225,7 +260,11 @@ export class Emitter {
     ring.bufs?.forEach((b, i) => {
       if (!b.len) return;
       ops.push(
-        { op: "unpin_user_pages", id: `unregister ring ${ring.id}: ${why}`, pages: `r${ring.id}buf${i}` },
+        {
+          op: "unpin_user_pages",
+          id: `unregister ring ${ring.id}: ${why}`,
+          pages: `r${ring.id}buf${i}`,
+        },
         { op: "free", var: `r${ring.id}buf${i}` },
       );
     });
@@ -244,7 +283,9 @@ export class Emitter {
       const pageEnd = (a / PAGE + 1n) * PAGE;
       const stop = pageEnd < end ? pageEnd : end;
       bvec.push({
-        page: `${this.layout.region(ring.pid, a)!.name}[${(a - this.layout.region(ring.pid, a)!.start) / PAGE}]`,
+        page: `${this.layout.region(ring.pid, a)!.name}[${
+          (a - this.layout.region(ring.pid, a)!.start) / PAGE
+        }]`,
         offset: Number(a % PAGE),
         len: Number(stop - a),
       });
@@ -252,7 +293,13 @@ export class Emitter {
     }
     const offset = v.base - b.base;
     const ops: Op[] = [
-      { op: "iov_iter_bvec", id: `io_uring@${c.line}`, iter: it, dir: read ? "dest" : "source", bvec },
+      {
+        op: "iov_iter_bvec",
+        id: `io_uring@${c.line}`,
+        iter: it,
+        dir: read ? "dest" : "source",
+        bvec,
+      },
     ];
     if (offset) ops.push({ op: "iov_iter_advance", iter: it, bytes: n(offset) });
     if (offset + v.len < b.len) ops.push({ op: "iov_iter_truncate", iter: it, count: n(v.len) });

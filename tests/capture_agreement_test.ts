@@ -1,0 +1,65 @@
+/**
+ * Captured workloads agree with the kernel: every capture in fixtures/captures (bpftrace and
+ * strace, recorded on a real 6.18 machine by fixtures/captures/record.sh) is imported with no
+ * options, replayed, and its pin totals must equal what /proc/vmstat counted for plain runs
+ * of the same command (kernel-pins.json).
+ */
+import assert from "node:assert/strict";
+import { runCli } from "../src/cli/mod.ts";
+import { fakeIo } from "./_io.ts";
+
+interface Workload {
+  workload: string;
+  command: string;
+  kernel: string;
+  stable: boolean;
+  pins_acquired: number;
+  pins_released: number;
+}
+
+const DIR = "fixtures/captures";
+const { workloads } = JSON.parse(await Deno.readTextFile(`${DIR}/kernel-pins.json`)) as {
+  workloads: Workload[];
+};
+
+async function importAndReplay(kind: string, file: string) {
+  const files: Record<string, string> = {};
+  const io = fakeIo(files);
+  const code = await runCli(["import", kind, file, "-o", "out.yaml"], io);
+  assert.equal(code, 0, io.err);
+  assert.match(io.err, /captured calls: \d+ modelled/, "the summary is on stderr");
+  const io2 = fakeIo(files);
+  assert.equal(await runCli(["replay", "-q", "-f", "json", "out.yaml"], io2), 0, io2.err);
+  return { trace: files["out.yaml"], summary: JSON.parse(io2.out).summary, err: io.err };
+}
+
+for (const w of workloads) {
+  for (const [kind, ext] of [["bpftrace", "bt.txt"], ["strace", "strace.txt"]]) {
+    Deno.test(`${w.workload} (${kind}): the model pins what the kernel pinned (${w.pins_acquired}/${w.pins_released})`, async () => {
+      assert.ok(w.stable, `the kernel's counts for ${w.workload} varied between runs`);
+      const { summary, trace } = await importAndReplay(kind, `${DIR}/${w.workload}.${ext}`);
+      assert.equal(summary.pins.acquired, w.pins_acquired, "pins acquired");
+      assert.equal(summary.pins.released, w.pins_released, "pins released");
+      assert.equal(summary.pins.outstanding, 0);
+      assert.match(trace, /Physical layout: .*no two pages are physically adjacent/);
+    });
+  }
+}
+
+Deno.test("every workload of the issue has a recording", () => {
+  const names = workloads.map((w) => w.workload);
+  for (
+    const n of [
+      "dd-write",
+      "dd-read",
+      "fio-psync",
+      "fio-pvsync",
+      "fio-pvsync2",
+      "fio-splice",
+      "fio-io_uring",
+      "fio-io_uring-fixedbufs",
+      "python-preadv2",
+      "vmsplice",
+    ]
+  ) assert.ok(names.includes(n), n);
+});
