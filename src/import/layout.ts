@@ -113,7 +113,7 @@ export class Layout {
     if (contiguous) return undefined;
     let next = PFN_BASE;
     for (const r of this.regions) {
-      if (r.unmapped) continue;
+      // unmapped regions too: the loader reserves frames for every region
       const pages = Number((r.end - r.start) / PAGE);
       if (next + 2 * pages > PFN_REPLAY) {
         return `the buffers span more than ${

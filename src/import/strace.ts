@@ -274,7 +274,8 @@ function parseCall(
       return { ...base, fd: ret !== undefined && ret >= 0n ? Number(ret) : -1, iov: [] };
     case "io_uring_register": {
       need(4);
-      const op = a[1].trim();
+      // -X verbose: `0 /* IORING_REGISTER_BUFFERS */`; -X abbrev: the name; -X raw: the number
+      const op = a[1].replace(/\/\*.*?\*\//g, "").trim();
       const opcode = /^\d+$/.test(op) ? Number(op) : REGISTER_OPS[op] ?? -1;
       let iov: Iov[] = [];
       let truncated = false;
