@@ -21,6 +21,7 @@ export type IterKind =
   | "bvec"
   | "xarray"
   | "folioq"
+  | "bvecq"
   | "discard"
   | "pipe";
 

@@ -6,13 +6,13 @@
  * offset taken from the original start), so the model keeps one, and the era defects are
  * options of it.
  *
- * Granularity: BVEC one piece per bvec (it may span pages), KVEC one per page, FOLIOQ one per
+ * Granularity: BVEC and BVECQ one piece per bvec (it may span pages), KVEC one per page, FOLIOQ one per
  * folio piece, XARRAY one per folio; pieces are (first page, offset from it, length).
  *
  * @module
  */
 import type { ModelCtx } from "../model/ctx.ts";
-import type { BvecIter, FolioqIter, VecIter, XarrayIter } from "../model/iter.ts";
+import type { BvecIter, BvecqIter, FolioqIter, VecIter, XarrayIter } from "../model/iter.ts";
 import { iovIterAdvance } from "../model/advance.ts";
 import { splitPages } from "./_page_split.ts";
 import type { Pfn } from "../types.ts";
@@ -35,7 +35,7 @@ export interface PieceOptions {
 }
 
 /** A kernel-backed iterator a conversion can walk. */
-export type KernelIter = BvecIter | VecIter | FolioqIter | XarrayIter;
+export type KernelIter = BvecIter | BvecqIter | VecIter | FolioqIter | XarrayIter;
 
 /**
  * Walks up to `maxsize` bytes of `it`, emitting pieces, and advances the iterator by the bytes
@@ -50,6 +50,7 @@ export function walkPieces(
 ): number {
   switch (it.kind) {
     case "bvec":
+    case "bvecq":
       return advanced(ctx, it, bvecPieces(it, maxsize, emit));
     case "kvec":
     case "iovec":
@@ -66,7 +67,7 @@ function advanced(ctx: ModelCtx, it: KernelIter, ret: number): number {
   return ret;
 }
 
-function bvecPieces(it: BvecIter, maxsize: number, emit: Emit): number {
+function bvecPieces(it: BvecIter | BvecqIter, maxsize: number, emit: Emit): number {
   let start = it.iovOffset, ret = 0;
   for (let i = it.idx; i < it.segs.length; i++) {
     const bv = it.segs[i];

@@ -34,15 +34,29 @@ export interface RdmaList {
   readonly step: number;
 }
 
-/** Runs smb_extract_iter_to_rdma for `len` bytes into `rdma`; returns bytes or -EIO. */
+/**
+ * Runs smb_extract_iter_to_rdma (6.3 to 7.0) or its 7.1 successor in the common smbdirect
+ * code, smbdirect_map_sges_from_iter (`fn`), for `len` bytes into `rdma`; returns bytes or
+ * -EIO. The 7.1 function takes ITER_SOURCE only (WARN_ON_ONCE and -EIO otherwise) and, from
+ * 7.4, ITER_BVECQ instead of ITER_FOLIOQ.
+ */
 export function smbExtractIterToRdma(
   ctx: ModelCtx,
   it: IovIter,
   len: number,
   rdma: RdmaList,
   dma: DmaMapper,
+  fn: "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter" = "smb_extract_iter_to_rdma",
 ): number {
   const before = rdma.sge.length;
+  if (fn === "smbdirect_map_sges_from_iter" && it.dir !== "source") {
+    ctx.warn(
+      "direction_mismatch",
+      `smbdirect_map_sges_from_iter on "${it.name}" (ITER_DEST): WARN_ON_ONCE(iov_iter_rw(iter) != ITER_SOURCE), -EIO`,
+      { cause: it.createdAt },
+    );
+    return -5;
+  }
   let ret: number;
   const add = (pfn: Pfn, off: number, l: number): boolean => {
     rdma.sge.push({
@@ -58,7 +72,8 @@ export function smbExtractIterToRdma(
   switch (it.kind) {
     case "bvec":
     case "kvec":
-    case "folioq":
+    case "folioq": // until 7.4 (ITER_FOLIOQ is removed there)
+    case "bvecq": // 7.4: smbdirect_map_sges_from_bvecq, one SGE per bvec piece
       ret = walkPieces(ctx, it, len, add);
       break;
     case "xarray":
@@ -72,7 +87,7 @@ export function smbExtractIterToRdma(
     default:
       ctx.warn(
         "unsupported_kind",
-        `smb_extract_iter_to_rdma on ${it.kind.toUpperCase()} "${it.name}": WARN_ON_ONCE, -EIO${
+        `${fn} on ${it.kind.toUpperCase()} "${it.name}": WARN_ON_ONCE, -EIO${
           it.kind === "ubuf" || it.kind === "iovec"
             ? " (convert a user iterator to a pinned BVEC first)"
             : ""

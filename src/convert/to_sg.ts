@@ -70,6 +70,7 @@ export function extractIterToSg(
       ret = userToSg(ctx, it, t, o, holds);
       break;
     case "bvec":
+    case "bvecq": // extract_bvecq_to_sg (7.4): one entry per bvec, not per page
     case "kvec":
     case "folioq":
     case "xarray": {

@@ -185,6 +185,55 @@ export const FEATURES = {
     },
     audit: { verdict: "kept", note: "not re-read this audit" },
   },
+  smb_extract_iter_to_rdma_fn: {
+    since: [6, 3],
+    until: [7, 1],
+    what:
+      "cifs's smb_extract_iter_to_rdma maps an iterator straight into ib_sge entries (7.1 moves it into the common smbdirect code as smbdirect_map_sges_from_iter)",
+    functions: ["smb_extract_iter_to_rdma"],
+    introduced: {
+      subject: "cifs: Build the RDMA SGE list directly from an iterator",
+      release: "6.3",
+      evidence: "merge tag '6.3-rc-smb3-client-fixes' (Steve French) lists it",
+    },
+    ended: {
+      commit: "3cd8b194bf34",
+      subject: "Merge tag 'v7.1-rc-part1-smbdirect-fixes'",
+      release: "7.1",
+      evidence:
+        "Metzmacher's common smbdirect series v4 000/145 (25 Nov 2025, patch 025 id 3320976943), linux-next 16 Feb 2026 (id 65828172767), merged for 7.1",
+    },
+    audit: { verdict: "new", note: "the 7.1 rename had no row" },
+  },
+  smbdirect_map_sges: {
+    since: [7, 1],
+    what:
+      "smbdirect_map_sges_from_iter (common smbdirect code for cifs and ksmbd): ITER_SOURCE only (WARN_ON_ONCE, -EIO otherwise); BVEC, KVEC and FOLIOQ, from 7.4 BVECQ instead of FOLIOQ",
+    functions: ["smbdirect_map_sges_from_iter"],
+    introduced: {
+      commit: "3cd8b194bf34",
+      subject: "Merge tag 'v7.1-rc-part1-smbdirect-fixes'",
+      release: "7.1",
+      evidence:
+        "v4 000/145 patch 025 (id 3320976943); linux-next 16 Feb 2026 (id 65828172767); fs/smb/smbdirect/connection.c in June 2026 patches (id 56546746647); FOLIOQ support removed by ddd28c53caf6 in vfs-7.4.netfs (id 71032190887)",
+    },
+    audit: { verdict: "new", note: "7.1 era" },
+  },
+  nfs_dio_pins: {
+    since: [7, 4],
+    what:
+      "NFS O_DIRECT takes user pages with iov_iter_extract_pages (pins, released with unpin) instead of iov_iter_get_pages_alloc2 (refs, put_page)",
+    functions: ["nfs_direct_read_schedule_iovec", "nfs_direct_write_schedule_iovec"],
+    introduced: {
+      commit: "a2bb86ade0bc",
+      subject:
+        "NFS: O_DIRECT extracts pages with iov_iter_extract_pages() (nfs_direct_extract_pages)",
+      release: "7.4",
+      evidence:
+        "Pranjal Shrivastava v3 <20260715143540.3597616-*-praan@google.com> (id 56787198409); linux-next fs-next 7 Oct 2026 with d91ae903f476; queued, not released when the record ends",
+    },
+    audit: { verdict: "new", note: "7.4 era" },
+  },
   bio_merge_same_page: {
     until: [7, 0],
     what:
@@ -232,6 +281,27 @@ export const FEATURES = {
         "vfs-7.4.netfs in vfs.all (ids 71032190887, 71403147779); linux-next 58194689921d (id 71462594667); queued, not released when the record ends",
     },
     audit: { verdict: "new", note: "the removal is new (7.4)" },
+  },
+  iter_bvecq: {
+    since: [7, 4],
+    what:
+      "ITER_BVECQ: a chain of bvecq segments of bio_vecs with the release policy (free/unpin) in the queue; extraction takes no refs or pins, get_pages* refuse it, extract_iter_to_sg gives one entry per bvec",
+    functions: [
+      "iov_iter_bvec_queue",
+      "iov_iter_extract_pages",
+      "iov_iter_get_pages2",
+      "extract_iter_to_sg",
+      "smbdirect_map_sges_from_iter",
+      "bvecq_put",
+    ],
+    introduced: {
+      commit: "05f94143ca30",
+      subject: "iov_iter: Add a segmented queue of bio_vec[]",
+      release: "7.4",
+      evidence:
+        "vfs-7.4.netfs (2 Oct 2026), linux-next fs-next 7 Oct 2026 as 177edaa33467 (ids 71032190887, 71403147779); series v1 <20260326104544.509518-13-dhowells@redhat.com> (id 54673011688) to v14 (30 Sep 2026); queued, not released when the record ends",
+    },
+    audit: { verdict: "new", note: "7.1-7.4 eras" },
   },
   bvec_extract_multi: {
     since: [6, 13],

@@ -8,10 +8,10 @@
  */
 import { limit, LimitError } from "../limits.ts";
 import type { ModelCtx } from "./ctx.ts";
-import type { AddrSeg, BvecSeg, FolioSlot, IovIter } from "./iter.ts";
+import type { AddrSeg, BvecqSegment, BvecSeg, FolioSlot, IovIter } from "./iter.ts";
 import type { Region } from "./memory.ts";
 import { maxRwCount, TASK_SIZE_MAX, UIO_MAXIOV } from "../profile.ts";
-import type { Addr, Direction } from "../types.ts";
+import type { Addr, Direction, Pfn } from "../types.ts";
 
 /** Fields every constructor needs. */
 export interface IterOrigin {
@@ -157,4 +157,42 @@ function sum(segs: readonly { len: number }[]): number {
   let n = 0;
   for (const s of segs) n += s.len;
   return n;
+}
+
+/** One segment of a bvecq as a trace gives it: its bio_vecs and its release policy. */
+export interface BvecqSpec {
+  /** bio_vecs; pfn undefined is a NULL bv_page, which counts as an empty bvec. */
+  readonly bvec: readonly { pfn: Pfn | undefined; offset: number; len: number }[];
+  readonly free: boolean;
+  readonly unpin: boolean;
+}
+
+/**
+ * iov_iter_bvec_queue(i, dir, bq, first_slot, offset, count) (7.4): starts at slot
+ * `firstSlot` of the first segment, `offset` into that bvec; `count` is trusted as given.
+ */
+export function iovIterBvecQueue(
+  o: IterOrigin,
+  dir: Direction,
+  queue: readonly BvecqSpec[],
+  firstSlot: number,
+  offset: number,
+  count: number,
+): IovIter {
+  const segs: BvecSeg[] = [];
+  const q: BvecqSegment[] = [];
+  for (const s of queue) {
+    q.push({ first: segs.length, nrSlots: s.bvec.length, free: s.free, unpin: s.unpin });
+    for (const b of s.bvec) {
+      segs.push(b.pfn === undefined ? { pfn: -1, offset: 0, len: 0 } : { ...b, pfn: b.pfn });
+    }
+  }
+  return {
+    ...base(o, dir, count),
+    kind: "bvecq",
+    segs,
+    queue: q,
+    idx: firstSlot,
+    iovOffset: offset,
+  };
 }

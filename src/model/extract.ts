@@ -8,7 +8,15 @@
  */
 import { checkLimit } from "../limits.ts";
 import type { ModelCtx } from "./ctx.ts";
-import type { BvecIter, FolioqIter, IovIter, UbufIter, VecIter, XarrayIter } from "./iter.ts";
+import type {
+  BvecIter,
+  BvecqIter,
+  FolioqIter,
+  IovIter,
+  UbufIter,
+  VecIter,
+  XarrayIter,
+} from "./iter.ts";
 import { iovIterAdvance } from "./advance.ts";
 import { gupFast } from "./gup.ts";
 import { ZERO_PFN } from "./memory.ts";
@@ -112,6 +120,14 @@ export function iovIterGetPages(
       work.pipe.claimStep = o.step;
       return { ret: r.ret, offset0: r.offset0, pfns: r.pfns, retention: "ref", holds: r.pfns };
     }
+    case "bvecq":
+      // the v1 text: WARN_ON_ONCE and -EFAULT; the queue owns its pages' retention
+      ctx.warn(
+        "unsupported_kind",
+        `iov_iter_get_pages on BVECQ "${it.name}": WARN_ON_ONCE, -EFAULT (extract the pages instead; the queue carries their release policy)`,
+        { cause: it.createdAt },
+      );
+      return fail(EFAULT);
     case "kvec":
     case "discard":
       ctx.warn(
@@ -161,6 +177,8 @@ export function iovIterExtractPages(
       return xarrayPages(ctx, it, maxsize, o, "none");
     case "folioq":
       return folioqPages(ctx, it, maxsize, o, "none");
+    case "bvecq":
+      return bvecqExtract(ctx, it, maxsize, o);
     case "discard":
       ctx.warn("unsupported_kind", `iov_iter_extract_pages on DISCARD "${it.name}": -EFAULT`, {
         cause: it.createdAt,
@@ -333,6 +351,52 @@ function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOp
 /** Whether the slab-refcount rule (and with it 6.14's first-folio ref) is in force. */
 function slabEra(ctx: ModelCtx): boolean {
   return ctx.profile.has("slab_refcount_frozen");
+}
+
+/**
+ * BVECQ extraction (7.4, iov_iter_extract_bvecq_pages): no refs or pins; one entry per
+ * page-piece, running across bvecs and queue segments while the run stays virtually
+ * contiguous: it stops before a later piece that does not start a page, and after a piece
+ * that does not end one. Empty bvecs (bv_page NULL) are stepped over. A failed page-array
+ * allocation is -ENOMEM (the check eea815a087cd added to BVEC is there from the start).
+ */
+function bvecqExtract(
+  ctx: ModelCtx,
+  it: BvecqIter,
+  maxsize: number,
+  o: ExtractOptions,
+): Extraction {
+  const ps = ctx.mem.pageSize;
+  while (it.idx < it.segs.length && it.iovOffset >= it.segs[it.idx].len) {
+    it.idx++;
+    it.iovOffset = 0;
+  }
+  if (it.idx >= it.segs.length) return fail(0);
+  const first = it.segs[it.idx];
+  const maxpages = wantPages(ps, maxsize, (first.offset + it.iovOffset) % ps, o.maxpages);
+  if (!maxpages) return badMaxpages(ctx, it);
+  const pfns: Pfn[] = [];
+  let size = 0, k = it.idx, done = it.iovOffset, left = maxsize, offset0 = 0;
+  while (left > 0 && k < it.segs.length) {
+    const seg = it.segs[k];
+    if (done >= seg.len) {
+      k++;
+      done = 0;
+      continue;
+    }
+    const off = seg.offset + done;
+    const pageOff = off % ps;
+    const len = Math.min(left, seg.len - done, ps - pageOff);
+    if (pfns.length && pageOff) break;
+    if (!pfns.length) offset0 = pageOff;
+    pfns.push(seg.pfn + Math.floor(off / ps));
+    size += len;
+    left -= len;
+    done += len;
+    if (pfns.length >= maxpages || pageOff + len !== ps) break;
+  }
+  iovIterAdvance(ctx, it, size);
+  return { ret: size, offset0, pfns, retention: "none", holds: [] };
 }
 
 /** BVEC extraction 6.3 to 6.12: one bvec per call, consecutive struct pages, no holds. */

@@ -74,6 +74,29 @@ export interface FolioqIter extends IterBase {
   /** Flat slot index: segment = floor(idx / slotsPerSegment). */
   idx: number;
 }
+/**
+ * One segment of a bvecq (7.4): a run of slots in the flat slot array, and the release
+ * policy the queue carries for the pages in it (`free`: the pages are the queue's own and are
+ * put when it is released; `unpin`: they were pinned from user memory and are unpinned).
+ */
+export interface BvecqSegment {
+  /** Flat index of its first slot. */
+  readonly first: number;
+  readonly nrSlots: number;
+  readonly free: boolean;
+  readonly unpin: boolean;
+}
+/**
+ * ITER_BVECQ (7.4): a chain of bvecq segments, each an array of bio_vecs. Slots are kept
+ * flat (`segs`, a bv_page of NULL as pfn -1); the (segment, slot) pair is derived.
+ */
+export interface BvecqIter extends IterBase {
+  readonly kind: "bvecq";
+  readonly segs: readonly BvecSeg[];
+  readonly queue: readonly BvecqSegment[];
+  /** Flat slot index. */
+  idx: number;
+}
 /** ITER_DISCARD: counts only. */
 export interface DiscardIter extends IterBase {
   readonly kind: "discard";
@@ -94,6 +117,7 @@ export type IovIter =
   | BvecIter
   | XarrayIter
   | FolioqIter
+  | BvecqIter
   | DiscardIter
   | PipeIter;
 
@@ -112,6 +136,7 @@ export function nrSegs(it: IovIter): number {
     case "ubuf":
       return 1;
     case "folioq":
+    case "bvecq":
     case "xarray":
     case "discard":
     case "pipe":

@@ -7,6 +7,8 @@
  * @module
  */
 import type { Handlers, OpCtx } from "./handler.ts";
+import type { OpArgs } from "../trace/schema.ts";
+import type { OpNode } from "../trace/load.ts";
 import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../convert/sg.ts";
 import { extractIterToSg } from "../convert/to_sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
@@ -32,6 +34,48 @@ function pfnsArg(
   const list = r.scope.listOf(a.pages);
   if (!list) return r.error(`"${a.pages}" is not a page list`, ["pages"]);
   return { pfns: list.entries.map((e) => e.pfn), retention: list.entries[0]?.retention ?? "none" };
+}
+
+/**
+ * smb_extract_iter_to_rdma (6.3 to 7.0) and smbdirect_map_sges_from_iter (7.1+): the SGE list
+ * is created by the first call and appended to by later ones.
+ */
+export function mapSges(
+  r: OpCtx,
+  a: OpArgs<"smb_extract_iter_to_rdma">,
+  node: OpNode,
+  fn: "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter",
+): number {
+  const it = r.scope.iter(a.iter);
+  const v = r.scope.get(a.rdma);
+  let rdma: RdmaList;
+  if (v) {
+    if (v.type !== "rdma") return r.error(`"${a.rdma}" is not an rdma SGE list`, ["rdma"]);
+    rdma = v.rdma;
+  } else {
+    rdma = {
+      name: a.rdma,
+      sge: [],
+      maxSge: a.max_sge,
+      lkey: a.lkey,
+      dir: a.dma_dir,
+      step: node.index,
+    };
+    for (let i = 0; i < a.reserve; i++) {
+      rdma.sge.push({ addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
+    }
+    r.scope.define(a.rdma, { type: "rdma", rdma }, ["rdma"]);
+  }
+  if (rdma.sge.length >= rdma.maxSge) {
+    r.warn(
+      "segment_limit",
+      `${fn}: "${a.rdma}" already holds ${rdma.sge.length} of ${rdma.maxSge} SGEs`,
+      {
+        cause: rdma.step,
+      },
+    );
+  }
+  return smbExtractIterToRdma(r.model, it, a.len, rdma, r.dma, fn);
 }
 
 /** Handlers by op name. */
@@ -134,38 +178,7 @@ export const CONVERT_HANDLERS = {
       step: node.index,
     }, r.holds);
   },
-  smb_extract_iter_to_rdma(r, a, node) {
-    const it = r.scope.iter(a.iter);
-    const v = r.scope.get(a.rdma);
-    let rdma: RdmaList;
-    if (v) {
-      if (v.type !== "rdma") return r.error(`"${a.rdma}" is not an rdma SGE list`, ["rdma"]);
-      rdma = v.rdma;
-    } else {
-      rdma = {
-        name: a.rdma,
-        sge: [],
-        maxSge: a.max_sge,
-        lkey: a.lkey,
-        dir: a.dma_dir,
-        step: node.index,
-      };
-      for (let i = 0; i < a.reserve; i++) {
-        rdma.sge.push({ addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
-      }
-      r.scope.define(a.rdma, { type: "rdma", rdma }, ["rdma"]);
-    }
-    if (rdma.sge.length >= rdma.maxSge) {
-      r.warn(
-        "segment_limit",
-        `smb_extract_iter_to_rdma: "${a.rdma}" already holds ${rdma.sge.length} of ${rdma.maxSge} SGEs`,
-        {
-          cause: rdma.step,
-        },
-      );
-    }
-    return smbExtractIterToRdma(r.model, it, a.len, rdma, r.dma);
-  },
+  smb_extract_iter_to_rdma: (r, a, node) => mapSges(r, a, node, "smb_extract_iter_to_rdma"),
   ib_map_mr_sg(r, a, node) {
     const t = sgt(r, a.sgt);
     if (!t.mapped) {

@@ -34,6 +34,8 @@ import { ITER_HANDLERS } from "./ops.ts";
 import { PAGE_HANDLERS } from "./pages.ts";
 import { LIFECYCLE_HANDLERS } from "./lifecycle.ts";
 import { CONVERT_HANDLERS } from "./convert_ops.ts";
+import { BVECQ_HANDLERS } from "./bvecq_ops.ts";
+import { CALLER_HANDLERS } from "./caller_ops.ts";
 
 export type { Change, Effect } from "./effects.ts";
 export type { Counters, Summary } from "./summary.ts";
@@ -45,6 +47,8 @@ const HANDLERS = {
   ...PAGE_HANDLERS,
   ...LIFECYCLE_HANDLERS,
   ...CONVERT_HANDLERS,
+  ...BVECQ_HANDLERS,
+  ...CALLER_HANDLERS,
 } satisfies Handlers;
 
 /** What one step did. */

@@ -152,13 +152,15 @@ const segItem = z.object({
   start: scalar.optional(),
 }).strict();
 export const iterExpect = z.object({
-  kind: z.enum(["ubuf", "iovec", "kvec", "bvec", "xarray", "folioq", "discard", "pipe"]).optional(),
+  kind: z.enum(["ubuf", "iovec", "kvec", "bvec", "xarray", "folioq", "bvecq", "discard", "pipe"])
+    .optional(),
   dir: dir.optional(),
   count: scalar.optional(),
   iov_offset: scalar.optional(),
   nr_segs: scalar.optional(),
   xarray_start: scalar.optional(),
   slot: scalar.optional(),
+  bvecq: scalar.optional(),
   head: scalar.optional(),
   start_head: scalar.optional(),
   last_offset: scalar.optional(),

@@ -11,6 +11,7 @@ import { vecOps } from "./vec.ts";
 import { bvecOps } from "./bvec.ts";
 import { xarrayOps } from "./xarray.ts";
 import { folioqOps } from "./folioq.ts";
+import { bvecqOps } from "./bvecq.ts";
 import { discardOps } from "./discard.ts";
 import { pipeOps } from "./pipe.ts";
 
@@ -24,6 +25,7 @@ export const KIND_OPS = {
   bvec: bvecOps,
   xarray: xarrayOps,
   folioq: folioqOps,
+  bvecq: bvecqOps,
   discard: discardOps,
   pipe: pipeOps,
 } satisfies OpsFor;

@@ -8,6 +8,7 @@ import type { Memory } from "../../model/memory.ts";
 import { type IovIter, nrSegs } from "../../model/iter.ts";
 import { kindOps } from "../../model/kinds/mod.ts";
 import { folioqPosition } from "../../model/kinds/folioq.ts";
+import { bvecqPosition } from "../../model/kinds/bvecq.ts";
 
 /** The scalar fields of an iterator, as changes show them (numbers, not strings). */
 export function iterFields(it: IovIter): Record<string, unknown> {
@@ -27,6 +28,11 @@ export function iterFields(it: IovIter): Record<string, unknown> {
   if (it.kind === "folioq") {
     const p = folioqPosition(it);
     v.folioq = p.segment;
+    v.slot = p.slot;
+  }
+  if (it.kind === "bvecq") {
+    const p = bvecqPosition(it);
+    v.bvecq = p.segment;
     v.slot = p.slot;
   }
   return v;

@@ -81,7 +81,7 @@ export const CONVERT_OPS = {
   smb_extract_iter_to_rdma: op({
     summary: "maps an iterator's pages into RDMA SGEs",
     follows: { fn: "smb_extract_iter_to_rdma", file: "fs/smb/client/smbdirect.c" },
-    era: "extract_pages",
+    era: "smb_extract_iter_to_rdma_fn",
     args: {
       iter: arg.name("the iterator"),
       len: arg.num("bytes to map"),

@@ -31,15 +31,19 @@ import { COPY_OPS } from "./copy.ts";
 import { PAGE_OPS } from "./pages.ts";
 import { CONVERT_OPS } from "./convert.ts";
 import { LIFECYCLE_OPS } from "./lifecycle.ts";
+import { BVECQ_OPS } from "./bvecq.ts";
+import { CALLER_OPS } from "./callers.ts";
 
 export { type KernelFn, op, type OpDecl, type OpVars, type VarType } from "./decl.ts";
 
 /** Every op, by name, in the order the format documents them. */
 export const OP_DECLS = {
   ...ITER_OPS,
+  ...BVECQ_OPS,
   ...COPY_OPS,
   ...PAGE_OPS,
   ...CONVERT_OPS,
+  ...CALLER_OPS,
   ...LIFECYCLE_OPS,
 };
 

@@ -1,0 +1,41 @@
+/**
+ * Kernel callers that convert iterators on their own path, named by the function that does
+ * it: NFS O_DIRECT (refs before 7.4, pins from 7.4) and the common smbdirect code (7.1+).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { arg, numberSchema } from "../args.ts";
+import { op } from "./decl.ts";
+
+/** The caller ops. */
+export const CALLER_OPS = {
+  nfs_direct_schedule_iovec: op({
+    summary:
+      "NFS O_DIRECT (read or write schedule) takes the next user pages: refs (get_pages_alloc2) before 7.4, pins (extract_pages) from 7.4",
+    follows: { fn: "nfs_direct_read_schedule_iovec", file: "fs/nfs/direct.c" },
+    args: {
+      iter: arg.name("the user iterator of the O_DIRECT request"),
+      maxsize: arg.num("the most bytes (the request's rsize/wsize)"),
+      as: arg.name("name of the page list"),
+    },
+    vars: { reads: { iter: "iter" }, creates: { as: "pages" } },
+  }),
+  smbdirect_map_sges_from_iter: op({
+    summary: "maps an ITER_SOURCE iterator's pages into RDMA SGEs (common smbdirect, 7.1+)",
+    follows: { fn: "smbdirect_map_sges_from_iter", file: "fs/smb/smbdirect/connection.c" },
+    era: "smbdirect_map_sges",
+    args: {
+      iter: arg.name("the iterator"),
+      len: arg.num("bytes to map"),
+      rdma: arg.name("the SGE list (created by the first call)"),
+      max_sge: numberSchema({ max: 65536, what: "SGEs" }).describe("the list's capacity"),
+      lkey: arg.u64("the local key each SGE carries"),
+      dma_dir: z.enum(["to_device", "from_device"]).describe("the DMA direction"),
+      reserve: numberSchema({ max: 65536, what: "SGEs" }).describe(
+        "SGEs the caller reserved before this call",
+      ).default(0),
+    },
+    vars: { reads: { iter: "iter" }, opens: { rdma: "rdma" } },
+  }),
+};
