@@ -18,6 +18,8 @@ export interface Io {
   readTextFile(path: string): Promise<string>;
   /** Lines of a file, streamed. */
   readLines(path: string): AsyncIterable<string>;
+  /** Lines of standard input, streamed (a trace given as `-`). */
+  stdinLines?(): AsyncIterable<string>;
   /** Writes atomically (a temporary file renamed over the target); FileError on failure. */
   writeTextFile(path: string, text: string): Promise<void>;
   /** Directory entries (names), or undefined if `path` is not a directory. */
@@ -224,6 +226,7 @@ export function denoIo(): Io {
       }
       yield* linesOf(f.readable);
     },
+    stdinLines: () => linesOf(Deno.stdin.readable),
     writeTextFile: writeAtomic,
     remove: (p) => Deno.remove(p),
     async readDir(p) {
@@ -300,6 +303,7 @@ export function denoIo(): Io {
     stderr: (t) => {
       writeAll(Deno.stderr, enc.encode(t));
     },
-    color: Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR"),
+    // Deno.noColor reflects NO_COLOR and needs no env permission
+    color: Deno.stdout.isTerminal() && !Deno.noColor,
   };
 }

@@ -37,6 +37,7 @@ async function* checkedOps(
  * `.jsonl` JSON Lines, anything else YAML.
  */
 export async function openTrace(io: Io, path: string): Promise<TraceSource> {
+  if (path === "-") return await openStdin(io);
   const st = await io.stat(path);
   if (!st) throw new FileError(path, "no such file");
   if (st.kind === "dir") {
@@ -63,6 +64,48 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
   const text = await io.readTextFile(path);
   if (path.endsWith(".json")) strictJson(text, path);
   const r = loadDocument(text, path);
+  if (!r.trace) throw new TraceError(r.issues);
+  return { header: r.trace, ops: r.trace.ops, issues: [] };
+}
+
+/** Where positions in a trace read from standard input point. */
+export const STDIN_NAME = "<stdin>";
+
+/**
+ * A trace on standard input (`-`): JSON Lines when its first line is a JSON object (then
+ * streamed), otherwise a YAML or JSON document read whole, within the file size limit.
+ */
+async function openStdin(io: Io): Promise<TraceSource> {
+  if (!io.stdinLines) throw new FileError("-", "standard input is not available here");
+  const lines = io.stdinLines()[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done) throw new FileError("-", "standard input is empty; give a trace");
+  let jsonl = false;
+  try {
+    const v = JSON.parse(first.value);
+    jsonl = typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    jsonl = false;
+  }
+  async function* all(): AsyncIterable<string> {
+    yield first.value as string;
+    for (let r = await lines.next(); !r.done; r = await lines.next()) yield r.value;
+  }
+  if (jsonl) {
+    const issues: TraceIssue[] = [];
+    const gen = streamJsonl(all(), STDIN_NAME, issues);
+    const head = await gen.next();
+    if (head.done || !("header" in head.value)) throw new TraceError(issues);
+    return { header: head.value as LoadedHeader, ops: checkedOps(gen, issues), issues };
+  }
+  const parts: string[] = [];
+  let size = 0;
+  for await (const l of all()) {
+    size += l.length + 1;
+    if (size > limit("file_bytes")) throw new FileError("-", limitMessage("file_bytes", size));
+    parts.push(l);
+  }
+  const r = loadDocument(parts.join("\n"), STDIN_NAME);
   if (!r.trace) throw new TraceError(r.issues);
   return { header: r.trace, ops: r.trace.ops, issues: [] };
 }
