@@ -40,6 +40,13 @@ export const WARNINGS = {
       "Releasing the same pin twice underflows the pin count: the classic case is a page merged twice into one bio and released per bvec (fixed by 'block: fix pin count management when merging same-page segments', 2023).",
     kernel: ["mm/gup.c unpin_user_pages()", "block/bio.c bio_release_pages()"],
   },
+  double_free: {
+    severity: "bug",
+    title: "a kernel allocation is freed twice",
+    explain:
+      "kfree() of an object already on the slab freelist corrupts it: with CONFIG_SLAB_FREELIST_HARDENED set_freepointer() BUGs on the naive double free, KASAN reports a double-free, otherwise the object is handed out twice. vfree() of an area already freed finds no vm area and WARNs 'Trying to vfree() nonexistent vm area'.",
+    kernel: ["mm/slub.c set_freepointer()", "mm/vmalloc.c vfree()"],
+  },
   release_mismatch: {
     severity: "hazard",
     title: "a page is released with the wrong API (put_page on a pin, unpin on a ref)",

@@ -12,6 +12,7 @@
 import type { ModelCtx } from "./ctx.ts";
 import { ZERO_PFN } from "./memory.ts";
 import { hex, type Pfn } from "../types.ts";
+import { TASK_SIZE_MAX } from "../profile.ts";
 
 /** GUP flags the model distinguishes. */
 export interface GupFlags {
@@ -43,6 +44,9 @@ export function gupFast(
   const ps = BigInt(ctx.mem.pageSize);
   const pfns: Pfn[] = [];
   const what = flags.pin ? "pin_user_pages_fast" : "get_user_pages_fast";
+  // gup_fast_fallback(): a range ending beyond user space is refused whole, before any page
+  // is looked at (the end > TASK_SIZE_MAX check; access_ok() before it in older releases)
+  if (start + BigInt(npages) * ps > TASK_SIZE_MAX) return { errno: -14 };
   for (let k = 0; k < npages; k++) {
     const addr = start + BigInt(k) * ps;
     const loc = ctx.mem.translate(addr, task);

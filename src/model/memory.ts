@@ -249,6 +249,20 @@ export class Memory {
     for (const p of spec.pipes) this.pipes.set(p.name, p);
     this.checkDeclarations(spec);
     this.pfnRanges.sort((a, b) => a.first - b.first);
+    for (const r of this.pfnRanges) {
+      if (r.first <= ZERO_PFN && ZERO_PFN < r.end) {
+        this.problems.push({
+          region: r.region.name,
+          message: `pfn ${
+            hex(ZERO_PFN)
+          } of "${r.region.name}" is the model's shared zero page; declare pfns from ${
+            hex(FIRST_PFN)
+          }`,
+        });
+      }
+      // pages the replay allocates (pipe buffers, bounce pages) come after every declared one
+      if (r.end > this.nextAllocPfn) this.nextAllocPfn = r.end;
+    }
     for (let i = 1; i < this.pfnRanges.length; i++) {
       const a = this.pfnRanges[i - 1], b = this.pfnRanges[i];
       if (b.first < a.end) {

@@ -10,6 +10,9 @@ import { parseBig } from "../trace/num.ts";
 import type { Handlers, OpCtx } from "./handler.ts";
 import { retentionOf } from "./lists.ts";
 
+/** The step at which each freed kernel region was freed (regions are per replay). */
+const freedAt = new WeakMap<object, number>();
+
 /** Handlers of I/O completion, returns and frees. */
 export const LIFECYCLE_HANDLERS = {
   io_complete(r, a) {
@@ -25,8 +28,10 @@ export const LIFECYCLE_HANDLERS = {
   kfree: (r, a, node) => freeRegion(r, a, node),
   vfree: (r, a, node) => freeRegion(r, a, node),
   munmap(r, a) {
-    const reg = r.mem.regions.get(a.region)!;
+    const reg = r.mem.regions.get(a.region);
+    if (!reg) return r.error(`unknown region "${a.region}"`, ["region"]);
     if (reg.space !== "user") r.error(`"${a.region}" is not a user region`, ["region"]);
+    // unmapping a range with nothing mapped is not an error (__vm_munmap returns 0)
     reg.alive = false;
   },
   truncate(r, a, node) {
@@ -114,9 +119,31 @@ function returnOp(r: OpCtx, a: { iters: string[] }, node: OpNode, async: boolean
 }
 
 function freeRegion(r: OpCtx, a: { region: string }, node: OpNode): void {
-  const reg = r.mem.regions.get(a.region)!;
+  const reg = r.mem.regions.get(a.region);
+  if (!reg) return r.error(`unknown region "${a.region}"`, ["region"]);
   if (reg.space !== "kernel") r.error(`"${a.region}" is not a kernel region`, ["region"]);
+  if (!reg.alive) {
+    // kfree: set_freepointer() BUG_ON (SLAB_FREELIST_HARDENED) or KASAN double-free;
+    // vfree: remove_vm_area() finds nothing, WARN and return
+    const freed = freedAt.get(reg);
+    r.warn(
+      "double_free",
+      node.op === "vfree"
+        ? `vfree of "${a.region}" again${
+          freed === undefined ? "" : ` (freed at #${freed})`
+        }: WARN "Trying to vfree() nonexistent vm area", nothing done`
+        : `kfree of "${a.region}" again${
+          freed === undefined ? "" : ` (freed at #${freed})`
+        }: the object is already on the freelist (BUG with SLAB_FREELIST_HARDENED, KASAN double-free)`,
+      {
+        ...(freed === undefined ? {} : { cause: freed }),
+        severity: node.op === "vfree" ? "warn" : "bug",
+      },
+    );
+    return;
+  }
   reg.alive = false;
+  freedAt.set(reg, node.index);
   for (const list of r.scope.lists()) {
     if (list.ioComplete) continue;
     const hit = list.entries.find((e) => !e.released && r.mem.pageLoc(e.pfn)?.region === reg);
