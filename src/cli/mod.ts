@@ -22,6 +22,7 @@ import { replayCommand } from "./replay.ts";
 import { checkCommand } from "./check.ts";
 import { validateCommand } from "./validate.ts";
 import { explainCommand } from "./explain.ts";
+import { opsCommand } from "./ops.ts";
 import { erasCommand } from "./eras.ts";
 import { schemaCommand } from "./schema.ts";
 import { labCommand } from "./lab.ts";
@@ -205,6 +206,22 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .addHelpText("after", "\nExamples:\n  itertrace explain\n  itertrace explain pin_leak\n")
     .action(async (c) => {
       code = await explainCommand(io, c);
+    });
+
+  program.command("ops")
+    .description("the ops of the trace format: arguments, eras, the kernel function each follows")
+    .argument("[name]", "an op, e.g. iov_iter_extract_pages")
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
+        "text",
+      ),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  itertrace ops\n  itertrace ops iov_iter_extract_pages\n  itertrace ops -f json\n",
+    )
+    .action((name, opts) => {
+      code = opsCommand(io, name, opts);
     });
 
   program.command("eras")
