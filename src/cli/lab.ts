@@ -10,7 +10,7 @@ import { collectTraces } from "./check.ts";
 import type { LoadedTrace, OpNode } from "../trace/load.ts";
 import { TraceError } from "../errors.ts";
 import { checkKernel } from "./replay.ts";
-import { labJson, labMarkdown, LabSetupError, labText, runLab } from "../lab/mod.ts";
+import { labJson, labMarkdown, LabSetupError, labSummary, labText, runLab } from "../lab/mod.ts";
 
 /** Where the bundled gallery lives. */
 export function labGalleryPath(): string {
@@ -57,8 +57,7 @@ export async function labCommand(io: Io, paths: readonly string[], opts: LabOpts
     );
     return 2;
   }
-  io.stdout(
-    opts.format === "json" ? labJson(rep) : opts.format === "md" ? labMarkdown(rep) : labText(rep),
-  );
+  const render = { json: labJson, md: labMarkdown, summary: labSummary }[opts.format] ?? labText;
+  io.stdout(render(rep));
   return 0;
 }

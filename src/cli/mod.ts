@@ -175,13 +175,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .argument("[traces...]", "trace files or directories (default: the gallery, traces/lab/)")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "md", "json"])
-        .default("text"),
+      new Option(
+        "-f, --format <format>",
+        "output format (summary: one Markdown row per workload, one column per strategy)",
+      ).choices(["text", "md", "json", "summary"]).default("text"),
     )
     .option("-k, --kernel <release>", "run every strategy in this era (default: each trace's)")
     .addHelpText(
       "after",
-      "\nExamples:\n  itertrace lab\n  itertrace lab --format md traces/lab/RDMA+BVEC.yaml\n  itertrace lab --kernel 6.4 my-trace.yaml\n",
+      "\nExamples:\n  itertrace lab\n  itertrace lab --format md traces/lab/BVEC+rdma.yaml\n  itertrace lab --format summary\n  itertrace lab --kernel 6.4 my-trace.yaml\n",
     )
     .action(async (traces, opts) => {
       code = await labCommand(io, traces, opts);

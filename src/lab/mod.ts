@@ -5,6 +5,6 @@
  * @module
  */
 export { type LabCell, type LabOptions, type LabReport, type LabRow, runLab } from "./lab.ts";
-export { labJson, labMarkdown, labText } from "./render.ts";
+export { labJson, labMarkdown, labSummary, labText } from "./render.ts";
 export { STRATEGIES } from "./strategies/mod.ts";
 export { LabSetupError } from "./world.ts";

@@ -155,3 +155,52 @@ export function labMarkdown(rep: LabReport): string {
 export function labJson(rep: LabReport): string {
   return JSON.stringify(rep, null, 2) + "\n";
 }
+
+/** A cell of the summary: the counts that judge it, or "clean"/"n/a". */
+function summaryCell(c: LabCell): string {
+  if (c.status !== "ran") return "n/a";
+  const parts: string[] = [];
+  if (c.pins) parts.push(`${c.pins} pins`);
+  if (c.refs) parts.push(`${c.refs} refs`);
+  if (c.unnecessary) parts.push(`**${c.unnecessary} unneeded**`);
+  if (c.forbidden) parts.push(`**${c.forbidden} must-not**`);
+  if (c.badEntries) parts.push(`**${c.badEntries} bad entries**`);
+  if (c.intermediate.count) {
+    parts.push(`${c.intermediate.bytes} B interm.${c.intermediate.sgTables ? " (sg)" : ""}`);
+  }
+  for (const h of c.hazards) parts.push(h.code);
+  return parts.length ? parts.join(", ") : "clean";
+}
+
+/** The memory a workload's trace is about, from its file name (rodata, vmalloc, kmalloc). */
+function memoryHint(file: string): string {
+  const hints = ["kmalloc", "rodata", "vmalloc"].filter((k) => file.includes(k));
+  return hints.length ? ` (${hints.join(", ")})` : "";
+}
+
+/** One Markdown row per workload, one column per strategy: the README's table. */
+export function labSummary(rep: LabReport): string {
+  const names: Record<string, string> = {
+    a: "(a) get_pages→BVEC",
+    b: "(b) scan",
+    c: "(c) framework",
+    d: "(d) cifs pages→sg→SGE",
+    e: "(e) merged 6.3",
+    f: "(f) 7.4 BVECQ",
+  };
+  const out = [
+    `| workload | ${rep.strategies.map((s) => names[s.id] ?? s.id).join(" | ")} |`,
+    `|---|${rep.strategies.map(() => "---|").join("")}`,
+  ];
+  for (const r of rep.rows) {
+    const w = r.workload;
+    const job = { dio: "DIO", sg: "crypto", rdma: "RDMA" }[w.purpose];
+    const era = kernelLabel(r.cells[0]?.era ?? "?");
+    out.push(
+      `| ${job} from ${w.source.toUpperCase()}${memoryHint(w.file)} (${era}) | ${
+        r.cells.map(summaryCell).join(" | ")
+      } |`,
+    );
+  }
+  return out.join("\n") + "\n";
+}

@@ -61,3 +61,13 @@ Deno.test("itertrace lab refuses a malformed era, a trace without conversions an
   assert.equal(await runCli(["lab", "/virtual/bad.yaml"], io), 2);
   assert.match(io.err, /\/virtual\/bad\.yaml:8:1: iov_iter_bvec: unknown page "nope\[0\]"/);
 });
+
+Deno.test("README's design-lab table is what itertrace lab --format summary prints for the gallery", async () => {
+  const io = fakeIo();
+  assert.equal(await runCli(["lab", "--format", "summary"], io), 0, io.err);
+  const readme = await Deno.readTextFile("README.md");
+  const start = readme.indexOf("| workload | (a)");
+  assert.ok(start > 0, "README has no lab table");
+  const table = readme.slice(start, readme.indexOf("\n\n", start)) + "\n";
+  assert.equal(table, io.out);
+});

@@ -6,7 +6,8 @@
  * straight from the iterator to SGEs (a user iterator is first made a pinned BVEC, as cifs
  * does), and for a splice into a PIPE the O_DIRECT path of 6.3 (direct_splice_read, later
  * copy_splice_read): bounce pages read synchronously through an ITER_BVEC, pushed into the
- * pipe only once filled. All sequences of the model's own functions.
+ * pipe only once filled (6.3 merged it with the extraction API: 7c8e01ebf236 "splice: Export
+ * filemap/direct_splice_read()"). All sequences of the model's own functions.
  *
  * @module
  */
