@@ -42,8 +42,8 @@ export interface FinalEntry {
 
 /** The destination a strategy produced. */
 export interface FinalList {
-  /** "bvec" (a BVEC copy iterator), "iter" (a copy of the source iterator), "sg", "sge". */
-  readonly type: "bvec" | "iter" | "sg" | "sge";
+  /** "bvec"/"bvecq" (a copy iterator), "iter" (a copy of the source iterator), "sg", "sge". */
+  readonly type: "bvec" | "bvecq" | "iter" | "sg" | "sge";
   readonly entries: readonly FinalEntry[];
   /** Bytes the list describes. */
   readonly bytes: number;

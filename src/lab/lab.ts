@@ -15,6 +15,7 @@ import { iovIterAdvance } from "../model/advance.ts";
 import { badEntries, sourceChunks } from "./oracle.ts";
 import { type IovIter, userBacked } from "../model/iter.ts";
 import { type FeatureName, notInEraReason } from "../profile.ts";
+import { hex } from "../types.ts";
 
 /** One strategy on one workload. */
 export interface LabCell {
@@ -84,6 +85,7 @@ const KIND_ERA: Partial<Record<IovIter["kind"], FeatureName>> = {
   ubuf: "iter_ubuf",
   pipe: "iter_pipe",
   folioq: "iter_folioq",
+  bvecq: "iter_bvecq",
 };
 
 /** Runs the lab over the traces' workloads. */
@@ -185,7 +187,7 @@ function runCell(wl: Workload, s: Strategy, era: string): LabCell {
   const out = s.run(w, src, job, acct);
   if ("na" in out) return naCell(s, era, out.na);
   if (truth) acct.badEntries = badEntries(w, truth, out.list.entries);
-  return judge(w, src, s, era, acct, out.list, wl.purpose);
+  return judge(w, src, s, era, acct, out.list, job);
 }
 
 function judge(
@@ -195,7 +197,7 @@ function judge(
   era: string,
   acct: AcctT,
   list: FinalList,
-  purpose: Purpose,
+  job: { purpose: Purpose; len: number },
 ): LabCell {
   const h = judgeHolds(w, src, acct);
   const inter = acct.allocations.filter((a) => !a.final);
@@ -227,12 +229,19 @@ function judge(
     final: list,
     notes: acct.notes,
   };
-  return { ...cell, verdict: verdict(cell, purpose, userBacked(src)) };
+  return { ...cell, verdict: verdict(cell, job, userBacked(src)) };
 }
 
 /** A one-line judgement built from the counts. */
-function verdict(c: Omit<LabCell, "verdict">, purpose: Purpose, user: boolean): string {
+function verdict(
+  c: Omit<LabCell, "verdict">,
+  job: { purpose: Purpose; len: number },
+  user: boolean,
+): string {
+  const purpose = job.purpose;
   const parts: string[] = [];
+  const got = c.final?.bytes ?? 0;
+  if (got < job.len) parts.push(`describes ${hex(got)} of ${hex(job.len)} bytes`);
   if (c.forbidden) {
     parts.push(
       `holds ${c.forbidden} page(s) that must never be held (${c.forbiddenPages.join(", ")})`,

@@ -24,7 +24,7 @@ const COLS = [
 
 function finalText(f: FinalList | undefined): string {
   if (!f) return "-";
-  const what = { bvec: "bvec", iter: "iter copy", sg: "sg", sge: "sge" }[f.type];
+  const what = { bvec: "bvec", bvecq: "bvecq", iter: "iter copy", sg: "sg", sge: "sge" }[f.type];
   return `${what} x${f.entries.length}, ${hex(f.bytes)} B`;
 }
 

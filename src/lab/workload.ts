@@ -1,7 +1,8 @@
 /**
  * Workloads: the conversions a trace performs, found by their ops. An async DIO copy
  * (netfs_extract_user_iter, bio_iov_iter_get_pages, the get/extract-pages ops), a
- * scatterlist for crypto (extract_iter_to_sg) or an RDMA SGE array (smb_extract_iter_to_rdma):
+ * scatterlist for crypto (extract_iter_to_sg) or an RDMA SGE array (smb_extract_iter_to_rdma,
+ * smbdirect_map_sges_from_iter from 7.1):
  * each such op is one workload, whose source is the iterator the op converts, as the trace's
  * constructors and positional ops left it. Earlier conversions of the same iterator are taken
  * to have consumed what they asked for (the iterator is advanced by that much).
@@ -32,6 +33,12 @@ const CONVERSIONS: Readonly<
     purpose: "sg",
     len: a.maxsize as number,
     limit: a.sg_max as number,
+  }),
+  smbdirect_map_sges_from_iter: (a) => ({
+    purpose: "rdma",
+    len: a.len as number,
+    limit: (a.max_sge as number) - ((a.reserve as number) ?? 0),
+    dmaDir: a.dma_dir as "to_device" | "from_device",
   }),
   smb_extract_iter_to_rdma: (a) => ({
     purpose: "rdma",

@@ -12,6 +12,7 @@ import type { IovIter } from "../model/iter.ts";
 import {
   importIovec,
   iovIterBvec,
+  iovIterBvecQueue,
   iovIterDiscard,
   iovIterFolioQueue,
   iovIterInit,
@@ -97,6 +98,7 @@ export const SETUP_OPS: ReadonlySet<string> = new Set([
   "iov_iter_bvec",
   "iov_iter_xarray",
   "iov_iter_folio_queue",
+  "iov_iter_bvec_queue",
   "iov_iter_discard",
   "iov_iter_pipe",
   "iov_iter_advance",
@@ -175,6 +177,25 @@ export function applySetup(w: World, file: string, node: OpNode): void {
         }),
       );
       return;
+    case "iov_iter_bvec_queue": {
+      const queue = (a.queue as {
+        bvec: { page?: unknown; offset: number; len: number }[];
+        free: boolean;
+        unpin: boolean;
+      }[]).map((q) => ({
+        free: q.free,
+        unpin: q.unpin,
+        bvec: q.bvec.map((b) => ({
+          pfn: b.page === undefined
+            ? undefined
+            : pageOf(w, b.page) ?? fail(`unknown page ${JSON.stringify(b.page)}`),
+          offset: b.offset,
+          len: b.len,
+        })),
+      }));
+      w.iters.set(a.iter, iovIterBvecQueue(o, a.dir, queue, a.slot, a.offset, a.count));
+      return;
+    }
     case "iov_iter_discard":
       w.iters.set(a.iter, iovIterDiscard(o, a.count));
       return;

@@ -29,6 +29,13 @@ import type { Holds } from "../../convert/holds.ts";
 import { iovIterBvec } from "../../model/construct.ts";
 import { notInEraReason } from "../../profile.ts";
 
+/** smb_extract_iter_to_rdma until 7.0; the common smbdirect_map_sges_from_iter from 7.1. */
+function rdmaFn(w: World): "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter" {
+  return w.profile.has("smbdirect_map_sges")
+    ? "smbdirect_map_sges_from_iter"
+    : "smb_extract_iter_to_rdma";
+}
+
 /** The pins taken by netfs_extract_user_iter, as a BVEC iterator over them. */
 function userToBvec(w: World, src: IovIter, job: Job, acct: Acct, final: boolean): IovIter {
   // netfs_extract_user_iter sizes its array by iov_iter_npages(orig, INT_MAX)
@@ -161,9 +168,9 @@ export const merged63: Strategy = {
         dir: job.dmaDir,
         step: job.step,
       };
-      const ret = smbExtractIterToRdma(w.ctx, it, left, rdma, w.dma);
+      const ret = smbExtractIterToRdma(w.ctx, it, left, rdma, w.dma, rdmaFn(w));
       if (ret <= 0) {
-        if (!sges.length) return { na: `smb_extract_iter_to_rdma returned ${ret}` };
+        if (!sges.length) return { na: `${rdmaFn(w)} returned ${ret}` };
         break;
       }
       wrs++;

@@ -1,7 +1,9 @@
 /**
  * (f) The 7.4 answer: ITER_BVECQ, a segmented queue of bio_vec arrays whose segments carry
- * their own release policy (mem_type GUP: bvecq_put() unpins; EXTERNAL: nothing). A labelled
- * model, not yet the model's own kind: it follows Howells' posted series "netfs: Keep track of
+ * their own release policy (`unpin`: bvecq_put() unpins; `free`: it puts; neither: the pages
+ * are someone else's). The kind, its extraction, extract_bvecq_to_sg and the smbdirect mapper
+ * are the model's own (src/model/kinds/bvecq.ts, 7.4); what netfs does with them is a labelled
+ * model of Howells' posted series "netfs: Keep track of
  * folios in a segmented bio_vec[] chain" (v2 18 May 2026,
  * lore 20260518222959.488126-1-dhowells@redhat.com; "iov_iter: Add a segmented queue of
  * bio_vec[]" queued for 7.4 in vfs-7.4.netfs as 05f94143ca30, v14 30 Sep 2026) and its
@@ -12,9 +14,7 @@
  *   then iov_iter_extract_pages into it, one bio_vec per page piece (pins for user memory,
  *   nothing for the rest), the page-pointer scratch in the tail of the bio_vec array;
  * - buffered page-cache data (a FOLIOQ before 7.4, an XARRAY before 6.12) is held in a bvecq,
- *   one bio_vec per folio portion; until src/model/kinds/bvecq.ts exists it is walked as a
- *   BVEC over the same bio_vecs, which is what extract_bvecq_to_sg (one sg entry per bvec) and
- *   smbdirect's bvecq mapper (one SGE per bvec) do;
+ *   one bio_vec per folio portion, the folios tracked by netfs (no release flag here);
  * - crypto: extract_iter_to_sg as merged; RDMA: smbdirect_map_sges_from_iter (common smbdirect
  *   module, 7.1+): ITER_SOURCE only, BVEC, KVEC and BVECQ; a user iterator is first extracted
  *   into a bvecq; a PIPE no longer exists.
@@ -31,7 +31,7 @@ import { cloneIter, userBacked } from "../../model/iter.ts";
 import { iovIterNpages } from "../../model/query.ts";
 import { iovIterExtractPages } from "../../model/extract.ts";
 import { iovIterAdvance } from "../../model/advance.ts";
-import { iovIterBvec } from "../../model/construct.ts";
+import { iovIterBvecQueue } from "../../model/construct.ts";
 import { walkPieces } from "../../convert/_pieces.ts";
 import { extractIterToSg } from "../../convert/to_sg.ts";
 import { sgInitTable } from "../../convert/sg.ts";
@@ -45,8 +45,8 @@ export const BVECQ_ERA = "7.4";
 /** struct bvecq without its bio_vecs (next, prev, fpos, ref, priv, counts, flags, bv). */
 const BVECQ_HEADER = 48;
 
-/** netfs_extract_iter (v4 17/30): any iterator into one bvecq segment. */
-function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): BvecSeg[] {
+/** netfs_extract_iter (v4 17/30): any iterator into one bvecq segment, as an ITER_BVECQ. */
+function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): IovIter {
   const ps = w.mem.pageSize;
   const maxPages = iovIterNpages(w.ctx, src, 0x7fffffff);
   acct.pass("netfs_extract_iter: iov_iter_npages (size the bvecq)");
@@ -83,9 +83,20 @@ function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): BvecSeg[]
       off = 0;
     }
   }
-  if (userBacked(src)) acct.note("the bvecq segment is marked BVECQ_MEM_GUP: bvecq_put() unpins");
-  return bv;
+  const unpin = userBacked(src);
+  if (unpin) acct.note("the bvecq segment is marked unpin (BVECQ_MEM_GUP): bvecq_put() unpins");
+  return iovIterBvecQueue(
+    { name: `${src.name}.bq`, task: src.task, step: job.step },
+    src.dir,
+    [{ bvec: bv, free: false, unpin }],
+    0,
+    0,
+    job.len - left,
+  );
 }
+
+/** Slots per bvecq segment for page-cache buffers (a folio_queue's 31, as netfs had them). */
+const BUFFER_SLOTS = 31;
 
 /** Page-cache data as netfs holds it from 7.4: a bvecq, one bio_vec per folio portion. */
 function asBvecq(w: World, src: IovIter, len: number, acct: Acct): IovIter {
@@ -99,9 +110,22 @@ function asBvecq(w: World, src: IovIter, len: number, acct: Acct): IovIter {
   }
   iovIterAdvance(w.ctx, src, Math.min(len, src.count));
   acct.note(
-    `the ${src.kind.toUpperCase()} buffer is a bvecq from 7.4 (one bio_vec per folio); walked as those bio_vecs until the model has ITER_BVECQ`,
+    `the ${src.kind.toUpperCase()} buffer is an ITER_BVECQ from 7.4 (one bio_vec per folio)`,
   );
-  return iovIterBvec({ name: `${src.name}.bq`, task: src.task, step: src.createdAt }, src.dir, bv);
+  const queue = [];
+  for (let i = 0; i < bv.length; i += BUFFER_SLOTS) {
+    queue.push({ bvec: bv.slice(i, i + BUFFER_SLOTS), free: false, unpin: false });
+  }
+  let n = 0;
+  for (const b of bv) n += b.len;
+  return iovIterBvecQueue(
+    { name: `${src.name}.bq`, task: src.task, step: src.createdAt },
+    src.dir,
+    queue.length ? queue : [{ bvec: [], free: false, unpin: false }],
+    0,
+    0,
+    n,
+  );
 }
 
 /** Strategy (f). */
@@ -110,7 +134,7 @@ export const bvecq74: Strategy = {
   name: "7.4 ITER_BVECQ",
   status: "proposal",
   follows:
-    'labelled model of the posted "netfs: Keep track of folios in a segmented bio_vec[] chain" (ITER_BVECQ queued for 7.4, v14 30 Sep 2026; lore 20260518222959.488126-1-dhowells@redhat.com) and "netfs: Add a function to extract from an iter into a bvecq" (v4 17/30 16 Jun 2026, netfs-next only); ITER_BVECQ walked as its bio_vecs',
+    'ITER_BVECQ (7.4, the model\'s kind) as netfs uses it in the posted "netfs: Keep track of folios in a segmented bio_vec[] chain" (v14 30 Sep 2026; lore 20260518222959.488126-1-dhowells@redhat.com) and "netfs: Add a function to extract from an iter into a bvecq" (netfs_extract_iter, v4 17/30 16 Jun 2026, netfs-next only); smbdirect_map_sges_from_iter',
   era: BVECQ_ERA,
   accepts: (kind) => kind === "folioq",
   unavailable(w) {
@@ -125,9 +149,9 @@ export const bvecq74: Strategy = {
     const buffered = src.kind === "folioq" || src.kind === "xarray";
     if (job.purpose === "dio") {
       const it = buffered ? asBvecq(w, src, job.len, acct) : src;
-      const bv = extractToBvecq(w, it, job, acct);
+      const bq = extractToBvecq(w, it, job, acct);
       judgeRun(w, src, job, acct, "netfs_extract_iter");
-      return { list: listOf(w, "bvec", bv) };
+      return { list: listOf(w, "bvecq", bq.kind === "bvecq" ? bq.segs : []) };
     }
     if (job.purpose === "sg") {
       const it = buffered ? asBvecq(w, src, job.len, acct) : src;
@@ -161,19 +185,11 @@ export const bvecq74: Strategy = {
         ),
       };
     }
-    if (src.dir !== "source") {
-      w.ctx.warn(
-        "direction_mismatch",
-        `smbdirect_map_sges_from_iter on "${src.name}": WARN_ON_ONCE(iov_iter_rw(iter) != ITER_SOURCE), -EIO`,
-      );
-      return { na: "smbdirect_map_sges_from_iter maps ITER_SOURCE iterators only: -EIO" };
-    }
     let it: IovIter = src;
     if (buffered) it = asBvecq(w, src, job.len, acct);
     else if (userBacked(src)) {
       acct.note("smbdirect refuses user iterators: netfs_extract_iter into a bvecq first (pins)");
-      const bv = extractToBvecq(w, src, job, acct);
-      it = iovIterBvec({ name: `${src.name}.bq`, task: src.task, step: job.step }, src.dir, bv);
+      it = extractToBvecq(w, src, job, acct);
     }
     const maxSge = job.limit || 0x7fffffff;
     const sges: { pfn: number; offset: number; len: number; addr: number }[] = [];
@@ -188,7 +204,14 @@ export const bvecq74: Strategy = {
         dir: job.dmaDir,
         step: job.step,
       };
-      const ret = smbExtractIterToRdma(w.ctx, it, left, rdma, w.dma);
+      const ret = smbExtractIterToRdma(
+        w.ctx,
+        it,
+        left,
+        rdma,
+        w.dma,
+        "smbdirect_map_sges_from_iter",
+      );
       if (ret <= 0) {
         if (!sges.length) return { na: `smbdirect_map_sges_from_iter returned ${ret}` };
         break;
