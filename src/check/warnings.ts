@@ -19,6 +19,26 @@ export interface WarningInfo {
 
 /** The catalogue, keyed by code. */
 export const WARNINGS = {
+  array_leak: {
+    severity: "hazard",
+    title: "a page array the extraction allocated is never freed",
+    explain:
+      "Called with *pages == NULL, iov_iter_extract_pages() kvmallocs the page array and the caller kvfrees it. Until 11cf15dacff6 (7.2) iov_iter_extract_user_pages() returned the pinning error without freeing the array it had just allocated: every failed extraction leaked it.",
+    kernel: [
+      "lib/iov_iter.c iov_iter_extract_user_pages()",
+      "11cf15dacff6 iov_iter: Fix a memory leak in iov_iter_extract_user_pages() (7.2)",
+    ],
+  },
+  scratch_overlap: {
+    severity: "bug",
+    title: "extract_user_to_sg's page-pointer scratch array overlaps sg entries in use",
+    explain:
+      "extract_user_to_sg() decants the extracted page pointers into the tail of the sg entries it may fill. Before 118cf3f55975 (7.1; stable 6.6.140, 6.12.88, 6.18.30, 7.0.7) that tail was computed from the start of the table, not from its first free entry: with nents > 0 the pointers land on live entries, or entries written in the loop overwrite pointers not yet read, so a later entry gets a garbage page.",
+    kernel: [
+      "lib/scatterlist.c extract_user_to_sg()",
+      "118cf3f55975 lib/scatterlist: fix temp buffer in extract_user_to_sg() (7.1)",
+    ],
+  },
   pin_leak: {
     severity: "hazard",
     title: "a FOLL_PIN pin is still held at the end of the replay",

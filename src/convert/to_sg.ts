@@ -121,6 +121,10 @@ function userToSg(
   const ps = ctx.mem.pageSize;
   let maxsize = o.maxsize, sgMax = o.sgMax, ret = 0;
   let res = 0;
+  const scratch = new Scratch(
+    ctx.profile.has("user_to_sg_scratch_fix") ? t.nents : 0,
+    o.sgMax,
+  );
   do {
     const r = iovIterExtractPages(ctx, it, {
       maxsize,
@@ -147,6 +151,7 @@ function userToSg(
     let npages = Math.ceil((off + len) / ps);
     sgMax -= npages;
     if (!ctx.profile.has("extract_user_to_sg_loop_fix")) continue;
+    scratch.check(ctx, t, npages, it.createdAt);
     const heldSet = new Map<number, number>();
     for (const p of r.holds) heldSet.set(p, (heldSet.get(p) ?? 0) + 1);
     for (let k = 0; npages > 0; npages--, k++) {
@@ -188,4 +193,61 @@ function rollback(ctx: ModelCtx, t: SgTable, res: number, holds: Holds, it: IovI
   t.entries.length = t.nents;
   void it;
   return res;
+}
+
+/** sizeof(struct scatterlist) and of a page pointer on x86-64. */
+const SG_SIZE = 32, PTR_SIZE = 8;
+
+/**
+ * The page-pointer array extract_user_to_sg() decants each extraction into: the last
+ * sg_max pointers' worth of bytes of the sg_max entries from `base` (the first free entry
+ * since 118cf3f55975; entry 0 before it). It moves forward as pointers are consumed. Two
+ * overlaps corrupt the table: pointers written over live entries, and an entry written over
+ * a pointer not yet read (a later entry then takes a garbage page).
+ */
+class Scratch {
+  private start: number;
+  private warned = false;
+  constructor(base: number, sgMax: number) {
+    this.start = SG_SIZE * (base + sgMax) - PTR_SIZE * sgMax;
+  }
+
+  /** Checks one extraction of `n` pointers and the `n` entries written from it. */
+  check(ctx: ModelCtx, t: SgTable, n: number, cause: number): void {
+    const slot = (k: number) => this.start + PTR_SIZE * k;
+    const live = SG_SIZE * t.nents;
+    if (slot(0) < live) {
+      this.warn(
+        ctx,
+        `extract_user_to_sg decants ${n} page pointer${n === 1 ? "" : "s"} over live entry ${
+          Math.floor(slot(0) / SG_SIZE)
+        } of "${t.name}" (the scratch array sits at the tail of entries 0..sg_max, not after the ${t.nents} in use)`,
+        cause,
+      );
+    }
+    for (let k = 0; k < n; k++) {
+      const e0 = SG_SIZE * (t.nents + k), e1 = e0 + SG_SIZE;
+      for (let j = k + 1; j < n; j++) {
+        if (slot(j) < e1 && slot(j) + PTR_SIZE > e0) {
+          this.warn(
+            ctx,
+            `extract_user_to_sg writes entry ${
+              t.nents + k
+            } of "${t.name}" over page pointer ${j} of the scratch array before it is read: entry ${
+              t.nents + j
+            } gets a garbage page`,
+            cause,
+          );
+          break;
+        }
+      }
+    }
+    this.start += PTR_SIZE * n;
+  }
+
+  private warn(ctx: ModelCtx, message: string, cause: number): void {
+    if (this.warned) return;
+    this.warned = true;
+    ctx.warn("scratch_overlap", message, { cause });
+  }
 }

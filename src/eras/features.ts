@@ -433,6 +433,34 @@ export const FEATURES = {
     audit: { verdict: "kept", note: "7.1; backports now carried" },
   },
 
+  extract_user_pages_leak_fix: {
+    since: [7, 2],
+    what:
+      "iov_iter_extract_user_pages frees the page array it allocated when pinning fails (before, the kvmalloc'd array leaked)",
+    functions: ["iov_iter_extract_pages"],
+    introduced: {
+      commit: "11cf15dacff6",
+      subject: "iov_iter: Fix a memory leak in iov_iter_extract_user_pages()",
+      release: "7.2",
+      evidence: "vfs.fixes 30 Jun 2026 (id 66630127464), fs-current July 2026 (id 67020683109)",
+    },
+    audit: { verdict: "new", note: "the leak was not modelled before" },
+  },
+  user_to_sg_scratch_fix: {
+    since: [7, 1],
+    what:
+      "extract_user_to_sg places its page-pointer scratch array past the entries it will fill (before, with nents > 0 the array overlapped live entries)",
+    functions: ["extract_iter_to_sg"],
+    introduced: {
+      commit: "118cf3f55975",
+      subject: "lib/scatterlist: fix temp buffer in extract_user_to_sg()",
+      release: "7.1",
+      backports: ["6.6.140", "6.12.88", "6.18.30", "7.0.7"],
+      evidence:
+        "mm tree next to 07b7d66e65d9 in linux-next during 7.0-rc7 (id 66594516601); backported with it (stable lists ids 66100820385, 66180120591)",
+    },
+    audit: { verdict: "new", note: "the scratch overlap was not modelled before" },
+  },
   xarray_to_sg_offset_fix: {
     since: [7, 2],
     what:

@@ -151,7 +151,7 @@ export function iovIterGetPages(
 export function iovIterExtractPages(
   ctx: ModelCtx,
   it: IovIter,
-  o: ExtractOptions & { p2pdma: boolean },
+  o: ExtractOptions & { p2pdma: boolean; alloc?: boolean },
 ): Extraction {
   const maxsize = Math.min(o.maxsize, it.count, maxRwCount(ctx.mem.pageSize));
   if (!maxsize) return fail(0);
@@ -165,8 +165,21 @@ export function iovIterExtractPages(
   }
   switch (it.kind) {
     case "ubuf":
-    case "iovec":
-      return userPages(ctx, it, maxsize, o, true, o.p2pdma);
+    case "iovec": {
+      const r = userPages(ctx, it, maxsize, o, true, o.p2pdma);
+      // iov_iter_extract_user_pages returned GUP's error without freeing the array it had
+      // just allocated until 11cf15dacff6 (7.2)
+      if (
+        r.ret < 0 && r.ret !== ENOMEM && o.alloc && !ctx.profile.has("extract_user_pages_leak_fix")
+      ) {
+        ctx.warn(
+          "array_leak",
+          `iov_iter_extract_pages on "${it.name}" failed (${r.ret}) after allocating the page array (*pages was NULL): the array is never freed`,
+          { cause: it.createdAt },
+        );
+      }
+      return r;
+    }
     case "kvec":
       return kvecPages(ctx, it, maxsize, o);
     case "bvec":

@@ -35,7 +35,11 @@ function extractOp(kind: "get2" | "get" | "extract"): Handler<"iov_iter_extract_
     const maxpages = alloc ? 0x7fffffff : a.maxpages;
     const o = { maxsize: a.maxsize, maxpages, step: node.index };
     const res = kind === "extract"
-      ? iovIterExtractPages(r.model, it, { ...o, p2pdma: (a.flags ?? []).includes("p2pdma") })
+      ? iovIterExtractPages(r.model, it, {
+        ...o,
+        p2pdma: (a.flags ?? []).includes("p2pdma"),
+        alloc: a.alloc === true,
+      })
       : iovIterGetPages(r.model, it, { ...o, advance: kind === "get2" });
     addList(r, a.as, res.ret > 0 ? res.pfns : [], res.ret > 0 ? res.holds : [], res.retention, {
       offset0: res.offset0,

@@ -59,7 +59,13 @@ export const PAGE_OPS = {
     summary: "extracts the iterator's next pages: pins user pages, holds nothing on others",
     follows: { fn: "iov_iter_extract_pages", file: lib },
     era: "extract_pages",
-    args: { ...getPagesArgs, flags: arg.flags() },
+    args: {
+      ...getPagesArgs,
+      flags: arg.flags(),
+      alloc: z.boolean().optional().describe(
+        "*pages is NULL: the function kvmallocs the page array (the caller kvfrees it)",
+      ),
+    },
     vars: readsIter,
   }),
   unpin_user_page: op({
