@@ -67,3 +67,21 @@ Deno.test("memory references are found inside arrays of segments", () => {
     "opens sgt",
   ]);
 });
+
+Deno.test("every declared op appears in at least one bundled trace", async () => {
+  const { parse } = await import("yaml");
+  const { collectTraces } = await import("../src/cli/check.ts");
+  const { fakeIo } = await import("./_io.ts");
+  const used = new Set<string>();
+  for (const f of await collectTraces(fakeIo(), ["traces"])) {
+    const text = await Deno.readTextFile(f);
+    const docs = f.endsWith(".jsonl")
+      ? text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l))
+      : ((parse(text) as { ops?: unknown[] }).ops ?? []);
+    for (const o of docs) {
+      const name = (o as { op?: unknown } | null)?.op;
+      if (typeof name === "string") used.add(name);
+    }
+  }
+  assert.deepEqual(DECLARED_OPS.filter((n) => !used.has(n)), []);
+});
