@@ -113,3 +113,115 @@ Deno.test("parseBpftrace joins iov lines to their syscall and orders by timestam
     /cap.txt:2:1: an iov line without its syscall line/,
   );
 });
+
+async function importIo(files: Record<string, string>, argv: string[]) {
+  const io = fakeIo(files);
+  const code = await runCli(["import", ...argv], io);
+  return { code, err: io.err, out: io.out };
+}
+
+const V2 = "# itertrace-capture v2 clock=monotonic_ns filter=\n";
+const OPEN = "1 5 5 openat dfd=-100 flags=0x4002 comm=t\n1 5 5 path /d/data.bin\n1 5 5 ret 3\n";
+
+Deno.test("import: lengths are exact; 2^64-1 is the kernel's -EINVAL, 400 digits a positioned error", async () => {
+  const max = await importIo({
+    "c.txt":
+      `${V2}${OPEN}2 5 5 write fd=3 base=0x1000 len=0xffffffffffffffff comm=t\n2 5 5 ret -22\n`,
+  }, ["bpftrace", "c.txt"]);
+  assert.equal(max.code, 1, max.err);
+  assert.match(max.err, /iovec length of 2\^63 or more: the kernel fails with -EINVAL/);
+  const huge = await importIo({
+    "c.txt": `${V2}${OPEN}2 5 5 write fd=3 base=0x1000 len=${"9".repeat(400)} comm=t\n`,
+  }, ["bpftrace", "c.txt"]);
+  assert.equal(huge.code, 2);
+  assert.match(huge.err, /^c\.txt:5:34: write len: 9{37}\.\.\. does not fit in 64 bits$/m);
+  const zz = await importIo({ "c.txt": `${V2}2 5 5 write fd=3 base=0xZZ len=0x10 comm=t\n` }, [
+    "bpftrace",
+    "c.txt",
+  ]);
+  assert.equal(zz.code, 2);
+  assert.match(zz.err, /c\.txt:2:23: write base: expected a number, got "0xZZ"/);
+  const st = await importIo({
+    "s.txt": `7 pwrite64(3</d>, ""..., ${"9".repeat(400)}, 0) = 5\n`,
+  }, ["strace", "s.txt"]);
+  assert.equal(st.code, 2);
+  assert.match(st.err, /s\.txt:1:\d+: count: 9+\.\.\. does not fit in 64 bits/);
+  assert.doesNotMatch(huge.err + zz.err + st.err, /\n\s+at /, "no stack trace");
+});
+
+Deno.test("import: -o is never the capture, and an existing -o needs --force", async () => {
+  const cap =
+    `${V2}${OPEN}2 5 5 pwrite64 fd=3 base=0x7f0000000000 len=0x1000 pos=0 comm=t\n2 5 5 ret 4096\n`;
+  const files: Record<string, string> = { "c.txt": cap, "old.yaml": "keep" };
+  const same = await importIo(files, ["bpftrace", "c.txt", "-o", "c.txt"]);
+  assert.equal(same.code, 2);
+  assert.match(same.err, /is the capture being imported/);
+  assert.equal(files["c.txt"], cap);
+  const exists = await importIo(files, ["bpftrace", "c.txt", "-o", "old.yaml"]);
+  assert.equal(exists.code, 2);
+  assert.match(exists.err, /old\.yaml exists: pass --force/);
+  assert.equal(files["old.yaml"], "keep");
+  const forced = await importIo(files, ["bpftrace", "c.txt", "-o", "old.yaml", "--force"]);
+  assert.equal(forced.code, 0, forced.err);
+  assert.match(files["old.yaml"], /op: bio_iov_iter_get_pages/);
+});
+
+Deno.test("import: nothing modelled says why and exits 1; filters say what they left out", async () => {
+  const cap =
+    `${V2}${OPEN}2 5 5 pwrite64 fd=3 base=0x7f0000000000 len=0x1000 pos=0 comm=t\n2 5 5 ret 4096\n` +
+    "3 6 6 read fd=0 base=0x7f0000000000 len=0x1000 comm=u\n3 6 6 ret 4096\n";
+  const none = await importIo({ "c.txt": cap }, ["bpftrace", "--pid", "9", "c.txt"]);
+  assert.equal(none.code, 1);
+  assert.match(none.err, /pid is not 9 \(--pid\)/);
+  assert.match(none.err, /nothing in c\.txt was modelled/);
+  const files: Record<string, string> = { "c.txt": cap };
+  const one = await importIo(files, ["bpftrace", "--file", "data.bin", "c.txt", "-o", "t.yaml"]);
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.err, /1 modelled \(1 pwrite64\)/);
+  assert.match(one.err, /not on data\.bin \(--file\)/);
+  assert.match(files["t.yaml"], /not on data\.bin \(--file\)/, "the summary is in the description");
+});
+
+Deno.test("parseStrace joins <unfinished ...> and <... resumed>, and reads preadv2's position (not its flags)", async () => {
+  const calls = await collect(parseStrace(
+    lines([
+      '11 1.0 preadv2(3</d>, [{iov_base=""..., iov_len=4096}], 1, 8192, RWF_HIPRI <unfinished ...>',
+      "12 1.1 close(5</x> <unfinished ...>",
+      "11 1.2 <... preadv2 resumed>) = 4096 <0.000100>",
+      "12 1.3 <... close resumed>) = 0",
+      '11 1.4 pwritev2(3</d>, [{iov_base=""..., iov_len=512}], 1, -1, RWF_DSYNC) = -1 EFAULT (Bad address)',
+    ].join("\n")),
+    "s",
+  ));
+  assert.deepEqual(calls.map((c) => [c.syscall, c.pid, c.pos, c.flags, c.ret, c.line]), [
+    ["preadv2", 11, 8192n, 1n, 4096n, 1],
+    ["close", 12, undefined, undefined, 0n, 2],
+    ["pwritev2", 11, -1n, 2n, -14n, 5],
+  ]);
+  await assert.rejects(
+    collect(parseStrace(lines("11 1.2 <... preadv2 resumed>) = 4096\n"), "s")),
+    /s:1:1: "preadv2 resumed" without its "<unfinished \.\.\.>" line/,
+  );
+});
+
+Deno.test("import -f jsonl streams a header line then one op per line, and the trace loads", async () => {
+  let cap = V2 + OPEN;
+  for (let i = 0; i < 500; i++) {
+    cap += `${10 + i} 5 5 pread64 fd=3 base=0x7f0000000000 len=0x2000 pos=${i * 8192} comm=t\n${
+      10 + i
+    } 5 5 ret 8192\n`;
+  }
+  const files: Record<string, string> = { "c.txt": cap };
+  const r = await importIo(files, ["bpftrace", "c.txt", "-f", "jsonl", "-o", "t.jsonl"]);
+  assert.equal(r.code, 0, r.err);
+  const out = files["t.jsonl"].trimEnd().split("\n");
+  assert.equal(
+    out.length,
+    1 + 500 * 7,
+    "import_iovec, one bio: get, complete, release; return, two frees",
+  );
+  assert.ok(!("ops" in JSON.parse(out[0])));
+  const io = fakeIo(files);
+  assert.equal(await runCli(["replay", "-q", "-f", "json", "t.jsonl"], io), 0, io.err);
+  assert.equal(JSON.parse(io.out).summary.pins.acquired, 1000);
+});

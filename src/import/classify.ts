@@ -66,6 +66,33 @@ export const IORING_OP: Readonly<Record<number, string>> = {
   61: "WRITEV_FIXED",
 };
 
+/** x86-64's TASK_SIZE_MAX with 4-level page tables: user addresses end below it. */
+const TASK_SIZE = 0x7ffffffff000n;
+/** MAX_RW_COUNT (INT_MAX & PAGE_MASK): what one read/write call moves at most. */
+const MAX_RW_COUNT = 0x7ffff000n;
+/** The bytes an imported call may span (the replay's page-data budget, 256 MiB). */
+const MAX_IMPORT = 256n << 20n;
+
+/** Why the kernel refuses a call's user ranges before touching a page, if it does. */
+function userRangeProblem(c: Call): string | undefined {
+  if (c.syscall === "splice" || c.syscall === "io_uring_register") return undefined;
+  let total = 0n;
+  for (const v of c.iov) {
+    if (v.len >= 1n << 63n) {
+      return `${c.syscall} with an iovec length of 2^63 or more: the kernel fails with -EINVAL before touching pages`;
+    }
+    if (v.base !== undefined && v.len && v.base + v.len > TASK_SIZE) {
+      return `${c.syscall} with a range beyond the user address space: access_ok fails (-EFAULT), no pages touched`;
+    }
+    total += v.len;
+  }
+  if (total > MAX_RW_COUNT) total = MAX_RW_COUNT;
+  if (total > MAX_IMPORT) {
+    return `${c.syscall} of more than 256 MiB: beyond what one imported call may move (split the workload)`;
+  }
+  return undefined;
+}
+
 /** Keeps the fd tables and classifies calls. One instance per pass over a capture. */
 export class Classifier {
   private readonly tables = new Map<number, Map<number, FdEntry>>();
@@ -193,6 +220,8 @@ export class Classifier {
     const e = c.fd >= 0 ? t.get(c.fd) : undefined;
     const notSel = this.selected(c, e);
     if (notSel) return { kind: "skip", reason: notSel };
+    const bad = userRangeProblem(c);
+    if (bad) return { kind: "skip", reason: bad };
     if (c.syscall === "io_uring_register") {
       const ring = e?.ring;
       if (!ring) {
