@@ -227,30 +227,18 @@ export class Emitter {
     return ops;
   }
 
-  /** io_sqe_buffers_register: every buffer pinned FOLL_LONGTERM, page by page. */
+  /** IORING_REGISTER_BUFFERS: io_sqe_buffer_register for every buffer of the table. */
   private register(c: Call, ring: Ring): Op[] {
     const ops: Op[] = [];
     ring.bufs!.forEach((b, i) => {
       if (!b.len) return;
-      const it = `r${ring.id}u${i}`;
-      ops.push(
-        {
-          op: "iov_iter_ubuf",
-          id: `io_uring_register@${c.line}#${i}`,
-          iter: it,
-          dir: "dest",
-          addr: this.layout.at(ring.pid, b.base),
-          len: n(b.len),
-        },
-        {
-          op: "iov_iter_extract_pages",
-          iter: it,
-          maxsize: n(b.len),
-          maxpages: Number(pagesSpanned(b.base, b.len)),
-          as: `r${ring.id}buf${i}`,
-        },
-        { op: "free", var: it },
-      );
+      ops.push({
+        op: "io_sqe_buffer_register",
+        id: `io_uring_register@${c.line}#${i}`,
+        addr: this.layout.at(ring.pid, b.base),
+        len: n(b.len),
+        as: `r${ring.id}buf${i}`,
+      });
     });
     return ops;
   }
@@ -258,63 +246,39 @@ export class Emitter {
   private unregister(ring: Ring, why: string): Op[] {
     const ops: Op[] = [];
     ring.bufs?.forEach((b, i) => {
-      if (!b.len) return;
-      ops.push(
-        {
-          op: "unpin_user_pages",
-          id: `unregister ring ${ring.id}: ${why}`,
-          pages: `r${ring.id}buf${i}`,
-        },
-        { op: "free", var: `r${ring.id}buf${i}` },
-      );
+      if (b.len) {
+        ops.push({
+          op: "io_buffer_unmap",
+          id: `ring ${ring.id}: ${why}`,
+          buf: `r${ring.id}buf${i}`,
+        });
+      }
     });
     return ops;
   }
 
-  /** io_import_fixed: a BVEC over the registered buffer's pages, advanced to the offset. */
+  /** A fixed-buffer request: io_import_fixed, then the bio borrows the BVEC's pages. */
   private fixed(c: Call, read: boolean, ring: Ring): Op[] {
     const it = `c${this.k++}`;
     const v = c.iov[0] as Iov & { base: bigint };
-    const b = ring.bufs![c.bufIndex ?? 0];
-    const bvec: Op[] = [];
-    let a = b.base;
-    const end = b.base + b.len;
-    while (a < end) {
-      const pageEnd = (a / PAGE + 1n) * PAGE;
-      const stop = pageEnd < end ? pageEnd : end;
-      bvec.push({
-        page: `${this.layout.region(ring.pid, a)!.name}[${
-          (a - this.layout.region(ring.pid, a)!.start) / PAGE
-        }]`,
-        offset: Number(a % PAGE),
-        len: Number(stop - a),
-      });
-      a = stop;
-    }
-    const offset = v.base - b.base;
-    const ops: Op[] = [
+    const i = c.bufIndex ?? 0;
+    const b = ring.bufs![i];
+    return [
       {
-        op: "iov_iter_bvec",
+        op: "io_import_fixed",
         id: `io_uring@${c.line}`,
         iter: it,
         dir: read ? "dest" : "source",
-        bvec,
+        buf: `r${ring.id}buf${i}`,
+        offset: n(v.base - b.base),
+        len: n(v.len),
       },
-    ];
-    if (offset) ops.push({ op: "iov_iter_advance", iter: it, bytes: n(offset) });
-    if (offset + v.len < b.len) ops.push({ op: "iov_iter_truncate", iter: it, count: n(v.len) });
-    ops.push(
       { op: "bio_iov_iter_get_pages", iter: it, bio: `${it}b`, max_vecs: BIO_MAX_VECS, lbs: LBS },
       { op: "io_complete", of: `${it}b` },
       { op: "bio_release_pages", bio: `${it}b`, dirty: read },
       { op: "async_return", iters: [it] },
       { op: "free", var: `${it}b` },
       { op: "free", var: it },
-    );
-    return ops;
+    ];
   }
-}
-
-function pagesSpanned(base: bigint, len: bigint): bigint {
-  return (base + len + PAGE - 1n) / PAGE - base / PAGE;
 }

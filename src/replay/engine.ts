@@ -36,6 +36,7 @@ import { LIFECYCLE_HANDLERS } from "./lifecycle.ts";
 import { CONVERT_HANDLERS } from "./convert_ops.ts";
 import { BVECQ_HANDLERS } from "./bvecq_ops.ts";
 import { CALLER_HANDLERS } from "./caller_ops.ts";
+import { IO_URING_HANDLERS } from "./io_uring.ts";
 
 export type { Change, Effect } from "./effects.ts";
 export type { Counters, Summary } from "./summary.ts";
@@ -49,6 +50,7 @@ const HANDLERS = {
   ...CONVERT_HANDLERS,
   ...BVECQ_HANDLERS,
   ...CALLER_HANDLERS,
+  ...IO_URING_HANDLERS,
 } satisfies Handlers;
 
 /** What one step did. */

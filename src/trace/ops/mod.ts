@@ -33,6 +33,7 @@ import { CONVERT_OPS } from "./convert.ts";
 import { LIFECYCLE_OPS } from "./lifecycle.ts";
 import { BVECQ_OPS } from "./bvecq.ts";
 import { CALLER_OPS } from "./callers.ts";
+import { IO_URING_OPS } from "./io_uring.ts";
 
 export { type KernelFn, op, type OpDecl, type OpVars, type VarType } from "./decl.ts";
 
@@ -45,6 +46,7 @@ export const OP_DECLS = {
   ...CONVERT_OPS,
   ...CALLER_OPS,
   ...LIFECYCLE_OPS,
+  ...IO_URING_OPS,
 };
 
 /** The name of a declared op. */
