@@ -44,7 +44,10 @@ Deno.test("declared variables are arguments; era rows and kernel functions are n
     for (const u of varUses(name)) assert.ok(u.key in d.args, `${name}: ${u.key}`);
     if (d.era) assert.ok(d.era in FEATURES, `${name}: era ${d.era}`);
     if (d.follows) {
-      assert.match(d.follows.file, /^(lib|mm|fs|block|include|drivers|kernel)\/[\w/]+\.[ch]$/);
+      assert.match(
+        d.follows.file,
+        /^(lib|mm|fs|block|include|drivers|kernel|io_uring)\/[\w/]+\.[ch]$/,
+      );
       assert.match(d.follows.fn, /^[a-z_][a-z0-9_]*$/);
     }
     assert.ok(d.summary.length > 10 && !d.summary.includes("\n"), name);
