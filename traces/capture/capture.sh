@@ -79,7 +79,18 @@ else
 	trap 'true' INT
 	wait "$btpid" || true
 fi
-kill -INT "$btpid" 2>/dev/null || true
+# bpftrace 0.17 has been seen to stay in its poll loop after SIGINT: escalate to SIGTERM,
+# then SIGKILL (the capture written so far is kept either way)
+stop() {
+	kill -"$1" "$btpid" 2>/dev/null || return 0
+	for _ in $(seq 1 "$2"); do
+		kill -0 "$btpid" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	return 1
+}
+stop INT 20 || { echo "capture.sh: bpftrace ignored SIGINT, sending SIGTERM" >&2; stop TERM 10; } ||
+	{ echo "capture.sh: bpftrace ignored SIGTERM, sending SIGKILL" >&2; kill -KILL "$btpid" 2>/dev/null; }
 wait "$btpid" 2>/dev/null || true
 btpid=""
 grep -v '^__BPFTRACE_NOTIFY_PROBES_ATTACHED' "$raw" | grep -v '^$' >"$out"
