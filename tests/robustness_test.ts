@@ -9,12 +9,10 @@ import { fakeIo } from "./_io.ts";
 async function rejects(files: Record<string, string>, cmd: string, re: RegExp) {
   const name = Object.keys(files)[0];
   const io = fakeIo(files);
-  const t0 = performance.now();
   const code = await runCli([cmd, name], io);
   assert.equal(code, 2, io.err.slice(0, 500));
   assert.match(io.err, re);
   assert.doesNotMatch(io.err, /\n\s+at |internal error/);
-  assert.ok(performance.now() - t0 < 5000, "fast");
 }
 
 const H = "itertrace: 1\nname: t\n";

@@ -10,6 +10,7 @@ import type { TraceIssue } from "../errors.ts";
 import { documentLocator, type Locator, type Path } from "./locate.ts";
 import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
+import { checkStrictJson } from "./json_strict.ts";
 import { fieldNames } from "./fields.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { WARNINGS } from "../check/warnings.ts";
@@ -55,6 +56,11 @@ function parse(
   issues: TraceIssue[],
   lineOffset = 0,
 ): { value: unknown; locate: Locator } | undefined {
+  const deep = flowDepthProblem(text);
+  if (deep) {
+    issues.push({ file, line: deep.line + lineOffset, column: deep.column, message: deep.message });
+    return undefined;
+  }
   const lc = new LineCounter();
   let doc: Document;
   try {
@@ -69,16 +75,17 @@ function parse(
     return undefined;
   }
   if (doc.errors.length) {
+    // one message once (a 10^5-deep document fails at every level), and at most 20
+    const seen = new Set<string>();
     for (const err of doc.errors) {
       const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
-      issues.push({
-        file,
-        line: pos.line + lineOffset,
-        column: pos.col,
-        message: friendly(
-          new Error(err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "")),
-        ),
-      });
+      const message = friendly(
+        new Error(err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "")),
+      );
+      if (seen.has(message)) continue;
+      seen.add(message);
+      issues.push({ file, line: pos.line + lineOffset, column: pos.col, message });
+      if (seen.size >= 20) break;
     }
     return undefined;
   }
@@ -140,6 +147,48 @@ function exactInt(_k: string, v: unknown, ctx?: { source?: string }): unknown {
     return /^-?\d+$/.test(ctx.source) ? ctx.source : v;
   }
   return v;
+}
+
+/** Deepest flow nesting ([ and {) accepted; no trace needs more than a handful. */
+export const MAX_FLOW_DEPTH = 1000;
+
+/**
+ * Where flow collections nest deeper than MAX_FLOW_DEPTH, found by one scan that skips
+ * quoted strings and comments, so that the parser never recurses that deep (where a stack
+ * overflow would be reported at a position that depends on the stack).
+ */
+function flowDepthProblem(
+  text: string,
+): { line: number; column: number; message: string } | undefined {
+  let depth = 0, line = 1, lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+    } else if (c === '"' || c === "'") {
+      // a quoted scalar: skip to its end (\" escapes in double quotes, '' in single)
+      for (i++; i < text.length; i++) {
+        if (text[i] === "\n") line++, lineStart = i + 1;
+        if (c === '"' && text[i] === "\\") i++;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+    } else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+    } else if (c === "[" || c === "{") {
+      if (++depth > MAX_FLOW_DEPTH) {
+        return {
+          line,
+          column: i - lineStart + 1,
+          message: `the document nests more than ${MAX_FLOW_DEPTH} levels deep`,
+        };
+      }
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** Parser failures in the trace's words. */
@@ -358,8 +407,14 @@ export async function* streamJsonl(
       // an integer beyond 2^53 keeps its exact text (JSON.parse's source access), as in YAML
       value = /\d{16}/.test(line) ? JSON.parse(line, exactInt) : JSON.parse(line);
     } catch (e) {
-      // each line of a JSON Lines trace is one JSON value
-      issues.push({ file, line: here, column: 1, message: `not a JSON value: ${friendly(e)}` });
+      // each line of a JSON Lines trace is one JSON value; say where this one stops being JSON
+      const p = checkStrictJson(line);
+      issues.push({
+        file,
+        line: here,
+        column: p ? p.offset + 1 : 1,
+        message: `not a JSON value: ${p ? p.message : friendly(e)}`,
+      });
       continue;
     }
     const lazy: Locator = (path, key) => {

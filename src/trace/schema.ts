@@ -110,7 +110,8 @@ const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]).superRef
   });
 });
 // comparisons separated by spaces all hold; alternatives separated by "||" (stable releases)
-const cmp = String.raw`(?:>=|<=|>|<|==|=)?\s*(?:\d+\.\d+(?:\.\d+)?|latest)`;
+// (release numbers as parseRelease reads them: a longer number is no release)
+const cmp = String.raw`(?:>=|<=|>|<|==|=)?\s*(?:\d{1,3}\.\d{1,3}(?:\.\d{1,4})?|latest)`;
 const conj = String.raw`${cmp}(?:\s+${cmp})*`;
 const when = z.string().max(256).regex(
   new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`),
@@ -320,12 +321,12 @@ export const header = z.object({
   description: z.string().optional(),
   kernel: z.string({ message: 'expected a quoted release such as "6.12" or "latest"' })
     .regex(
-      /^(\d+\.\d+(\.\d+)?|latest)$/,
+      /^(\d{1,3}\.\d{1,3}(\.\d{1,4})?|latest)$/,
       'expected a quoted release such as "6.12", "6.12.88" or "latest"',
     )
     .superRefine((k, c) => {
       const why = releaseProblem(k);
-      if (why && parseRelease(k)) c.addIssue({ code: "custom", message: why });
+      if (why) c.addIssue({ code: "custom", message: why });
     })
     .default("latest"),
   page_size: z.literal(4096, { message: "only page_size 4096 is modelled" }).default(4096),
@@ -338,7 +339,7 @@ export const header = z.object({
     z.string().max(256).regex(new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`)),
     z.array(
       z.string().regex(
-        /^(\d+\.\d+(\.\d+)?|latest)$/,
+        /^(\d{1,3}\.\d{1,3}(\.\d{1,4})?|latest)$/,
         'expected a quoted release such as "6.12" or "6.12.88"',
       ),
     ).min(1),
