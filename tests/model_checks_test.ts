@@ -55,10 +55,10 @@ Deno.test("kfree and vfree twice: double_free (BUG for slab, WARN for vmalloc); 
     `  - { op: kfree, region: k }\n  - { op: kfree, region: k }\n  - { op: vfree, region: v }\n  - { op: vfree, region: v }\n`;
   const r = await replay(t);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /! double_free \(bug\) \(cause #0\)  kfree of "k" again \(freed at #0\)/);
+  assert.match(r.out, /! double_free \(bug\) \(cause #0\) {2}kfree of "k" again \(freed at #0\)/);
   assert.match(
     r.out,
-    /! double_free \(warn\) \(cause #2\)  vfree of "v" again .*Trying to vfree\(\) nonexistent vm area/,
+    /! double_free \(warn\) \(cause #2\) {2}vfree of "v" again .*Trying to vfree\(\) nonexistent vm area/,
   );
   for (const op of ["kfree", "vfree", "munmap"]) {
     const u = await replay(`${H}ops:\n  - { op: ${op}, region: nope }\n`);

@@ -28,8 +28,8 @@ Deno.test("ops NAME shows every argument's description and the variables", async
   const io = fakeIo();
   await runCli(["ops", "sg_alloc_append_table_from_pages"], io);
   assert.match(io.out, /left_pages +pages later calls will append .* \(default 0\)/);
-  assert.match(io.out, /^  reads pages \(pages\)$/m);
-  assert.match(io.out, /^  opens sgt \(sgt\)$/m);
+  assert.match(io.out, /^ {2}reads pages \(pages\)$/m);
+  assert.match(io.out, /^ {2}opens sgt \(sgt\)$/m);
   assert.match(io.out, /follows: sg_alloc_append_table_from_pages\(\) in lib\/scatterlist\.c/);
 });
 

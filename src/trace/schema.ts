@@ -24,7 +24,7 @@ import {
   size,
 } from "./args.ts";
 import { type DeclaredOp, OP_DECLS, type OpShape } from "./ops/mod.ts";
-import { parseRelease, releaseProblem } from "../profile.ts";
+import { releaseProblem } from "../profile.ts";
 
 export { MAX_MOVE, MAX_REGION_SIZE };
 
