@@ -86,7 +86,7 @@ Deno.test("check --format junit is read by junit2json with failures and skips", 
   assert.equal(doc.failures, 1);
   assert.equal(doc.skipped, 1);
   const cases = doc.testsuite[0].testcase;
-  assert.equal(cases[1].name, "b-bad.yaml");
+  assert.equal(cases[1].name, "b-bad");
   assert.match(
     cases[1].failure![0].inner,
     /ops\[1\]\.expect\.iter\.count: expected 0xf1, got 0xf0/,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { failsOn } from "./severity.ts";
 import { createTwoFilesPatch } from "diff";
 import type { Io } from "./io.ts";
 import { openTrace, TRACE_EXT } from "./source.ts";
@@ -14,7 +15,7 @@ import { isInputError, TraceError } from "../errors.ts";
 import { globMatcher } from "./glob.ts";
 import { renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer, show } from "../render/value.ts";
-import { type CheckEntry, renderJunit, renderTap } from "../render/report_formats.ts";
+import { type CheckEntry, renderJunit, renderTap, seconds } from "../render/report_formats.ts";
 import { checkKernel } from "./replay.ts";
 import type { Severity } from "../types.ts";
 import type { TraceSource } from "./source.ts";
@@ -76,8 +77,6 @@ export interface CheckOpts {
   filter?: string;
   failOn?: string;
 }
-
-const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
 
 /** The first line of a golden: `itertrace replay NAME   (kernel LABEL)`. */
 function kernelLine(name: string, label: string): string {
@@ -310,9 +309,12 @@ export async function checkCommand(
     names: new Map(),
   };
   const traces: CheckEntry[] = [];
+  const start = io.now?.();
   for (const file of files) {
+    const t0 = io.now?.();
     const entry = await checkTrace(io, file, o, run);
     if (!entry) continue;
+    if (t0 !== undefined) entry.time = (io.now!() - t0) / 1000;
     traces.push(entry);
     if (o.format === "text") printText(io, entry, s);
   }
@@ -335,7 +337,7 @@ export async function checkCommand(
     io.stdout(
       `\n${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ""}${
         skipped ? `, ${skipped} skipped` : ""
-      }\n`,
+      }${start !== undefined ? ` in ${seconds((io.now!() - start) / 1000)} s` : ""}\n`,
     );
   }
   for (const g of run.updated) io.stderr(`updated ${g}\n`);
@@ -380,8 +382,8 @@ function judge(file: string, name: string, runs: readonly EraRun[], o: CheckOpts
       add({ step: f.step ?? null, path: f.path, expected: f.expected, actual: f.actual }, run.era);
     }
     if (o.failOn) {
-      const min = RANK[o.failOn as Severity];
-      for (const w of run.res!.replay.allWarnings.filter((w) => RANK[w.severity] >= min)) {
+      const min = o.failOn as Severity;
+      for (const w of run.res!.replay.allWarnings.filter((w) => failsOn(w.severity, min))) {
         add(
           { step: w.step ?? null, path: "warnings", expected: `no ${o.failOn}`, actual: w.code },
           run.era,
@@ -503,7 +505,8 @@ function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): voi
     : entry.status === "fail"
     ? s.red("FAIL ")
     : s.red("ERROR");
-  io.stdout(`${tag} ${entry.file}\n`);
+  const time = entry.time !== undefined ? s.dim(` ${seconds(entry.time)} s`) : "";
+  io.stdout(`${tag} ${entry.file}${time}\n`);
   for (const f of entry.failures) {
     const era = f.era ? `[${f.era}] ` : "";
     if (f.path === "golden") {

@@ -40,6 +40,8 @@ export interface Io {
   createOutput(path: string): Promise<Output>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** A monotonic clock in milliseconds, for the times `check` reports (absent in tests). */
+  now?(): number;
   /** Whether stdout is a terminal and colour is allowed (NO_COLOR unset). */
   readonly color: boolean;
 }
@@ -227,6 +229,7 @@ export function denoIo(): Io {
       yield* linesOf(f.readable);
     },
     stdinLines: () => linesOf(Deno.stdin.readable),
+    now: () => performance.now(),
     writeTextFile: writeAtomic,
     remove: (p) => Deno.remove(p),
     async readDir(p) {

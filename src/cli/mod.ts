@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { FAIL_ON_HELP, SEVERITY_ORDER } from "./severity.ts";
 import {
   Argument,
   Command,
@@ -61,8 +62,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       "also print the full state (every iterator, list, table, pipe, pin count) after each step",
     )
     .addOption(
-      new Option("--fail-on <severity>", "exit 1 when a warning of this severity or worse appears")
-        .choices(["bug", "warn", "hazard"]),
+      new Option("--fail-on <severity>", FAIL_ON_HELP).choices(SEVERITY_ORDER),
     )
     .addHelpText(
       "after",
@@ -86,8 +86,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option("-u, --update", "write missing or changed golden files (<trace>.expected)")
     .option("--filter <glob>", "only traces whose name or path matches the glob")
     .addOption(
-      new Option("--fail-on <severity>", "also fail a trace on a warning of this severity or worse")
-        .choices(["bug", "warn", "hazard"]),
+      new Option("--fail-on <severity>", `also fail a trace: ${FAIL_ON_HELP}`).choices(
+        SEVERITY_ORDER,
+      ),
     )
     .addHelpText(
       "after",

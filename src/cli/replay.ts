@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { failsOn } from "./severity.ts";
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
@@ -24,8 +25,6 @@ export interface ReplayOpts {
   failOn?: string;
   state?: true;
 }
-
-const RANK: Record<Severity, number> = { bug: 3, warn: 2, hazard: 1 };
 
 /** Checks a --kernel value. */
 export function checkKernel(k: string | undefined): void {
@@ -90,8 +89,8 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
   }
   if (res.failures.length) return 1;
   if (o.failOn) {
-    const min = RANK[o.failOn as Severity];
-    if (res.replay.allWarnings.some((w) => RANK[w.severity] >= min)) return 1;
+    const min = o.failOn as Severity;
+    if (res.replay.allWarnings.some((w) => failsOn(w.severity, min))) return 1;
   }
   return 0;
 }

@@ -23,6 +23,13 @@ export interface CheckEntry {
   error?: string;
   /** A unified diff against the golden file, when it differs. */
   goldenDiff?: string;
+  /** Seconds the trace took, when measured. */
+  time?: number;
+}
+
+/** Seconds as JUnit and the text summary print them. */
+export function seconds(t: number): string {
+  return t.toFixed(3);
 }
 
 function yamlBlock(lines: string[]): string {
@@ -75,23 +82,30 @@ function xml(s: string): string {
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "");
 }
 
-/** JUnit XML: one testsuite, one testcase per trace. */
+/**
+ * JUnit XML: one testsuite, one testcase per trace, with its time; the classname is the
+ * trace's folder (`traces/pins` gives `traces.pins`), the name its file name.
+ */
 export function renderJunit(entries: readonly CheckEntry[]): string {
   const count = (s: CheckEntry["status"]) => entries.filter((e) => e.status === s).length;
+  const total = seconds(entries.reduce((a, e) => a + (e.time ?? 0), 0));
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="itertrace" tests="${entries.length}" failures="${count("fail")}" errors="${
       count("error")
-    }" skipped="${count("skip")}">`,
+    }" skipped="${count("skip")}" time="${total}">`,
     `  <testsuite name="itertrace check" tests="${entries.length}" failures="${
       count("fail")
-    }" errors="${count("error")}" skipped="${count("skip")}" time="0">`,
+    }" errors="${count("error")}" skipped="${count("skip")}" time="${total}">`,
   ];
   for (const e of entries) {
-    const cls = e.file.includes("/")
-      ? e.file.slice(0, e.file.lastIndexOf("/")).replace(/\//g, ".")
-      : "traces";
-    const open = `    <testcase classname="${xml(cls)}" name="${xml(e.file)}" time="0"`;
+    const slash = e.file.lastIndexOf("/");
+    const dir = slash < 0 ? "" : e.file.slice(0, slash);
+    const cls = dir.replace(/^(\.\.?\/)+|^\/+/, "").replace(/\/+/g, ".") || "itertrace";
+    const name = e.file.slice(slash + 1).replace(/\.(ya?ml|jsonl?)$/, "");
+    const open = `    <testcase classname="${xml(cls)}" name="${xml(name)}" file="${
+      xml(e.file)
+    }" time="${seconds(e.time ?? 0)}"`;
     if (e.status === "pass") {
       out.push(`${open}/>`);
       continue;

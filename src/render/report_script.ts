@@ -28,7 +28,7 @@ export const REPORT_SCRIPT = String.raw`
     if (n >= 1024 && n % 1024 === 0) return n / 1024 + " KiB";
     return n + " B";
   }
-  var RANK = { bug: 3, warn: 2, hazard: 1 };
+  var RANK = { bug: 3, hazard: 2, warn: 1 };
   function worst(ws) {
     var w = null;
     (ws || []).forEach(function (x) { if (!w || RANK[x[1]] > RANK[w]) w = x[1]; });
