@@ -505,8 +505,8 @@ function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): voi
     : entry.status === "fail"
     ? s.red("FAIL ")
     : s.red("ERROR");
-  const time = entry.time !== undefined ? s.dim(` ${seconds(entry.time)} s`) : "";
-  io.stdout(`${tag} ${entry.file}${time}\n`);
+  const time = entry.time !== undefined ? s.dim(`${seconds(entry.time).padStart(7)} s  `) : "";
+  io.stdout(`${tag} ${time}${entry.file}\n`);
   for (const f of entry.failures) {
     const era = f.era ? `[${f.era}] ` : "";
     if (f.path === "golden") {
