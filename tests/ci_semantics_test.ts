@@ -69,7 +69,10 @@ Deno.test("check text: a time per trace and in all", async () => {
   const io = clocked();
   assert.equal(await runCli(["check", "traces/examples"], io), 0, io.err);
   const lines = io.out.trim().split("\n");
-  assert.equal(lines.filter((l) => /^pass +\d+\.\d{3} s {2}traces\/examples\/\S+$/.test(l)).length, 4);
+  assert.equal(
+    lines.filter((l) => /^pass +\d+\.\d{3} s {2}traces\/examples\/\S+$/.test(l)).length,
+    4,
+  );
   assert.match(lines[lines.length - 1], /^4 passed, 0 failed in \d+\.\d{3} s$/);
   // without a clock (as in goldens and snapshots) nothing time-dependent is printed
   const plain = fakeIo();
