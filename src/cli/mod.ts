@@ -28,6 +28,7 @@ import { erasCommand } from "./eras.ts";
 import { schemaCommand } from "./schema.ts";
 import { labCommand } from "./lab.ts";
 import { exportKunitCommand } from "./export.ts";
+import { liveCommand } from "../live/command.ts";
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -96,6 +97,23 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .action(async (paths, opts) => {
       code = await checkCommand(io, paths, opts);
+    });
+
+  program.command("live")
+    .description(
+      "judge the model by the running kernel: random O_DIRECT and vmsplice cases, pins from /proc/vmstat (root)",
+    )
+    .option("--random <n>", "how many random cases to generate and run")
+    .option("--seed <s>", "the generator's seed", "1")
+    .option("--dir <dir>", "where to put the 32 MiB O_DIRECT test file", "/tmp")
+    .option("--record <file>", "write the cases, the kernel's answers and the traces (JSON Lines)")
+    .option("-q, --quiet", "print only disagreements and the total")
+    .addHelpText(
+      "after",
+      "\nNeeds root and Deno's FFI (libc through Deno.dlopen): sudo deno task live --random 300 --seed 7\n",
+    )
+    .action(async (opts) => {
+      code = await liveCommand(io, opts);
     });
 
   program.command("compare")

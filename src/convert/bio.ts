@@ -99,10 +99,20 @@ export function bioIovIterGetPages(
   const kind: "pin" | "ref" = modern ? "pin" : "ref";
   const merge = ctx.profile.has("bio_merge_same_page");
   const alignAfter = ctx.profile.has("bio_align_after_build");
-  const countAtStart = it.count;
+  const atExtract = ctx.profile.has("dio_align_at_extract");
   const isP2p = (p: Pfn) => ctx.mem.pageLoc(p)?.region.kind === "p2p";
   let ret = 0;
   do {
+    if (atExtract && userBacked(it) && misalignedSegment(ctx, it, o.dmaAlignment)) {
+      // 7.3: iov_iter_extract_bvecs refuses the segment before pinning it; the pins taken so
+      // far are released and BIO_PAGE_PINNED cleared (the bio will not be submitted)
+      releaseBio(ctx, bio, holds, false);
+      bio.released = false;
+      bio.pinned = false;
+      bio.bvec.length = 0;
+      bio.size = 0;
+      return -22;
+    }
     const nrPages = bio.maxVecs - bio.bvec.length;
     const opts = { maxsize: UINT_MAX - bio.size, maxpages: nrPages, step: o.step };
     // 6.3+: extraction; 6.0-6.2: iov_iter_get_pages2; before 6.0: iov_iter_get_pages, after
@@ -137,15 +147,6 @@ export function bioIovIterGetPages(
       ret = -14;
       break;
     }
-    if (ctx.profile.has("dio_align_in_bio") && (off & o.dmaAlignment)) {
-      // vector alignment is validated while building: the whole I/O fails
-      for (const p of r.pfns) release(p);
-      releaseBio(ctx, bio, holds, false);
-      bio.bvec.length = 0;
-      bio.size = 0;
-      iovIterRevert(ctx, it, countAtStart - it.count);
-      return -22;
-    }
     let left = size, i = 0;
     while (left > 0) {
       const pfn = r.pfns[i];
@@ -178,6 +179,49 @@ export function bioIovIterGetPages(
   } while (!ret && it.count && bio.bvec.length < bio.maxVecs);
   if (!bio.bvec.length) return ret;
   return alignAfter ? alignDown(ctx, it, bio, lbsMask, holds) : 0;
+}
+
+/**
+ * The 7.3 per-segment check of iov_iter_extract_bvecs(): the current user segment's address
+ * and the length left in it, against the memory alignment mask.
+ */
+function misalignedSegment(ctx: ModelCtx, it: IovIter, mask: number): boolean {
+  if (!mask) return false;
+  const seg = currentUserSegment(it);
+  if (!seg) return false;
+  return ((seg.addr | BigInt(seg.len)) & BigInt(mask)) !== 0n;
+}
+
+/** The current segment of a UBUF/IOVEC iterator: its address at the position and length left. */
+function currentUserSegment(it: IovIter): { addr: bigint; len: number } | undefined {
+  if (it.kind === "ubuf") {
+    return { addr: it.ubuf + BigInt(it.iovOffset), len: it.count };
+  }
+  if (it.kind !== "iovec") return undefined;
+  let k = it.idx, skip = it.iovOffset;
+  // extraction steps over empty segments first
+  while (k < it.segs.length && it.segs[k].len - skip === 0) {
+    k++;
+    skip = 0;
+  }
+  if (k >= it.segs.length) return undefined;
+  const s = it.segs[k];
+  return { addr: s.base + BigInt(skip), len: Math.min(s.len - skip, it.count) };
+}
+
+/**
+ * The validity check of bio splitting at submission (bio_split_rw_at, 6.18+, the
+ * dio_align_in_bio row): a bio of one bvec that stays inside a page skips splitting
+ * (bio_may_need_split); any other bio fails with -EINVAL when a bvec's offset or length is
+ * not a multiple of dma_alignment + 1. Before 6.18 direct I/O checked up front instead and
+ * submission finds nothing. Returns 0 or -EINVAL.
+ */
+export function bioSubmitCheck(ctx: ModelCtx, bio: Bio, dmaAlignment: number): number {
+  if (!ctx.profile.has("dio_align_in_bio") || bio.cloned) return 0;
+  const ps = ctx.mem.pageSize;
+  if (bio.bvec.length === 1 && (bio.bvec[0].offset % ps) + bio.bvec[0].len <= ps) return 0;
+  for (const bv of bio.bvec) if ((bv.offset | bv.len) & dmaAlignment) return -22;
+  return 0;
 }
 
 /**

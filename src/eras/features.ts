@@ -503,14 +503,36 @@ export const FEATURES = {
   dio_align_in_bio: {
     since: [6, 18],
     what:
-      "direct I/O vector alignment is checked while building and splitting bios, not up front with iov_iter_is_aligned",
-    functions: ["bio_iov_iter_get_pages", "iov_iter_is_aligned"],
+      "direct I/O no longer checks vector alignment up front (iov_iter_is_aligned): the bio is built and every page pinned, and the split check at submission (bio_split_rw_at, skipped for a bio of one bvec inside a page) fails it with -EINVAL when a bvec's offset or length is not a multiple of dma_alignment + 1; completion releases every pin",
+    functions: ["bio_iov_iter_get_pages", "submit_bio", "iov_iter_is_aligned"],
     introduced: {
-      subject: "block: check the direct I/O alignment while building the bio (Keith Busch, 2025)",
+      commit: "5ff3f74e145a",
+      subject:
+        "block: simplify direct io validity check (with 7eac33186957 iomap: simplify direct io validity check)",
       release: "6.18",
-      evidence: "measured on 6.18.44 (kernel-semantics errata §8)",
+      evidence:
+        "named as the culprits by 14b007e17881's Fixes: tags (Keith Busch v3 5/5, id 60354317447); measured on 6.18.44 (ext4 on virtio-blk, dma_alignment 511): {+0x100,0x2000} pins 3, releases 3, -EINVAL; {+0x100,0x200} (one bvec in one page) succeeds; {+0,0x300}{+0x1000,0x100} pins 2, -EINVAL; {+0,0x300}{+0x300,0x100} (merged into one bvec) succeeds (fixtures/live)",
     },
-    audit: { verdict: "kept", note: "measured on this machine's 6.18.44" },
+    audit: {
+      verdict: "moved",
+      note:
+        "was: fails while building the bio after 1-4 pins; the kernel pins everything and fails at submission (measured)",
+    },
+  },
+  dio_align_at_extract: {
+    since: [7, 3],
+    what:
+      "bio_iov_iter_get_pages checks each user segment's address and remaining length against the memory alignment mask as it extracts (iov_iter_extract_bvecs): -EINVAL after releasing the pins taken so far; passthrough (bio_map_user_iov) passes masks 0/0",
+    functions: ["bio_iov_iter_get_pages"],
+    introduced: {
+      commit: "14b007e17881",
+      subject:
+        "block: check the alignment of each segment while extracting (Keith Busch, fixed by b0d8d56b7c93 'block: Fix start and length check added to iov_iter_extract_bvecs()', 7.3-rc3)",
+      release: "7.3",
+      evidence:
+        "Linus' tree 20 Aug 2026 (7.3 merge window), fix via block-7.3-20260911 (rc3); v3 5/5 <20260624170905.3972095-6-kbusch@meta.com> (id 60354317447), Cc stable; ids 65741468051, 68634881001 (kernel-2026.md rows 9, 15)",
+    },
+    audit: { verdict: "new", note: "7.3 per-segment check; no 7.3 kernel to measure here" },
   },
   folioq_boundary_fix: {
     since: [6, 17],

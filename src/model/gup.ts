@@ -83,7 +83,8 @@ export function gupFast(
     const index = Math.floor(loc!.offset / ctx.mem.pageSize);
     if (!ctx.mem.isPopulated(r!, index)) {
       if (flags.nofault) return pfns.length ? { pfns } : { errno: -14 };
-      if (!flags.write && r!.kind === "anon") {
+      // a read fault maps the shared zero page unless the mm forbids it (mm_forbids_zeropage())
+      if (!flags.write && r!.kind === "anon" && !ctx.mem.noZeroPage.has(r!.task)) {
         pfns.push(ZERO_PFN);
         continue;
       }

@@ -55,7 +55,12 @@ export interface PipeSpec {
 }
 /** The whole `memory:` section, normalised. */
 export interface MemorySpec {
-  readonly tasks: readonly { name: string; user: readonly UserRegionSpec[] }[];
+  readonly tasks: readonly {
+    name: string;
+    user: readonly UserRegionSpec[];
+    /** mm_forbids_zeropage(): read faults allocate pages instead of mapping the zero page. */
+    noZeroPage?: boolean;
+  }[];
   readonly kernel: readonly KernelRegionSpec[];
   readonly files: readonly FileSpec[];
   readonly pipes: readonly PipeSpec[];
@@ -166,8 +171,12 @@ export class Memory {
   private readonly allocCount = new Map<string, number>();
   private seq = 0;
 
+  /** Tasks whose mm forbids the zero page (read faults allocate real pages). */
+  readonly noZeroPage = new Set<string>();
+
   constructor(spec: MemorySpec, pageSize = 4096) {
     this.pageSize = pageSize;
+    for (const t of spec.tasks) if (t.noZeroPage) this.noZeroPage.add(t.name);
     let cursor = FIRST_PFN;
     const take = (npages: number, order: number): Pfn => {
       const align = 2 ** order;

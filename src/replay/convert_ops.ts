@@ -13,7 +13,7 @@ import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../c
 import { extractIterToSg } from "../convert/to_sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
 import { ibMapMrSg, type Mr } from "../convert/frwr.ts";
-import { type Bio, bioIovIterGetPages, releaseBio } from "../convert/bio.ts";
+import { type Bio, bioIovIterGetPages, bioSubmitCheck, releaseBio } from "../convert/bio.ts";
 import { netfsLimitIter } from "../convert/netfs_limit.ts";
 import { hex, type Pfn } from "../types.ts";
 
@@ -267,6 +267,11 @@ export const CONVERT_HANDLERS = {
       );
     }
     return ret;
+  },
+  submit_bio(r, a) {
+    const v = r.variable(a.bio, ["bio"]);
+    if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
+    return bioSubmitCheck(r.ctx, v.bio, a.dma_alignment);
   },
   bio_release_pages(r, a) {
     const v = r.scope.variable(a.bio, ["bio"]);

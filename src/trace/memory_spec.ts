@@ -16,9 +16,13 @@ export function memorySpec(h: Header): MemorySpec {
   });
   const tasks = [
     ...(m.user?.length || !m.tasks?.length
-      ? [{ name: "task", user: (m.user ?? []).map(user) }]
+      ? [{ name: "task", user: (m.user ?? []).map(user), noZeroPage: m.no_zero_page ?? false }]
       : []),
-    ...(m.tasks ?? []).map((t) => ({ name: t.name, user: t.user.map(user) })),
+    ...(m.tasks ?? []).map((t) => ({
+      name: t.name,
+      user: t.user.map(user),
+      noZeroPage: t.no_zero_page ?? false,
+    })),
   ];
   return {
     tasks,

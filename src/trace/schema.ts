@@ -85,9 +85,19 @@ const fileSpec = z.object({
 const pipeSpec = z.object({ name, max_usage: numberSchema({ min: 1, max: 65536 }).default(16) })
   .strict();
 
+/**
+ * A per-mm rule like mainline's mm_forbids_zeropage(): a read fault on private anonymous
+ * memory allocates a page instead of mapping the shared zero page (measured on kernels booted
+ * with pvm_no_zero_page=1; `itertrace live` writes it into the traces it generates).
+ */
+const noZeroPage = z.boolean().optional();
+
 export const memory = z.object({
   user: z.array(userRegion).optional(),
-  tasks: z.array(z.object({ name, user: z.array(userRegion) }).strict()).optional(),
+  /** The no-zero-page rule for the mm of the top-level `user:` regions. */
+  no_zero_page: noZeroPage,
+  tasks: z.array(z.object({ name, user: z.array(userRegion), no_zero_page: noZeroPage }).strict())
+    .optional(),
   kernel: z.array(kernelRegion).optional(),
   files: z.array(fileSpec).optional(),
   pipes: z.array(pipeSpec).optional(),

@@ -121,6 +121,15 @@ export const CONVERT_OPS = {
     },
     vars: { reads: { iter: "iter" }, opens: { bio: "bio" } },
   }),
+  submit_bio: op({
+    summary: "submits a built bio: from 6.18 the split check fails a misaligned bio with -EINVAL",
+    follows: { fn: "bio_split_rw_at", file: "block/blk-merge.c" },
+    args: {
+      bio: arg.name("the bio"),
+      dma_alignment: arg.num("the queue's dma_alignment mask").default(511),
+    },
+    vars: { reads: { bio: "bio" } },
+  }),
   bio_release_pages: op({
     summary: "releases a bio's pages (unpins or puts them)",
     follows: { fn: "bio_release_pages", file: "block/blk.h" },
