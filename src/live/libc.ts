@@ -29,6 +29,8 @@ const SYMBOLS = {
   vmsplice: { parameters: ["i32", "pointer", "usize", "u32"], result: "isize" },
   read: { parameters: ["i32", "pointer", "usize"], result: "isize" },
   __errno_location: { parameters: [], result: "pointer" },
+  fallocate: { parameters: ["i32", "i32", "i64", "i64"], result: "i32" },
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
 } as const;
 
 type Lib = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -160,4 +162,31 @@ export function drain(fd: number, len: number): void {
     if (r <= 0) break;
     len -= r;
   }
+}
+
+/** fallocate(fd, 0, 0, len); returns 0 or -errno. */
+export function fallocate(fd: number, len: number): number {
+  return libc().fallocate(fd, 0, 0n, BigInt(len)) === 0 ? 0 : -errno();
+}
+
+const FS_IOC_FIEMAP = 0xc020660bn;
+const FIEMAP_FLAG_SYNC = 1;
+
+/** The file's extents (FIEMAP): logical start and length of each, in bytes. */
+export function extents(fd: number, len: number): { start: number; len: number }[] {
+  const count = 32;
+  const buf = new Uint8Array(32 + 56 * count);
+  const v = new DataView(buf.buffer);
+  v.setBigUint64(0, 0n, true);
+  v.setBigUint64(8, BigInt(len), true);
+  v.setUint32(16, FIEMAP_FLAG_SYNC, true);
+  v.setUint32(24, count, true);
+  if (libc().ioctl(fd, FS_IOC_FIEMAP, buf) !== 0) return [];
+  const n = v.getUint32(20, true);
+  const out: { start: number; len: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = 32 + 56 * i;
+    out.push({ start: Number(v.getBigUint64(o, true)), len: Number(v.getBigUint64(o + 16, true)) });
+  }
+  return out;
 }

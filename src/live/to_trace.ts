@@ -135,6 +135,42 @@ export async function replayDoc(doc: Record<string, unknown>, file = "<live>") {
   return { steps, res };
 }
 
+type Steps = Awaited<ReturnType<typeof replayDoc>>["steps"];
+
+/** The syscall's return and the pins, from a replay of a case's trace. */
+function outcomeOf(
+  steps: Steps,
+  pins: { acquired: number; released: number },
+  syscall: LiveShape["syscall"],
+): ModelOutcome & { done: boolean } {
+  const build = steps.filter((x) =>
+    x.op === "bio_iov_iter_get_pages" || x.op === "iov_iter_get_pages2"
+  );
+  const last = build[build.length - 1];
+  const failed = build.find((x) => typeof x.ret === "number" && x.ret < 0);
+  // iomap_dio_bio_iter checks dio->error before each new bio: a bio failed at submission
+  // (synchronously, by the split check) ends the request
+  const submitErr = steps.find((x) => x.op === "submit_bio" && (x.ret as number) < 0);
+  const done = !!failed || !!submitErr || !last || (last.iterCount ?? 0) === 0;
+  const total = steps[0].ret as number;
+  let ret: number;
+  if (total < 0) ret = total;
+  else if (failed && build.indexOf(failed) === 0) ret = failed.ret as number;
+  else if (syscall !== "vmsplice" && submitErr) ret = submitErr.ret as number;
+  else ret = total - (last?.iterCount ?? total);
+  return { ret, acquired: pins.acquired, released: pins.released, done };
+}
+
+/** The model's outcome of a recorded case's trace. */
+export async function modelOutcomeOfTrace(
+  doc: Record<string, unknown>,
+  syscall: LiveShape["syscall"],
+): Promise<ModelOutcome> {
+  const { steps, res } = await replayDoc(doc);
+  const { ret, acquired, released } = outcomeOf(steps, res.summary.pins, syscall);
+  return { ret, acquired, released };
+}
+
 /**
  * Grows the case's trace one call at a time until the model's iterator is empty or a call
  * fails; returns the trace and the model's outcome (the syscall's return and the pins).
@@ -149,31 +185,8 @@ export async function modelCase(
   for (let calls = 1;; calls++) {
     const doc = caseTrace(name, s, facts, pfns, thp, calls);
     const { steps, res } = await replayDoc(doc);
-    const build = steps.filter((x) =>
-      x.op === "bio_iov_iter_get_pages" || x.op === "iov_iter_get_pages2"
-    );
-    const last = build[build.length - 1];
-    const failed = build.find((x) => typeof x.ret === "number" && x.ret < 0);
-    const total = (steps[0].ret as number) ?? 0;
-    // iomap_dio_bio_iter checks dio->error before each new bio: a bio failed at submission
-    // (synchronously, by the split check) ends the request
-    const submitFailed = steps.some((x) => x.op === "submit_bio" && (x.ret as number) < 0);
-    const done = failed || submitFailed || !last || (last.iterCount ?? 0) === 0 || calls >= 64;
-    if (!done) continue;
-    const pins = res.summary.pins;
-    let ret: number;
-    if (typeof steps[0].ret === "number" && steps[0].ret < 0) ret = steps[0].ret;
-    else if (s.syscall === "vmsplice") {
-      ret = failed && build.indexOf(failed) === 0
-        ? (failed.ret as number)
-        : total - (last.iterCount ?? 0);
-    } else {
-      const submitErr = steps.find((x) => x.op === "submit_bio" && (x.ret as number) < 0);
-      if (failed && build.indexOf(failed) === 0) ret = failed.ret as number;
-      else if (submitErr) ret = submitErr.ret as number;
-      else ret = total - (build[build.length - 1].iterCount ?? 0);
-    }
-    // a failed call built nothing to complete: drop its bio from the completion ops
-    return { doc, outcome: { ret, acquired: pins.acquired, released: pins.released } };
+    const o = outcomeOf(steps, res.summary.pins, s.syscall);
+    if (!o.done && calls < 64) continue;
+    return { doc, outcome: { ret: o.ret, acquired: o.acquired, released: o.released } };
   }
 }
