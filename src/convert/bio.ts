@@ -103,7 +103,7 @@ export function bioIovIterGetPages(
   const isP2p = (p: Pfn) => ctx.mem.pageLoc(p)?.region.kind === "p2p";
   let ret = 0;
   do {
-    if (atExtract && userBacked(it) && misalignedSegment(ctx, it, o.dmaAlignment)) {
+    if (atExtract && userBacked(it) && misalignedSegment(it, o.dmaAlignment)) {
       // 7.3: iov_iter_extract_bvecs refuses the segment before pinning it; the pins taken so
       // far are released and BIO_PAGE_PINNED cleared (the bio will not be submitted)
       releaseBio(ctx, bio, holds, false);
@@ -185,7 +185,7 @@ export function bioIovIterGetPages(
  * The 7.3 per-segment check of iov_iter_extract_bvecs(): the current user segment's address
  * and the length left in it, against the memory alignment mask.
  */
-function misalignedSegment(ctx: ModelCtx, it: IovIter, mask: number): boolean {
+function misalignedSegment(it: IovIter, mask: number): boolean {
   if (!mask) return false;
   const seg = currentUserSegment(it);
   if (!seg) return false;

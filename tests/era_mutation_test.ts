@@ -1,0 +1,47 @@
+/**
+ * The era-mutation test (issue 10): every row of the era table moved one release earlier or
+ * later at either end must make some bundled trace fail `check` in the release the move
+ * changes. Moves no replay can reach (every function the row changes is an op that does not
+ * exist in that release) are reported as equivalent, not as unguarded.
+ */
+import assert from "node:assert/strict";
+import { denoIo } from "../src/cli/io.ts";
+import { checkTrace, collectTraces } from "../src/cli/check.ts";
+import { describeMutation, mutations, runMutations, unguarded } from "../src/check/era_mutation.ts";
+import { type Feature, FEATURES } from "../src/profile.ts";
+
+Deno.test("every move of every era row is noticed by a bundled trace", async () => {
+  const io = denoIo();
+  const files = await collectTraces(io, ["traces/"]);
+  const results = await runMutations(
+    files,
+    async (f, r) => (await checkTrace(io, f, { format: "text" }, undefined, r))!.status,
+  );
+  const open = unguarded(results);
+  const list = [...open].map(([row, ms]) => `${row}: ${ms.map(describeMutation).join(", ")}`);
+  assert.deepEqual(list, []);
+  // the table is unchanged afterwards, and every row with an end was moved
+  const rows = new Set(results.map((r) => r.mutation.row));
+  for (const [name, f] of Object.entries(FEATURES) as [string, Feature][]) {
+    if (f.since || f.until) assert.ok(rows.has(name), `${name} was not moved`);
+  }
+});
+
+Deno.test("mutations move each end one release each way and name the changed release", () => {
+  const ms = mutations({
+    demo: {
+      since: [6, 19],
+      until: [7, 2],
+      what: "",
+      functions: [],
+      audit: { verdict: "new", note: "" },
+    },
+  });
+  assert.deepEqual(ms.map((m) => [m.end, m.dir, m.release.join(".")]), [
+    ["since", -1, "6.18"],
+    ["since", 1, "6.19"],
+    ["until", -1, "7.1"],
+    ["until", 1, "7.2"],
+  ]);
+  assert.deepEqual(ms[1].moved.since, [7, 0]);
+});
