@@ -124,7 +124,7 @@ export async function replayDoc(doc: Record<string, unknown>, file = "<live>") {
     { header: r.trace, ops: r.trace.ops, issues: [] },
     {},
     (st, _node, replay) => {
-      const v = replay.vars.get("it");
+      const v = replay.scope.get("it");
       steps.push({
         op: st.op,
         ret: st.ret,

@@ -269,9 +269,9 @@ export const CONVERT_HANDLERS = {
     return ret;
   },
   submit_bio(r, a) {
-    const v = r.variable(a.bio, ["bio"]);
+    const v = r.scope.variable(a.bio, ["bio"]);
     if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
-    return bioSubmitCheck(r.ctx, v.bio, a.dma_alignment);
+    return bioSubmitCheck(r.model, v.bio, a.dma_alignment);
   },
   bio_release_pages(r, a) {
     const v = r.scope.variable(a.bio, ["bio"]);
