@@ -100,6 +100,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     });
 
   program.command("live")
+    .argument("[traces...]", "traces whose user I/O to run (O_DIRECT or vmsplice shapes)")
     .description(
       "judge the model by the running kernel: random O_DIRECT and vmsplice cases, pins from /proc/vmstat (root)",
     )
@@ -112,8 +113,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       "after",
       "\nNeeds root and Deno's FFI (libc through Deno.dlopen): sudo deno task live --random 300 --seed 7\n",
     )
-    .action(async (opts) => {
-      code = await liveCommand(io, opts);
+    .action(async (traces, opts) => {
+      code = await liveCommand(io, opts, traces);
     });
 
   program.command("compare")

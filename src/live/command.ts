@@ -15,6 +15,7 @@ import type { LiveShape } from "./shapes.ts";
 import { readFaultMapsZeroPage, runShape } from "./kernel.ts";
 import { type MachineFacts, modelCase } from "./to_trace.ts";
 import * as c from "./libc.ts";
+import { shapeOfTrace } from "./from_trace.ts";
 
 /** Options of `live`. */
 export interface LiveOpts {
@@ -144,8 +145,12 @@ function errnoName(r: number): string {
   return r < 0 ? names[r] ?? String(r) : `0x${r.toString(16)}`;
 }
 
-/** Runs `live`; returns the exit code. */
-export async function liveCommand(io: Io, o: LiveOpts): Promise<number> {
+/** Runs `live` over random shapes and/or trace files; returns the exit code. */
+export async function liveCommand(
+  io: Io,
+  o: LiveOpts,
+  traces: readonly string[] = [],
+): Promise<number> {
   if (Deno.build.os !== "linux") throw new UsageError("itertrace live runs on Linux only");
   if (Deno.uid() !== 0) {
     throw new UsageError(
@@ -158,7 +163,10 @@ export async function liveCommand(io: Io, o: LiveOpts): Promise<number> {
     );
   }
   const n = Number(o.random ?? "0");
-  if (!Number.isInteger(n) || n < 1 || n > 100000) {
+  if (!traces.length && o.random === undefined) {
+    throw new UsageError("give trace files to run, or --random N");
+  }
+  if (o.random !== undefined && (!Number.isInteger(n) || n < 1 || n > 100000)) {
     throw new UsageError(`--random must be a count from 1 to 100000, got "${o.random ?? ""}"`);
   }
   const seed = Number(o.seed ?? "1");
@@ -173,7 +181,9 @@ export async function liveCommand(io: Io, o: LiveOpts): Promise<number> {
           facts.zeroPage ? "yes" : "no (mm_forbids_zeropage: traces say no_zero_page)"
         }\n` +
         `  dma_alignment ${facts.dmaAlignment}, logical block ${facts.logicalBlockSize}\n` +
-        `  ${n} random cases, seed ${seed}\n\n`,
+        `  ${traces.length ? `${traces.length} traces` : ""}${
+          traces.length && o.random ? ", " : ""
+        }${o.random ? `${n} random cases, seed ${seed}` : ""}\n\n`,
     );
     // an aligned 4 KiB read must pin, or this file system copies (tmpfs) and nothing is judged
     const probe = runShape({
@@ -189,13 +199,26 @@ export async function liveCommand(io: Io, o: LiveOpts): Promise<number> {
         `O_DIRECT on ${dir} (${facts.fs}) takes no pins: give --dir on a block-device file system`,
       );
     }
-    const shapes = randomShapes(n, seed);
+    const named: { shape: LiveShape; name: string }[] = [];
+    let skipped = 0;
+    for (const t of traces) {
+      const sh = shapeOfTrace(await io.readTextFile(t));
+      if (typeof sh === "string") {
+        skipped++;
+        io.stdout(`skip     ${t}: ${sh}\n`);
+      } else named.push({ shape: sh, name: t });
+    }
+    const shapes = [...named.map((x) => x.shape), ...(o.random ? randomShapes(n, seed) : [])];
     const records: LiveRecord[] = [];
     let agree = 0;
     for (let i = 0; i < shapes.length; i++) {
       const s = shapes[i];
       const k = runShape(s, file);
-      const name = `live-${seed}-${i}`;
+      const name = i < named.length
+        ? `live-${
+          named[i].name.replace(/^.*\//, "").replace(/\.[^.]*$/, "").replace(/[^\w.+@=,-]/g, "_")
+        }`
+        : `live-${seed}-${i - named.length}`;
       const { doc, outcome } = await modelCase(name, s, facts, k.pfns, k.thp);
       const ok = outcome.ret === k.ret && outcome.acquired === k.acquired &&
         outcome.released === k.released;
@@ -217,9 +240,9 @@ export async function liveCommand(io: Io, o: LiveOpts): Promise<number> {
       });
       if (!o.quiet || !ok) {
         io.stdout(
-          `${
-            ok ? "agree   " : "DISAGREE"
-          } #${i} ${s.syscall} ${s.segs.length} segs ${s.kind}: kernel ${
+          `${ok ? "agree   " : "DISAGREE"} ${
+            i < named.length ? named[i].name : `#${i - named.length}`
+          } ${s.syscall} ${s.segs.length} segs ${s.kind}: kernel ${
             errnoName(k.ret)
           } pins ${k.acquired}/${k.released}${k.stable ? "" : " (runs never agreed)"}, model ${
             errnoName(outcome.ret)
@@ -227,7 +250,11 @@ export async function liveCommand(io: Io, o: LiveOpts): Promise<number> {
         );
       }
     }
-    io.stdout(`\n${agree}/${shapes.length} agree (seed ${seed}, kernel ${facts.uname})\n`);
+    io.stdout(
+      `\n${agree}/${shapes.length} agree${
+        o.random ? ` (seed ${seed})` : ""
+      }, kernel ${facts.uname}${skipped ? `; ${skipped} traces cannot run on a kernel` : ""}\n`,
+    );
     if (o.record) {
       const head = { itertrace_live: 1, facts, seed, count: n, agree, pins_now: readPins() };
       const lines = [JSON.stringify(head), ...records.map((r) => JSON.stringify(r))];
