@@ -44,14 +44,10 @@ Deno.test("declared variables are arguments; era rows and kernel functions are n
     for (const u of varUses(name)) assert.ok(u.key in d.args, `${name}: ${u.key}`);
     if (d.era) assert.ok(d.era in FEATURES, `${name}: era ${d.era}`);
     if (d.follows) {
-<<<<<<< HEAD
       assert.match(
         d.follows.file,
-        /^(lib|mm|fs|block|include|drivers|kernel|io_uring)\/[\w/]+\.[ch]$/,
+        /^(lib|mm|fs|block|include|drivers|kernel|io_uring)\/[\w/-]+\.[ch]$/,
       );
-=======
-      assert.match(d.follows.file, /^(lib|mm|fs|block|include|drivers|kernel)\/[\w/-]+\.[ch]$/);
->>>>>>> e71af47 (live TRACE...: runs the user I/O shape of bundled traces (O_DIRECT through bio_iov_iter_get_pages, vmsplice through get_pages2) and skips with a reason those a process cannot perform; op_decl test accepts block/blk-merge.c)
       assert.match(d.follows.fn, /^[a-z_][a-z0-9_]*$/);
     }
     assert.ok(d.summary.length > 10 && !d.summary.includes("\n"), name);
