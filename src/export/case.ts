@@ -16,7 +16,7 @@ import { nrSegs } from "../model/iter.ts";
 import { folioqPosition } from "../model/kinds/folioq.ts";
 import type { Pfn } from "../types.ts";
 import type { Kapi } from "./kapi.ts";
-import { C_OPS, type Emit, MARKERS, patternCode, SAFE_WARNINGS } from "./ops_c.ts";
+import { C_OPS, type Emit, MARKERS, NO_KERNEL_CALL, patternCode, SAFE_WARNINGS } from "./ops_c.ts";
 import { Inexpressible } from "./inexpressible.ts";
 
 /** An op the case does not run, and why. */
@@ -393,12 +393,13 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
       skipped.push({ index: node.index, op: node.op, why: MARKERS[node.op] });
       continue;
     }
-    const bad = res.warnings.find((x) => !SAFE_WARNINGS.has(x.code));
+    // a BUG-level finding (an overrun, an endless loop) is never run, whatever its code
+    const bad = res.warnings.find((x) => !SAFE_WARNINGS.has(x.code) || x.severity === "bug");
     const tr = C_OPS[node.op];
     let why: string | undefined;
     if (bad) {
       why = `the model warns ${bad.code}: running it would hurt the test kernel or its result`;
-    } else if (!tr) why = "no kernel equivalent in a KUnit kthread is exported";
+    } else if (!tr) why = NO_KERNEL_CALL[node.op] ?? "no kernel call for this op is exported";
     if (!why) {
       const mark = { decls: w.decls.length, body: w.body.length, cvars: new Map(w.cvars) };
       try {

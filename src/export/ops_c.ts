@@ -42,6 +42,25 @@ export const MARKERS: Readonly<Record<string, string>> = {
   free: "a lifecycle marker: the test frees everything when it ends",
 };
 
+/** Ops with no kernel call a KUnit kthread can make, and why: listed, and they end the case. */
+export const NO_KERNEL_CALL: Readonly<Record<string, string>> = {
+  bio_iov_iter_get_pages:
+    "needs a block device: bio_iov_iter_get_pages reads its queue limits and alignment",
+  bio_release_pages: "releases a bio, which a KUnit case cannot build (no block device)",
+  smb_extract_iter_to_rdma: "static to fs/smb/client/smbdirect.c and needs an RDMA device",
+  ib_map_mr_sg: "needs an RDMA device",
+  netfs_extract_user_iter: "netfs is not built into the KUnit kernel",
+  netfs_limit_iter: "netfs is not built into the KUnit kernel",
+  iov_iter_pipe: "ITER_PIPE needs a pipe inside a splice call",
+  splice_return: "ends a splice call, which a KUnit case does not make",
+  kfree: "frees memory the case still describes: the test would use freed memory",
+  vfree: "frees memory the case still describes: the test would use freed memory",
+  munmap: "unmaps memory the case still describes",
+  truncate: "the case's page cache belongs to no inode, so there is nothing to truncate",
+  fork: "a KUnit kthread cannot fork its mm",
+  fault_inject: "a KUnit case cannot make a user address fault on demand",
+};
+
 /**
  * Warnings that leave the kernel's state sound when the op runs: anything else (double unpin,
  * put_page on a pin, a use after free, ...) would corrupt the test kernel, so the case ends
@@ -230,6 +249,44 @@ function sgChecks(w: Emit, node: OpNode, name: string): void {
     w.emit(`\tKUNIT_EXPECT_EQ_MSG(test, sg_is_last(${sg}), ${view.end === i}, ${ati});`);
   });
 }
+
+/**
+ * The pages an sg-from-pages op names, as a C array filled from the page-list variable or
+ * the pfns. The kernel merges physically consecutive pages, so the case must have the same
+ * physical adjacency as the model: consecutive pages of one page_alloc or kmalloc region
+ * are consecutive in both; anything else must be apart in the model too.
+ */
+function pagesArray(w: Emit, a: { pages?: string; pfns?: number[] }): { arr: string; n: number } {
+  const pfns = a.pfns ?? w.r.listOf(a.pages!)?.entries.map((e) => e.pfn) ?? [];
+  const mem = w.r.mem;
+  for (let i = 1; i < pfns.length; i++) {
+    const la = mem.pageLoc(pfns[i - 1]), lb = mem.pageLoc(pfns[i]);
+    const fixed = (l: typeof la) =>
+      !!l && l.region.space === "kernel" && ["page_alloc", "kmalloc"].includes(l.region.kind);
+    const model = pfns[i] === pfns[i - 1] + 1;
+    const real = fixed(la) && la!.region === lb?.region && lb.index === la!.index + 1;
+    if (model !== real) {
+      throw new Inexpressible(
+        `pages ${mem.pageName(pfns[i - 1])} and ${mem.pageName(pfns[i])} are ${
+          model ? "" : "not "
+        }physically consecutive in the model but need not be so in a test kernel`,
+      );
+    }
+  }
+  const arr = w.fresh("pa", a.pages ?? "pfns");
+  w.decl(`\tstruct page **${arr};`);
+  w.emit(`\t${arr} = itk_pages(c, ${pfns.length});`);
+  const fromVar = a.pages && w.r.vars.get(a.pages)?.type === "pages"
+    ? w.cvar(a.pages, "pages")
+    : undefined;
+  pfns.forEach((pfn, i) => {
+    w.emit(`\t${arr}[${i}] = ${fromVar ? `${fromVar}[${i}]` : w.page(pfn)};`);
+  });
+  return { arr, n: pfns.length };
+}
+
+/** Append tables by trace name: the C sg_append_table behind an sg table variable. */
+const APPENDS = new WeakMap<Emit, Map<string, string>>();
 
 /** Trace ops with a kernel call. */
 export const C_OPS: Readonly<Record<string, OpC>> = {
@@ -459,6 +516,47 @@ export const C_OPS: Readonly<Record<string, OpC>> = {
     checkRet(w, node, res, "long");
     sgChecks(w, node, node.args.sgt);
   },
+  sg_alloc_table_from_pages_segment: (w, node, res) => {
+    const a = node.args;
+    const { arr, n } = pagesArray(w, a);
+    declRet(w);
+    w.decl("\tint iret;");
+    const t = w.define(a.sgt, "sgt", "struct sg_table *");
+    w.emit(
+      `\t${t} = itk_sgt_from_pages(c, ${arr}, ${n}, ${cn(a.offset)}, ${cn(a.size)}, ${
+        cn(a.max_segment)
+      }, &iret);`,
+    );
+    w.emit(`\tret = iret;`);
+    checkRet(w, node, res, "long");
+    sgChecks(w, node, a.sgt);
+  },
+  sg_alloc_append_table_from_pages: (w, node, res) => {
+    const a = node.args;
+    const { arr, n } = pagesArray(w, a);
+    declRet(w);
+    const apps = APPENDS.get(w) ?? new Map<string, string>();
+    APPENDS.set(w, apps);
+    let app = apps.get(a.sgt);
+    if (!app) {
+      if (!wasNew(w, a.sgt)) {
+        throw new Inexpressible(`"${a.sgt}" was not made by sg_alloc_append_table_from_pages`);
+      }
+      app = w.fresh("app", a.sgt);
+      w.decl(`\tstruct sg_append_table *${app};`);
+      w.emit(`\t${app} = itk_sg_append(c);`);
+      apps.set(a.sgt, app);
+      const t = w.define(a.sgt, "sgt", "struct sg_table *");
+      w.emit(`\t${t} = &${app}->sgt;`);
+    }
+    w.emit(
+      `\tret = sg_alloc_append_table_from_pages(${app}, ${arr}, ${n}, ${cn(a.offset)}, ${
+        cn(a.size)
+      }, ${cn(a.max_segment)}, ${cn(a.left_pages)}, GFP_KERNEL);`,
+    );
+    checkRet(w, node, res, "long");
+    sgChecks(w, node, a.sgt);
+  },
   extract_iter_to_sg: (w, node, res) => {
     const a = node.args;
     if (!w.kapi.has("extract_pages")) {
@@ -476,6 +574,16 @@ export const C_OPS: Readonly<Record<string, OpC>> = {
     sgChecks(w, node, a.sgt);
   },
 };
+
+/** Whether the case has no C variable for a trace variable yet (this op makes it). */
+function wasNew(w: Emit, name: string): boolean {
+  try {
+    w.cvar(name, "sgt");
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 function alignment(fn: string): OpC {
   return (w, node, res) => {

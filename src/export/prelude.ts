@@ -49,6 +49,8 @@ struct itk_ctx {
 	int nr_fqs;
 	struct sg_table *sgts[ITK_MAX_FREES];
 	int nr_sgts;
+	struct sg_append_table *apps[ITK_MAX_FREES];
+	int nr_apps;
 	unsigned long uscratch;
 };
 
@@ -60,6 +62,8 @@ static void itk_ctx_free(struct kunit_resource *res)
 
 	for (i = 0; i < c->nr_sgts; i++)
 		sg_free_table(c->sgts[i]);
+	for (i = 0; i < c->nr_apps; i++)
+		sg_free_append_table(c->apps[i]);
 #if ITK_HAVE_FOLIOQ
 	for (i = 0; i < c->nr_fqs; i++) {
 		struct folio_queue *fq = c->fqs[i], *next;
@@ -465,6 +469,43 @@ static struct sg_table *itk_sgt(struct itk_ctx *c, unsigned int nents, bool allo
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(c->test, t->sgl);
 	sg_init_table(t->sgl, max(nents, 1U));
 	return t;
+}
+
+/* A table sg_alloc_table_from_pages_segment() fills; freed when the test ends if it did. */
+static struct sg_table *itk_sgt_from_pages(struct itk_ctx *c, struct page **pages,
+					   unsigned int n, unsigned int offset, unsigned long size,
+					   unsigned int max_segment, int *ret)
+{
+	struct sg_table *t = itk_keep(c, kvzalloc(sizeof(*t), GFP_KERNEL));
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(c->test, t);
+	*ret = sg_alloc_table_from_pages_segment(t, pages, n, offset, size, max_segment,
+						 GFP_KERNEL);
+	if (!*ret) {
+		KUNIT_ASSERT_LT(c->test, c->nr_sgts, ITK_MAX_FREES);
+		c->sgts[c->nr_sgts++] = t;
+	}
+	return t;
+}
+
+/* An append table for sg_alloc_append_table_from_pages(), freed when the test ends. */
+static struct sg_append_table *itk_sg_append(struct itk_ctx *c)
+{
+	struct sg_append_table *a = itk_keep(c, kvzalloc(sizeof(*a), GFP_KERNEL));
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(c->test, a);
+	KUNIT_ASSERT_LT(c->test, c->nr_apps, ITK_MAX_FREES);
+	c->apps[c->nr_apps++] = a;
+	return a;
+}
+
+/* An array for the pages handed to the sg table builders. */
+static struct page **itk_pages(struct itk_ctx *c, unsigned int n)
+{
+	struct page **p = itk_keep(c, kvcalloc(max(n, 1U), sizeof(struct page *), GFP_KERNEL));
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(c->test, p);
+	return p;
 }
 
 static struct scatterlist *itk_sg(struct sg_table *t, unsigned int i)
