@@ -157,3 +157,30 @@ Deno.test("CLI: export kunit writes the suite and counts what it did not export"
   assert.equal(await runCli(["export", "kunit", "--kernel", "5.19", "traces/copy"], bad), 2);
   assert.match(bad.err, /releases 6\.1 and later/);
 });
+
+Deno.test("sg tables from pages: exported where the pages' physical adjacency is the model's", () => {
+  const ok = load(`itertrace: 1
+name: from-pages
+kernel: "6.12"
+memory: { kernel: [{ region: pg, kind: page_alloc, size: 16K }] }
+ops:
+  - { op: sg_alloc_table_from_pages_segment, sgt: t, pfns: [0x1000, 0x1001, 0x1003], offset: 0x100, size: 0x2e00, max_segment: 64K }
+`);
+  const c = exportCase(ok, k612, "f");
+  assert.ok(c.c, c.unexportable ?? "");
+  const r = new Replay(ok, { kernel: "6.12" });
+  r.step(ok.ops[0]);
+  const v = r.vars.get("t");
+  assert.ok(v?.type === "sgt");
+  assert.ok(c.c.includes(`->nents, ${v.sgt.nents}U`));
+  assert.match(c.c, /itk_sgt_from_pages\(c, pa\d+_pfns, 3, 0x100, 0x2e00, 0x10000, &iret\);/);
+  // vmalloc pages are consecutive frames in the model, not in a kernel
+  const vm = load(`itertrace: 1
+name: from-vmalloc
+kernel: "6.12"
+memory: { kernel: [{ region: v, kind: vmalloc, size: 16K }] }
+ops:
+  - { op: sg_alloc_table_from_pages_segment, sgt: t, pfns: [0x1000, 0x1001], offset: 0, size: 0x2000, max_segment: 64K }
+`);
+  assert.match(exportCase(vm, k612, "f").unexportable!, /physically consecutive in the model/);
+});
