@@ -54,7 +54,7 @@ struct itk_ctx {
 	unsigned long uscratch;
 };
 
-static void itk_ctx_free(struct kunit_resource *res)
+static __maybe_unused void itk_ctx_free(struct kunit_resource *res)
 {
 	struct itk_ctx *c = res->data;
 	int i;
@@ -114,7 +114,7 @@ static void itk_ctx_free(struct kunit_resource *res)
 	kfree(c);
 }
 
-static int itk_ctx_init(struct kunit_resource *res, void *context)
+static __maybe_unused int itk_ctx_init(struct kunit_resource *res, void *context)
 {
 	struct itk_ctx *c = kzalloc(sizeof(*c), GFP_KERNEL);
 
@@ -125,7 +125,7 @@ static int itk_ctx_init(struct kunit_resource *res, void *context)
 	return 0;
 }
 
-static struct itk_ctx *itk_ctx_new(struct kunit *test)
+static __maybe_unused struct itk_ctx *itk_ctx_new(struct kunit *test)
 {
 	struct itk_ctx *c = kunit_alloc_resource(test, itk_ctx_init, itk_ctx_free,
 						 GFP_KERNEL, test);
@@ -135,14 +135,14 @@ static struct itk_ctx *itk_ctx_new(struct kunit *test)
 }
 
 /* Frees @p (kvmalloc'd by the kernel, e.g. an extraction's page array) when the test ends. */
-static void *itk_keep(struct itk_ctx *c, void *p)
+static __maybe_unused void *itk_keep(struct itk_ctx *c, void *p)
 {
 	KUNIT_ASSERT_LT(c->test, c->nr_kvfrees, ITK_MAX_FREES);
 	c->kvfrees[c->nr_kvfrees++] = p;
 	return p;
 }
 
-static struct itk_region *itk_new_region(struct itk_ctx *c, int kind, size_t size)
+static __maybe_unused struct itk_region *itk_new_region(struct itk_ctx *c, int kind, size_t size)
 {
 	struct itk_region *g;
 
@@ -157,7 +157,7 @@ static struct itk_region *itk_new_region(struct itk_ctx *c, int kind, size_t siz
 }
 
 #if ITK_HAVE_VM_MMAP
-static void itk_user(struct itk_ctx *c, size_t size, bool populate)
+static __maybe_unused void itk_user(struct itk_ctx *c, size_t size, bool populate)
 {
 	struct itk_region *g = itk_new_region(c, ITK_USER, size);
 
@@ -171,7 +171,7 @@ static void itk_user(struct itk_ctx *c, size_t size, bool populate)
 }
 
 /* A user page with room for iovec arrays handed to import_iovec(). */
-static void __user *itk_uvec(struct itk_ctx *c, const struct iovec *iov, int nr)
+static __maybe_unused void __user *itk_uvec(struct itk_ctx *c, const struct iovec *iov, int nr)
 {
 	if (!c->uscratch) {
 		c->uscratch = kunit_vm_mmap(c->test, NULL, 0, 16 * PAGE_SIZE,
@@ -184,7 +184,7 @@ static void __user *itk_uvec(struct itk_ctx *c, const struct iovec *iov, int nr)
 }
 #endif
 
-static void itk_kmalloc(struct itk_ctx *c, size_t size)
+static __maybe_unused void itk_kmalloc(struct itk_ctx *c, size_t size)
 {
 	struct itk_region *g = itk_new_region(c, ITK_KMALLOC, size);
 
@@ -193,7 +193,7 @@ static void itk_kmalloc(struct itk_ctx *c, size_t size)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(c->test, g->kaddr);
 }
 
-static void itk_vmalloc(struct itk_ctx *c, size_t size)
+static __maybe_unused void itk_vmalloc(struct itk_ctx *c, size_t size)
 {
 	struct itk_region *g = itk_new_region(c, ITK_VMALLOC, size);
 
@@ -202,7 +202,7 @@ static void itk_vmalloc(struct itk_ctx *c, size_t size)
 }
 
 /* Physically contiguous pages: one folio of the whole order, or split into order-0 pages. */
-static void itk_page_alloc(struct itk_ctx *c, size_t size, bool compound)
+static __maybe_unused void itk_page_alloc(struct itk_ctx *c, size_t size, bool compound)
 {
 	struct itk_region *g = itk_new_region(c, ITK_PAGE_ALLOC, size);
 	struct page *p;
@@ -217,7 +217,7 @@ static void itk_page_alloc(struct itk_ctx *c, size_t size, bool compound)
 }
 
 /* A file's page cache: folios are added with itk_file_folio(), holes stay empty. */
-static void itk_file(struct itk_ctx *c, size_t size)
+static __maybe_unused void itk_file(struct itk_ctx *c, size_t size)
 {
 	struct itk_region *g = itk_new_region(c, ITK_FILE, size);
 
@@ -225,7 +225,7 @@ static void itk_file(struct itk_ctx *c, size_t size)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(c->test, g->folios);
 }
 
-static void itk_file_folio(struct itk_ctx *c, int r, unsigned long index, unsigned int order)
+static __maybe_unused void itk_file_folio(struct itk_ctx *c, int r, unsigned long index, unsigned int order)
 {
 	struct itk_region *g = &c->r[r];
 	struct folio *f = folio_alloc(GFP_KERNEL | __GFP_ZERO, order);
@@ -238,7 +238,7 @@ static void itk_file_folio(struct itk_ctx *c, int r, unsigned long index, unsign
 }
 
 /* The page cache of file @r as an xarray of its (order-0) folios. */
-static struct xarray *itk_xarray(struct itk_ctx *c, int r)
+static __maybe_unused struct xarray *itk_xarray(struct itk_ctx *c, int r)
 {
 	struct itk_region *g = &c->r[r];
 	unsigned long j;
@@ -257,19 +257,21 @@ static struct xarray *itk_xarray(struct itk_ctx *c, int r)
 	return g->xa;
 }
 
-static struct page *itk_page(struct itk_ctx *c, int r, unsigned long i)
+static __maybe_unused struct page *itk_page(struct itk_ctx *c, int r, unsigned long i)
 {
 	struct itk_region *g = &c->r[r];
-	struct page *p = NULL;
 
 	switch (g->kind) {
 #if ITK_HAVE_VM_MMAP
-	case ITK_USER:
+	case ITK_USER: {
+		struct page *p = NULL;
+
 		/* the page mapped there now: look it up and drop the lookup's reference */
 		if (get_user_pages_fast(g->uaddr + i * PAGE_SIZE, 1, 0, &p) != 1)
 			return NULL;
 		put_page(p);
 		return p;
+	}
 #endif
 	case ITK_KMALLOC:
 	case ITK_PAGE_ALLOC:
@@ -284,18 +286,18 @@ static struct page *itk_page(struct itk_ctx *c, int r, unsigned long i)
 	return NULL;
 }
 
-static void *itk_kaddr(struct itk_ctx *c, int r, size_t off)
+static __maybe_unused void *itk_kaddr(struct itk_ctx *c, int r, size_t off)
 {
 	return c->r[r].kaddr + off;
 }
 
-static void __user *itk_uaddr(struct itk_ctx *c, int r, size_t off)
+static __maybe_unused void __user *itk_uaddr(struct itk_ctx *c, int r, size_t off)
 {
 	return (void __user *)(c->r[r].uaddr + off);
 }
 
 /* Copies between a region and a kernel buffer, whatever the region's kind. */
-static void itk_access(struct itk_ctx *c, int r, size_t off, void *buf, size_t len, bool write)
+static __maybe_unused void itk_access(struct itk_ctx *c, int r, size_t off, void *buf, size_t len, bool write)
 {
 	struct itk_region *g = &c->r[r];
 
@@ -335,7 +337,7 @@ static void itk_access(struct itk_ctx *c, int r, size_t off, void *buf, size_t l
 }
 
 /* The bytes of a fill pattern from @origin, as src/model/fill.ts defines them. */
-static void itk_pattern(u8 *buf, int pat, u32 arg, size_t origin, size_t len)
+static __maybe_unused void itk_pattern(u8 *buf, int pat, u32 arg, size_t origin, size_t len)
 {
 	size_t i;
 	u32 x;
@@ -371,7 +373,7 @@ static void itk_pattern(u8 *buf, int pat, u32 arg, size_t origin, size_t len)
 	}
 }
 
-static void itk_fill(struct itk_ctx *c, int r, size_t off, size_t len, int pat, u32 arg,
+static __maybe_unused void itk_fill(struct itk_ctx *c, int r, size_t off, size_t len, int pat, u32 arg,
 		     size_t origin)
 {
 	u8 *buf = kvmalloc(len ? len : 1, GFP_KERNEL);
@@ -383,7 +385,7 @@ static void itk_fill(struct itk_ctx *c, int r, size_t off, size_t len, int pat, 
 }
 
 /* FNV-1a over a region's bytes [off, off + len). */
-static u32 itk_hash(struct itk_ctx *c, int r, size_t off, size_t len)
+static __maybe_unused u32 itk_hash(struct itk_ctx *c, int r, size_t off, size_t len)
 {
 	u8 *buf = kvmalloc(len ? len : 1, GFP_KERNEL);
 	u32 h = 0x811c9dc5;
@@ -400,7 +402,7 @@ static u32 itk_hash(struct itk_ctx *c, int r, size_t off, size_t len)
 }
 
 /* A bounce buffer holding a region's bytes, for copies whose region has no kernel mapping. */
-static void *itk_bounce(struct itk_ctx *c, int r, size_t off, size_t len)
+static __maybe_unused void *itk_bounce(struct itk_ctx *c, int r, size_t off, size_t len)
 {
 	void *buf = itk_keep(c, kvmalloc(len ? len : 1, GFP_KERNEL));
 
@@ -410,7 +412,7 @@ static void *itk_bounce(struct itk_ctx *c, int r, size_t off, size_t len)
 }
 
 /* Records every page's folio refcount once setup is done: expectations are deltas from it. */
-static void itk_settle(struct itk_ctx *c)
+static __maybe_unused void itk_settle(struct itk_ctx *c)
 {
 	int i;
 	unsigned long j;
@@ -436,7 +438,7 @@ static void itk_settle(struct itk_ctx *c)
 }
 
 /* The folio holding page @i of region @r: its refcount less the baseline, and pin state. */
-static void itk_expect_folio(struct itk_ctx *c, int r, unsigned long i, int delta, bool pinned,
+static __maybe_unused void itk_expect_folio(struct itk_ctx *c, int r, unsigned long i, int delta, bool pinned,
 			     int step)
 {
 	struct page *p;
@@ -452,7 +454,7 @@ static void itk_expect_folio(struct itk_ctx *c, int r, unsigned long i, int delt
 			    "#%d: folio_maybe_dma_pinned of %d[%lu]", step, r, i);
 }
 
-static struct sg_table *itk_sgt(struct itk_ctx *c, unsigned int nents, bool alloc, int *ret)
+static __maybe_unused struct sg_table *itk_sgt(struct itk_ctx *c, unsigned int nents, bool alloc, int *ret)
 {
 	struct sg_table *t = itk_keep(c, kvzalloc(sizeof(*t), GFP_KERNEL));
 
@@ -472,7 +474,7 @@ static struct sg_table *itk_sgt(struct itk_ctx *c, unsigned int nents, bool allo
 }
 
 /* A table sg_alloc_table_from_pages_segment() fills; freed when the test ends if it did. */
-static struct sg_table *itk_sgt_from_pages(struct itk_ctx *c, struct page **pages,
+static __maybe_unused struct sg_table *itk_sgt_from_pages(struct itk_ctx *c, struct page **pages,
 					   unsigned int n, unsigned int offset, unsigned long size,
 					   unsigned int max_segment, int *ret)
 {
@@ -489,7 +491,7 @@ static struct sg_table *itk_sgt_from_pages(struct itk_ctx *c, struct page **page
 }
 
 /* An append table for sg_alloc_append_table_from_pages(), freed when the test ends. */
-static struct sg_append_table *itk_sg_append(struct itk_ctx *c)
+static __maybe_unused struct sg_append_table *itk_sg_append(struct itk_ctx *c)
 {
 	struct sg_append_table *a = itk_keep(c, kvzalloc(sizeof(*a), GFP_KERNEL));
 
@@ -500,7 +502,7 @@ static struct sg_append_table *itk_sg_append(struct itk_ctx *c)
 }
 
 /* An array for the pages handed to the sg table builders. */
-static struct page **itk_pages(struct itk_ctx *c, unsigned int n)
+static __maybe_unused struct page **itk_pages(struct itk_ctx *c, unsigned int n)
 {
 	struct page **p = itk_keep(c, kvcalloc(max(n, 1U), sizeof(struct page *), GFP_KERNEL));
 
@@ -508,7 +510,7 @@ static struct page **itk_pages(struct itk_ctx *c, unsigned int n)
 	return p;
 }
 
-static struct scatterlist *itk_sg(struct sg_table *t, unsigned int i)
+static __maybe_unused struct scatterlist *itk_sg(struct sg_table *t, unsigned int i)
 {
 	struct scatterlist *sg = t->sgl;
 
@@ -519,7 +521,7 @@ static struct scatterlist *itk_sg(struct sg_table *t, unsigned int i)
 
 #if ITK_HAVE_FOLIOQ
 /* A folio_queue of @n folios (pages named by region and index), chained every 31 slots. */
-static struct folio_queue *itk_folioq(struct itk_ctx *c, const int *r, const unsigned long *ix,
+static __maybe_unused struct folio_queue *itk_folioq(struct itk_ctx *c, const int *r, const unsigned long *ix,
 				      int n)
 {
 	struct folio_queue *head, *fq;
