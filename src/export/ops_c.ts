@@ -257,7 +257,7 @@ function sgChecks(w: Emit, node: OpNode, name: string): void {
  * are consecutive in both; anything else must be apart in the model too.
  */
 function pagesArray(w: Emit, a: { pages?: string; pfns?: number[] }): { arr: string; n: number } {
-  const pfns = a.pfns ?? w.r.listOf(a.pages!)?.entries.map((e) => e.pfn) ?? [];
+  const pfns = a.pfns ?? w.r.scope.listOf(a.pages!)?.entries.map((e) => e.pfn) ?? [];
   const mem = w.r.mem;
   for (let i = 1; i < pfns.length; i++) {
     const la = mem.pageLoc(pfns[i - 1]), lb = mem.pageLoc(pfns[i]);
@@ -276,7 +276,7 @@ function pagesArray(w: Emit, a: { pages?: string; pfns?: number[] }): { arr: str
   const arr = w.fresh("pa", a.pages ?? "pfns");
   w.decl(`\tstruct page **${arr};`);
   w.emit(`\t${arr} = itk_pages(c, ${pfns.length});`);
-  const fromVar = a.pages && w.r.vars.get(a.pages)?.type === "pages"
+  const fromVar = a.pages && w.r.scope.vars.get(a.pages)?.type === "pages"
     ? w.cvar(a.pages, "pages")
     : undefined;
   pfns.forEach((pfn, i) => {
