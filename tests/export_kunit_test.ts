@@ -170,7 +170,7 @@ ops:
   assert.ok(c.c, c.unexportable ?? "");
   const r = new Replay(ok, { kernel: "6.12" });
   r.step(ok.ops[0]);
-  const v = r.vars.get("t");
+  const v = r.scope.vars.get("t");
   assert.ok(v?.type === "sgt");
   assert.ok(c.c.includes(`->nents, ${v.sgt.nents}U`));
   assert.match(c.c, /itk_sgt_from_pages\(c, pa\d+_pfns, 3, 0x100, 0x2e00, 0x10000, &iret\);/);
