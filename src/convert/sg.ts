@@ -48,7 +48,11 @@ export interface SgTable {
   readonly step: number;
 }
 
-/** sg_init_table() as extract_iter_to_sg's callers use it: room for `n`, nents = orig_nents = 0. */
+/**
+ * sg_init_table() as extract_iter_to_sg's callers use it: room for `n`, nents = orig_nents = 0,
+ * and the end mark on the last slot (sg_init_marker; sg_set_page keeps it when the slot is
+ * filled).
+ */
 export function sgInitTable(name: string, n: number, step: number): SgTable {
   return {
     name,
@@ -56,7 +60,7 @@ export function sgInitTable(name: string, n: number, step: number): SgTable {
     nents: 0,
     origNents: 0,
     capacity: n,
-    endMark: undefined,
+    endMark: n > 0 ? n - 1 : undefined,
     mapped: false,
     chained: false,
     step,
