@@ -372,7 +372,9 @@ export const FEATURES = {
     ended: {
       subject: "iov_iter: Use iov_offset for length calculation in iov_iter_aligned_bvec",
       release: "6.15",
-      evidence: "2025 fix; not re-read this audit",
+      backports: ["6.12.118"],
+      evidence:
+        "2025 fix; Debian's 6.12.118 source tests bv_len - skip, and its UML KUnit run (fixtures/kunit/6.12, itk_049) returned false where the unfixed code returns true (first 6.12.y carrying it not confirmed)",
     },
     audit: { verdict: "kept", note: "not re-read this audit" },
   },
@@ -542,7 +544,9 @@ export const FEATURES = {
       commit: "808471ddb0fa",
       subject: "iov_iter: iterate_folioq: fix handling of offset >= folio size",
       release: "6.17",
-      evidence: "read from the 808471ddb0fa diff (ab06ba3); not re-read this audit",
+      backports: ["6.12.118"],
+      evidence:
+        "read from the 808471ddb0fa diff (ab06ba3); Debian's 6.12.118 iterate_folioq checks skip < fsize, and its UML KUnit run (fixtures/kunit/6.12, itk_036) stepped past the exhausted folio (first 6.12.y carrying it not confirmed)",
     },
     audit: { verdict: "kept", note: "not re-read this audit" },
   },
