@@ -314,18 +314,23 @@ export const C_OPS: Readonly<Record<string, OpC>> = {
     const it = w.define(a.iter, "iter", "struct iov_iter");
     const arr = w.fresh("iov", a.iter);
     const iovp = w.fresh("iovp", a.iter);
+    const fast = w.fresh("fast", a.iter);
     const n = a.iov.length;
     w.decl(`\tstruct iovec ${arr}[${Math.max(n, 1)}];`);
+    w.decl(`\tstruct iovec ${fast}[UIO_FASTIOV];`);
     w.decl(`\tstruct iovec *${iovp};`);
     a.iov.forEach((s: { base: unknown; len: number }, i: number) => {
       w.emit(`\t${arr}[${i}].iov_base = ${w.uaddr(s.base)};`);
       w.emit(`\t${arr}[${i}].iov_len = (size_t)${s.len < 0 ? `(${s.len})` : cn(s.len)};`);
     });
-    w.emit(`\t${iovp} = NULL;`);
+    // as every caller does: an on-stack array of UIO_FASTIOV, used when the vector fits
+    w.emit(`\t${iovp} = ${fast};`);
     w.emit(
-      `\tret = import_iovec(${dirC(a.dir)}, itk_uvec(c, ${arr}, ${n}), ${n}, 0, &${iovp}, &${it});`,
+      `\tret = import_iovec(${
+        dirC(a.dir)
+      }, itk_uvec(c, ${arr}, ${n}), ${n}, UIO_FASTIOV, &${iovp}, &${it});`,
     );
-    w.emit(`\tif (${iovp})\n\t\titk_keep(c, ${iovp});`);
+    w.emit(`\tif (${iovp} != ${fast})\n\t\titk_keep(c, ${iovp});`);
     checkRet(w, node, res, "long");
     if (typeof res.ret === "number" && res.ret >= 0) w.checkIter(a.iter, node.index);
   },
