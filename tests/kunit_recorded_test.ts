@@ -87,9 +87,12 @@ for (const era of eras) {
       "/virtual/suite.c",
     ], io);
     assert.equal(code, 0, io.err);
-    const now = await io.readTextFile("/virtual/suite.c");
-    if (now !== suite) {
-      const a = suite.split("\n"), b = now.split("\n");
+    // the code the kernel ran must be the code the model exports now; comment lines (which ops
+    // a case did not run and why, the op indices in them) document and do not run
+    const runs = (t: string) => t.split("\n").filter((l) => !/^\s*(\/\*|\*)/.test(l)).join("\n");
+    const now = runs(await io.readTextFile("/virtual/suite.c"));
+    if (now !== runs(suite)) {
+      const a = runs(suite).split("\n"), b = now.split("\n");
       let i = 0;
       while (i < a.length && a[i] === b[i]) i++;
       assert.fail(
