@@ -17,6 +17,7 @@ import {
   iovIterFolioQueue,
   iovIterInit,
   iovIterKvec,
+  iovIterPipe,
   iovIterUbuf,
   iovIterXarray,
   type IterOrigin,
@@ -201,20 +202,7 @@ export function applySetup(w: World, file: string, node: OpNode): void {
       return;
     case "iov_iter_pipe": {
       const pipe = w.pipes.get(a.pipe) ?? fail(`unknown pipe "${a.pipe}"`);
-      w.iters.set(a.iter, {
-        name: a.iter,
-        task: o.task,
-        createdAt: node.index,
-        dir: "dest",
-        count: a.count,
-        iovOffset: 0,
-        nofault: false,
-        kind: "pipe",
-        pipe,
-        head: pipe.head,
-        startHead: pipe.head,
-        lastOffset: 0,
-      });
+      w.iters.set(a.iter, iovIterPipe(o, pipe, a.count));
       return;
     }
     case "iov_iter_advance":

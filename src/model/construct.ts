@@ -1,8 +1,8 @@
 /**
  * Iterator constructors: iov_iter_ubuf, iov_iter_init, import_iovec (with its checks and,
  * from 6.4, single-segment UBUF), iov_iter_kvec, iov_iter_bvec, iov_iter_xarray,
- * iov_iter_folio_queue and iov_iter_discard (lib/iov_iter.c, lib/iov_iter.c __import_iovec,
- * 6.8 to 6.18 text). Constructors trust their arguments, as the kernel's do.
+ * iov_iter_folio_queue, iov_iter_discard (lib/iov_iter.c, lib/iov_iter.c __import_iovec,
+ * 6.8 to 6.18 text) and iov_iter_pipe (lib/iov_iter.c, to 6.4). Constructors trust their arguments, as the kernel's do.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import { limit, LimitError } from "../limits.ts";
 import type { ModelCtx } from "./ctx.ts";
 import type { AddrSeg, BvecqSegment, BvecSeg, FolioSlot, IovIter } from "./iter.ts";
 import type { Region } from "./memory.ts";
+import type { Pipe } from "./pipe.ts";
 import { maxRwCount, TASK_SIZE_MAX, UIO_MAXIOV } from "../profile.ts";
 import type { Addr, Direction, Pfn } from "../types.ts";
 
@@ -104,6 +105,21 @@ export function iovIterFolioQueue(
 /** iov_iter_discard(): always ITER_DEST. */
 export function iovIterDiscard(o: IterOrigin, count: number): IovIter {
   return { ...base(o, "dest", count), kind: "discard" };
+}
+
+/**
+ * iov_iter_pipe() (to 6.4): always ITER_DEST, positioned at the pipe's head. The kernel's
+ * WARN_ON(pipe_full(...)) is the caller's to raise (it knows where to report it).
+ */
+export function iovIterPipe(o: IterOrigin, pipe: Pipe, count: number): IovIter {
+  return {
+    ...base(o, "dest", count),
+    kind: "pipe",
+    pipe,
+    head: pipe.head,
+    startHead: pipe.head,
+    lastOffset: 0,
+  };
 }
 
 /** An iovec as userspace passes it: the length is a signed ssize_t. */

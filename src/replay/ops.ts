@@ -14,6 +14,7 @@ import {
   iovIterFolioQueue,
   iovIterInit,
   iovIterKvec,
+  iovIterPipe,
   iovIterUbuf,
   iovIterXarray,
   type IterOrigin,
@@ -155,20 +156,10 @@ export const ITER_HANDLERS = {
     }
     pipe.unlockedAt = undefined;
     pipe.claimStep = undefined;
-    return create(r, {
-      name: a.iter,
-      task: r.at.defaultTask,
-      createdAt: node.index,
-      dir: "dest",
-      count: a.count,
-      iovOffset: 0,
-      nofault: false,
-      kind: "pipe",
-      pipe,
-      head: pipe.head,
-      startHead: pipe.head,
-      lastOffset: 0,
-    });
+    return create(
+      r,
+      iovIterPipe({ name: a.iter, task: r.at.defaultTask, step: node.index }, pipe, a.count),
+    );
   },
 
   iov_iter_advance(r, a) {
