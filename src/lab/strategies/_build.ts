@@ -13,6 +13,10 @@ import { userBacked } from "../../model/iter.ts";
 import { iovIterGetPages } from "../../model/extract.ts";
 import { iovIterAdvance } from "../../model/advance.ts";
 import { iovIterNpages } from "../../model/query.ts";
+import { extractIterToSg } from "../../convert/to_sg.ts";
+import { sgInitTable } from "../../convert/sg.ts";
+import { type RdmaList, smbExtractIterToRdma } from "../../convert/rdma.ts";
+import type { Holds } from "../../convert/holds.ts";
 import type { Pfn } from "../../types.ts";
 
 /** What the workload asks for. */
@@ -151,6 +155,111 @@ export function chargeBvecArray(
     final: o.final,
     by: o.by,
   });
+}
+
+/** A model conversion's holds, charged to `acct`. */
+function holdsOf(acct: Acct): Holds {
+  return { take: (kind, pfn) => acct.hold(kind, [pfn]), drop: () => true, miss: () => {} };
+}
+
+/**
+ * extract_iter_to_sg as the merged callers use it: an sg table sized by iov_iter_npages (or
+ * the op's sg_max), then one extraction from `o.via` (default `src`) into it.
+ */
+export function sgByExtract(
+  w: World,
+  src: IovIter,
+  job: Job,
+  acct: Acct,
+  o: { via?: IovIter; pass: string },
+): Outcome {
+  const it = o.via ?? src;
+  const n = iovIterNpages(w.ctx, it, 0x7fffffff);
+  acct.pass("iov_iter_npages (size the sg table)");
+  const max = job.limit || n;
+  const t = sgInitTable("sg", max, job.step);
+  acct.alloc({
+    what: "sg table",
+    count: max,
+    bytes: max * SIZEOF.scatterlist,
+    storage: "kmalloc",
+    final: true,
+    by: "caller (sized by iov_iter_npages)",
+  });
+  acct.pass(o.pass);
+  const ret = extractIterToSg(w.ctx, it, t, {
+    maxsize: job.len,
+    sgMax: max,
+    p2pdma: false,
+    step: job.step,
+  }, holdsOf(acct));
+  if (ret < 0) return { na: `extract_iter_to_sg returned ${ret}` };
+  judgeRun(w, src, job, acct, "extract_iter_to_sg");
+  return {
+    list: listOf(
+      w,
+      "sg",
+      t.entries.slice(0, t.nents).map((e) => ({ pfn: e.pfn, offset: e.offset, len: e.length })),
+    ),
+  };
+}
+
+/** smb_extract_iter_to_rdma until 7.0; the common smbdirect_map_sges_from_iter from 7.1. */
+function rdmaFn(w: World): "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter" {
+  return w.profile.has("smbdirect_map_sges")
+    ? "smbdirect_map_sges_from_iter"
+    : "smb_extract_iter_to_rdma";
+}
+
+/**
+ * The era's smbdirect mapper (smb_extract_iter_to_rdma, smbdirect_map_sges_from_iter from
+ * 7.1) straight from `o.via` (default `src`) to SGEs, one work request of at most the op's
+ * max_sge at a time; `o.by` names the caller in the passes and the allocation.
+ */
+export function sgeByMapper(
+  w: World,
+  src: IovIter,
+  job: Job,
+  acct: Acct,
+  o: { via?: IovIter; by: string },
+): Outcome {
+  const it = o.via ?? src;
+  const fn = rdmaFn(w);
+  const maxSge = job.limit || 0x7fffffff;
+  const sges: { pfn: number; offset: number; len: number; addr: number }[] = [];
+  let left = Math.min(job.len, it.count), wrs = 0;
+  acct.pass(`${o.by}: DMA-map each piece into an SGE`);
+  while (left > 0) {
+    const rdma: RdmaList = {
+      name: `wr${wrs}`,
+      sge: [],
+      maxSge,
+      lkey: 0n,
+      dir: job.dmaDir,
+      step: job.step,
+    };
+    const ret = smbExtractIterToRdma(w.ctx, it, left, rdma, w.dma, fn);
+    if (ret <= 0) {
+      if (!sges.length) return { na: `${fn} returned ${ret}` };
+      break;
+    }
+    wrs++;
+    left -= ret;
+    for (const g of rdma.sge) {
+      sges.push({ pfn: g.pfn, offset: g.offset, len: g.length, addr: g.addr });
+    }
+  }
+  acct.alloc({
+    what: "ib_sge array",
+    count: sges.length,
+    bytes: sges.length * SIZEOF.ib_sge,
+    storage: "kmalloc",
+    final: true,
+    by: o.by,
+  });
+  if (wrs > 1) acct.note(`${wrs} work requests of at most ${maxSge} SGEs`);
+  judgeRun(w, src, job, acct, o.by);
+  return { list: listOf(w, "sge", sges) };
 }
 
 /**

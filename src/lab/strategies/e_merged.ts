@@ -14,27 +14,23 @@
 import type { Strategy } from "./_strategy.ts";
 import type { World } from "../world.ts";
 import type { Acct } from "../acct.ts";
-import { SIZEOF } from "../acct.ts";
-import { chargeBvecArray, type Job, judgeRun, listOf, type Outcome } from "./_build.ts";
+import {
+  chargeBvecArray,
+  type Job,
+  judgeRun,
+  listOf,
+  type Outcome,
+  sgByExtract,
+  sgeByMapper,
+} from "./_build.ts";
 import { copyOfIter } from "./_copy.ts";
 import type { BvecSeg, IovIter, PipeIter } from "../../model/iter.ts";
 import { userBacked } from "../../model/iter.ts";
 import { iovIterNpages } from "../../model/query.ts";
 import { iovIterAdvance } from "../../model/advance.ts";
 import { netfsExtractUserIter } from "../../convert/netfs.ts";
-import { extractIterToSg } from "../../convert/to_sg.ts";
-import { sgInitTable } from "../../convert/sg.ts";
-import { type RdmaList, smbExtractIterToRdma } from "../../convert/rdma.ts";
-import type { Holds } from "../../convert/holds.ts";
 import { iovIterBvec } from "../../model/construct.ts";
 import { notInEraReason } from "../../profile.ts";
-
-/** smb_extract_iter_to_rdma until 7.0; the common smbdirect_map_sges_from_iter from 7.1. */
-function rdmaFn(w: World): "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter" {
-  return w.profile.has("smbdirect_map_sges")
-    ? "smbdirect_map_sges_from_iter"
-    : "smb_extract_iter_to_rdma";
-}
 
 /** The pins taken by netfs_extract_user_iter, as a BVEC iterator over them. */
 function userToBvec(w: World, src: IovIter, job: Job, acct: Acct, final: boolean): IovIter {
@@ -113,41 +109,7 @@ export const merged63: Strategy = {
       );
       return { list: listOf(w, "iter", copy) };
     }
-    const holds: Holds = {
-      take: (kind, pfn) => acct.hold(kind, [pfn]),
-      drop: () => true,
-      miss: () => {},
-    };
-    if (job.purpose === "sg") {
-      const n = iovIterNpages(w.ctx, src, 0x7fffffff);
-      acct.pass("iov_iter_npages (size the sg table)");
-      const max = job.limit || n;
-      const t = sgInitTable("sg", max, job.step);
-      acct.alloc({
-        what: "sg table",
-        count: max,
-        bytes: max * SIZEOF.scatterlist,
-        storage: "kmalloc",
-        final: true,
-        by: "caller (sized by iov_iter_npages)",
-      });
-      acct.pass("extract_iter_to_sg");
-      const ret = extractIterToSg(w.ctx, src, t, {
-        maxsize: job.len,
-        sgMax: max,
-        p2pdma: false,
-        step: job.step,
-      }, holds);
-      if (ret < 0) return { na: `extract_iter_to_sg returned ${ret}` };
-      judgeRun(w, src, job, acct, "extract_iter_to_sg");
-      return {
-        list: listOf(
-          w,
-          "sg",
-          t.entries.slice(0, t.nents).map((e) => ({ pfn: e.pfn, offset: e.offset, len: e.length })),
-        ),
-      };
-    }
+    if (job.purpose === "sg") return sgByExtract(w, src, job, acct, { pass: "extract_iter_to_sg" });
     let it: IovIter = src;
     if (userBacked(src)) {
       acct.note(
@@ -155,40 +117,6 @@ export const merged63: Strategy = {
       );
       it = userToBvec(w, src, job, acct, false);
     }
-    const maxSge = job.limit || 0x7fffffff;
-    const sges: { pfn: number; offset: number; len: number; addr: number }[] = [];
-    let left = Math.min(job.len, it.count), wrs = 0;
-    acct.pass("smb_extract_iter_to_rdma: DMA-map each piece into an SGE");
-    while (left > 0) {
-      const rdma: RdmaList = {
-        name: `wr${wrs}`,
-        sge: [],
-        maxSge,
-        lkey: 0n,
-        dir: job.dmaDir,
-        step: job.step,
-      };
-      const ret = smbExtractIterToRdma(w.ctx, it, left, rdma, w.dma, rdmaFn(w));
-      if (ret <= 0) {
-        if (!sges.length) return { na: `${rdmaFn(w)} returned ${ret}` };
-        break;
-      }
-      wrs++;
-      left -= ret;
-      for (const g of rdma.sge) {
-        sges.push({ pfn: g.pfn, offset: g.offset, len: g.length, addr: g.addr });
-      }
-    }
-    acct.alloc({
-      what: "ib_sge array",
-      count: sges.length,
-      bytes: sges.length * SIZEOF.ib_sge,
-      storage: "kmalloc",
-      final: true,
-      by: "smb_extract_iter_to_rdma",
-    });
-    if (wrs > 1) acct.note(`${wrs} work requests of at most ${maxSge} SGEs`);
-    judgeRun(w, src, job, acct, "smb_extract_iter_to_rdma");
-    return { list: listOf(w, "sge", sges) };
+    return sgeByMapper(w, src, job, acct, { via: it, by: "smb_extract_iter_to_rdma" });
   },
 };

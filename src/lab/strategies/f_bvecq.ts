@@ -25,7 +25,7 @@ import type { Strategy } from "./_strategy.ts";
 import type { World } from "../world.ts";
 import type { Acct } from "../acct.ts";
 import { SIZEOF } from "../acct.ts";
-import { type Job, judgeRun, listOf } from "./_build.ts";
+import { type Job, judgeRun, listOf, sgByExtract, sgeByMapper } from "./_build.ts";
 import type { BvecSeg, IovIter } from "../../model/iter.ts";
 import { cloneIter, userBacked } from "../../model/iter.ts";
 import { iovIterNpages } from "../../model/query.ts";
@@ -33,10 +33,6 @@ import { iovIterExtractPages } from "../../model/extract.ts";
 import { iovIterAdvance } from "../../model/advance.ts";
 import { iovIterBvecQueue } from "../../model/construct.ts";
 import { walkPieces } from "../../convert/_pieces.ts";
-import { extractIterToSg } from "../../convert/to_sg.ts";
-import { sgInitTable } from "../../convert/sg.ts";
-import { type RdmaList, smbExtractIterToRdma } from "../../convert/rdma.ts";
-import type { Holds } from "../../convert/holds.ts";
 import { compareRelease } from "../../profile.ts";
 
 /** The release ITER_BVECQ is queued for. */
@@ -154,36 +150,10 @@ export const bvecq74: Strategy = {
       return { list: listOf(w, "bvecq", bq.kind === "bvecq" ? bq.segs : []) };
     }
     if (job.purpose === "sg") {
-      const it = buffered ? asBvecq(w, src, job.len, acct) : src;
-      const n = iovIterNpages(w.ctx, it, 0x7fffffff);
-      acct.pass("iov_iter_npages (size the sg table)");
-      const max = job.limit || n;
-      const t = sgInitTable("sg", max, job.step);
-      acct.alloc({
-        what: "sg table",
-        count: max,
-        bytes: max * SIZEOF.scatterlist,
-        storage: "kmalloc",
-        final: true,
-        by: "caller (sized by iov_iter_npages)",
+      return sgByExtract(w, src, job, acct, {
+        via: buffered ? asBvecq(w, src, job.len, acct) : src,
+        pass: buffered ? "extract_bvecq_to_sg" : "extract_iter_to_sg",
       });
-      acct.pass(buffered ? "extract_bvecq_to_sg" : "extract_iter_to_sg");
-      const holds: Holds = { take: (k, p) => acct.hold(k, [p]), drop: () => true, miss: () => {} };
-      const ret = extractIterToSg(w.ctx, it, t, {
-        maxsize: job.len,
-        sgMax: max,
-        p2pdma: false,
-        step: job.step,
-      }, holds);
-      if (ret < 0) return { na: `extract_iter_to_sg returned ${ret}` };
-      judgeRun(w, src, job, acct, "extract_iter_to_sg");
-      return {
-        list: listOf(
-          w,
-          "sg",
-          t.entries.slice(0, t.nents).map((e) => ({ pfn: e.pfn, offset: e.offset, len: e.length })),
-        ),
-      };
     }
     let it: IovIter = src;
     if (buffered) it = asBvecq(w, src, job.len, acct);
@@ -191,47 +161,6 @@ export const bvecq74: Strategy = {
       acct.note("smbdirect refuses user iterators: netfs_extract_iter into a bvecq first (pins)");
       it = extractToBvecq(w, src, job, acct);
     }
-    const maxSge = job.limit || 0x7fffffff;
-    const sges: { pfn: number; offset: number; len: number; addr: number }[] = [];
-    let left = Math.min(job.len, it.count), wrs = 0;
-    acct.pass("smbdirect_map_sges_from_iter: DMA-map each piece into an SGE");
-    while (left > 0) {
-      const rdma: RdmaList = {
-        name: `wr${wrs}`,
-        sge: [],
-        maxSge,
-        lkey: 0n,
-        dir: job.dmaDir,
-        step: job.step,
-      };
-      const ret = smbExtractIterToRdma(
-        w.ctx,
-        it,
-        left,
-        rdma,
-        w.dma,
-        "smbdirect_map_sges_from_iter",
-      );
-      if (ret <= 0) {
-        if (!sges.length) return { na: `smbdirect_map_sges_from_iter returned ${ret}` };
-        break;
-      }
-      wrs++;
-      left -= ret;
-      for (const g of rdma.sge) {
-        sges.push({ pfn: g.pfn, offset: g.offset, len: g.length, addr: g.addr });
-      }
-    }
-    acct.alloc({
-      what: "ib_sge array",
-      count: sges.length,
-      bytes: sges.length * SIZEOF.ib_sge,
-      storage: "kmalloc",
-      final: true,
-      by: "smbdirect_map_sges_from_iter",
-    });
-    if (wrs > 1) acct.note(`${wrs} work requests of at most ${maxSge} SGEs`);
-    judgeRun(w, src, job, acct, "smbdirect_map_sges_from_iter");
-    return { list: listOf(w, "sge", sges) };
+    return sgeByMapper(w, src, job, acct, { via: it, by: "smbdirect_map_sges_from_iter" });
   },
 };
