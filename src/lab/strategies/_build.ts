@@ -10,7 +10,8 @@ import type { World } from "../world.ts";
 import { type Acct, bytesOf, entriesOf, type FinalList, SIZEOF } from "../acct.ts";
 import type { BvecSeg, IovIter } from "../../model/iter.ts";
 import { userBacked } from "../../model/iter.ts";
-import { iovIterGetPages } from "../../model/extract.ts";
+import { type Extraction, iovIterGetPages } from "../../model/extract.ts";
+import { splitPages } from "../../convert/_page_split.ts";
 import { iovIterAdvance } from "../../model/advance.ts";
 import { iovIterNpages } from "../../model/query.ts";
 import { extractIterToSg } from "../../convert/to_sg.ts";
@@ -51,7 +52,6 @@ export function bvecByGetPages(
   acct: Acct,
   o: { step: number; fn: string },
 ): BvecSeg[] {
-  const ps = w.mem.pageSize;
   const maxPages = iovIterNpages(w.ctx, src, 0x7fffffff);
   acct.pass("iov_iter_npages (size the bvec array)");
   acct.pass(`${o.fn}: iov_iter_get_pages loop`);
@@ -73,16 +73,16 @@ export function bvecByGetPages(
     if (src.kind === "pipe") acct.pipeClaimed += r.ret;
     if (!modern) iovIterAdvance(w.ctx, src, r.ret);
     count -= r.ret;
-    let rem = r.ret + r.offset0, off = r.offset0;
-    const n = Math.ceil(rem / ps);
-    for (let i = 0; i < n; i++) {
-      const l = Math.min(rem, ps);
-      bv.push({ pfn: r.pfns[i], offset: off, len: l - off });
-      rem -= l;
-      off = 0;
-    }
+    bv.push(...piecesOf(w, r));
   }
   return bv;
+}
+
+/** The page pieces of a get/extract-pages result: one per page, from `offset0`, `ret` bytes. */
+export function piecesOf(w: World, r: Extraction): BvecSeg[] {
+  return splitPages(r.offset0, r.ret, w.mem.pageSize)
+    .filter((p) => p.page < r.pfns.length)
+    .map((p) => ({ pfn: r.pfns[p.page], offset: p.offset, len: p.len }));
 }
 
 /** A final list over bvecs (or any page pieces). */

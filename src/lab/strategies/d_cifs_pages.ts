@@ -21,6 +21,7 @@ import {
   type Job,
   judgeRun,
   listOf,
+  piecesOf,
   sgeFromPieces,
   sgFromPieces,
 } from "./_build.ts";
@@ -45,7 +46,6 @@ function pageLists(
   acct: Acct,
   redundant = false,
 ): { pieces: Piece[]; requests: Piece[][] } {
-  const ps = w.mem.pageSize;
   const modern = w.profile.has("get_pages2");
   const requests: Piece[][] = [];
   let left = job.len;
@@ -72,15 +72,7 @@ function pageLists(
       final: false,
       by: "iov_iter_get_pages_alloc2",
     });
-    const req: Piece[] = [];
-    let rem = r.ret + r.offset0, off = r.offset0;
-    for (let i = 0; i < r.pfns.length && rem > 0; i++) {
-      const l = Math.min(rem, ps);
-      req.push({ pfn: r.pfns[i], offset: off, len: l - off });
-      rem -= l;
-      off = 0;
-    }
-    requests.push(req);
+    requests.push(piecesOf(w, r));
     left -= r.ret;
   }
   return { pieces: requests.flat(), requests };

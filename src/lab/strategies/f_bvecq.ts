@@ -25,7 +25,7 @@ import type { Strategy } from "./_strategy.ts";
 import type { World } from "../world.ts";
 import type { Acct } from "../acct.ts";
 import { SIZEOF } from "../acct.ts";
-import { type Job, judgeRun, listOf, sgByExtract, sgeByMapper } from "./_build.ts";
+import { type Job, judgeRun, listOf, piecesOf, sgByExtract, sgeByMapper } from "./_build.ts";
 import type { BvecSeg, IovIter } from "../../model/iter.ts";
 import { cloneIter, userBacked } from "../../model/iter.ts";
 import { iovIterNpages } from "../../model/query.ts";
@@ -43,7 +43,6 @@ const BVECQ_HEADER = 48;
 
 /** netfs_extract_iter (v4 17/30): any iterator into one bvecq segment, as an ITER_BVECQ. */
 function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): IovIter {
-  const ps = w.mem.pageSize;
   const maxPages = iovIterNpages(w.ctx, src, 0x7fffffff);
   acct.pass("netfs_extract_iter: iov_iter_npages (size the bvecq)");
   acct.pass("netfs_extract_iter: iov_iter_extract_pages loop");
@@ -70,14 +69,7 @@ function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): IovIter {
     }
     if (r.retention === "pin") acct.hold("pin", r.holds);
     left -= r.ret;
-    let got = r.ret, off = r.offset0;
-    for (const pfn of r.pfns) {
-      if (got <= 0) break;
-      const len = Math.min(got, ps - off);
-      bv.push({ pfn, offset: off, len });
-      got -= len;
-      off = 0;
-    }
+    bv.push(...piecesOf(w, r));
   }
   const unpin = userBacked(src);
   if (unpin) acct.note("the bvecq segment is marked unpin (BVECQ_MEM_GUP): bvecq_put() unpins");
