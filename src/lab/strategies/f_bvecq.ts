@@ -38,55 +38,86 @@ import { compareRelease } from "../../profile.ts";
 /** The release ITER_BVECQ is queued for. */
 export const BVECQ_ERA = "7.4";
 
-/** struct bvecq without its bio_vecs (next, prev, fpos, ref, priv, counts, flags, bv). */
+/**
+ * struct bvecq without its bio_vecs: next, prev, fpos, ref, priv, nr_slots/max_slots, the flag
+ * bits and bv; "on a 64-bit machine, the whole thing fits into 48 bytes" (Howells, reply on
+ * the bvecq series, 2026).
+ */
 const BVECQ_HEADER = 48;
 
-/** netfs_extract_iter (v4 17/30): any iterator into one bvecq segment, as an ITER_BVECQ. */
+/**
+ * bvecq_alloc_one(nr_slots) of "netfs: Add some tools for managing bvecq chains" (v3 09/22,
+ * 8 Jun 2026, lore 20260608145432.681865-10-dhowells@redhat.com): the header and its inline
+ * slots in one kmalloc object rounded up to a power of two, at most 512 bytes, so at most
+ * 29 slots on 64-bit (BVECQ_STD_SLOTS); max_slots is what the rounded object holds.
+ */
+function bvecqAllocOne(nrSlots: number): { slots: number; bytes: number } {
+  const part = Math.min(nrSlots, BVECQ_STD_SLOTS);
+  const bytes = 2 ** Math.ceil(Math.log2(BVECQ_HEADER + part * SIZEOF.bio_vec));
+  return { slots: (bytes - BVECQ_HEADER) / SIZEOF.bio_vec, bytes };
+}
+
+/** Slots of a full bvecq: (512 - 48) / sizeof(struct bio_vec). */
+const BVECQ_STD_SLOTS = 29;
+
+/**
+ * netfs_extract_iter (v4 17/30): iov_iter_npages, then a chain of bvecqs, each from
+ * bvecq_alloc_one(pages still wanted) and filled by iov_iter_extract_pages until full, one
+ * bio_vec per page piece; the result as an ITER_BVECQ.
+ */
 function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): IovIter {
-  const maxPages = iovIterNpages(w.ctx, src, 0x7fffffff);
+  let maxPages = iovIterNpages(w.ctx, src, 0x7fffffff);
   acct.pass("netfs_extract_iter: iov_iter_npages (size the bvecq)");
   acct.pass("netfs_extract_iter: iov_iter_extract_pages loop");
+  const unpin = userBacked(src);
+  const queue: { bvec: BvecSeg[]; free: boolean; unpin: boolean }[] = [];
+  let left = job.len, bytes = 0;
+  fill: while (left > 0 && maxPages > 0) {
+    const seg = bvecqAllocOne(maxPages);
+    bytes += seg.bytes;
+    const bv: BvecSeg[] = [];
+    queue.push({ bvec: bv, free: false, unpin });
+    while (left > 0 && maxPages > 0 && bv.length < seg.slots) {
+      const r = iovIterExtractPages(w.ctx, src, {
+        maxsize: left,
+        maxpages: Math.min(seg.slots - bv.length, maxPages),
+        step: job.step,
+        p2pdma: false,
+      });
+      if (r.ret <= 0) {
+        acct.note(`netfs_extract_iter: iov_iter_extract_pages returned ${r.ret}: -EIO`);
+        break fill;
+      }
+      if (r.retention === "pin") acct.hold("pin", r.holds);
+      left -= r.ret;
+      const pieces = piecesOf(w, r);
+      bv.push(...pieces);
+      maxPages -= pieces.length;
+    }
+  }
   acct.alloc({
     what: "bvecq segment",
-    count: 1,
-    bytes: BVECQ_HEADER + maxPages * SIZEOF.bio_vec,
+    count: queue.length,
+    bytes,
     storage: "kmalloc",
     final: true,
     by: "netfs_extract_iter: bvecq_alloc_one",
   });
-  const bv: BvecSeg[] = [];
-  let left = job.len;
-  while (left > 0 && bv.length < maxPages) {
-    const r = iovIterExtractPages(w.ctx, src, {
-      maxsize: left,
-      maxpages: maxPages - bv.length,
-      step: job.step,
-      p2pdma: false,
-    });
-    if (r.ret <= 0) {
-      acct.note(`netfs_extract_iter: iov_iter_extract_pages returned ${r.ret}: -EIO`);
-      break;
-    }
-    if (r.retention === "pin") acct.hold("pin", r.holds);
-    left -= r.ret;
-    bv.push(...piecesOf(w, r));
-  }
-  const unpin = userBacked(src);
   if (unpin) acct.note("the bvecq segment is marked unpin (BVECQ_MEM_GUP): bvecq_put() unpins");
   return iovIterBvecQueue(
     { name: `${src.name}.bq`, task: src.task, step: job.step },
     src.dir,
-    [{ bvec: bv, free: false, unpin }],
+    queue.length ? queue : [{ bvec: [], free: false, unpin }],
     0,
     0,
     job.len - left,
   );
 }
 
-/** Slots per bvecq segment for page-cache buffers (a folio_queue's 31, as netfs had them). */
-const BUFFER_SLOTS = 31;
-
-/** Page-cache data as netfs holds it from 7.4: a bvecq, one bio_vec per folio portion. */
+/**
+ * Page-cache data as netfs holds it from 7.4: a bvecq chain, one bio_vec per folio portion,
+ * BVECQ_STD_SLOTS to a segment (not a folio_queue's 31).
+ */
 function asBvecq(w: World, src: IovIter, len: number, acct: Acct): IovIter {
   const bv: BvecSeg[] = [];
   const c = cloneIter(src);
@@ -101,8 +132,8 @@ function asBvecq(w: World, src: IovIter, len: number, acct: Acct): IovIter {
     `the ${src.kind.toUpperCase()} buffer is an ITER_BVECQ from 7.4 (one bio_vec per folio)`,
   );
   const queue = [];
-  for (let i = 0; i < bv.length; i += BUFFER_SLOTS) {
-    queue.push({ bvec: bv.slice(i, i + BUFFER_SLOTS), free: false, unpin: false });
+  for (let i = 0; i < bv.length; i += BVECQ_STD_SLOTS) {
+    queue.push({ bvec: bv.slice(i, i + BVECQ_STD_SLOTS), free: false, unpin: false });
   }
   let n = 0;
   for (const b of bv) n += b.len;
