@@ -18,6 +18,7 @@ import { extractIterToSg } from "../../convert/to_sg.ts";
 import { sgInitTable } from "../../convert/sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../../convert/rdma.ts";
 import type { Holds } from "../../convert/holds.ts";
+import { type KernelIter, type PieceOptions, walkPieces } from "../../convert/_pieces.ts";
 import type { Pfn } from "../../types.ts";
 
 /** What the workload asks for. */
@@ -83,6 +84,21 @@ export function piecesOf(w: World, r: Extraction): BvecSeg[] {
   return splitPages(r.offset0, r.ret, w.mem.pageSize)
     .filter((p) => p.page < r.pfns.length)
     .map((p) => ({ pfn: r.pfns[p.page], offset: p.offset, len: p.len }));
+}
+
+/** The page pieces of `len` bytes of a kernel-backed iterator, walked (and advanced) by walkPieces. */
+export function walkedPieces(
+  w: World,
+  it: KernelIter,
+  len: number,
+  opts: PieceOptions = {},
+): BvecSeg[] {
+  const out: BvecSeg[] = [];
+  walkPieces(w.ctx, it, len, (pfn, offset, l) => {
+    out.push({ pfn, offset, len: l });
+    return false;
+  }, opts);
+  return out;
 }
 
 /** A final list over bvecs (or any page pieces). */

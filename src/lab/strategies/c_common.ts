@@ -17,12 +17,18 @@ import type { Strategy } from "./_strategy.ts";
 import type { World } from "../world.ts";
 import type { Acct } from "../acct.ts";
 import { SIZEOF } from "../acct.ts";
-import { chargeBvecArray, judgeRun, listOf, sgeFromPieces, sgFromPieces } from "./_build.ts";
+import {
+  chargeBvecArray,
+  judgeRun,
+  listOf,
+  sgeFromPieces,
+  sgFromPieces,
+  walkedPieces,
+} from "./_build.ts";
 import type { Job } from "./_build.ts";
 import type { IovIter, UbufIter, VecIter } from "../../model/iter.ts";
 import { gupFast } from "../../model/gup.ts";
 import { iovIterNpages } from "../../model/query.ts";
-import { walkPieces } from "../../convert/_pieces.ts";
 import type { Pfn } from "../../types.ts";
 import { nrSegs } from "../../model/iter.ts";
 
@@ -82,12 +88,7 @@ function extract(w: World, it: IovIter, job: Job, acct: Acct, fn: string): Piece
     case "bvec":
     case "kvec":
     case "xarray": {
-      const out: Piece[] = [];
-      walkPieces(w.ctx, it, job.len, (pfn, offset, len) => {
-        out.push({ pfn, offset, len });
-        return false;
-      }, { xarrayOffsetFromStart: true });
-      return out;
+      return walkedPieces(w, it, job.len, { xarrayOffsetFromStart: true });
     }
     case "pipe":
       w.ctx.warn("pipe_wrong_use", `${fn} on PIPE "${it.name}": "extract pipe unsupported", -EIO`);
@@ -125,11 +126,7 @@ export const commonFramework: Strategy = {
           });
         }
         acct.pass(`${fn}: copy and trim the iterator`);
-        const out: Piece[] = [];
-        walkPieces(w.ctx, src, job.len, (pfn, offset, len) => {
-          out.push({ pfn, offset, len });
-          return false;
-        }, { xarrayOffsetFromStart: true });
+        const out = walkedPieces(w, src, job.len, { xarrayOffsetFromStart: true });
         return { list: listOf(w, "iter", out) };
       }
       const n = iovIterNpages(w.ctx, src, 0x7fffffff);

@@ -25,14 +25,21 @@ import type { Strategy } from "./_strategy.ts";
 import type { World } from "../world.ts";
 import type { Acct } from "../acct.ts";
 import { SIZEOF } from "../acct.ts";
-import { type Job, judgeRun, listOf, piecesOf, sgByExtract, sgeByMapper } from "./_build.ts";
+import {
+  type Job,
+  judgeRun,
+  listOf,
+  piecesOf,
+  sgByExtract,
+  sgeByMapper,
+  walkedPieces,
+} from "./_build.ts";
 import type { BvecSeg, IovIter } from "../../model/iter.ts";
 import { cloneIter, userBacked } from "../../model/iter.ts";
 import { iovIterNpages } from "../../model/query.ts";
 import { iovIterExtractPages } from "../../model/extract.ts";
 import { iovIterAdvance } from "../../model/advance.ts";
 import { iovIterBvecQueue } from "../../model/construct.ts";
-import { walkPieces } from "../../convert/_pieces.ts";
 import { compareRelease } from "../../profile.ts";
 
 /** The release ITER_BVECQ is queued for. */
@@ -119,14 +126,8 @@ function extractToBvecq(w: World, src: IovIter, job: Job, acct: Acct): IovIter {
  * BVECQ_STD_SLOTS to a segment (not a folio_queue's 31).
  */
 function asBvecq(w: World, src: IovIter, len: number, acct: Acct): IovIter {
-  const bv: BvecSeg[] = [];
   const c = cloneIter(src);
-  if (c.kind === "folioq" || c.kind === "xarray") {
-    walkPieces(w.ctx, c, len, (pfn, offset, l) => {
-      bv.push({ pfn, offset, len: l });
-      return false;
-    });
-  }
+  const bv = c.kind === "folioq" || c.kind === "xarray" ? walkedPieces(w, c, len) : [];
   iovIterAdvance(w.ctx, src, Math.min(len, src.count));
   acct.note(
     `the ${src.kind.toUpperCase()} buffer is an ITER_BVECQ from 7.4 (one bio_vec per folio)`,
