@@ -68,11 +68,6 @@ export class Acct {
   readonly notes: string[] = [];
   /** Bytes by which the run grew a PIPE before the I/O wrote them. */
   pipeClaimed = 0;
-  /**
-   * Entries the strategy itself knows name the wrong page (virt_to_page of a user or vmalloc
-   * address); the lab's oracle (oracle.ts) counts bad entries independently.
-   */
-  badEntries = 0;
 
   /** Records holds from a model call (its `holds` list). */
   hold(kind: "pin" | "ref", pfns: readonly Pfn[], redundant = false): void {

@@ -186,8 +186,8 @@ function runCell(wl: Workload, s: Strategy, era: string): LabCell {
   const truth = sourceChunks(w, src, job.len);
   const out = s.run(w, src, job, acct);
   if ("na" in out) return naCell(s, era, out.na);
-  if (truth) acct.badEntries = badEntries(w, truth, out.list.entries);
-  return judge(w, src, s, era, acct, out.list, job);
+  const bad = truth ? badEntries(w, truth, out.list.entries) : 0;
+  return judge(w, src, s, era, acct, out.list, job, bad);
 }
 
 function judge(
@@ -198,6 +198,7 @@ function judge(
   acct: AcctT,
   list: FinalList,
   job: { purpose: Purpose; len: number },
+  bad: number,
 ): LabCell {
   const h = judgeHolds(w, src, acct);
   const inter = acct.allocations.filter((a) => !a.final);
@@ -221,7 +222,7 @@ function judge(
     unnecessary: h.unnecessary,
     forbidden: h.forbidden,
     forbiddenPages: h.forbiddenPages,
-    badEntries: acct.badEntries,
+    badEntries: bad,
     intermediate,
     allocations: acct.allocations,
     passes: acct.passes,

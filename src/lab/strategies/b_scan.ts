@@ -54,7 +54,6 @@ export const scanCallback: Strategy = {
           : `${bad} chunks are user addresses: the scanner has no page for them (nothing was pinned)`,
       );
     }
-    acct.badEntries += bad;
     if (job.purpose === "sg") {
       const sg = sgFromPieces(acct, pieces, {
         final: true,

@@ -110,7 +110,6 @@ function kvecSg(w: World, it: VecIter, len: number, vmallocAware: boolean, acct:
     left -= l;
   }
   if (bad) {
-    acct.badEntries += bad;
     acct.note(
       `${bad} kvecs are vmalloc memory: sg_set_buf's virt_to_page() does not give their pages`,
     );
