@@ -15,7 +15,7 @@ import type { ModelCtx } from "../model/ctx.ts";
 import type { BvecIter, BvecqIter, FolioqIter, VecIter, XarrayIter } from "../model/iter.ts";
 import { iovIterAdvance } from "../model/advance.ts";
 import { splitPages } from "./_page_split.ts";
-import type { Pfn } from "../types.ts";
+import { hex, type Pfn } from "../types.ts";
 
 /**
  * Receives one piece; returns true when the target is full (sg_max or max_sge reached),
@@ -56,7 +56,7 @@ export function walkPieces(
     case "iovec":
       return advanced(ctx, it, kvecPieces(ctx, it, maxsize, emit, !!opts.kvecWholeLength));
     case "folioq":
-      return folioqPieces(it, maxsize, emit);
+      return folioqPieces(ctx, it, maxsize, emit);
     case "xarray":
       return advanced(ctx, it, xarrayPieces(ctx, it, maxsize, emit, !!opts.xarrayOffsetFromStart));
   }
@@ -122,7 +122,15 @@ function kvecPieces(
   return ret;
 }
 
-function folioqPieces(it: FolioqIter, maxsize: number, emit: Emit): number {
+/**
+ * extract_folioq_to_sg / smb_extract_folioq_to_rdma (6.12 to 7.3): the walk runs to maxsize
+ * or the queue's end, not to the count, and ends with an unchecked `iter->count -= ret` (the
+ * BVEC, KVEC and XARRAY walkers end in iov_iter_advance, which clamps; only
+ * iov_iter_extract_pages caps maxsize at the count beforehand). A caller passing more than
+ * the count wraps the size_t count to nearly 2^64, and a later operation walks off the queue
+ * (a get_pages2 after it crashed 6.12.118). Flagged; the model clamps the count to 0.
+ */
+function folioqPieces(ctx: ModelCtx, it: FolioqIter, maxsize: number, emit: Emit): number {
   let slot = it.idx, offset = it.iovOffset, ret = 0;
   while (slot < it.slots.length && ret < maxsize) {
     const s = it.slots[slot];
@@ -141,7 +149,18 @@ function folioqPieces(it: FolioqIter, maxsize: number, emit: Emit): number {
   }
   it.idx = slot;
   it.iovOffset = offset;
-  it.count -= ret;
+  if (ret > it.count) {
+    ctx.warn(
+      "over_advance",
+      `the FOLIOQ walk of "${it.name}" took ${hex(ret)} bytes with ${
+        hex(it.count)
+      } left: iter->count -= ret wraps to ${
+        hex((1n << 64n) - BigInt(ret - it.count))
+      }, and a later operation walks off the queue (the model clamps the count to 0)`,
+      { cause: it.createdAt, severity: "bug" },
+    );
+    it.count = 0;
+  } else it.count -= ret;
   return ret;
 }
 

@@ -26,6 +26,7 @@ import {
   iovIterXarray,
 } from "../../src/model/construct.ts";
 import { iterateAndAdvance } from "../../src/model/iterate.ts";
+import { copyFromIter } from "../../src/model/copy.ts";
 import { iovIterExtractPages } from "../../src/model/extract.ts";
 import { extractIterToSg } from "../../src/convert/to_sg.ts";
 import { sgInitTable } from "../../src/convert/sg.ts";
@@ -340,3 +341,32 @@ for (const release of modelledEras()) {
     );
   });
 }
+
+Deno.test("extract_iter_to_sg on FOLIOQ beyond count: the count underflow is flagged and clamped, later operations run", () => {
+  const ctx = ctxAll("6.12");
+  const it = iovIterFolioQueue(ctx, origin("q"), "source", ctx.mem.regions.get("f")!, {
+    slot: 0,
+    offset: 0,
+    count: 0x1000,
+    slotsPerSegment: 3,
+  });
+  const t = sgInitTable("s", 16, 1);
+  // extract_folioq_to_sg walks maxsize bytes of folios and does iter->count -= ret unchecked
+  const ret = extractIterToSg(
+    ctx,
+    it,
+    t,
+    { maxsize: 0x5000, sgMax: 16, p2pdma: false, step: 1 },
+    holds,
+  );
+  assert.equal(ret, 0x5000);
+  assert.equal(it.count, 0);
+  const bug = ctx.warnings.find((w) => w.code === "over_advance" && w.severity === "bug");
+  assert.match(bug?.message ?? "", /wraps to 0xffffffffffffc000/);
+  // a negative count used to reach new Uint8Array() here: "Invalid typed array length"
+  assert.equal(copyFromIter(ctx, it, 0x1000).length, 0);
+  assert.equal(
+    iovIterExtractPages(ctx, it, { maxsize: 0x1000, maxpages: 4, step: 2, p2pdma: false }).ret,
+    0,
+  );
+});
