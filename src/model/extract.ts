@@ -156,10 +156,11 @@ export function iovIterExtractPages(
   const maxsize = Math.min(o.maxsize, it.count, maxRwCount(ctx.mem.pageSize));
   if (!maxsize) return fail(0);
   // want_pages_array() inside each extractor refuses maxpages 0; DISCARD and PIPE fail
-  // first, and KVEC/BVEC step over empty segments before sizing the array
+  // first, KVEC/BVEC step over empty segments before sizing the array, and BVECQ has no
+  // such check
   if (
-    !o.maxpages && it.kind !== "bvec" && it.kind !== "kvec" && it.kind !== "discard" &&
-    it.kind !== "pipe"
+    !o.maxpages && it.kind !== "bvec" && it.kind !== "kvec" && it.kind !== "bvecq" &&
+    it.kind !== "discard" && it.kind !== "pipe"
   ) {
     return badMaxpages(ctx, it);
   }
@@ -367,11 +368,12 @@ function slabEra(ctx: ModelCtx): boolean {
 }
 
 /**
- * BVECQ extraction (7.4, iov_iter_extract_bvecq_pages): no refs or pins; one entry per
- * page-piece, running across bvecs and queue segments while the run stays virtually
- * contiguous: it stops before a later piece that does not start a page, and after a piece
- * that does not end one. Empty bvecs (bv_page NULL) are stepped over. A failed page-array
- * allocation is -ENOMEM (the check eea815a087cd added to BVEC is there from the start).
+ * BVECQ extraction (7.4, iov_iter_extract_bvecq_pages after iter_count_bvecq_pages, v4 text of
+ * 16 Jun 2026): no refs or pins; one entry per page-piece, running across bvecs and queue
+ * segments while the run stays virtually contiguous: it stops before a later bvec whose
+ * bv_offset is not page-aligned (an empty one included, unless its bv_page is NULL) and after
+ * a bvec that does not end a page. There is no want_pages_array(): maxpages 0 sizes a
+ * zero-length array and the transcription loop (a do/while) still stores the first page.
  */
 function bvecqExtract(
   ctx: ModelCtx,
@@ -386,8 +388,15 @@ function bvecqExtract(
   }
   if (it.idx >= it.segs.length) return fail(0);
   const first = it.segs[it.idx];
-  const maxpages = wantPages(ps, maxsize, (first.offset + it.iovOffset) % ps, o.maxpages);
-  if (!maxpages) return badMaxpages(ctx, it);
+  let maxpages = wantPages(ps, maxsize, (first.offset + it.iovOffset) % ps, o.maxpages);
+  if (!maxpages) {
+    ctx.warn(
+      "bad_maxpages",
+      `iov_iter_extract_pages on BVECQ "${it.name}" with maxpages 0 is not checked: one page is stored past the array (through ZERO_SIZE_PTR if it was allocated)`,
+      { cause: it.createdAt, severity: "hazard" },
+    );
+    maxpages = 1;
+  }
   const pfns: Pfn[] = [];
   let size = 0, k = it.idx, done = it.iovOffset, left = maxsize, offset0 = 0;
   while (left > 0 && k < it.segs.length) {
@@ -395,6 +404,8 @@ function bvecqExtract(
     if (done >= seg.len) {
       k++;
       done = 0;
+      // an empty bvec with a page still has its bv_offset checked (a NULL one has offset 0)
+      if (pfns.length && k < it.segs.length && it.segs[k].offset % ps) break;
       continue;
     }
     const off = seg.offset + done;

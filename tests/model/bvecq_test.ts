@@ -75,16 +75,24 @@ Deno.test("BVECQ: queries: npages per bvec, alignment ORs offsets and lengths, s
   assert.equal(ops.npages(c.mem, it, 100), 5);
   assert.equal(ops.alignment(c.mem, it), BigInt(0x800 | 0x800 | 0x1800 | 0x1000 | 0x200 | 0x100));
   assert.equal(ops.singleSegCount(it), 0x800);
+  // iov_iter_single_seg_count hops from slot == nr_slots to the next segment, not over an
+  // empty slot: the NULL bvec gives 0
   iovIterAdvance(c, it, 0x2000);
-  assert.equal(ops.singleSegCount(it), 0x1000, "hops over the exhausted bvec and the NULL one");
+  assert.equal(ops.singleSegCount(it), 0, "the NULL bvec at segment 1, slot 0");
+  iovIterAdvance(c, it, 0x800);
+  assert.equal(ops.singleSegCount(it), 0x800, "the rest of pg[4]");
+  iovIterAdvance(c, it, 0x900);
+  assert.equal(ops.alignment(c.mem, it), 0n, "iov_iter_alignment_bvecq: nothing left");
 });
 
 Deno.test("BVECQ: copies move real bytes across slots and segments", () => {
   const { c, pg, it } = setup("dest");
   const data = testBytes(0x3100, 7);
   assert.equal(copyToIter(c, it, data), 0x3100);
-  // the walk ends past the last slot: segment 1, slot == nr_slots (3)
-  assert.deepEqual(bvecqPosition(it), { segment: 1, slot: 3 });
+  // iterate_bvecq stops when len runs out, before `skip = 0; slot++`: the position stays on
+  // the last bvec with iov_offset == bv_len
+  assert.deepEqual(bvecqPosition(it), { segment: 1, slot: 2 });
+  assert.equal(it.iovOffset, 0x100);
   assert.deepEqual(c.mem.readRegion(pg, 0x800, 0x800), data.subarray(0, 0x800));
   assert.deepEqual(c.mem.readRegion(pg, 0x1000, 0x1800), data.subarray(0x800, 0x2000));
   assert.deepEqual(c.mem.readRegion(pg, 4 * PAGE, 0x1000), data.subarray(0x2000, 0x3000));
@@ -116,12 +124,15 @@ Deno.test("BVECQ: extraction pins nothing and stops where the run is no longer c
   assert.equal(e.ret, 0);
 });
 
-Deno.test("BVECQ: maxpages 0 is -ENOMEM; get_pages is refused with a WARN and -EFAULT", () => {
+Deno.test("BVECQ: maxpages 0 stores a page past the array; get_pages is refused with a WARN and -EFAULT", () => {
   const { c, it } = setup();
+  // iter_count_bvecq_pages gives umin(count, 0) = 0 pages; the do/while still stores one
+  const x = { ...it };
   assert.equal(
-    iovIterExtractPages(c, it, { maxsize: 0x100, maxpages: 0, step: 2, p2pdma: false }).ret,
-    -12,
+    iovIterExtractPages(c, x, { maxsize: 0x100, maxpages: 0, step: 2, p2pdma: false }).ret,
+    0x100,
   );
+  assert.ok(c.warnings.some((w) => w.code === "bad_maxpages" && w.severity === "hazard"));
   const g = iovIterGetPages(c, it, { maxsize: 0x1000, maxpages: 4, step: 3, advance: true });
   assert.equal(g.ret, -14);
   assert.equal(it.count, 0x3100);
@@ -152,4 +163,27 @@ Deno.test("BVECQ: extract_iter_to_sg gives one entry per bvec, not per page", ()
     t.entries.slice(0, t.nents).map((e) => [e.pfn, e.offset, e.length]),
     [[p(0), 0x800, 0x800], [p(1), 0, 0x1800], [p(4), 0, 0x1000], [p(6), 0x200, 0x100]],
   );
+});
+
+Deno.test("BVECQ: an empty bvec with a page and an unaligned bv_offset ends the run", () => {
+  const { c, p } = setup();
+  const it = iovIterBvecQueue(
+    origin("e"),
+    "source",
+    [{
+      free: false,
+      unpin: false,
+      bvec: [
+        { pfn: p(0), offset: 0, len: PAGE },
+        { pfn: p(2), offset: 0x200, len: 0 }, // iter_count_bvecq_pages: !PAGE_ALIGNED(boff)
+        { pfn: p(1), offset: 0, len: PAGE },
+      ],
+    }],
+    0,
+    0,
+    2 * PAGE,
+  );
+  const r = iovIterExtractPages(c, it, { maxsize: 2 * PAGE, maxpages: 8, step: 2, p2pdma: false });
+  assert.equal(r.ret, PAGE);
+  assert.deepEqual(r.pfns, [p(0)]);
 });

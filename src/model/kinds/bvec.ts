@@ -6,47 +6,61 @@
  *
  * @module
  */
-import type { BvecIter } from "../iter.ts";
-import { divRoundUp, type KindOps } from "./_kind.ts";
+import type { BvecIter, BvecqIter } from "../iter.ts";
+import type { Memory } from "../memory.ts";
+import { divRoundUp, type KindOps, type Step } from "./_kind.ts";
 import { segAdvance, segDescribed, segRevertBeyond } from "./_segs.ts";
 
-export const bvecOps: KindOps<BvecIter> = {
-  walk(mem, it, len, step) {
-    const ps = mem.pageSize;
-    let progress = 0, skip = it.iovOffset, k = it.idx;
-    while (len > 0 && k < it.segs.length) {
-      const seg = it.segs[k];
-      const offset = seg.offset + skip;
-      const pfn = seg.pfn + Math.floor(offset / ps);
-      const inPage = offset % ps;
-      const part = Math.min(len, seg.len - skip, ps - inPage);
-      const loc = mem.pageLoc(pfn);
-      const remain = part > 0
-        ? step({
-          addr: undefined,
-          pfn,
-          inPage,
-          len: part,
-          region: loc?.region,
-          offset: loc ? loc.index * ps + inPage : 0,
-          user: false,
-        }, progress)
-        : 0;
-      const consumed = part - remain;
-      len -= consumed;
-      progress += consumed;
-      skip += consumed;
-      if (skip >= seg.len) {
-        skip = 0;
-        k++;
-      }
-      if (remain) break;
+/**
+ * iterate_bvec: page pieces of each bvec from the position. A walk whose `len` runs out
+ * exactly at a bvec's end moves on to the next bvec, except with `stayAtEnd` (iterate_bvecq,
+ * which leaves iov_offset == bv_len on that slot).
+ */
+export function bvecWalk(
+  mem: Memory,
+  it: BvecIter | BvecqIter,
+  len: number,
+  step: Step,
+  stayAtEnd = false,
+): number {
+  const ps = mem.pageSize;
+  let progress = 0, skip = it.iovOffset, k = it.idx;
+  while (len > 0 && k < it.segs.length) {
+    const seg = it.segs[k];
+    const offset = seg.offset + skip;
+    const pfn = seg.pfn + Math.floor(offset / ps);
+    const inPage = offset % ps;
+    const part = Math.min(len, seg.len - skip, ps - inPage);
+    const loc = mem.pageLoc(pfn);
+    const remain = part > 0
+      ? step({
+        addr: undefined,
+        pfn,
+        inPage,
+        len: part,
+        region: loc?.region,
+        offset: loc ? loc.index * ps + inPage : 0,
+        user: false,
+      }, progress)
+      : 0;
+    const consumed = part - remain;
+    len -= consumed;
+    progress += consumed;
+    skip += consumed;
+    if (skip >= seg.len && !(stayAtEnd && !len)) {
+      skip = 0;
+      k++;
     }
-    it.idx = k;
-    it.iovOffset = skip;
-    it.count -= progress;
-    return progress;
-  },
+    if (remain) break;
+  }
+  it.idx = k;
+  it.iovOffset = skip;
+  it.count -= progress;
+  return progress;
+}
+
+export const bvecOps: KindOps<BvecIter> = {
+  walk: (mem, it, len, step) => bvecWalk(mem, it, len, step),
   advance(it, n) {
     segAdvance(it, n, it.segs.length, (k) => it.segs[k].len);
   },
