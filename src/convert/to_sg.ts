@@ -76,7 +76,9 @@ export function extractIterToSg(
     case "xarray": {
       // sg_max counts down per entry; 0 wrapped to UINT_MAX before the 2026 fix
       let sgMax = o.sgMax || UINT_MAX + 1;
-      ret = walkPieces(ctx, it, o.maxsize, (pfn, offset, len) => {
+      // extract_bvecq_to_sg alone caps maxsize at the count (v4: "limited by iter->count")
+      const maxsize = it.kind === "bvecq" ? Math.min(o.maxsize, it.count) : o.maxsize;
+      ret = walkPieces(ctx, it, maxsize, (pfn, offset, len) => {
         push(ctx, t, entry(pfn, offset, len, "none", false, o.step), it.createdAt);
         return --sgMax === 0;
       }, {

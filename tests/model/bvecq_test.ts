@@ -11,6 +11,7 @@ import { iovIterAdvance, iovIterRevert } from "../../src/model/advance.ts";
 import { copyFromIter, copyToIter } from "../../src/model/copy.ts";
 import { iovIterExtractPages, iovIterGetPages } from "../../src/model/extract.ts";
 import { extractIterToSg } from "../../src/convert/to_sg.ts";
+import { sgInitTable } from "../../src/convert/sg.ts";
 import type { BvecqIter } from "../../src/model/iter.ts";
 import { kernelRegion, makeCtx, memSpec, origin, PAGE, testBytes } from "../_helpers.ts";
 
@@ -186,4 +187,16 @@ Deno.test("BVECQ: an empty bvec with a page and an unaligned bv_offset ends the 
   const r = iovIterExtractPages(c, it, { maxsize: 2 * PAGE, maxpages: 8, step: 2, p2pdma: false });
   assert.equal(r.ret, PAGE);
   assert.deepEqual(r.pfns, [p(0)]);
+});
+
+Deno.test("BVECQ: extract_iter_to_sg stops at the count (extract_bvecq_to_sg caps maxsize)", () => {
+  const { c, it } = setup();
+  const short = { ...it, count: 0x2800 };
+  const t = sgInitTable("s", 8, 2);
+  const holds = { take() {}, drop: () => true, miss() {} };
+  const o = { maxsize: 0x10000, sgMax: 8, p2pdma: false, step: 2 };
+  assert.equal(extractIterToSg(c, short, t, o, holds), 0x2800);
+  assert.equal(short.count, 0);
+  assert.deepEqual(t.entries.map((e) => e.length), [0x800, 0x1800, 0x800]);
+  assert.deepEqual(c.warnings.map((w) => w.code), []);
 });
