@@ -1,6 +1,7 @@
 /**
  * Handlers of io_uring's registered-buffer ops (declared in src/trace/ops/io_uring.ts),
- * following io_uring/rsrc.c as of 6.18:
+ * following io_uring/rsrc.c as of 6.18, checked against 6.1 and 6.12 (io_uring/rsrc.c,
+ * io_uring/memmap.c; fs/io_uring.c before 6.0):
  *
  * - io_sqe_buffer_register(): io_buffer_validate() refuses a buffer over 1 GiB (-EFAULT);
  *   io_pin_pages() pins every page of the range with pin_user_pages_fast(FOLL_WRITE |
@@ -10,6 +11,20 @@
  *   iterator is ITER_BVEC over the buffer's bvec array, starting at the bvec that holds the
  *   request's offset with iov_offset set inside it, count = the request's length.
  * - io_buffer_unmap(): unpin_user_page() for every page.
+ *
+ * What differs across the modelled eras (no era row: the model follows none of it yet):
+ * - io_pin_pages() is pin_user_pages() under mmap_read_lock in 6.1, which then refuses
+ *   file-backed memory other than shmem/hugetlbfs (-EOPNOTSUPP) and a buffer spanning two
+ *   files (-EINVAL); 6.12 calls pin_user_pages_fast() (io_uring/memmap.c), and gup's
+ *   check_vma_flags() refuses a FOLL_LONGTERM write pin of a file mapping that needs dirty
+ *   tracking (writable_file_mapping_allowed(), -EFAULT). Not modelled: a registration over a
+ *   `file` region pins it here.
+ * - io_import_fixed(): 6.1 calls iov_iter_advance() for an offset inside the first bvec,
+ *   6.12 sets bvec/count/iov_offset directly; both land on the same bvec and offset (modelled).
+ * - 6.12 coalesces a buffer made of whole large folios into one bvec per folio and keeps one
+ *   pin per folio (io_try_coalesce_buffer(), a8edbb424b13 "io_uring/rsrc: enable
+ *   multi-hugepage buffer coalescing"); 6.1 keeps a pin per page. Not modelled: a
+ *   registration over a region with folio_order > 0 pins every page, as 6.1 does.
  *
  * @module
  */

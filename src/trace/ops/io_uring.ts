@@ -2,8 +2,12 @@
  * io_uring's registered buffers (io_uring/rsrc.c; fs/io_uring.c before 6.0): registration
  * pins every page long-term, a fixed-buffer request reads or writes through a BVEC over the
  * registered pages (no pins of its own), unregistration or ring exit drops the pins.
- * Registration has pinned with FOLL_PIN | FOLL_LONGTERM (pin_user_pages) since 5.6, before
- * the oldest modelled release (5.15), so no era row bounds these ops.
+ * Registration has pinned with FOLL_PIN | FOLL_LONGTERM since 5.6: John Hubbard's
+ * "fs/io_uring: set FOLL_PIN via pin_user_pages()" (v12 16/22 of the FOLL_PIN series,
+ * <20200107224558.2362728-17-jhubbard@nvidia.com>, merged for 5.6; before it get_user_pages,
+ * FOLL_GET refs). That is before the oldest modelled release (5.15), so no era row bounds
+ * these ops; src/replay/io_uring.ts says what differs between 5.15 and now and why the
+ * model does not need it.
  *
  * @module
  */
