@@ -11,7 +11,11 @@ import { badLine, type Call, clip, type Iov, s64, smallInt, u64 } from "./captur
 
 /** Records held for reordering before the oldest are released. */
 const WINDOW = 4096;
-/** Linux's O_DIRECT on x86-64 and most architectures (arm64: 0x10000; see the README). */
+/**
+ * O_DIRECT in openat's flags as x86-64 defines it: include/uapi/asm-generic/fcntl.h
+ * `O_DIRECT 00040000` (octal). arm64 differs (arch/arm64/include/uapi/asm/fcntl.h
+ * `0200000` = 0x10000), so a capture from an arm64 machine reads as not O_DIRECT.
+ */
 const O_DIRECT = 0x4000n;
 
 interface Rec {
