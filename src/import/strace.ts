@@ -7,20 +7,11 @@
  *
  * @module
  */
-import { badLine, type Call, clip, ERRNO, type Iov, U64_MAX } from "./capture.ts";
+import { badLine, type Call, clip, ERRNO, type Iov, RW_SYSCALLS, s64, u64 } from "./capture.ts";
 
 /** The syscalls whose arguments the importer reads; any other syscall is counted only. */
-const KNOWN = new Set([
-  "read",
-  "write",
-  "pread64",
-  "pwrite64",
-  "readv",
-  "writev",
-  "preadv",
-  "pwritev",
-  "preadv2",
-  "pwritev2",
+const KNOWN: ReadonlySet<string> = new Set([
+  ...RW_SYSCALLS,
   "vmsplice",
   "splice",
   "sendmsg",
@@ -40,24 +31,34 @@ const KNOWN = new Set([
 
 const HEAD = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d+(?:\.\d+)?|\d\d:\d\d:\d\d(?:\.\d+)?)\s+)?/;
 
-/** Splits top-level comma-separated arguments, respecting quotes and brackets. */
-export function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0, start = 0, quote = false;
-  for (let i = 0; i < s.length; i++) {
+/**
+ * Index of the first character from `from` on that is outside quotes and brackets and
+ * satisfies `hit`, or -1: the one scan of strace's argument text that splitArgs and
+ * argsEnd share.
+ */
+function findTop(s: string, from: number, hit: (c: string) => boolean): number {
+  let depth = 0, quote = false;
+  for (let i = from; i < s.length; i++) {
     const c = s[i];
     if (quote) {
       if (c === "\\") i++;
       else if (c === '"') quote = false;
       continue;
     }
+    if (depth === 0 && hit(c)) return i;
     if (c === '"') quote = true;
     else if (c === "[" || c === "{" || c === "(") depth++;
     else if (c === "]" || c === "}" || c === ")") depth--;
-    else if (c === "," && depth === 0) {
-      out.push(s.slice(start, i).trim());
-      start = i + 1;
-    }
+  }
+  return -1;
+}
+
+/** Splits top-level comma-separated arguments, respecting quotes and brackets. */
+export function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i; (i = findTop(s, start, (c) => c === ",")) >= 0; start = i + 1) {
+    out.push(s.slice(start, i).trim());
   }
   const last = s.slice(start).trim();
   if (last || out.length) out.push(last);
@@ -76,24 +77,16 @@ function col(at: At, piece: string): number {
   return i >= 0 ? i + 1 : 1;
 }
 
+/** The number at the start of `t`, through capture.ts's u64 (the bpftrace parser's too). */
 function uint(at: At, t: string, what: string): bigint {
-  const m = /^(0x[0-9a-fA-F]+|\d+)/.exec(t.trim());
-  if (!m) badLine(at.file, at.line, col(at, t), `${what}: expected a number, got "${clip(t)}"`);
-  const v = BigInt(m[1]);
-  if (v > U64_MAX) {
-    badLine(at.file, at.line, col(at, m[1]), `${what}: ${clip(m[1])} does not fit in 64 bits`);
-  }
-  return v;
+  const m = /^(0x[0-9a-fA-F]+|\d+)/.exec(t.trim())?.[1] ?? t;
+  return u64(m, what, at.file, at.line, col(at, m));
 }
 
+/** The signed number at the start of `t`, through capture.ts's s64. */
 function sint(at: At, t: string, what: string): bigint {
-  const m = /^-?\d+/.exec(t.trim());
-  if (!m) badLine(at.file, at.line, col(at, t), `${what}: expected a number, got "${clip(t)}"`);
-  const v = BigInt(m[0]);
-  if (v >= 1n << 63n || v < -(1n << 63n)) {
-    badLine(at.file, at.line, col(at, m[0]), `${what}: ${clip(m[0])} does not fit in 64 bits`);
-  }
-  return v;
+  const m = /^-?\d+/.exec(t.trim())?.[0] ?? t;
+  return s64(m, what, at.file, at.line, col(at, m));
 }
 
 /** `3</tmp/x>` → fd 3 and its path. */
@@ -362,7 +355,7 @@ export async function* parseStrace(
       syscall = p.syscall;
       line = p.line;
       const full = p.args + resumed[2];
-      const close = lastClose(full);
+      const close = argsEnd(full);
       if (close < 0) badLine(file, n, 1, `${syscall}: no closing parenthesis`);
       args = full.slice(0, close);
       tail = full.slice(close + 1);
@@ -379,7 +372,7 @@ export async function* parseStrace(
         unfinished.set(pid, { syscall, args: un[1], line: n, text });
         continue;
       }
-      const close = lastClose(m[2]);
+      const close = argsEnd(m[2]);
       if (close < 0) {
         stats.unrecognised++;
         stats.firstUnrecognised ??= n;
@@ -410,23 +403,7 @@ export async function* parseStrace(
   }
 }
 
-/** Index of the parenthesis closing the argument list (the last top-level one). */
-function lastClose(s: string): number {
-  let depth = 0, quote = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quote) {
-      if (c === "\\") i++;
-      else if (c === '"') quote = false;
-      continue;
-    }
-    if (c === '"') quote = true;
-    else if (c === "(" || c === "[" || c === "{") depth++;
-    else if (c === "]" || c === "}") depth--;
-    else if (c === ")") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
+/** Index of the parenthesis closing the argument list (the first top-level one). */
+function argsEnd(s: string): number {
+  return findTop(s, 0, (c) => c === ")");
 }
