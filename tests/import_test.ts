@@ -8,6 +8,7 @@ import { fakeIo } from "./_io.ts";
 import { parseStrace } from "../src/import/strace.ts";
 import { parseBpftrace } from "../src/import/bpftrace.ts";
 import type { Call } from "../src/import/capture.ts";
+import { Classifier } from "../src/import/classify.ts";
 import { linesOf } from "../src/cli/io.ts";
 
 async function collect(gen: AsyncIterable<Call>): Promise<Call[]> {
@@ -224,4 +225,26 @@ Deno.test("import -f jsonl streams a header line then one op per line, and the t
   const io = fakeIo(files);
   assert.equal(await runCli(["replay", "-q", "-f", "json", "t.jsonl"], io), 0, io.err);
   assert.equal(JSON.parse(io.out).summary.pins.acquired, 1000);
+});
+
+Deno.test("a ring registering again after unregistering needs buffer addresses like the first time", () => {
+  const cls = new Classifier({});
+  const call = (o: Partial<Call> & { syscall: string }): Call => ({
+    pid: 1,
+    tid: 1,
+    fd: 5,
+    iov: [],
+    line: 1,
+    ret: 0n,
+    ...o,
+  });
+  const reg = (iov: Call["iov"]) => call({ syscall: "io_uring_register", opcode: 0, iov });
+  assert.equal(cls.classify(call({ syscall: "io_uring_setup", fd: -1, ret: 5n })).kind, "book");
+  assert.equal(cls.classify(reg([{ base: 0x7f0000000000n, len: 4096n }])).kind, "register");
+  assert.equal(cls.classify(call({ syscall: "io_uring_register", opcode: 1 })).kind, "unregister");
+  assert.deepEqual(cls.classify(reg([{ len: 4096n }])), {
+    kind: "skip",
+    reason: "buffer registration without addresses",
+  });
+  assert.equal(cls.classify(reg([{ base: 0x7f0000002000n, len: 4096n }])).kind, "register");
 });

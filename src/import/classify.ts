@@ -249,29 +249,26 @@ export class Classifier {
             reason: "a second buffer registration on one ring (the kernel returns -EBUSY)",
           };
         }
-        // a ring may register again after unregistering: a fresh table, a fresh id
-        if (ring.gone) {
-          const again: Ring = { id: this.nextRing++, pid: ring.pid, refs: ring.refs };
-          this.rings.push(again);
-          for (const [fd, x] of t) if (x.ring === ring) t.set(fd, { kind: "ring", ring: again });
-          again.bufs = c.iov.map((v) => ({ base: v.base!, len: v.len }));
-          return { kind: "register", ring: again };
-        }
         if (c.iov.some((v) => v.base === undefined)) {
           return { kind: "skip", reason: "buffer registration without addresses" };
         }
-        ring.bufs = c.iov.map((v) => ({ base: v.base!, len: v.len }));
-        return { kind: "register", ring };
+        const bufs = c.iov.map((v) => ({ base: v.base!, len: v.len }));
+        if (!ring.gone) {
+          ring.bufs = bufs;
+          return { kind: "register", ring };
+        }
+        // a ring may register again after unregistering: a fresh table, a fresh id
+        const again: Ring = { id: this.nextRing++, pid: ring.pid, refs: ring.refs, bufs };
+        this.rings.push(again);
+        for (const [fd, x] of t) if (x.ring === ring) t.set(fd, { kind: "ring", ring: again });
+        return { kind: "register", ring: again };
       }
       if (c.opcode === 1) {
-        if (ring.bufs && !ring.gone) ring.gone = true;
-        else {return {
-            kind: "skip",
-            reason: "IORING_UNREGISTER_BUFFERS without registered buffers",
-          };}
-        return ring.bufs
-          ? { kind: "unregister", rings: [ring], why: "IORING_UNREGISTER_BUFFERS" }
-          : { kind: "skip", reason: "IORING_UNREGISTER_BUFFERS without registered buffers" };
+        if (!ring.bufs || ring.gone) {
+          return { kind: "skip", reason: "IORING_UNREGISTER_BUFFERS without registered buffers" };
+        }
+        ring.gone = true;
+        return { kind: "unregister", rings: [ring], why: "IORING_UNREGISTER_BUFFERS" };
       }
       return {
         kind: "skip",
