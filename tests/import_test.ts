@@ -248,3 +248,22 @@ Deno.test("a ring registering again after unregistering needs buffer addresses l
   });
   assert.equal(cls.classify(reg([{ base: 0x7f0000002000n, len: 4096n }])).kind, "register");
 });
+
+Deno.test("io_uring READV_FIXED: len is an iovec count, and the request is left out by name", async () => {
+  const [sqe] = await collect(parseBpftrace(
+    lines(
+      [
+        "# itertrace-capture v2 clock=monotonic_ns filter=",
+        "10 7 7 sqe req=0xffff1 opcode=60 fd=3 addr=0x7f0000001000 len=0x2 pos=0 buf_index=0 sqe_flags=0x0 comm=t",
+        "11 7 7 cqe req=0xffff1 res=8192",
+      ].join("\n"),
+    ),
+    "c",
+  ));
+  assert.deepEqual([sqe.opcode, sqe.vlen, sqe.iov], [60, 2, []]);
+  assert.deepEqual(new Classifier({}).classify(sqe), {
+    kind: "skip",
+    reason:
+      "io_uring READV_FIXED: iovecs over a registered buffer (io_import_reg_vec, 6.15+) are not modelled",
+  });
+});

@@ -237,7 +237,8 @@ export async function* parseBpftrace(
         call.fd = Number(get("fd", true));
         call.bufIndex = Number(get("buf_index"));
         const op = call.opcode as number;
-        if (op === 1 || op === 2) call.vlen = Number(get("len"));
+        // READV/WRITEV and READV_FIXED/WRITEV_FIXED: addr is an iovec array, len its count
+        if (op === 1 || op === 2 || op === 60 || op === 61) call.vlen = Number(get("len"));
         else call.iov.push({ base: get("addr"), len: get("len") });
       }
       const r: Rec = { ts, seq: seq++, key, call, done: false };

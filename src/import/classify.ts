@@ -280,6 +280,14 @@ export class Classifier {
       if (!name) {
         return { kind: "skip", reason: `io_uring request opcode ${c.opcode}: not a read/write` };
       }
+      if (name === "READV_FIXED" || name === "WRITEV_FIXED") {
+        // addr is an iovec array, len its count; each iovec is resolved inside the buffer
+        return {
+          kind: "skip",
+          reason:
+            `io_uring ${name}: iovecs over a registered buffer (io_import_reg_vec, 6.15+) are not modelled`,
+        };
+      }
       const fixed = /FIXED/.test(name);
       const read = /^READ/.test(name);
       if (c.ret !== undefined && c.ret < 0n) {
