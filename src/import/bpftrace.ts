@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { badLine, type Call, clip, type Iov, s64, smallInt, u64 } from "./capture.ts";
+import { badLine, type Call, clip, type Iov, s64, smallInt, u64, vlenOf } from "./capture.ts";
 
 /** Records held for reordering before the oldest are released. */
 const WINDOW = 4096;
@@ -227,10 +227,7 @@ export async function* parseBpftrace(
     if (f.has("opcode")) call.opcode = Number(get("opcode"));
     if (f.has("base")) call.iov.push({ base: get("base"), len: get("len") });
     if (kind === "splice") call.iov.push({ len: get("len") });
-    if (f.has("vlen")) {
-      const v = get("vlen");
-      call.vlen = v > 1n << 32n ? Number.MAX_SAFE_INTEGER : Number(v);
-    }
+    if (f.has("vlen")) call.vlen = vlenOf(get("vlen"));
     if (kind === "sqe") {
       call.req = f.get("req")!.v;
       if (f.has("addr")) {
@@ -238,7 +235,7 @@ export async function* parseBpftrace(
         call.bufIndex = Number(get("buf_index"));
         const op = call.opcode as number;
         // READV/WRITEV and READV_FIXED/WRITEV_FIXED: addr is an iovec array, len its count
-        if (op === 1 || op === 2 || op === 60 || op === 61) call.vlen = Number(get("len"));
+        if (op === 1 || op === 2 || op === 60 || op === 61) call.vlen = vlenOf(get("len"));
         else call.iov.push({ base: get("addr"), len: get("len") });
       }
       const r: Rec = { ts, seq: seq++, key, call, done: false };

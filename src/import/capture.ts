@@ -71,6 +71,14 @@ export const RW_SYSCALLS: ReadonlySet<string> = new Set([
 /** Largest value a 64-bit field can hold. */
 export const U64_MAX = (1n << 64n) - 1n;
 
+/**
+ * An iovec count as a Call's vlen: a count past 2^32 (the kernel refuses anything over
+ * UIO_MAXIOV) stays larger than any printed list without losing precision.
+ */
+export function vlenOf(v: bigint): number {
+  return v > 1n << 32n ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
 /** Errno numbers by name, for strace's `= -1 EFAULT (Bad address)` (x86-64/generic). */
 export const ERRNO: Readonly<Record<string, number>> = {
   EPERM: 1,

@@ -7,7 +7,17 @@
  *
  * @module
  */
-import { badLine, type Call, clip, ERRNO, type Iov, RW_SYSCALLS, s64, u64 } from "./capture.ts";
+import {
+  badLine,
+  type Call,
+  clip,
+  ERRNO,
+  type Iov,
+  RW_SYSCALLS,
+  s64,
+  u64,
+  vlenOf,
+} from "./capture.ts";
 
 /** The syscalls whose arguments the importer reads; any other syscall is counted only. */
 const KNOWN: ReadonlySet<string> = new Set([
@@ -211,7 +221,7 @@ function parseCall(
         ...base,
         ...f,
         iov,
-        vlen: vlen > 1n << 32n ? Number.MAX_SAFE_INTEGER : Number(vlen),
+        vlen: vlenOf(vlen),
         ...(truncated || BigInt(iov.length) < vlen ? { truncated: true } : {}),
         // preadv2(fd, iov, iovcnt, offset, flags): the position is the 4th argument
         ...(/^p(read|write)v/.test(syscall) ? { pos: sint(at, a[3], "offset") } : {}),
@@ -278,7 +288,7 @@ function parseCall(
         ...fdArg(at, a[0]),
         opcode,
         iov,
-        vlen: Number(uint(at, a[3], "nr_args")),
+        vlen: vlenOf(uint(at, a[3], "nr_args")),
         ...(truncated ? { truncated } : {}),
       };
     }
