@@ -97,7 +97,9 @@ export async function importCommand(
     );
     return 1;
   }
-  const head = { ...header(opts, layout, summary), expect: { pins: { outstanding: 0 } } };
+  const head = header(opts, layout, summary);
+  // after the ops, where a reader of the trace looks for it
+  const expect = { pins: { outstanding: 0 } };
   let out: Output | undefined;
   let text = "";
   const write = async (t: string) => {
@@ -110,8 +112,7 @@ export async function importCommand(
     if (o.output) out = await io.createOutput(o.output);
     if (o.format === "jsonl") {
       // header first, then one op per line: memory stays bounded however long the capture
-      const { expect, ...h } = head;
-      await write(JSON.stringify({ ...h, expect }) + "\n");
+      await write(JSON.stringify({ ...head, expect }) + "\n");
       let batch = "";
       for await (const op of emitOps(calls, opts, layout)) {
         nops++;
@@ -126,8 +127,7 @@ export async function importCommand(
       const ops: unknown[] = [];
       for await (const op of emitOps(calls, opts, layout)) ops.push(op);
       nops = ops.length;
-      const { expect, ...h } = head;
-      const yaml = stringify({ ...h, ops, expect }, { lineWidth: 0 });
+      const yaml = stringify({ ...head, ops, expect }, { lineWidth: 0 });
       // what is written must load: the importer never writes a trace itertrace rejects
       const check = loadDocument(yaml, o.output ?? "<stdout>");
       if (check.issues.length) {

@@ -7,6 +7,7 @@
  * @module
  */
 import { type Call, errnoText, RW_SYSCALLS } from "./capture.ts";
+import { maxRwCount, TASK_SIZE_MAX } from "../profile.ts";
 
 /** What one fd is, as far as the capture shows. */
 export interface FdEntry {
@@ -66,10 +67,8 @@ export const IORING_OP: Readonly<Record<number, string>> = {
   61: "WRITEV_FIXED",
 };
 
-/** x86-64's TASK_SIZE_MAX with 4-level page tables: user addresses end below it. */
-const TASK_SIZE = 0x7ffffffff000n;
-/** MAX_RW_COUNT (INT_MAX & PAGE_MASK): what one read/write call moves at most. */
-const MAX_RW_COUNT = 0x7ffff000n;
+/** MAX_RW_COUNT: what one read/write call moves at most (4 KiB pages). */
+const MAX_RW_COUNT = BigInt(maxRwCount(4096));
 /** The bytes an imported call may span (the replay's page-data budget, 256 MiB). */
 const MAX_IMPORT = 256n << 20n;
 
@@ -81,7 +80,7 @@ function userRangeProblem(c: Call): string | undefined {
     if (v.len >= 1n << 63n) {
       return `${c.syscall} with an iovec length of 2^63 or more: the kernel fails with -EINVAL before touching pages`;
     }
-    if (v.base !== undefined && v.len && v.base + v.len > TASK_SIZE) {
+    if (v.base !== undefined && v.len && v.base + v.len > TASK_SIZE_MAX) {
       return `${c.syscall} with a range beyond the user address space: access_ok fails (-EFAULT), no pages touched`;
     }
     total += v.len;
