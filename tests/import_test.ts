@@ -267,3 +267,27 @@ Deno.test("io_uring READV_FIXED: len is an iovec count, and the request is left 
       "io_uring READV_FIXED: iovecs over a registered buffer (io_import_reg_vec, 6.15+) are not modelled",
   });
 });
+
+Deno.test("io_uring: a request on a registered file (IOSQE_FIXED_FILE) does not look its index up as an fd", async () => {
+  const calls = await collect(parseBpftrace(
+    lines(
+      [
+        "# itertrace-capture v2 clock=monotonic_ns filter=",
+        "10 7 7 openat dfd=-100 flags=0x4002 comm=t",
+        "10 7 7 path /tmp/f",
+        "10 7 7 ret 3",
+        "20 7 7 sqe req=0xa opcode=22 fd=3 addr=0x7f0000001000 len=0x1000 pos=0 buf_index=0 sqe_flags=0x400000 comm=t",
+        "21 7 7 sqe req=0xb opcode=22 fd=3 addr=0x7f0000001000 len=0x1000 pos=0 buf_index=0 sqe_flags=0x400001 comm=t",
+        "30 7 7 cqe req=0xa res=4096",
+        "31 7 7 cqe req=0xb res=4096",
+      ].join("\n"),
+    ),
+    "c",
+  ));
+  const cls = new Classifier({});
+  const [open, byFd, byIndex] = calls.map((c) => cls.classify(c));
+  assert.equal(open.kind, "book");
+  assert.deepEqual(byFd, { kind: "uring_rw", read: true, fixed: false });
+  assert.match((byIndex as { reason: string }).reason, /registered file \(IOSQE_FIXED_FILE\)/);
+  assert.equal(new Classifier({ assumeDirect: true }).classify(calls[2]).kind, "uring_rw");
+});

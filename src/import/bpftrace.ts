@@ -233,6 +233,7 @@ export async function* parseBpftrace(
       if (f.has("addr")) {
         call.fd = Number(get("fd", true));
         call.bufIndex = Number(get("buf_index"));
+        if (f.has("sqe_flags")) call.flags = get("sqe_flags");
         const op = call.opcode as number;
         // READV/WRITEV and READV_FIXED/WRITEV_FIXED: addr is an iovec array, len its count
         if (op === 1 || op === 2 || op === 60 || op === 61) call.vlen = vlenOf(get("len"));

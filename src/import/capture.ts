@@ -25,7 +25,7 @@ export interface Call {
   readonly path?: string;
   /** The file position (p* calls, io_uring requests); -1 means the file's own position. */
   readonly pos?: bigint;
-  /** Flags: openat's open flags, preadv2/pwritev2's RWF_* flags, vmsplice's. */
+  /** Flags: openat's open flags, preadv2/pwritev2's RWF_* flags, vmsplice's, an sqe's req->flags. */
   readonly flags?: bigint;
   /** Whether openat's flags include O_DIRECT (strace prints names, bpftrace numbers). */
   readonly odirect?: boolean;

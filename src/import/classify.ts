@@ -313,8 +313,18 @@ export class Classifier {
         }
         return { kind: "uring_rw", read, fixed, ring };
       }
-      // a plain request's file: its fd in the submitter's table (fixed files not followed)
-      if (!this.direct(e, c)) return { kind: "skip", reason: this.whyNotDirect(c, e) };
+      // a plain request's file: its fd in the submitter's table, unless the request names a
+      // registered file (REQ_F_FIXED_FILE = IOSQE_FIXED_FILE, bit 0 of the tracepoint's
+      // req->flags): then fd is an index into a table the capture does not follow
+      if (((c.flags ?? 0n) & 1n) !== 0n) {
+        if (!this.sel.assumeDirect) {
+          return {
+            kind: "skip",
+            reason:
+              `io_uring ${name} on a registered file (IOSQE_FIXED_FILE), which the capture does not follow: --assume-direct replays it as O_DIRECT`,
+          };
+        }
+      } else if (!this.direct(e, c)) return { kind: "skip", reason: this.whyNotDirect(c, e) };
       return { kind: "uring_rw", read, fixed: false };
     }
     if (c.syscall === "vmsplice") {
