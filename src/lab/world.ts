@@ -34,7 +34,8 @@ import type { WarningCode } from "../check/warnings.ts";
 import { WARNINGS } from "../check/warnings.ts";
 import type { LoadedHeader, OpNode } from "../trace/load.ts";
 import { memorySpec } from "../trace/memory_spec.ts";
-import { parseAddrExpr, parsePageExpr } from "../trace/num.ts";
+import { parsePageExpr } from "../trace/num.ts";
+import { Resolver } from "../trace/resolve.ts";
 import { DmaMapper } from "../convert/dma.ts";
 import type { Severity } from "../types.ts";
 import type { Pfn } from "../types.ts";
@@ -55,6 +56,8 @@ export interface World {
   readonly iters: Map<string, IovIter>;
   readonly pipes: Map<string, Pipe>;
   readonly warnings: LabWarning[];
+  /** The mm user addresses resolve in when nothing names one: the trace's first task's. */
+  readonly defaultTask: string;
 }
 
 /** A setup problem: the trace names something the world does not have. */
@@ -67,7 +70,8 @@ export class LabSetupError extends RangeError {
 /** Builds an empty world for `era` from the trace's memory section. */
 export function newWorld(h: LoadedHeader, era: string): World {
   const profile = kernelProfile(era, h.header.page_size);
-  const mem = new Memory(memorySpec(h.header), h.header.page_size);
+  const spec = memorySpec(h.header);
+  const mem = new Memory(spec, h.header.page_size);
   const warnings: LabWarning[] = [];
   const ctx: ModelCtx = {
     mem,
@@ -87,6 +91,7 @@ export function newWorld(h: LoadedHeader, era: string): World {
     iters: new Map(),
     pipes,
     warnings,
+    defaultTask: spec.tasks[0]?.name ?? "task",
   };
 }
 
@@ -118,16 +123,14 @@ export function applySetup(w: World, file: string, node: OpNode): void {
   const fail = (msg: string): never => {
     throw new LabSetupError(file, node.line, `${node.op}: ${msg}`);
   };
-  const o: IterOrigin = { name: a.iter, task: taskOf(w, a), step: node.index };
-  const vaddr = (v: unknown): bigint => {
-    const e = parseAddrExpr(v);
-    if (!e) return fail(`bad address ${JSON.stringify(v)}`);
-    if ("abs" in e) return e.abs;
-    const r = w.mem.regions.get(e.region);
-    if (!r) return fail(`unknown region "${e.region}"`);
-    const addr = w.mem.virtAddr(r, e.offset);
-    if (addr === undefined) return fail(`"${e.region}" has no virtual address`);
-    return addr;
+  const at = new Resolver(w.mem, fail, w.defaultTask);
+  const vaddr = (v: unknown): bigint => at.vaddr(v, []);
+  // user addresses resolve in the task whose region the first address names, as in replay
+  const first = a.addr ?? a.iov?.[0]?.base ?? a.kvec?.[0]?.base;
+  const o: IterOrigin = {
+    name: a.iter,
+    task: first === undefined ? w.defaultTask : at.taskOf(first),
+    step: node.index,
   };
   const segs = (list: { base: unknown; len: number }[]) =>
     list.map((s) => ({ base: vaddr(s.base), len: s.len }));
@@ -224,23 +227,6 @@ export function applySetup(w: World, file: string, node: OpNode): void {
     }
   }
   fail("not a setup op");
-}
-
-/** The mm an iterator's user addresses live in: the task of the first address's region. */
-function taskOf(w: World, a: Args): string {
-  const first = a.addr ?? a.iov?.[0]?.base ?? a.kvec?.[0]?.base;
-  const e = first === undefined ? undefined : parseAddrExpr(first);
-  const users = [...w.mem.regions.values()].filter((r) => r.space === "user");
-  if (e && "region" in e) {
-    const r = w.mem.regions.get(e.region);
-    if (r?.space === "user") return r.task;
-  } else if (e) {
-    const r = users.find((r) =>
-      r.start !== undefined && e.abs >= r.start && e.abs < r.start + BigInt(r.size)
-    );
-    if (r) return r.task;
-  }
-  return users[0]?.task ?? "task";
 }
 
 /** Resolves a page reference (`region[i]`, `{pfn}`) to a pfn. */

@@ -24,7 +24,7 @@ import type { Pfn } from "../types.ts";
 import { type Change, changesOf, type Effect, Recorder } from "./effects.ts";
 import type { AnyHandler, Handlers, OpCtx } from "./handler.ts";
 import { Scope } from "./vars.ts";
-import { Resolver } from "./resolve.ts";
+import { Resolver } from "../trace/resolve.ts";
 import { Judge } from "./judge.ts";
 import { stateView } from "./views/mod.ts";
 import { counters, summarize, type Summary } from "./summary.ts";

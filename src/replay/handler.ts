@@ -17,7 +17,7 @@ import type { WarningCode } from "../check/warnings.ts";
 import type { Holds } from "../convert/holds.ts";
 import type { DmaMapper } from "../convert/dma.ts";
 import type { Scope } from "./vars.ts";
-import type { Resolver } from "./resolve.ts";
+import type { Resolver } from "../trace/resolve.ts";
 
 /** What a handler may use. */
 export interface OpCtx {

@@ -15,7 +15,7 @@ import type { Path } from "../trace/locate.ts";
 import type { InlineExpect, Pattern, TraceExpect } from "../trace/schema.ts";
 import { hex } from "../types.ts";
 import { compareValue, compareWarnings, type Failure, whenHolds } from "./compare.ts";
-import type { Resolver } from "./resolve.ts";
+import type { Resolver } from "../trace/resolve.ts";
 import type { Scope } from "./vars.ts";
 import { iterView, objectView } from "./views/mod.ts";
 

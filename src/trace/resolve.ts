@@ -5,8 +5,8 @@
  * @module
  */
 import type { Memory, Region } from "../model/memory.ts";
-import type { Path } from "../trace/locate.ts";
-import { type AddrExpr, parseAddrExpr, parsePageExpr } from "../trace/num.ts";
+import type { Path } from "./locate.ts";
+import { type AddrExpr, parseAddrExpr, parsePageExpr } from "./num.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /** A resolved memory location: a region and an offset into it. */
@@ -15,7 +15,7 @@ export interface Loc {
   readonly offset: number;
 }
 
-/** Resolves the trace's memory expressions against a replay's memory. */
+/** Resolves the trace's memory expressions against a model memory (replay and the lab). */
 export class Resolver {
   constructor(
     private readonly mem: Memory,
