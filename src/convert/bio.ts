@@ -210,16 +210,20 @@ function currentUserSegment(it: IovIter): { addr: bigint; len: number } | undefi
 }
 
 /**
- * The validity check of bio splitting at submission (bio_split_rw_at, 6.18+, the
- * dio_align_in_bio row): a bio of one bvec that stays inside a page skips splitting
- * (bio_may_need_split); any other bio fails with -EINVAL when a bvec's offset or length is
- * not a multiple of dma_alignment + 1. Before 6.18 direct I/O checked up front instead and
- * submission finds nothing. Returns 0 or -EINVAL.
+ * The validity check of bio splitting at submission (6.18+, the dio_align_in_bio row).
+ * __bio_split_to_limits() skips splitting when bio_may_need_split() (block/blk.h) says no:
+ * no chunk_sectors, bi_vcnt == 1 and bv_offset + bv_len <= max_fast_segment_size (a page;
+ * bv_offset is the offset in the bvec's folio, so a bvec past the first page of a large
+ * folio is checked). Otherwise bio_split_rw_at() calls bio_split_io_at() with
+ * lim->dma_alignment as the length mask, and its loop over the bvecs returns -EINVAL for
+ * `bv.bv_offset & lim->dma_alignment || bv.bv_len & len_align_mask` (block/blk-merge.c,
+ * Keith Busch's "block: check for valid bio while splitting", 6.18 window). Before 6.18
+ * direct I/O checked up front instead and submission finds nothing. Returns 0 or -EINVAL.
  */
 export function bioSubmitCheck(ctx: ModelCtx, bio: Bio, dmaAlignment: number): number {
   if (!ctx.profile.has("dio_align_in_bio") || bio.cloned) return 0;
   const ps = ctx.mem.pageSize;
-  if (bio.bvec.length === 1 && (bio.bvec[0].offset % ps) + bio.bvec[0].len <= ps) return 0;
+  if (bio.bvec.length === 1 && bio.bvec[0].offset + bio.bvec[0].len <= ps) return 0;
   for (const bv of bio.bvec) if ((bv.offset | bv.len) & dmaAlignment) return -22;
   return 0;
 }
