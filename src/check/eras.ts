@@ -160,6 +160,20 @@ export function traceEras(
   return [...seen.values()].sort(compareRelease);
 }
 
+/**
+ * The inclusive end of a trace's declared eras after `last`: LATEST when the spec holds
+ * there, else the release before the first one after `last` where it stops holding (a
+ * golden of ">=6.3 <7.0" ends at 6.19, not "latest").
+ */
+export function specEnd(spec: EraSpec, last: Release): Release {
+  if (specHolds(spec, LATEST)) return LATEST;
+  const flips = Array.isArray(spec) ? MAINLINE : condReleases(spec as string);
+  const stop = [...flips].sort(compareRelease).find((r) =>
+    compareRelease(r, last) > 0 && !specHolds(spec, r)
+  );
+  return stop ? lastBefore(stop) : LATEST;
+}
+
 /** Whether a release is inside the modelled range (a mainline series of MAINLINE). */
 export function modelled(r: Release): boolean {
   return mainlineIndex(r) >= 0;

@@ -21,7 +21,7 @@ import type { Severity } from "../types.ts";
 import type { TraceSource } from "./source.ts";
 import type { OpNode } from "../trace/load.ts";
 import type { RunResult } from "./run_trace.ts";
-import { compareRelease, kernelLabel, LATEST, parseRelease, type Release } from "../profile.ts";
+import { compareRelease, kernelLabel, parseRelease, type Release } from "../profile.ts";
 import {
   collectWhens,
   eraIndexOf,
@@ -32,6 +32,7 @@ import {
   parseRange,
   rangeName,
   releaseName,
+  specEnd,
   specHolds,
   traceEras,
 } from "../check/eras.ts";
@@ -177,12 +178,14 @@ export function rangeGolden(file: string, range: EraRange): string {
 /**
  * Groups consecutive eras with the same replay into golden files: the group holding the
  * trace's `kernel:` (or, when that era is not checked, the last group) is `<trace>.expected`,
- * the others `<trace>@<from>-<to>.expected`, where `to` is the release before the next group.
+ * the others `<trace>@<from>-<to>.expected`, where `to` is the release before the next group
+ * (after the last group, the end of the trace's `eras:`).
  */
 function goldenLayout(
   file: string,
   runs: readonly EraRun[],
   kernel: Release,
+  spec: EraSpec,
 ): { path: string; range: EraRange; body: string; label: string; main: boolean }[] {
   const live = runs.filter((r) => r.body !== undefined);
   if (!live.some((r) => r.res)) return [];
@@ -198,7 +201,8 @@ function goldenLayout(
   return groups.map((g) => {
     // the range ends before the next era checked or gated (an era whose ops do not exist)
     const next = runs[runs.indexOf(g[g.length - 1]) + 1]?.era;
-    const range = { from: g[0].era, to: next ? lastBefore(next) : LATEST };
+    const last = g[g.length - 1].era;
+    const range = { from: g[0].era, to: next ? lastBefore(next) : specEnd(spec, last) };
     const main = g.some((r) => compareRelease(r.era, mainEra) === 0);
     return {
       path: main ? `${file}.expected` : rangeGolden(file, range),
@@ -282,7 +286,7 @@ export async function checkTrace(
         error: runs[0]?.gated ?? "no era to check",
       };
     } else if (!single || runs[0].res || release) {
-      await judgeGoldens(io, file, h.name, runs, h.kernel, o, entry, run);
+      await judgeGoldens(io, file, h.name, runs, h.kernel, spec, o, entry, run);
     }
   } catch (e) {
     if (!isInputError(e)) throw e;
@@ -408,6 +412,7 @@ async function judgeGoldens(
   name: string,
   runs: readonly EraRun[],
   kernelText: string,
+  spec: EraSpec,
   o: CheckOpts,
   entry: CheckEntry,
   ctx: CheckRun,
@@ -424,7 +429,7 @@ async function judgeGoldens(
       ctx.updated.push(path);
     }
   };
-  const layout = goldenLayout(file, runs, kernel);
+  const layout = goldenLayout(file, runs, kernel, spec);
   const existing = await goldensOf(
     io,
     file,
