@@ -460,13 +460,19 @@ async function judgeGoldens(
     }
     return;
   }
-  const mainText = (await io.exists(mainPath)) ? await io.readTextFile(mainPath) : undefined;
+  // each golden is read once, however many eras it covers
+  const texts = new Map<string, string | undefined>();
+  const read = async (path: string) => {
+    if (!texts.has(path)) {
+      texts.set(path, (await io.exists(path)) ? await io.readTextFile(path) : undefined);
+    }
+    return texts.get(path);
+  };
   const live = runs.filter((r) => r.body !== undefined);
   const differs = new Map<string, { have: string; runs: EraRun[] }>();
   for (const run of live) {
-    const hit = existing.find((g) => inRange(g.range, run.era));
-    const path = hit?.path ?? mainPath;
-    const have = hit ? await io.readTextFile(hit.path) : mainText;
+    const path = existing.find((g) => inRange(g.range, run.era))?.path ?? mainPath;
+    const have = await read(path);
     if (have === undefined || body(have) === run.body) continue;
     const d = differs.get(path) ?? { have, runs: [] };
     d.runs.push(run);
