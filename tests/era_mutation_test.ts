@@ -1,8 +1,9 @@
 /**
  * The era-mutation test (issue 10): every row of the era table moved one release earlier or
- * later at either end must make some bundled trace fail `check` in the release the move
- * changes. Moves no replay can reach (every function the row changes is an op that does not
- * exist in that release) are reported as equivalent, not as unguarded.
+ * later at either end, and each of its stable backports moved one point release, must make
+ * some bundled trace fail `check` in the release the move changes. Moves no replay can reach
+ * (every function the row changes is an op that does not exist in that release, or a
+ * backport the model cannot observe) are reported as equivalent, not as unguarded.
  */
 import assert from "node:assert/strict";
 import { denoIo } from "../src/cli/io.ts";
@@ -44,4 +45,32 @@ Deno.test("mutations move each end one release each way and name the changed rel
     ["until", 1, "7.2"],
   ]);
   assert.deepEqual(ms[1].moved.since, [7, 0]);
+});
+
+Deno.test("mutations move each stable backport one point release each way", () => {
+  const ms = mutations({
+    demo: {
+      since: [7, 1],
+      what: "",
+      functions: [],
+      introduced: {
+        subject: "",
+        release: "7.1",
+        backports: ["6.12.88", "7.0.1"],
+        evidence: "",
+      },
+      audit: { verdict: "new", note: "" },
+    },
+  }).filter((m) => m.backport);
+  assert.deepEqual(ms.map((m) => [m.backport, m.dir, m.release.join(".")]), [
+    ["6.12.88", -1, "6.12.87"],
+    ["6.12.88", 1, "6.12.88"],
+    // 7.0.1 one earlier would be mainline 7.0
+    ["7.0.1", 1, "7.0.1"],
+  ]);
+  assert.deepEqual(ms[0].moved.introduced?.backports, ["6.12.87", "7.0.1"]);
+  assert.equal(
+    describeMutation({ ...ms[1], row: "netfs_limit_kvec" }),
+    "since backport 6.12.88 -> 6.12.89",
+  );
 });

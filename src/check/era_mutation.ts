@@ -1,9 +1,9 @@
 /**
  * The era-mutation test: move every row of the profile table (FEATURES) one release earlier
- * and one release later at each end (`since` and `until`), and see whether some bundled trace
- * notices, that is whether `check` of that trace fails in the one release whose behaviour the
- * move changes. A row none of whose moves is noticed is unguarded: the era claim it makes is
- * not checked by anything.
+ * and one release later at each end (`since` and `until`, and each stable backport of either:
+ * 6.12.88 to 6.12.87 or 6.12.89), and see whether some bundled trace notices, that is whether
+ * `check` of that trace fails in the one release whose behaviour the move changes. A row none
+ * of whose moves is noticed is unguarded: the era claim it makes is not checked by anything.
  *
  * Only what a move can change is replayed: a move of `since` from S to S+1 changes release S
  * only (S-1 for the other direction), and a trace is replayed in that release only if its
@@ -18,6 +18,7 @@ import {
   featureIn,
   type FeatureName,
   FEATURES,
+  parseRelease,
   type Release,
 } from "../profile.ts";
 import { opDecl } from "../trace/ops/mod.ts";
@@ -27,6 +28,8 @@ import { nextRelease, prevRelease, releaseName } from "./eras.ts";
 export interface Mutation {
   readonly row: string;
   readonly end: "since" | "until";
+  /** The stable backport of that end that moves ("6.12.88"); absent for the mainline end. */
+  readonly backport?: string;
   readonly dir: -1 | 1;
   /** The row as moved. */
   readonly moved: Feature;
@@ -34,7 +37,7 @@ export interface Mutation {
   readonly release: Release;
 }
 
-/** The moves of every row: each end that exists, one release each way. */
+/** The moves of every row: each end and each stable backport that exists, one release each way. */
 export function mutations(table: Readonly<Record<string, Feature>> = FEATURES): Mutation[] {
   const out: Mutation[] = [];
   for (const [row, f] of Object.entries(table)) {
@@ -49,14 +52,38 @@ export function mutations(table: Readonly<Record<string, Feature>> = FEATURES): 
         // a move that empties or inverts the row still changes exactly one release
         out.push({ row, end, dir, moved, release: dir < 0 ? to : at });
       }
+      const key = end === "since" ? "introduced" : "ended";
+      const change = f[key];
+      for (const backport of change?.backports ?? []) {
+        const [x, y, z] = parseRelease(backport) as readonly [number, number, number];
+        for (const dir of [-1, 1] as const) {
+          // X.Y.1 one earlier would be the mainline release itself, not a backport
+          if (dir < 0 && z === 1) continue;
+          const to = `${x}.${y}.${z + dir}`;
+          const backports = change!.backports!.map((b) => b === backport ? to : b);
+          const moved: Feature = { ...f, [key]: { ...change!, backports } };
+          out.push({
+            row,
+            end,
+            backport,
+            dir,
+            moved,
+            release: [x, y, dir < 0 ? z - 1 : z],
+          });
+        }
+      }
     }
   }
   return out;
 }
 
-/** "since 6.3 -> 6.2". */
+/** "since 6.3 -> 6.2", "until backport 6.12.118 -> 6.12.119". */
 export function describeMutation(m: Mutation): string {
   const from = FEATURES[m.row as keyof typeof FEATURES] as Feature;
+  if (m.backport) {
+    const [x, y, z] = parseRelease(m.backport)!;
+    return `${m.end} backport ${m.backport} -> ${x}.${y}.${z! + m.dir}`;
+  }
   return `${m.end} ${releaseName(from[m.end]!)} -> ${releaseName(m.moved[m.end]!)}`;
 }
 
@@ -113,15 +140,29 @@ export function byRow(a: Mutation, b: Mutation): number {
     ? -1
     : a.end > b.end
     ? 1
-    : a.dir - b.dir || compareRelease(a.release, b.release);
+    : (a.backport ?? "").localeCompare(b.backport ?? "") || a.dir - b.dir ||
+      compareRelease(a.release, b.release);
 }
+
+/**
+ * Stable backports the model cannot observe, for a reason the op gates do not show, keyed
+ * "row X.Y.Z". Each entry is a claim about the model: a trace that reaches the row in that
+ * series makes the move noticed and the entry wrong.
+ */
+const INERT_BACKPORTS: Readonly<Record<string, string>> = {
+  "zero_page_unpinned 6.1.192":
+    "the model pins no zero page before 6.3: extraction starts in 6.3, bios take refs before it, and io_uring registration pins with FOLL_WRITE, which faults in real pages",
+};
 
 /**
  * Why a move cannot be noticed by any trace, or undefined: every kernel function the row
  * changes is an op that does not exist in the release the move changes (its own era row,
- * another one, is not in force there), so no replay in that release can reach the row.
+ * another one, is not in force there), so no replay in that release can reach the row; or
+ * the move is of a backport listed in {@link INERT_BACKPORTS}.
  */
 export function equivalent(m: Mutation): string | undefined {
+  const inert = m.backport && INERT_BACKPORTS[`${m.row} ${m.backport}`];
+  if (inert) return inert;
   const f = FEATURES[m.row as FeatureName] as Feature;
   const gates = f.functions.map((fn) => [fn, opDecl(fn)?.era] as const);
   if (!gates.length) return undefined;
