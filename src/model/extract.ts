@@ -325,14 +325,21 @@ function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOp
   const n = wantPages(ps, size, offset0, o.maxpages);
   if (!n) return fail(ENOMEM);
   const pfns: Pfn[] = [], holds: Pfn[] = [];
+  // kmalloc above KMALLOC_MAX_CACHE_SIZE (two pages) comes from the page allocator, not slab
+  const slabPage = (p: Pfn) => {
+    const r = ctx.mem.pageLoc(p)?.region;
+    return r?.kind === "slab" || (r?.kind === "kmalloc" && r.size <= 2 * ps);
+  };
+  // 6.14 (b9c0e49abfca until 770c8d55c428): `folio = page_folio(page)` is the first page's
+  // folio for every k, both for the folio_test_slab() test and for the folio_get()
+  const firstFolio = slabEra(ctx) && !ctx.profile.has("bvec_get_pages_folio_fix");
   let warned = false;
   for (let k = 0; k < n; k++) {
     const pfn = first + k;
     pfns.push(pfn);
     const r = ctx.mem.pageLoc(pfn)?.region;
     const kmem = r?.space === "kernel" && r.kind !== "page_alloc" && r.kind !== "highmem";
-    // kmalloc above KMALLOC_MAX_CACHE_SIZE (two pages) comes from the page allocator, not slab
-    const slab = r?.kind === "slab" || (r?.kind === "kmalloc" && r.size <= 2 * ps);
+    const slab = slabPage(pfn);
     if (kmem && !warned) {
       warned = true;
       ctx.warn(
@@ -347,10 +354,8 @@ function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOp
         { cause: it.createdAt, page: ctx.mem.pageName(pfn) },
       );
     }
-    if (!(slab && ctx.profile.has("slab_refcount_frozen"))) {
-      // 6.14 (b9c0e49abfca until 770c8d55c428) took every ref on the first page's folio
-      holds.push(ctx.profile.has("bvec_get_pages_folio_fix") || !slabEra(ctx) ? pfn : first);
-    }
+    const refPfn = firstFolio ? first : pfn;
+    if (!(slabEra(ctx) && slabPage(refPfn))) holds.push(refPfn);
   }
   const bytes = Math.min(size, n * ps - offset0);
   it.count -= bytes;
