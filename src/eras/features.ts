@@ -353,11 +353,13 @@ export const FEATURES = {
       evidence: "Keith Busch, direct-io alignment series for 6.0",
     },
     ended: {
+      commit: "b475272f03ca",
       subject: "iov_iter: remove iov_iter_is_aligned",
       release: "6.18",
-      evidence: "Keith Busch 2025 series; not re-read this audit",
+      evidence:
+        "Keith Busch PATCHv4 8/8, applied by Jens Axboe 9 Sep 2025 for the 6.18 window (b4-ty mail listing the series' mainline ids, id 1853398232)",
     },
-    audit: { verdict: "kept", note: "not re-read this audit" },
+    audit: { verdict: "kept", note: "6.18 and the id from the applied mail (Dec 2026 review)" },
   },
   aligned_bvec_full_len: {
     since: [6, 9],
@@ -496,9 +498,11 @@ export const FEATURES = {
       "bio_iov_iter_get_pages aligns the whole bio down to the block size after building it instead of trimming each extraction",
     functions: ["bio_iov_iter_get_pages"],
     introduced: {
+      commit: "20a0e6276edb",
       subject: "block: align the bio after building it",
       release: "6.18",
-      evidence: "Keith Busch 2025 series; 6.18 behaviour measured on 6.18.44 (fixtures/pins)",
+      evidence:
+        "Keith Busch PATCHv4 3/8, applied by Jens Axboe 9 Sep 2025 for the 6.18 window (id 1853398232); 6.18 behaviour measured on 6.18.44 (fixtures/pins)",
     },
     audit: { verdict: "kept", note: "measured on this machine's 6.18.44" },
   },
@@ -513,7 +517,7 @@ export const FEATURES = {
         "block: simplify direct io validity check (with 7eac33186957 iomap: simplify direct io validity check)",
       release: "6.18",
       evidence:
-        "named as the culprits by 14b007e17881's Fixes: tags (Keith Busch v3 5/5, id 60354317447); measured on 6.18.44 (ext4 on virtio-blk, dma_alignment 511): {+0x100,0x2000} pins 3, releases 3, -EINVAL; {+0x100,0x200} (one bvec in one page) succeeds; {+0,0x300}{+0x1000,0x100} pins 2, -EINVAL; {+0,0x300}{+0x300,0x100} (merged into one bvec) succeeds (fixtures/live)",
+        "PATCHv4 4/8 and 5/8, applied 9 Sep 2025 for 6.18 with 1/8 fec2e705729d 'block: check for valid bio while splitting', the check at submission (id 1853398232); named as the culprits by 14b007e17881's Fixes: tags (Keith Busch v3 5/5, id 60354317447); measured on 6.18.44 (ext4 on virtio-blk, dma_alignment 511): {+0x100,0x2000} pins 3, releases 3, -EINVAL; {+0x100,0x200} (one bvec in one page) succeeds; {+0,0x300}{+0x1000,0x100} pins 2, -EINVAL; {+0,0x300}{+0x300,0x100} (merged into one bvec) succeeds (fixtures/live)",
     },
     audit: {
       verdict: "moved",
