@@ -56,6 +56,8 @@ export interface KernelProfile {
   readonly pageSize: number;
   /** Whether a behaviour of {@link FEATURES} is in force. */
   has(feature: FeatureName): boolean;
+  /** The behaviours asked about so far, in the order first asked. */
+  consulted(): FeatureName[];
 }
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page (include/linux/fs.h). */
@@ -166,6 +168,7 @@ export function kernelProfile(name: string, pageSize = 4096): KernelProfile {
       if (v === undefined) cache.set(feature, v = featureIn(feature, release));
       return v;
     },
+    consulted: () => [...cache.keys()],
   };
 }
 
