@@ -34,12 +34,7 @@ eras.sort();
  * requires the failures to be exactly these plus the FIXED ones.
  */
 const OPEN: Record<string, Record<string, string>> = {
-  "6.12": {
-    itk_224_random_1_46:
-      "BVEC iov_iter_get_pages2 over split page_alloc pages: after the refs are put, one page keeps a reference the model does not count (#4); not yet explained",
-    itk_328_random_1_150:
-      "the same uncounted page reference after BVEC get_pages2 and put_page (#5)",
-  },
+  "6.12": {},
 };
 
 /**
@@ -54,6 +49,9 @@ const FIXED: Record<string, Record<string, string>> = {
       "IOVEC extract_iter_to_sg: sg_is_last false on the table's last slot: extract_user_to_sg's page-pointer array in the sg array's tail NULLs that slot's page_link and its end mark (src/convert/to_sg.ts Scratch)",
     itk_407_random_1_229: "the same lost end mark after a user extraction into the tail",
     itk_442_random_1_264: "the same lost end mark after a user extraction into the tail",
+    itk_224_random_1_46:
+      "BVEC iov_iter_get_pages2 whose first bvec is empty but starts mid-page: __iov_iter_get_pages_alloc takes a ref on that page and returns 0, and the caller never puts it (src/model/extract.ts bvecGetPages, src/replay/pages.ts)",
+    itk_328_random_1_150: "the same ref taken by a get_pages2 that returned 0",
   },
 };
 

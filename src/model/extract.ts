@@ -312,7 +312,8 @@ function kvecPages(ctx: ModelCtx, it: VecIter, maxsize: number, o: ExtractOption
 /**
  * BVEC get_pages (6.0+): the current bvec only, pages assumed consecutive from its first
  * page; a ref on each, except slab folios from 6.14 (in 6.14 alone every ref went to the first
- * page's folio: the bvec_get_pages_folio_fix row).
+ * page's folio: the bvec_get_pages_folio_fix row). An empty bvec starting mid-page still takes
+ * one ref and returns 0 (first_bvec_segment + want_pages_array; 6.12.118 did so on the kernel).
  */
 function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOptions): Extraction {
   const ps = ctx.mem.pageSize;

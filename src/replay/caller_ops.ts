@@ -18,7 +18,7 @@ export const CALLER_HANDLERS = {
     const res = r.profile.has("nfs_dio_pins")
       ? iovIterExtractPages(r.model, it, { ...o, p2pdma: false })
       : iovIterGetPages(r.model, it, { ...o, advance: true });
-    addList(r, a.as, res.ret > 0 ? res.pfns : [], res.ret > 0 ? res.holds : [], res.retention, {
+    addList(r, a.as, res.ret > 0 ? res.pfns : [], res.holds, res.retention, {
       offset0: res.offset0,
       bytes: Math.max(res.ret, 0),
       dir: it.dir,

@@ -41,7 +41,10 @@ function extractOp(kind: "get2" | "get" | "extract"): Handler<"iov_iter_extract_
         alloc: a.alloc === true,
       })
       : iovIterGetPages(r.model, it, { ...o, advance: kind === "get2" });
-    addList(r, a.as, res.ret > 0 ? res.pfns : [], res.ret > 0 ? res.holds : [], res.retention, {
+    // the holds count even when nothing is returned: a BVEC get_pages on an empty bvec that
+    // starts mid-page takes a ref on that page and returns 0 (6.12 __iov_iter_get_pages_alloc:
+    // want_pages_array(0 bytes, start > 0) is 1 page), and no caller puts it
+    addList(r, a.as, res.ret > 0 ? res.pfns : [], res.holds, res.retention, {
       offset0: res.offset0,
       bytes: Math.max(res.ret, 0),
       dir: it.dir,
