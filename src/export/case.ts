@@ -8,6 +8,7 @@
  * @module
  */
 import { Replay, type StepResult } from "../replay/engine.ts";
+import { regionFills } from "../replay/setup.ts";
 import type { LoadedTrace, OpNode } from "../trace/load.ts";
 import type { Region } from "../model/memory.ts";
 import { ZERO_PFN } from "../model/memory.ts";
@@ -360,7 +361,7 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
   }
   const w = new CaseWriter(r, kapi);
   const setup = w.planRegions();
-  const fills = regionFills(trace, w);
+  const fills = fillCalls(trace, w);
   const skipped: SkippedOp[] = [];
   const notes: string[] = [];
   let exported = 0;
@@ -461,17 +462,10 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
   return { ...base, c, exported, skipped };
 }
 
-function regionFills(trace: LoadedTrace, w: CaseWriter): string[] {
-  const m = trace.header.memory;
-  const all = [
-    ...(m.user ?? []).map((x) => ({ name: x.region, fill: x.fill })),
-    ...(m.tasks ?? []).flatMap((t) => t.user.map((x) => ({ name: x.region, fill: x.fill }))),
-    ...(m.kernel ?? []).map((x) => ({ name: x.region, fill: x.fill })),
-    ...(m.files ?? []).map((x) => ({ name: x.name, fill: x.fill })),
-  ];
+/** The trace's region fills as itk_fill() calls, for the regions the case creates. */
+function fillCalls(trace: LoadedTrace, w: CaseWriter): string[] {
   const out: string[] = [];
-  for (const { name, fill } of all) {
-    if (fill === undefined) continue;
+  for (const { name, pattern } of regionFills(trace.header)) {
     const g = w.r.mem.regions.get(name)!;
     let id: number;
     try {
@@ -479,8 +473,7 @@ function regionFills(trace: LoadedTrace, w: CaseWriter): string[] {
     } catch {
       continue;
     }
-    const p = typeof fill === "object" && fill && "pattern" in fill ? fill.pattern : fill;
-    const [pat, arg] = patternCode(p);
+    const [pat, arg] = patternCode(pattern);
     out.push(`\titk_fill(c, ${id}, 0, ${cnum(g.size)}, ${pat}, ${cnum(arg)}, 0);`);
   }
   return out;

@@ -5,9 +5,10 @@
  * @module
  */
 import { Memory, MemoryLimitError } from "../model/memory.ts";
-import { patternBytes } from "../model/fill.ts";
+import { type Pattern, patternBytes } from "../model/fill.ts";
 import { TraceError } from "../errors.ts";
 import type { LoadedHeader } from "../trace/load.ts";
+import type { Header } from "../trace/schema.ts";
 import { MAX_MOVE } from "../trace/schema.ts";
 import { memorySpec } from "../trace/memory_spec.ts";
 
@@ -36,16 +37,28 @@ export function buildMemory(h: LoadedHeader): { mem: Memory; firstTask: string }
   return { mem, firstTask: spec.tasks[0]?.name ?? "task" };
 }
 
-function applyRegionFills(h: LoadedHeader, mem: Memory, fail: (m: string) => never): void {
-  const m = h.header.memory;
+/**
+ * The region fills a trace's `memory:` declares, in declaration order (user, tasks' user,
+ * kernel, files), each with its pattern. The replay applies them; the KUnit exporter writes
+ * them as itk_fill() calls.
+ */
+export function regionFills(header: Header): { name: string; pattern: Pattern }[] {
+  const m = header.memory;
   const all = [
     ...(m.user ?? []).map((r) => ({ name: r.region, fill: r.fill })),
     ...(m.tasks ?? []).flatMap((t) => t.user.map((r) => ({ name: r.region, fill: r.fill }))),
     ...(m.kernel ?? []).map((r) => ({ name: r.region, fill: r.fill })),
     ...(m.files ?? []).map((f) => ({ name: f.name, fill: f.fill })),
   ];
-  for (const { name, fill } of all) {
-    if (fill === undefined) continue;
+  return all.flatMap(({ name, fill }) =>
+    fill === undefined
+      ? []
+      : [{ name, pattern: typeof fill === "object" && "pattern" in fill ? fill.pattern : fill }]
+  );
+}
+
+function applyRegionFills(h: LoadedHeader, mem: Memory, fail: (m: string) => never): void {
+  for (const { name, pattern } of regionFills(h.header)) {
     const region = mem.regions.get(name)!;
     if (region.size > MAX_MOVE) {
       fail(
@@ -54,7 +67,6 @@ function applyRegionFills(h: LoadedHeader, mem: Memory, fail: (m: string) => nev
         } MiB (use fill ops on parts of it)`,
       );
     }
-    const p = typeof fill === "object" && "pattern" in fill ? fill.pattern : fill;
-    mem.writeRegion(region, 0, patternBytes(p, 0, region.size));
+    mem.writeRegion(region, 0, patternBytes(pattern, 0, region.size));
   }
 }
