@@ -216,6 +216,32 @@ function constructor(build: (w: Emit, node: OpNode, it: string) => void): OpC {
   };
 }
 
+/**
+ * iov_iter_init / iov_iter_kvec: an on-stack array of {iov_base, iov_len} from the op's
+ * `iov` / `kvec` argument, then the call over its total length.
+ */
+function vecConstructor(
+  type: "iovec" | "kvec",
+  prefix: string,
+  base: (w: Emit, v: unknown) => string,
+): OpC {
+  const fn = type === "iovec" ? "iov_iter_init" : "iov_iter_kvec";
+  const field = type === "iovec" ? "iov" : "kvec";
+  return constructor((w, node, it) => {
+    const a = node.args;
+    const segs: { base: unknown; len: number }[] = a[field];
+    const arr = w.fresh(prefix, a.iter);
+    w.decl(`\tstruct ${type} ${arr}[${Math.max(segs.length, 1)}];`);
+    let total = 0;
+    segs.forEach((s, i) => {
+      w.emit(`\t${arr}[${i}].iov_base = ${base(w, s.base)};`);
+      w.emit(`\t${arr}[${i}].iov_len = ${cn(s.len)};`);
+      total += s.len;
+    });
+    w.emit(`\t${fn}(&${it}, ${dirC(a.dir)}, ${arr}, ${segs.length}, ${cn(total)});`);
+  });
+}
+
 function iterOp(call: (it: string, a: Record<string, number>) => string, ret?: string): OpC {
   return (w, node, res) => {
     const it = w.cvar(node.args.iter, "iter");
@@ -294,19 +320,7 @@ export const C_OPS: Readonly<Record<string, OpC>> = {
     const a = node.args;
     w.emit(`\tiov_iter_ubuf(&${it}, ${dirC(a.dir)}, ${w.uaddr(a.addr)}, ${cn(a.len)});`);
   }),
-  iov_iter_init: constructor((w, node, it) => {
-    const a = node.args;
-    const arr = w.fresh("iov", a.iter);
-    const n = a.iov.length;
-    w.decl(`\tstruct iovec ${arr}[${Math.max(n, 1)}];`);
-    let total = 0;
-    a.iov.forEach((s: { base: unknown; len: number }, i: number) => {
-      w.emit(`\t${arr}[${i}].iov_base = ${w.uaddr(s.base)};`);
-      w.emit(`\t${arr}[${i}].iov_len = ${cn(s.len)};`);
-      total += s.len;
-    });
-    w.emit(`\tiov_iter_init(&${it}, ${dirC(a.dir)}, ${arr}, ${n}, ${cn(total)});`);
-  }),
+  iov_iter_init: vecConstructor("iovec", "iov", (w, v) => w.uaddr(v)),
   import_iovec: (w, node, res) => {
     const a = node.args;
     if (!w.kapi.has("kunit_vm_mmap")) throw new Inexpressible("import_iovec needs user memory");
@@ -334,19 +348,7 @@ export const C_OPS: Readonly<Record<string, OpC>> = {
     checkRet(w, node, res, "long");
     if (typeof res.ret === "number" && res.ret >= 0) w.checkIter(a.iter, node.index);
   },
-  iov_iter_kvec: constructor((w, node, it) => {
-    const a = node.args;
-    const arr = w.fresh("kv", a.iter);
-    const n = a.kvec.length;
-    w.decl(`\tstruct kvec ${arr}[${Math.max(n, 1)}];`);
-    let total = 0;
-    a.kvec.forEach((s: { base: unknown; len: number }, i: number) => {
-      w.emit(`\t${arr}[${i}].iov_base = ${w.kaddr(s.base)};`);
-      w.emit(`\t${arr}[${i}].iov_len = ${cn(s.len)};`);
-      total += s.len;
-    });
-    w.emit(`\tiov_iter_kvec(&${it}, ${dirC(a.dir)}, ${arr}, ${n}, ${cn(total)});`);
-  }),
+  iov_iter_kvec: vecConstructor("kvec", "kv", (w, v) => w.kaddr(v)),
   iov_iter_bvec: constructor((w, node, it) => {
     const a = node.args;
     const arr = w.fresh("bv", a.iter);
