@@ -6,8 +6,10 @@
  * "fs/io_uring: set FOLL_PIN via pin_user_pages()" (v12 16/22 of the FOLL_PIN series,
  * <20200107224558.2362728-17-jhubbard@nvidia.com>, merged for 5.6; before it get_user_pages,
  * FOLL_GET refs). That is before the oldest modelled release (5.15), so no era row bounds
- * these ops; src/replay/io_uring.ts says what differs between 5.15 and now and why the
- * model does not need it.
+ * these ops. The three functions the ops follow are in fs/io_uring.c in 5.15 already
+ * (io_buffer_unmap since the buffer-table rework posted in December 2020; the pinning sits in
+ * io_sqe_buffer_register itself before io_pin_pages() took it); src/replay/io_uring.ts says
+ * what 6.1 and 6.12 do that the handlers do not follow.
  *
  * @module
  */
