@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
+import { type Extraction, iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
+import type { IovIter } from "../model/iter.ts";
 import { ZERO_PFN } from "../model/memory.ts";
 import type { Direction, Pfn, Retention } from "../types.ts";
 import type { Handler, Handlers, OpCtx } from "./handler.ts";
@@ -41,18 +42,32 @@ function extractOp(kind: "get2" | "get" | "extract"): Handler<"iov_iter_extract_
         alloc: a.alloc === true,
       })
       : iovIterGetPages(r.model, it, { ...o, advance: kind === "get2" });
-    // the holds count even when nothing is returned: a BVEC get_pages on an empty bvec that
-    // starts mid-page takes a ref on that page and returns 0 (6.12 __iov_iter_get_pages_alloc:
-    // want_pages_array(0 bytes, start > 0) is 1 page), and no caller puts it
-    addList(r, a.as, res.ret > 0 ? res.pfns : [], res.holds, res.retention, {
-      offset0: res.offset0,
-      bytes: Math.max(res.ret, 0),
-      dir: it.dir,
-      step: node.index,
-    }, ["as"]);
-    r.out.offset0 = res.offset0;
-    return res.ret;
+    return extracted(r, a.as, it, res, node.index);
   };
+}
+
+/**
+ * Defines the page list `as` from an extraction of `it` (empty when it failed) and reports
+ * its offset0; returns the extraction's return value.
+ */
+export function extracted(
+  r: OpCtx,
+  as: string,
+  it: IovIter,
+  res: Extraction,
+  step: number,
+): number {
+  // the holds count even when nothing is returned: a BVEC get_pages on an empty bvec that
+  // starts mid-page takes a ref on that page and returns 0 (6.12 __iov_iter_get_pages_alloc:
+  // want_pages_array(0 bytes, start > 0) is 1 page), and no caller puts it
+  addList(r, as, res.ret > 0 ? res.pfns : [], res.holds, res.retention, {
+    offset0: res.offset0,
+    bytes: Math.max(res.ret, 0),
+    dir: it.dir,
+    step,
+  }, ["as"]);
+  r.out.offset0 = res.offset0;
+  return res.ret;
 }
 
 type ReleaseKind = "unpin" | "unpin_dirty" | "put";
