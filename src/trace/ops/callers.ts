@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { z } from "zod";
-import { arg, numberSchema } from "../args.ts";
+import { arg } from "../args.ts";
 import { op } from "./decl.ts";
+import { sgeListArgs } from "./convert.ts";
 
 /** The caller ops. */
 export const CALLER_OPS = {
@@ -25,17 +25,7 @@ export const CALLER_OPS = {
     summary: "maps an ITER_SOURCE iterator's pages into RDMA SGEs (common smbdirect, 7.1+)",
     follows: { fn: "smbdirect_map_sges_from_iter", file: "fs/smb/smbdirect/connection.c" },
     era: "smbdirect_map_sges",
-    args: {
-      iter: arg.name("the iterator"),
-      len: arg.num("bytes to map"),
-      rdma: arg.name("the SGE list (created by the first call)"),
-      max_sge: numberSchema({ max: 65536, what: "SGEs" }).describe("the list's capacity"),
-      lkey: arg.u64("the local key each SGE carries"),
-      dma_dir: z.enum(["to_device", "from_device"]).describe("the DMA direction"),
-      reserve: numberSchema({ max: 65536, what: "SGEs" }).describe(
-        "SGEs the caller reserved before this call",
-      ).default(0),
-    },
+    args: sgeListArgs(),
     vars: { reads: { iter: "iter" }, opens: { rdma: "rdma" } },
   }),
 };

@@ -18,6 +18,23 @@ const pageSource = {
   max_segment: arg.num("the largest entry"),
 };
 
+/**
+ * The arguments of an iterator-to-SGE-list mapping: smb_extract_iter_to_rdma (6.3 to 7.0)
+ * and its 7.1 successor smbdirect_map_sges_from_iter (./callers.ts) take the same (built per
+ * op: a schema object shared by two ops would be hoisted into the JSON Schema's $defs).
+ */
+export const sgeListArgs = () => ({
+  iter: arg.name("the iterator"),
+  len: arg.num("bytes to map"),
+  rdma: arg.name("the SGE list (created by the first call)"),
+  max_sge: numberSchema({ max: 65536, what: "SGEs" }).describe("the list's capacity"),
+  lkey: arg.u64("the local key each SGE carries"),
+  dma_dir: z.enum(["to_device", "from_device"]).describe("the DMA direction"),
+  reserve: numberSchema({ max: 65536, what: "SGEs" }).describe(
+    "SGEs the caller reserved before this call",
+  ).default(0),
+});
+
 /** Conversions to sg tables, SGEs, MRs and bios. */
 export const CONVERT_OPS = {
   netfs_limit_iter: op({
@@ -82,17 +99,7 @@ export const CONVERT_OPS = {
     summary: "maps an iterator's pages into RDMA SGEs",
     follows: { fn: "smb_extract_iter_to_rdma", file: "fs/smb/client/smbdirect.c" },
     era: "smb_extract_iter_to_rdma_fn",
-    args: {
-      iter: arg.name("the iterator"),
-      len: arg.num("bytes to map"),
-      rdma: arg.name("the SGE list (created by the first call)"),
-      max_sge: numberSchema({ max: 65536, what: "SGEs" }).describe("the list's capacity"),
-      lkey: arg.u64("the local key each SGE carries"),
-      dma_dir: z.enum(["to_device", "from_device"]).describe("the DMA direction"),
-      reserve: numberSchema({ max: 65536, what: "SGEs" }).describe(
-        "SGEs the caller reserved before this call",
-      ).default(0),
-    },
+    args: sgeListArgs(),
     vars: { reads: { iter: "iter" }, opens: { rdma: "rdma" } },
   }),
   ib_map_mr_sg: op({
