@@ -3,16 +3,9 @@
  *
  * @module
  */
-import type { Handlers, OpCtx } from "./handler.ts";
+import type { Handlers } from "./handler.ts";
 import { iovIterBvecQueue } from "../model/construct.ts";
-
-/** Pages a bvec spans. */
-function spanned(r: OpCtx, pfn: number, offset: number, len: number): number[] {
-  if (pfn < 0 || !len) return [];
-  const ps = r.mem.pageSize;
-  const first = Math.floor(offset / ps), last = Math.floor((offset + len - 1) / ps);
-  return Array.from({ length: last - first + 1 }, (_, k) => pfn + first + k);
-}
+import { spanned } from "../convert/bio.ts";
 
 export const BVECQ_HANDLERS = {
   iov_iter_bvec_queue(r, a, node) {
@@ -53,7 +46,9 @@ export const BVECQ_HANDLERS = {
     for (const q of it.queue) {
       for (let k = q.first; k < q.first + q.nrSlots; k++) {
         const bv = it.segs[k];
-        for (const pfn of spanned(r, bv.pfn, bv.offset, bv.len)) {
+        // an empty slot (a NULL page is one) spans no page
+        if (!bv.len) continue;
+        for (const pfn of spanned(bv.pfn, bv.offset, bv.len, r.mem.pageSize)) {
           const page = r.mem.pageName(pfn);
           if (q.unpin && !r.holds.drop("pin", pfn)) {
             r.warn(
