@@ -34,7 +34,7 @@ export const LIFECYCLE_HANDLERS = {
     // unmapping a range with nothing mapped is not an error (__vm_munmap returns 0)
     reg.alive = false;
   },
-  truncate(r, a, node) {
+  truncate(r, a) {
     const file = r.mem.regions.get(a.file);
     if (!file || file.space !== "file") return r.error(`unknown file "${a.file}"`, ["file"]);
     const first = Math.ceil(a.size / r.mem.pageSize);
@@ -54,7 +54,6 @@ export const LIFECYCLE_HANDLERS = {
         );
       }
     }
-    void node;
   },
   fork(r) {
     for (const list of r.scope.lists()) {
