@@ -12,10 +12,12 @@ import type { OpNode } from "../trace/load.ts";
 import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../convert/sg.ts";
 import { extractIterToSg } from "../convert/to_sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
-import { ibMapMrSg, type Mr } from "../convert/frwr.ts";
-import { type Bio, bioIovIterGetPages, bioSubmitCheck, releaseBio } from "../convert/bio.ts";
+import { ibMapMrSg } from "../convert/frwr.ts";
+import { bioIovIterGetPages, bioSubmitCheck, releaseBio } from "../convert/bio.ts";
 import { netfsLimitIter } from "../convert/netfs_limit.ts";
 import { hex, type Pfn } from "../types.ts";
+import { retentionOf } from "./lists.ts";
+import type { Var } from "./vars.ts";
 
 /** The sg table a name refers to. */
 function sgt(r: OpCtx, name: string): SgTable {
@@ -33,7 +35,31 @@ function pfnsArg(
   r.scope.variable(a.pages, ["pages"]);
   const list = r.scope.listOf(a.pages);
   if (!list) return r.error(`"${a.pages}" is not a page list`, ["pages"]);
-  return { pfns: list.entries.map((e) => e.pfn), retention: list.entries[0]?.retention ?? "none" };
+  return { pfns: list.entries.map((e) => e.pfn), retention: retentionOf(list) };
+}
+
+type VarOf<T extends Var["type"]> = Extract<Var, { type: T }>;
+
+/**
+ * The object an `opens` argument names: the existing one, which must be a `type` (`what`
+ * in the error), or the one `make` builds, defined under the name (created by the first call,
+ * appended to by later ones).
+ */
+function opened<T extends "rdma" | "mr" | "bio">(
+  r: OpCtx,
+  name: string,
+  type: T,
+  what: string,
+  make: () => VarOf<T>,
+): VarOf<T> {
+  const v = r.scope.get(name);
+  if (!v) {
+    const made = make();
+    r.scope.define(name, made, [type]);
+    return made;
+  }
+  if (v.type !== type) return r.error(`"${name}" is not ${what}`, [type]);
+  return v as VarOf<T>;
 }
 
 /**
@@ -47,13 +73,8 @@ export function mapSges(
   fn: "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter",
 ): number {
   const it = r.scope.iter(a.iter);
-  const v = r.scope.get(a.rdma);
-  let rdma: RdmaList;
-  if (v) {
-    if (v.type !== "rdma") return r.error(`"${a.rdma}" is not an rdma SGE list`, ["rdma"]);
-    rdma = v.rdma;
-  } else {
-    rdma = {
+  const { rdma } = opened(r, a.rdma, "rdma", "an rdma SGE list", () => {
+    const list: RdmaList = {
       name: a.rdma,
       sge: [],
       maxSge: a.max_sge,
@@ -62,10 +83,10 @@ export function mapSges(
       step: node.index,
     };
     for (let i = 0; i < a.reserve; i++) {
-      rdma.sge.push({ addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
+      list.sge.push({ addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
     }
-    r.scope.define(a.rdma, { type: "rdma", rdma }, ["rdma"]);
-  }
+    return { type: "rdma", rdma: list };
+  });
   if (rdma.sge.length >= rdma.maxSge) {
     r.warn(
       "segment_limit",
@@ -188,13 +209,9 @@ export const CONVERT_HANDLERS = {
       }
       t.mapped = true;
     }
-    const v = r.scope.get(a.mr);
-    let mr: Mr;
-    if (v) {
-      if (v.type !== "mr") return r.error(`"${a.mr}" is not an MR`, ["mr"]);
-      mr = v.mr;
-    } else {
-      mr = {
+    const { mr } = opened(r, a.mr, "mr", "an MR", () => ({
+      type: "mr",
+      mr: {
         name: a.mr,
         ret: 0,
         iova: 0,
@@ -204,9 +221,8 @@ export const CONVERT_HANDLERS = {
         maxNumSg: a.max_num_sg,
         gapAt: undefined,
         step: node.index,
-      };
-      r.scope.define(a.mr, { type: "mr", mr }, ["mr"]);
-    }
+      },
+    }));
     const ret = ibMapMrSg(t, mr, a.sg_offset);
     if (mr.gapAt !== undefined) {
       const e = t.entries[mr.gapAt];
@@ -230,13 +246,9 @@ export const CONVERT_HANDLERS = {
   },
   bio_iov_iter_get_pages(r, a, node) {
     const it = r.scope.iter(a.iter);
-    const v = r.scope.get(a.bio);
-    let bio: Bio;
-    if (v) {
-      if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
-      bio = v.bio;
-    } else {
-      bio = {
+    const { bio } = opened(r, a.bio, "bio", "a bio", () => ({
+      type: "bio",
+      bio: {
         name: a.bio,
         bvec: [],
         maxVecs: a.max_vecs,
@@ -248,9 +260,8 @@ export const CONVERT_HANDLERS = {
         ioComplete: false,
         step: node.index,
         dir: it.dir,
-      };
-      r.scope.define(a.bio, { type: "bio", bio }, ["bio"]);
-    }
+      },
+    }));
     const hadPinned = bio.pinned, hadBorrowed = bio.cloned;
     const ret = bioIovIterGetPages(r.model, it, bio, {
       lbs: a.lbs,
