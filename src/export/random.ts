@@ -151,7 +151,7 @@ function iterDoc(rng: Rng, kapi: Kapi, doc: Doc): void {
 /** State a candidate op is chosen from: the iterator's count now and since its start. */
 function iterState(trace: LoadedTrace, era: string): { count: number; moved: number } | undefined {
   try {
-    const r = new Replay(trace, { kernel: era });
+    const r = new Replay(trace, { kernel: era, changes: false });
     let initial: number | undefined;
     for (const op of trace.ops) {
       r.step(op);
@@ -224,7 +224,7 @@ function candidate(rng: Rng, kapi: Kapi, st: { count: number; moved: number }, n
 
 /** Drops a release op that would release nothing the extraction holds (kernel-backed lists). */
 function tidy(trace: LoadedTrace, era: string, ops: Record<string, unknown>[]) {
-  const r = new Replay(trace, { kernel: era });
+  const r = new Replay(trace, { kernel: era, changes: false });
   for (const op of trace.ops) r.step(op);
   return ops.filter((o) => {
     if (o.op !== "unpin_user_pages" && o.op !== "put_page") return true;

@@ -122,7 +122,7 @@ export async function replayDoc(doc: Record<string, unknown>, file = "<live>") {
   const steps: { op: string; ret: unknown; iterCount?: number }[] = [];
   const res = await runTrace(
     { header: r.trace, ops: r.trace.ops, issues: [] },
-    {},
+    { changes: false },
     (st, _node, replay) => {
       const v = replay.scope.get("it");
       steps.push({
