@@ -14,13 +14,13 @@ export const MAX_REGION_SIZE = 2 ** 40;
 /** Largest number of bytes one op may move or hash (256 MiB), bounding memory use. */
 export const MAX_MOVE = 2 ** 28;
 
-/** A number schema with bounds: accepts 123, "0x1f00", "4K"; yields a safe integer. */
 /** A bigint as its exact decimal digits (a huge one by its number of digits). */
 function exact(n: bigint): string {
   const s = n.toString();
   return s.length > 40 ? `a ${s.replace("-", "").length}-digit number` : s;
 }
 
+/** A number schema with bounds: accepts 123, "0x1f00", "4K"; yields a safe integer. */
 export function numberSchema(opts: { min?: number; max?: number; what?: string }) {
   const min = opts.min ?? 0, max = opts.max ?? Number.MAX_SAFE_INTEGER;
   return z.union([z.number(), z.string()], {
