@@ -15,6 +15,8 @@ export interface PageEntry {
   /** Whether a counted hold was taken (not for the zero page from 6.5, nor skipped slab). */
   readonly held: boolean;
   released: boolean;
+  /** The step that listed it, where entries came over several steps (sg tables). */
+  readonly step?: number;
 }
 
 /** A list of pages an op produced: a page array, or the pages behind a BVEC or table. */

@@ -180,7 +180,7 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
         r.warn(
           "unpin_not_pinned",
           `${fn} on ${page}, which extraction listed without a pin (retention none): the refcount underflows`,
-          { cause: (e as { step?: number }).step ?? list.step, page },
+          { cause: e.step ?? list.step, page },
         );
       }
     }
