@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Memory, Region } from "../model/memory.ts";
+import { type Memory, type Region, ZERO_PFN } from "../model/memory.ts";
 import type { Path } from "./locate.ts";
 import { type AddrExpr, parseAddrExpr, parsePageExpr } from "./num.ts";
 import { hex, type Pfn } from "../types.ts";
@@ -79,7 +79,7 @@ export class Resolver {
     const p = parsePageExpr(v)!;
     if ("pfn" in p) return p.pfn;
     if ("alloc" in p) {
-      if (p.alloc === "zero_page") return 0x0fff;
+      if (p.alloc === "zero_page") return ZERO_PFN;
       const r = this.mem.regions.get(p.alloc);
       if (!r) this.error(`unknown page "${p.alloc}"`, path);
       return r.pfnOf(0);
