@@ -121,7 +121,8 @@ export class Replay {
       profile: this.profile,
       faults: [],
       warn,
-      pipeEffects: (it, fx, fn) => pipeReleaseUnderIo(mem, this.scope.lists(), warn, it, fx, fn),
+      pipeEffects: (it, fx, fn) =>
+        pipeReleaseUnderIo(mem, () => this.scope.lists(), warn, it, fx, fn),
     };
     if (opts.changes !== false) {
       const rec = this.recorder = new Recorder();

@@ -19,7 +19,7 @@ type Warn = (code: WarningCode, message: string, detail?: WarnDetail) => void;
  */
 export function pipeReleaseUnderIo(
   mem: Memory,
-  lists: readonly PageList[],
+  lists: () => readonly PageList[],
   warn: Warn,
   it: { readonly name: string },
   fx: PipeEffects,
@@ -29,8 +29,10 @@ export function pipeReleaseUnderIo(
     ...fx.released.map((b) => ({ b, how: "released" })),
     ...fx.shortened.map((b) => ({ b, how: "shortened" })),
   ];
+  // most advances release nothing: the lists are gathered only when a buffer went
+  const all = hit.length ? lists() : [];
   for (const { b, how } of hit) {
-    for (const list of lists) {
+    for (const list of all) {
       if (list.ioComplete) continue;
       const e = list.entries.find((x) => x.pfn === b.pfn && !x.released);
       if (!e) continue;
