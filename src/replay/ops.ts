@@ -6,6 +6,7 @@
  */
 import type { OpNode } from "../trace/load.ts";
 import type { Handlers, OpCtx } from "./handler.ts";
+import type { Loc } from "./resolve.ts";
 import type { IovIter } from "../model/iter.ts";
 import {
   importIovec,
@@ -73,7 +74,8 @@ function segs(r: OpCtx, list: { base: unknown; len: number }[], key: string) {
   return list.map((s, i) => ({ base: r.at.vaddr(s.base, [key, i, "base"]), len: s.len }));
 }
 
-function readFrom(r: OpCtx, at: unknown, len: number, path: string): Uint8Array {
+/** Where `at` points, checked to hold `len` bytes inside its region. */
+function span(r: OpCtx, at: unknown, len: number, path: string): Loc {
   const loc = r.at.loc(at, [path]);
   if (loc.offset + len > loc.region.size) {
     r.error(
@@ -83,19 +85,16 @@ function readFrom(r: OpCtx, at: unknown, len: number, path: string): Uint8Array 
       [path],
     );
   }
+  return loc;
+}
+
+function readFrom(r: OpCtx, at: unknown, len: number, path: string): Uint8Array {
+  const loc = span(r, at, len, path);
   return r.mem.readRegion(loc.region, loc.offset, len);
 }
 
 function writeTo(r: OpCtx, to: unknown, data: Uint8Array, path: string): void {
-  const loc = r.at.loc(to, [path]);
-  if (loc.offset + data.length > loc.region.size) {
-    r.error(
-      `${path}: ${hex(data.length)} bytes from +${
-        hex(loc.offset)
-      } run past the end of "${loc.region.name}"`,
-      [path],
-    );
-  }
+  const loc = span(r, to, data.length, path);
   r.mem.writeRegion(loc.region, loc.offset, data);
 }
 
