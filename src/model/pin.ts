@@ -27,8 +27,6 @@ export class PinLedger {
   private readonly held = { pin: new Map<Pfn, number[]>(), ref: new Map<Pfn, number[]>() };
   readonly pins: LedgerCounters = { acquired: 0, released: 0 };
   readonly refs: LedgerCounters = { acquired: 0, released: 0 };
-  /** Pages whose holds changed since the owner last cleared this (the report's per-step delta). */
-  readonly touched = new Set<Pfn>();
 
   /** Takes a hold on a page at `step`. */
   take(kind: "pin" | "ref", pfn: Pfn, step: number): void {
@@ -36,7 +34,6 @@ export class PinLedger {
     const list = m.get(pfn);
     if (list) list.push(step);
     else m.set(pfn, [step]);
-    this.touched.add(pfn);
     this.counters(kind).acquired++;
   }
 
@@ -47,7 +44,6 @@ export class PinLedger {
     if (!list?.length) return false;
     list.shift();
     if (!list.length) m.delete(pfn);
-    this.touched.add(pfn);
     this.counters(kind).released++;
     return true;
   }

@@ -479,17 +479,18 @@ export class ReportCollector {
     };
   }
 
-  /** Pages whose pin or ref count moved during the step, with their new counts. */
+  /** Pages whose pin or ref count moved during the step (the step's hold effects), with
+   * their new counts. */
   private heldDelta(replay: Replay): number[] {
-    const led = replay.ledger;
-    if (!led.touched.size) return [];
+    const pfns = new Set<Pfn>();
+    for (const e of replay.stepEffects) if (e.kind === "hold") pfns.add(e.pfn);
     const out: number[] = [];
-    for (const pfn of [...led.touched].sort((a, b) => a - b)) {
+    for (const pfn of [...pfns].sort((a, b) => a - b)) {
       const w = this.where(pfn);
       if (!w) continue;
+      const led = replay.ledger;
       out.push(w[0], w[1] / replay.mem.pageSize, led.count("pin", pfn), led.count("ref", pfn));
     }
-    led.touched.clear();
     return out;
   }
 }

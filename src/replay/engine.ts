@@ -95,6 +95,7 @@ export class Replay {
   private readonly judge: Judge;
   private readonly opCtx: OpCtx;
   private steps = 0;
+  private effects: readonly Effect[] = [];
   private failureCount = 0;
   private current: OpNode | undefined;
 
@@ -195,6 +196,7 @@ export class Replay {
     this.stepWarnings = [];
     this.scope.newStep();
     this.steps++;
+    this.effects = [];
     const failures: Failure[] = [];
     const base = { index: node.index, op: node.op, id: node.id, line: node.line };
     if (
@@ -227,6 +229,7 @@ export class Replay {
       }
       if (this.recorder) {
         effects = this.recorder.end(this.scope, (k, pfn) => this.ledger.count(k, pfn));
+        this.effects = effects;
       }
       const exp = node.args.expect;
       if (exp && whenHolds(exp.when, this.profile.release)) {
@@ -251,6 +254,11 @@ export class Replay {
   /** Results of the last step besides its return value (offset0 of an extraction). */
   get stepExtras(): { readonly offset0?: number } {
     return this.opCtx.out;
+  }
+
+  /** The last step's effects (none when the replay records none: `changes: false`). */
+  get stepEffects(): readonly Effect[] {
+    return this.effects;
   }
 
   /** Every variable and pipe as its view, and the pin and ref counters (`--state`). */
