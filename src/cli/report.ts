@@ -8,7 +8,6 @@ import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { renderReport } from "../render/html.ts";
 import { ReportCollector } from "../render/report_data.ts";
-import type { Failure } from "../replay/compare.ts";
 import { checkKernel } from "./replay.ts";
 import { checkOutput, writeOutput } from "./output.ts";
 import { kernelLabel } from "../profile.ts";
@@ -24,12 +23,8 @@ export async function reportCommand(
   await checkOutput(io, o.output, out);
   const src = await openTrace(io, file);
   const collect = new ReportCollector();
-  const stepFailures = new Set<Failure>();
-  let steps = 0;
   const res = await runTrace(src, { kernel: o.kernel }, (st, node, replay) => {
-    for (const f of st.failures) stepFailures.add(f);
     collect.onStep(st, node, replay);
-    steps++;
   });
   const h = src.header.header;
   const data = collect.finish(
@@ -41,10 +36,10 @@ export async function reportCommand(
     },
     res.summary,
     res.endWarnings,
-    res.failures.filter((f) => !stepFailures.has(f)),
+    res.endFailures,
   );
   const html = renderReport(data);
   await writeOutput(io, o.output, html, out);
-  io.stderr(`wrote ${o.output}: ${steps} steps, ${html.length} bytes\n`);
+  io.stderr(`wrote ${o.output}: ${data.steps.length} steps, ${html.length} bytes\n`);
   return res.failures.length ? 1 : 0;
 }

@@ -13,7 +13,10 @@ import type { OpNode } from "../trace/load.ts";
 export interface RunResult {
   readonly replay: Replay;
   readonly summary: Summary;
+  /** Every failure: the steps', then the trace-level ones (endFailures). */
   readonly failures: readonly Failure[];
+  /** The trace-level expectation failures, judged at the end. */
+  readonly endFailures: readonly Failure[];
   readonly endWarnings: readonly Warning[];
 }
 
@@ -42,6 +45,7 @@ export async function runTrace(
     replay,
     summary: end.summary,
     failures: [...stepFailures, ...end.failures],
+    endFailures: end.failures,
     endWarnings: end.endWarnings,
   };
 }
