@@ -51,8 +51,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("replay a trace step by step, showing every change and warning")
     .argument("<trace>", "trace file (.yaml, .yml, .json, .jsonl)")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json", "jsonl"])
-        .default("text"),
+      formatOption(["text", "json", "jsonl"]),
     )
     .option("-k, --kernel <release>", 'kernel era to replay as ("6.1", "6.12", "latest")')
     .option("--from <step>", "first step to show", parseStep)
@@ -77,8 +76,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("run every trace under the paths and judge its expectations (CI mode)")
     .argument("<paths...>", "trace files or directories (searched recursively, sorted)")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json", "tap", "junit"])
-        .default("text"),
+      formatOption(["text", "json", "tap", "junit"]),
     )
     .option(
       "-k, --kernel <release>",
@@ -122,9 +120,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .argument("<traces...>", "one trace (with --kernel A --kernel B) or two traces")
     .option("-k, --kernel <release>", "an era to replay as (give two for one trace)", collect)
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
-        "text",
-      ),
+      formatOption(["text", "json"]),
     )
     .addHelpText(
       "after",
@@ -175,9 +171,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option("--all", "accepted for compatibility: plain read/write calls are always considered")
     .option("--name <name>", "the trace's name")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["yaml", "jsonl"]).default(
-        "yaml",
-      ),
+      formatOption(["yaml", "jsonl"]),
     )
     .option("-o, --output <file>", "write the trace here instead of stdout")
     .option("--force", "replace the -o file if it exists")
@@ -195,10 +189,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .argument("[traces...]", "trace files or directories (default: the gallery, traces/lab/)")
     .addOption(
-      new Option(
-        "-f, --format <format>",
+      formatOption(
+        ["text", "md", "json", "summary"],
         "output format (summary: one Markdown row per workload, one column per strategy)",
-      ).choices(["text", "md", "json", "summary"]).default("text"),
+      ),
     )
     .option("-k, --kernel <release>", "run every strategy in this era (default: each trace's)")
     .addHelpText(
@@ -234,9 +228,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("the ops of the trace format: arguments, eras, the kernel function each follows")
     .argument("[name]", "an op, e.g. iov_iter_extract_pages")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
-        "text",
-      ),
+      formatOption(["text", "json"]),
     )
     .addHelpText(
       "after",
@@ -250,9 +242,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("the era table: what changes in which release, with commits and evidence")
     .argument("[function]", "only the rows touching this kernel function")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json"]).default(
-        "text",
-      ),
+      formatOption(["text", "json"]),
     )
     .addHelpText(
       "after",
@@ -331,6 +321,14 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     }
     throw e;
   }
+}
+
+/** `-f, --format <format>` limited to `choices`, the first being the default. */
+function formatOption<const T extends readonly [string, ...string[]]>(
+  choices: T,
+  help = "output format",
+) {
+  return new Option("-f, --format <format>", help).choices(choices).default(choices[0]);
 }
 
 function collect(v: string, prev: string[] | undefined): string[] {
