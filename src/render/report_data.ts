@@ -390,6 +390,17 @@ export class ReportCollector {
       left -= n;
       return n;
     };
+    // segments of pages (bvec, folio queue slots) from the current one on
+    const pageSegs = (idx: number, segs: readonly { pfn: Pfn; offset: number; len: number }[]) => {
+      for (let k = idx; k < segs.length; k++) {
+        const skip = k === idx ? it.iovOffset : 0;
+        const s = segs[k], at = s.offset + skip;
+        const n = take(s.len - skip);
+        if (n > 0) {
+          e.push(this.entry(`${k}: ${this.pageName(s.pfn)}+${hex(at)}`, n, "seg", s.pfn, at));
+        }
+      }
+    };
     switch (it.kind) {
       case "ubuf":
         if (it.count) {
@@ -408,32 +419,13 @@ export class ReportCollector {
         }
         break;
       case "bvec":
-        for (let k = it.idx; k < it.segs.length; k++) {
-          const skip = k === it.idx ? it.iovOffset : 0;
-          const s = it.segs[k];
-          const n = take(s.len - skip);
-          if (n <= 0) continue;
-          e.push(
-            this.entry(
-              `${k}: ${this.pageName(s.pfn)}+${hex(s.offset + skip)}`,
-              n,
-              "seg",
-              s.pfn,
-              s.offset + skip,
-            ),
-          );
-        }
+        pageSegs(it.idx, it.segs);
         break;
       case "folioq":
-        for (let k = it.idx; k < it.slots.length; k++) {
-          const skip = k === it.idx ? it.iovOffset : 0;
-          const s = it.slots[k];
-          const n = take(s.size - skip);
-          if (n <= 0) continue;
-          e.push(
-            this.entry(`${k}: ${this.pageName(s.headPfn)}+${hex(skip)}`, n, "seg", s.headPfn, skip),
-          );
-        }
+        pageSegs(
+          it.idx,
+          it.slots.map((s) => ({ pfn: s.headPfn, offset: 0, len: s.size })),
+        );
         break;
       case "xarray": {
         const start = it.xarrayStart + it.iovOffset;
