@@ -21,7 +21,7 @@ import type { Region } from "../model/memory.ts";
 import { LINEAR_MAP_BASE, ZERO_PFN } from "../model/memory.ts";
 import type { IovIter } from "../model/iter.ts";
 import { hex, type Pfn } from "../types.ts";
-import { show, showArg } from "./value.ts";
+import { show, showArg, shownArgs } from "./value.ts";
 
 /** A memory bar: one region (or one owner's replay allocations). */
 export interface Bar {
@@ -91,8 +91,6 @@ export interface ReportData {
   endFailures: [string, string, string][];
 }
 
-const ARG_SKIP = new Set(["op", "id", "expect", "when"]);
-
 function warn(w: Warning): [string, string, string, number | null] {
   return [w.code, w.severity, w.message, w.cause ?? null];
 }
@@ -114,8 +112,7 @@ export class ReportCollector {
   /** Records one step; call it after the replay ran the step. */
   onStep(st: StepResult, node: OpNode, replay: Replay): void {
     this.replay = replay;
-    const a = Object.entries(node.args).filter(([k, v]) => !ARG_SKIP.has(k) && v !== undefined)
-      .map(([k, v]) => `${k}=${showArg(v)}`).join(", ");
+    const a = shownArgs(node.args).map(([k, v]) => `${k}=${showArg(v)}`).join(", ");
     const d: StepData = { o: st.op, a, l: st.line };
     if (st.ret !== null && st.ret !== undefined) d.r = show(st.ret);
     if (st.changes.length) {

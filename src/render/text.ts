@@ -8,7 +8,7 @@ import pc from "picocolors";
 import type { StepResult, Summary } from "../replay/engine.ts";
 import type { Warning } from "../check/warnings.ts";
 import type { Failure } from "../replay/compare.ts";
-import { show, showArg } from "./value.ts";
+import { show, showArg, shownArgs } from "./value.ts";
 
 /** Colour functions; identity when colour is off. */
 export interface Styles {
@@ -26,21 +26,15 @@ export function styles(color: boolean): Styles {
   return { bold: c.bold, dim: c.dim, red: c.red, yellow: c.yellow, green: c.green, cyan: c.cyan };
 }
 
-const ARG_SKIP = new Set(["op", "id", "expect", "when"]);
-
 function argSummary(args: Record<string, unknown>): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(args)) {
-    if (ARG_SKIP.has(k) || v === undefined) continue;
-    if (Array.isArray(v) && v.length > 3) parts.push(`${k}=[${v.length} entries]`);
-    else parts.push(`${k}=${showArg(v)}`);
-  }
-  return parts.join(", ");
+  return shownArgs(args).map(([k, v]) =>
+    Array.isArray(v) && v.length > 3 ? `${k}=[${v.length} entries]` : `${k}=${showArg(v)}`
+  ).join(", ");
 }
 
 /** Renders one warning line (plus its message). */
 export function warningLine(w: Warning, s: Styles): string {
-  const col = w.severity === "bug" ? s.red : w.severity === "warn" ? s.yellow : s.yellow;
+  const col = w.severity === "bug" ? s.red : s.yellow;
   const cause = w.cause !== undefined ? s.dim(` (cause #${w.cause})`) : "";
   return `     ${col(`! ${w.code}`)} ${s.dim(`(${w.severity})`)}${cause}  ${w.message}`;
 }

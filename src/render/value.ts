@@ -35,6 +35,13 @@ function format(v: unknown, errno: boolean): string {
   }}`;
 }
 
+const ARG_SKIP = new Set(["op", "id", "expect", "when"]);
+
+/** An op's arguments as output shows them: not its op, id, expect or when, nor unset ones. */
+export function shownArgs(args: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(args).filter(([k, v]) => !ARG_SKIP.has(k) && v !== undefined);
+}
+
 /** JSON.stringify replacer: bigints become hex strings. */
 export function jsonReplacer(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? hex(v) : v;
