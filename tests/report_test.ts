@@ -91,3 +91,23 @@ Deno.test("report needs -o", async () => {
   assert.equal(await runCli(["report", TRACE], io), 2);
   assert.match(io.err, /required option '-o, --output <file>'/);
 });
+
+Deno.test("report: with many live objects, an iterator over a pipe still moves with the pipe", async () => {
+  const trace = "traces/pipe/PIPE+advance-clean.yaml";
+  const src = await Deno.readTextFile(trace);
+  // 40 more live iterators: past the number of objects the report re-views on every step
+  const extra = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `  - { op: iov_iter_kvec, iter: k${i}, dir: source, kvec: [{ base: "src", len: 8 }] }\n`,
+  ).join("");
+  const many = src.replace("ops:\n", `ops:\n${extra}`);
+  assert.notEqual(many, src);
+  const plain = dataOf((await report(trace)).html);
+  const d = dataOf((await report("many.yaml", { "many.yaml": many })).html);
+  // the copy into to2 appends a pipe buffer; the first splice's iterator "to" shows it too
+  const at = (data: typeof d, i: number) => data.steps[i].u ?? {};
+  const copy = plain.steps.findIndex((s) => s.o === "copy_to_iter" && s.a.startsWith("iter=to2"));
+  assert.ok(copy > 0 && "iter.to" in at(plain, copy));
+  assert.ok("iter.to" in at(d, copy + 40), JSON.stringify(at(d, copy + 40)));
+});

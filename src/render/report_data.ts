@@ -158,10 +158,13 @@ export class ReportCollector {
     for (const v of Object.values(node.args)) {
       for (const s of Array.isArray(v) ? v : [v]) if (typeof s === "string") named.add(s);
     }
-    // few live objects: look at all of them; many: only at those the op names
-    const names = replay.scope.vars.size <= 32
-      ? new Set([...named, ...replay.scope.vars.keys()])
-      : named;
+    // few live objects: look at all of them; many: at those the op names and at every
+    // iterator over a pipe (an op on the pipe moves them without naming them)
+    const all = replay.scope.vars.size <= 32;
+    const names = new Set(named);
+    for (const [n, v] of replay.scope.vars) {
+      if (all || (v.type === "iter" && v.iter.kind === "pipe")) names.add(n);
+    }
     let out: Record<string, number> | undefined;
     const put = (key: string, view: ObjView | undefined) => {
       const json = view ? JSON.stringify(view) : "";
