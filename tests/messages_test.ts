@@ -48,26 +48,17 @@ Deno.test("suggestions for ops, keys, warning codes and errnos, whatever the cas
 });
 
 Deno.test("numbers are shown exactly; .nan and .inf are named; aliases are positioned", async () => {
-  const r = await validate(
-    `${H}memory:\n  kernel:\n` +
-      `    - { region: a, kind: kmalloc, size: 9007199254740993 }\n` +
-      `    - { region: b, kind: kmalloc, size: .nan }\n` +
-      `    - { region: c, kind: kmalloc, size: -.inf }\n` +
-      `    - { region: d, kind: kmalloc, size: 0x20000000000000001 }\n` +
-      `    - { region: e, kind: kmalloc, size: ${"9".repeat(400)} }\n` +
-      `    - { region: f, kind: kmalloc, size: *nope }\nops: []\n`,
-  );
+  const regions = `${H}memory:\n  kernel:\n` +
+    `    - { region: a, kind: kmalloc, size: 9007199254740993 }\n` +
+    `    - { region: b, kind: kmalloc, size: .nan }\n` +
+    `    - { region: c, kind: kmalloc, size: -.inf }\n` +
+    `    - { region: d, kind: kmalloc, size: 0x20000000000000001 }\n` +
+    `    - { region: e, kind: kmalloc, size: ${"9".repeat(400)} }\n`;
+  const r = await validate(`${regions}    - { region: f, kind: kmalloc, size: *nope }\nops: []\n`);
   assert.equal(r.code, 2);
   // an undefined alias stops parsing: it is reported alone, at the alias
   assert.equal(r.err, 't.yaml:10:41: alias "*nope" has no anchor "&nope" before it\n');
-  const r2 = await validate(
-    `${H}memory:\n  kernel:\n` +
-      `    - { region: a, kind: kmalloc, size: 9007199254740993 }\n` +
-      `    - { region: b, kind: kmalloc, size: .nan }\n` +
-      `    - { region: c, kind: kmalloc, size: -.inf }\n` +
-      `    - { region: d, kind: kmalloc, size: 0x20000000000000001 }\n` +
-      `    - { region: e, kind: kmalloc, size: ${"9".repeat(400)} }\nops: []\n`,
-  );
+  const r2 = await validate(`${regions}ops: []\n`);
   assert.match(
     r2.err,
     /kernel\[0\]\.size: must be at most 1099511627776 \(1 TiB\), got 9007199254740993\n/,
