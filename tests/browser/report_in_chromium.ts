@@ -80,15 +80,29 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png` });
 }
 
+/** A test in the browser (skipped without Chromium), with a temporary directory removed after. */
+function browserTest(name: string, fn: (dir: string) => Promise<void>): void {
+  Deno.test({
+    name,
+    ignore: !have,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: async () => {
+      const dir = await Deno.makeTempDir();
+      try {
+        await fn(dir);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
 const count = (page: Page, sel: string) => page.locator(sel).count();
 
-Deno.test({
-  name: "report in Chromium: keyboard stepping draws every list entry onto its bytes",
-  ignore: !have,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const dir = await Deno.makeTempDir();
+browserTest(
+  "report in Chromium: keyboard stepping draws every list entry onto its bytes",
+  async (dir) => {
     const traces = [
       "traces/pins/UBUF+extract+never_unpinned-pin_leak.yaml",
       "traces/convert/BVEC+smb_extract_iter_to_rdma+iommu+max_sge.yaml",
@@ -151,15 +165,11 @@ Deno.test({
       }
     });
   },
-});
+);
 
-Deno.test({
-  name: "report in Chromium: the summary links leaks and warnings to their steps",
-  ignore: !have,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const dir = await Deno.makeTempDir();
+browserTest(
+  "report in Chromium: the summary links leaks and warnings to their steps",
+  async (dir) => {
     await withBrowser(async (b) => {
       const trace = "traces/pins/UBUF+extract+never_unpinned-pin_leak.yaml";
       const { page, errors } = await open(b, await writeReport(dir, trace));
@@ -180,15 +190,11 @@ Deno.test({
       assert.deepEqual(errors, []);
     });
   },
-});
+);
 
-Deno.test({
-  name: "report in Chromium: a 100,000-step trace opens and steps with the keyboard",
-  ignore: !have,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const dir = await Deno.makeTempDir();
+browserTest(
+  "report in Chromium: a 100,000-step trace opens and steps with the keyboard",
+  async (dir) => {
     const file = await writeReport(dir, "long-100000.jsonl", longTrace(100_000));
     const size = (await Deno.stat(file)).size;
     assert.ok(size < 60e6, `${size} bytes`);
@@ -213,4 +219,4 @@ Deno.test({
       assert.deepEqual(errors, []);
     });
   },
-});
+);
