@@ -6,7 +6,7 @@
  */
 import type { OpNode } from "../trace/load.ts";
 import type { Handlers, OpCtx } from "./handler.ts";
-import type { Loc } from "./resolve.ts";
+import type { Loc } from "../trace/resolve.ts";
 import type { IovIter } from "../model/iter.ts";
 import {
   importIovec,
