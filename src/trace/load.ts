@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Document, LineCounter, parseDocument, visit } from "yaml";
+import { type Alias, type Document, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import type { TraceIssue } from "../errors.ts";
 import { documentLocator, type Locator, type Path } from "./locate.ts";
@@ -91,10 +91,20 @@ function parse(
   }
   if (!exactScalars(doc, lc, file, lineOffset, issues)) return undefined;
   let value: unknown;
+  const blame = aliasBlame(doc);
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    issues.push({ file, line: 1 + lineOffset, column: 1, message: friendly(e) });
+    // an alias bomb: reported at the alias whose expansion crossed the limit
+    const pos = lc.linePos(blame.at?.range?.[0] ?? 0);
+    issues.push({
+      file,
+      line: pos.line + lineOffset,
+      column: pos.col,
+      message: blame.at
+        ? `alias "*${blame.at.source}": aliases expand beyond the parser's limit of 100 (an alias bomb?)`
+        : friendly(e),
+    });
     return undefined;
   }
   return { value, locate: documentLocator(doc, lc, lineOffset) };
@@ -139,6 +149,29 @@ function exactScalars(
     },
   });
   return ok;
+}
+
+/**
+ * Records which alias was being expanded when toJS threw: the innermost one (the first whose
+ * expansion the error passes through). The document's aliases get an own toJSON that
+ * delegates to the class's; only the failure is noted.
+ */
+function aliasBlame(doc: Document): { at: Alias | undefined } {
+  const blame: { at: Alias | undefined } = { at: undefined };
+  visit(doc, {
+    Alias(_k, node) {
+      const toJSON = node.toJSON;
+      node.toJSON = function (this: Alias, ...args: Parameters<Alias["toJSON"]>) {
+        try {
+          return toJSON.apply(this, args);
+        } catch (e) {
+          blame.at ??= this;
+          throw e;
+        }
+      };
+    },
+  });
+  return blame;
 }
 
 /** A JSON.parse reviver keeping integers beyond 2^53 as their source text. */
@@ -215,12 +248,14 @@ export function zodIssues(
       for (const k of iss.keys) {
         const pos = locate([...path, k], true);
         const hint = suggest(k, fieldNames());
+        // a field of some other mapping: "did you mean" itself would not help
+        const elsewhere = hint === k;
         out.push({
           file,
           ...pos,
-          message: `${showPath([...path, k])}: unknown key "${k}"${
-            hint ? ` (did you mean "${hint}"?)` : ""
-          }`,
+          message: `${showPath([...path, k])}: ${
+            elsewhere ? `"${k}" is not a field of ${showPath(path)}` : `unknown key "${k}"`
+          }${hint && !elsewhere ? ` (did you mean "${hint}"?)` : ""}`,
         });
       }
       continue;
