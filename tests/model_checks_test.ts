@@ -66,3 +66,30 @@ Deno.test("kfree and vfree twice: double_free (BUG for slab, WARN for vmalloc); 
     assert.match(u.err, /t\.yaml:4:\d+: unknown region "nope"/);
   }
 });
+
+Deno.test("iov_iter_bvec: a bvec past its region or across scattered pfns is bvec_past_region; one inside is clean", async () => {
+  const mem = `memory: { kernel: [{ region: k, kind: kmalloc, size: 6K }, ` +
+    `{ region: s, kind: page_alloc, size: 8K, pfns: [0x5000, 0x7000] }] }\n`;
+  const past = await replay(
+    `${H}${mem}ops:\n  - { op: iov_iter_bvec, iter: a, dir: dest, bvec: [{ page: "k[0]", offset: 0x200, len: 6K }] }\n`,
+  );
+  assert.equal(past.code, 0, past.err);
+  assert.match(
+    past.out,
+    /! bvec_past_region \(bug\) {2}bvec\[0\]: 0x1800 bytes from k\[0\] \+0x200 end 0x200 bytes past the end of "k" \(0x1800 bytes\)/,
+  );
+  const scattered = await replay(
+    `${H}${mem}ops:\n  - { op: iov_iter_bvec, iter: a, dir: dest, bvec: [{ page: "s[0]", offset: 0, len: 8K }] }\n`,
+  );
+  assert.match(scattered.out, /bvec_past_region .*reach pfn 0x5001, which is not page 1 of "s"/);
+  const queued = await replay(
+    `${H}kernel: "7.4"\n${mem}ops:\n  - { op: iov_iter_bvec_queue, iter: q, dir: dest, count: 6K, ` +
+      `queue: [{ bvec: [{ page: "k[1]", offset: 0, len: 6K }] }] }\n`,
+  );
+  assert.match(queued.out, /bvec_past_region .*queue\[0\]\.bvec\[0\]: 0x1800 bytes from k\[1\]/);
+  const inside = await replay(
+    `${H}${mem}ops:\n  - { op: iov_iter_bvec, iter: a, dir: dest, bvec: [{ page: "k[0]", offset: 0x200, len: 0x1600 }] }\n`,
+  );
+  assert.equal(inside.code, 0, inside.err);
+  assert.doesNotMatch(inside.out, /bvec_past_region/);
+});

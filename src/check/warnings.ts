@@ -246,6 +246,17 @@ export const WARNINGS = {
       "copy_page_to_iter/copy_page_from_iter check with page_copy_sane() that offset + bytes lies inside the (possibly large) folio; otherwise they WARN and copy nothing.",
     kernel: ["lib/iov_iter.c page_copy_sane()", "lib/iov_iter.c copy_page_to_iter()"],
   },
+  bvec_past_region: {
+    severity: "bug",
+    title: "a bio_vec runs past the memory behind its page",
+    explain:
+      "iov_iter_bvec() and iov_iter_bvec_queue() take bio_vecs on trust: iterate_bvec() walks bv_page + offset / PAGE_SIZE for as long as bv_len lasts and nothing compares bv_offset + bv_len with the allocation bv_page belongs to. A bvec longer than its buffer, or one spanning pages that are not physically contiguous, makes copies and extractions through the iterator read or write the frames that follow: an out-of-bounds access KASAN reports on slab memory and that otherwise corrupts another owner's data.",
+    kernel: [
+      "lib/iov_iter.c iov_iter_bvec()",
+      "include/linux/iov_iter.h iterate_bvec()",
+      "include/linux/bvec.h struct bio_vec",
+    ],
+  },
   mixed_retention: {
     severity: "hazard",
     title: "pinned and unpinned pages under one cleanup mode",

@@ -6,6 +6,7 @@
 import type { Handlers } from "./handler.ts";
 import { iovIterBvecQueue } from "../model/construct.ts";
 import { spanned } from "../convert/bio.ts";
+import { checkBvecBounds } from "./bvec_bounds.ts";
 
 export const BVECQ_HANDLERS = {
   iov_iter_bvec_queue(r, a, node) {
@@ -18,6 +19,9 @@ export const BVECQ_HANDLERS = {
         len: b.page === undefined ? 0 : b.len,
       })),
     }));
+    queue.forEach((q, s) =>
+      q.bvec.forEach((b, i) => checkBvecBounds(r, `queue[${s}].bvec[${i}]`, b))
+    );
     if (a.slot > queue[0].bvec.length) {
       return r.error(
         `slot ${a.slot} is past the first segment's ${queue[0].bvec.length} slots`,

@@ -45,6 +45,7 @@ import {
   iovIterSingleSegCount,
 } from "../model/query.ts";
 import { patternBytes } from "../model/fill.ts";
+import { checkBvecBounds } from "./bvec_bounds.ts";
 import { hex } from "../types.ts";
 
 /**
@@ -124,6 +125,7 @@ export const ITER_HANDLERS = {
       offset: b.offset,
       len: b.len,
     }));
+    bv.forEach((b, i) => checkBvecBounds(r, `bvec[${i}]`, b));
     return create(r, iovIterBvec(origin(r, a, node), a.dir, bv));
   },
   iov_iter_xarray(r, a, node) {
