@@ -7,6 +7,7 @@
  */
 import { limit, LimitError } from "../limits.ts";
 import { type Addr, hex, type Pfn } from "../types.ts";
+import { type Pattern, patternBytes } from "./fill.ts";
 
 /** The kind of mapping behind a user region. */
 export type VmaKind = "anon" | "file" | "shmem" | "hugetlb" | "pfnmap" | "io" | "p2p" | "unmapped";
@@ -165,6 +166,11 @@ export class Memory {
   private readonly pfnRanges: PfnRange[] = [];
   private readonly virtRanges: Region[] = [];
   private readonly bytes = new Map<Pfn, Uint8Array>();
+  /**
+   * Pages a fill covered whole, kept as their pattern and the pattern offset of their byte 0
+   * until something writes part of them: a fill costs a few words per page, not the page.
+   */
+  private readonly patterned = new Map<Pfn, { pattern: Pattern; origin: number }>();
   /** Pages of non-populated user regions that have been written (populated) since. */
   private readonly touched = new Set<Pfn>();
   private nextAllocPfn = FIRST_ALLOC_PFN;
@@ -604,12 +610,20 @@ export class Memory {
   /** Reads bytes of one page; unwritten bytes are 0. */
   readPage(pfn: Pfn, offset: number, len: number): Uint8Array {
     const page = this.bytes.get(pfn);
-    if (!page) return new Uint8Array(len);
-    return page.slice(offset, offset + len);
+    if (page) return page.slice(offset, offset + len);
+    const lazy = this.patterned.get(pfn);
+    if (lazy) return patternBytes(lazy.pattern, lazy.origin + offset, len);
+    return new Uint8Array(len);
   }
 
   /** Told of every write (the replay reports written ranges as changes). */
   onWrite?: (pfn: Pfn, offset: number, len: number) => void;
+
+  /** Pages holding data, real or patterned, against page_data. */
+  private reserve(): void {
+    const held = (this.bytes.size + this.patterned.size + 1) * this.pageSize;
+    if (held > limit("page_data")) throw new LimitError("page_data", held);
+  }
 
   /** Writes bytes into one page, populating it. */
   writePage(pfn: Pfn, offset: number, data: Uint8Array): void {
@@ -617,26 +631,55 @@ export class Memory {
     this.onWrite?.(pfn, offset, data.length);
     let page = this.bytes.get(pfn);
     if (!page) {
-      let allZero = true;
-      for (let i = 0; i < data.length; i++) {
-        if (data[i] !== 0) {
-          allZero = false;
-          break;
+      const lazy = this.patterned.get(pfn);
+      if (lazy) {
+        // a partial write into a patterned page: the page becomes real bytes (already counted)
+        page = patternBytes(lazy.pattern, lazy.origin, this.pageSize);
+        this.patterned.delete(pfn);
+        this.bytes.set(pfn, page);
+      } else {
+        let allZero = true;
+        for (let i = 0; i < data.length; i++) {
+          if (data[i] !== 0) {
+            allZero = false;
+            break;
+          }
         }
+        if (allZero) {
+          this.touched.add(pfn);
+          return;
+        }
+        // pages of real bytes are bounded (page_data); unwritten pages cost nothing
+        this.reserve();
+        page = new Uint8Array(this.pageSize);
+        this.bytes.set(pfn, page);
       }
-      if (allZero) {
-        this.touched.add(pfn);
-        return;
-      }
-      // pages of real bytes are bounded (page_data); unwritten pages cost nothing
-      if ((this.bytes.size + 1) * this.pageSize > limit("page_data")) {
-        throw new LimitError("page_data", (this.bytes.size + 1) * this.pageSize);
-      }
-      page = new Uint8Array(this.pageSize);
-      this.bytes.set(pfn, page);
     }
     page.set(data, offset);
     this.touched.add(pfn);
+  }
+
+  /**
+   * Fills `len` bytes of a region from `offset` with a pattern whose offset at `offset` is
+   * `origin`, populating the pages. Whole pages are recorded as patterned (their bytes are
+   * made when read, or when a later write lands on part of them); only the partial pages at
+   * the ends are written. Holes are skipped. What the fill holds counts against page_data
+   * as written bytes do.
+   */
+  fillRegion(region: Region, offset: number, len: number, pattern: Pattern, origin: number): void {
+    this.walkRegion(region, offset, len, (pfn, inPage, n, done) => {
+      if (pfn < 0 || pfn === ZERO_PFN) return;
+      if (n < this.pageSize) {
+        this.writePage(pfn, inPage, patternBytes(pattern, origin + done, n));
+        return;
+      }
+      this.onWrite?.(pfn, 0, n);
+      this.touched.add(pfn);
+      const had = this.bytes.delete(pfn) || this.patterned.delete(pfn);
+      if (pattern === "zero") return;
+      if (!had) this.reserve();
+      this.patterned.set(pfn, { pattern, origin: origin + done });
+    });
   }
 
   /**

@@ -15,6 +15,9 @@ import type { Path } from "../trace/locate.ts";
 import type { InlineExpect, Pattern, TraceExpect } from "../trace/schema.ts";
 import { hex } from "../types.ts";
 import { compareValue, compareWarnings, type Failure, whenHolds } from "./compare.ts";
+
+/** Bytes of a memory expectation read at a time. */
+const MEMORY_CHUNK = 1 << 20;
 import type { Resolver } from "../trace/resolve.ts";
 import type { Scope } from "./vars.ts";
 import { iterView, objectView } from "./views/mod.ts";
@@ -135,35 +138,49 @@ export class Judge {
         "len",
       ]);
     }
-    const data = this.env.mem.readRegion(loc.region, loc.offset, m.len);
     const path = `memory[${i}]`;
-    if (m.sha256 !== undefined) {
-      const got = createHash("sha256").update(data).digest("hex");
-      if (got !== m.sha256.toLowerCase()) {
-        out.push({ step, path: `${path}.sha256`, expected: m.sha256, actual: got });
+    // read and compared a chunk at a time: a check of 256 MiB holds 1 MiB of it
+    const hash = m.sha256 !== undefined ? createHash("sha256") : undefined;
+    const wantHex = m.bytes?.replace(/\s+/g, "").toLowerCase();
+    let gotHex = "", bad: { at: number; want: number; got: number } | undefined;
+    const origin = m.origin === "region" ? loc.offset : 0;
+    for (let done = 0; done < m.len; done += MEMORY_CHUNK) {
+      const n = Math.min(MEMORY_CHUNK, m.len - done);
+      const data = this.env.mem.readRegion(loc.region, loc.offset + done, n);
+      hash?.update(data);
+      if (wantHex !== undefined && gotHex.length < wantHex.length) {
+        const need = (wantHex.length - gotHex.length) / 2;
+        gotHex += Array.from(
+          data.subarray(0, need),
+          (b) => b.toString(16).padStart(2, "0"),
+        ).join("");
+      }
+      if (m.pattern !== undefined && !bad) {
+        const want = patternBytes(m.pattern, origin + done, n);
+        for (let k = 0; k < n; k++) {
+          if (want[k] !== data[k]) {
+            bad = { at: done + k, want: want[k], got: data[k] };
+            break;
+          }
+        }
       }
     }
-    if (m.bytes !== undefined) {
-      const want = m.bytes.replace(/\s+/g, "").toLowerCase();
-      const got = Array.from(
-        data.subarray(0, want.length / 2),
-        (b) => b.toString(16).padStart(2, "0"),
-      ).join("");
-      if (want.length / 2 !== m.len || got !== want) {
-        out.push({ step, path: `${path}.bytes`, expected: m.bytes, actual: got });
+    if (hash) {
+      const got = hash.digest("hex");
+      if (got !== m.sha256!.toLowerCase()) {
+        out.push({ step, path: `${path}.sha256`, expected: m.sha256!, actual: got });
       }
     }
-    if (m.pattern !== undefined) {
-      const want = patternBytes(m.pattern, m.origin === "region" ? loc.offset : 0, m.len);
-      const bad = want.findIndex((b, k) => b !== data[k]);
-      if (bad >= 0) {
-        out.push({
-          step,
-          path: `${path}.pattern`,
-          expected: `byte ${hex(want[bad])} at +${hex(bad)}`,
-          actual: hex(data[bad]),
-        });
-      }
+    if (wantHex !== undefined && (wantHex.length / 2 !== m.len || gotHex !== wantHex)) {
+      out.push({ step, path: `${path}.bytes`, expected: m.bytes!, actual: gotHex });
+    }
+    if (bad) {
+      out.push({
+        step,
+        path: `${path}.pattern`,
+        expected: `byte ${hex(bad.want)} at +${hex(bad.at)}`,
+        actual: hex(bad.got),
+      });
     }
   }
 

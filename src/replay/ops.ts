@@ -44,7 +44,6 @@ import {
   iovIterNpages,
   iovIterSingleSegCount,
 } from "../model/query.ts";
-import { patternBytes } from "../model/fill.ts";
 import { checkBvecBounds } from "./bvec_bounds.ts";
 import { hex } from "../types.ts";
 
@@ -217,10 +216,12 @@ export const ITER_HANDLERS = {
         ["len"],
       );
     }
-    r.mem.writeRegion(
+    r.mem.fillRegion(
       loc.region,
       loc.offset,
-      patternBytes(a.pattern, a.origin === "region" ? loc.offset : 0, a.len),
+      a.len,
+      a.pattern,
+      a.origin === "region" ? loc.offset : 0,
     );
   },
   copy_to_iter(r, a) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { Memory, MemoryLimitError } from "../model/memory.ts";
-import { type Pattern, patternBytes } from "../model/fill.ts";
+import type { Pattern } from "../model/fill.ts";
 import { TraceError } from "../errors.ts";
 import type { LoadedHeader } from "../trace/load.ts";
 import type { Header } from "../trace/schema.ts";
@@ -67,6 +67,6 @@ function applyRegionFills(h: LoadedHeader, mem: Memory, fail: (m: string) => nev
         } MiB (use fill ops on parts of it)`,
       );
     }
-    mem.writeRegion(region, 0, patternBytes(pattern, 0, region.size));
+    mem.fillRegion(region, 0, region.size, pattern, 0);
   }
 }
