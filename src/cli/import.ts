@@ -1,5 +1,6 @@
 /**
- * `itertrace import bpftrace|strace FILE`: a captured workload to a trace. Every captured
+ * `itertrace import bpftrace|strace|syz FILE`: a captured workload (or a syzkaller program) to
+ * a trace. Every captured
  * call is either modelled or listed with the reason it was left out, on stderr and in the
  * trace's description; an import that models nothing says so and exits 1.
  *
@@ -10,6 +11,7 @@ import type { Io, Output } from "./io.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { parseBpftrace } from "../import/bpftrace.ts";
 import { parseStrace } from "../import/strace.ts";
+import { parseSyzProgram } from "../import/syz.ts";
 import type { ImportPath } from "../import/to_trace.ts";
 import { emitOps, header, type ImportOptions, plan } from "../import/run.ts";
 import type { Call } from "../import/capture.ts";
@@ -74,7 +76,7 @@ export async function importCommand(
     name: o.name ?? `import-${base}`,
     kernel: o.kernel,
     path: o.path as ImportPath,
-    source: kind === "strace" ? "strace" : "bpftrace",
+    source: kind === "strace" ? "strace" : kind === "syz" ? "syzkaller" : "bpftrace",
     ...(o.fd !== undefined ? { fd: intOpt(o.fd, "--fd") } : {}),
     ...(o.pid !== undefined ? { pid: intOpt(o.pid, "--pid") } : {}),
     ...(o.comm !== undefined ? { comm: o.comm } : {}),
@@ -85,6 +87,8 @@ export async function importCommand(
   const calls = (): AsyncIterable<Call> =>
     kind === "bpftrace"
       ? parseBpftrace(io.readLines(file), file)
+      : kind === "syz"
+      ? parseSyzProgram(io.readLines(file), file)
       : parseStrace(io.readLines(file), file);
   const { layout, summary, error } = await plan(calls, opts);
   if (error) throw new UsageError(error);

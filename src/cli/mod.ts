@@ -145,8 +145,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     });
 
   program.command("import")
-    .description("turn a captured workload (bpftrace capture or strace) into a trace")
-    .addArgument(new Argument("<kind>", "capture kind").choices(["bpftrace", "strace"]))
+    .description(
+      "turn a captured workload (bpftrace capture or strace) or a syzkaller program into a trace",
+    )
+    .addArgument(
+      new Argument("<kind>", "capture kind").choices(["bpftrace", "strace", "syz"]),
+    )
     .argument("<file>", "the capture")
     .addOption(
       new Option("--path <path>", "the kernel path to replay the I/O through").choices([
@@ -177,7 +181,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option("--force", "replace the -o file if it exists")
     .addHelpText(
       "after",
-      "\nExamples:\n  itertrace import bpftrace fixtures/captures/dd-odirect-write.bt.txt -o dd.yaml\n  itertrace import strace --file data.bin --path netfs run.strace -f jsonl -o run.jsonl\n",
+      "\nExamples:\n  itertrace import bpftrace fixtures/captures/dd-odirect-write.bt.txt -o dd.yaml\n  itertrace import strace --file data.bin --path netfs run.strace -f jsonl -o run.jsonl\n  itertrace import syz fixtures/captures/syz/vmsplice-pipe.syz\n",
     )
     .action(async (kind, file, opts) => {
       code = await importCommand(io, kind, file, opts);

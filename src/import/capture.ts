@@ -45,6 +45,8 @@ export interface Call {
   readonly bufIndex?: number;
   /** io_uring requests: the request's kernel address, the key of its completion. */
   readonly req?: string;
+  /** Why the importer already knows the call cannot be modelled (syzkaller programs). */
+  readonly unsupported?: string;
   /** Source line in the capture, for messages. */
   readonly line: number;
 }

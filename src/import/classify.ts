@@ -145,6 +145,7 @@ export class Classifier {
 
   /** Classifies one call, updating the fd tables. */
   classify(c: Call): Decision {
+    if (c.unsupported) return { kind: "skip", reason: c.unsupported };
     const t = this.table(c.pid);
     const ok = c.ret === undefined || c.ret >= 0n;
     switch (c.syscall) {

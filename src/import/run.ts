@@ -16,7 +16,7 @@ export interface ImportOptions extends Selection {
   readonly kernel: string;
   readonly path: ImportPath;
   readonly contiguous?: boolean;
-  readonly source: "bpftrace" | "strace";
+  readonly source: "bpftrace" | "strace" | "syzkaller";
 }
 
 /** What was modelled and what was left out, and why. */
@@ -117,7 +117,14 @@ export function header(
     ? "netfs direct I/O (netfs_extract_user_iter)"
     : "O_DIRECT (bio_iov_iter_get_pages)";
   const notes = [
-    `Imported from a ${o.source} capture; the read/write family replayed as ${how}.`,
+    `Imported from a ${
+      o.source === "syzkaller" ? "syzkaller program" : `${o.source} capture`
+    }; the read/write family replayed as ${how}.`,
+    ...(o.source === "syzkaller"
+      ? [
+        "Addresses are the program's own (its data area at 0x7f0000000000, 16 MiB, and its mmap calls); a program has no results, so calls are modelled as completing in full; open flags are read as amd64's (O_DIRECT 0x4000).",
+      ]
+      : []),
     o.contiguous
       ? "Physical layout: each buffer region's pages are consecutive frames (--contiguous), so bvecs merge across pages as far as the frames allow."
       : "Physical layout: the capture cannot see page frames, so no two pages are physically adjacent (as in the kernel's KUnit iov_iter tests): every page is its own bvec; --contiguous lays them out consecutively instead.",
