@@ -12,7 +12,8 @@ import {
   type UserRegionSpec,
 } from "../src/model/memory.ts";
 import { kernelProfile } from "../src/profile.ts";
-import type { ModelCtx, WarnDetail } from "../src/model/ctx.ts";
+import type { ModelCtx } from "../src/model/ctx.ts";
+import { makeWarning, type Warning } from "../src/check/warnings.ts";
 import type { IterOrigin } from "../src/model/construct.ts";
 import type { Piece } from "../src/model/kinds/mod.ts";
 
@@ -20,10 +21,8 @@ import type { Piece } from "../src/model/kinds/mod.ts";
 export const PAGE = 4096;
 
 /** A warning as the test context records it. */
-export interface RecordedWarning extends WarnDetail {
-  readonly code: string;
-  readonly message: string;
-}
+/** A warning as the model raised it, with its code's severity and fields. */
+export type RecordedWarning = Warning;
 
 /** A ModelCtx whose warnings are kept for inspection. */
 export interface TestCtx extends ModelCtx {
@@ -80,8 +79,8 @@ export function makeCtx(spec: MemorySpec = memSpec({}), release = "latest"): Tes
     profile: kernelProfile(release),
     faults: [],
     warnings,
-    warn(code, message, detail) {
-      warnings.push({ code, message, ...detail });
+    warn(code, fields, message, detail) {
+      warnings.push(makeWarning(code, fields, message, undefined, detail));
     },
   };
 }

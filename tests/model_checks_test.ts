@@ -49,7 +49,7 @@ Deno.test("declared pfns: the zero page is refused; allocations come after every
   assert.equal(mem.pageLoc(p)?.region.name, "pipe:0");
 });
 
-Deno.test("kfree and vfree twice: double_free (BUG for slab, WARN for vmalloc); undeclared: positioned error", async () => {
+Deno.test("kfree and vfree twice: double_free (BUG, slab) and double_vfree (WARN); undeclared: positioned error", async () => {
   const t =
     `${H}memory: { kernel: [{ region: k, kind: kmalloc, size: 4K }, { region: v, kind: vmalloc, size: 8K }] }\nops:\n` +
     `  - { op: kfree, region: k }\n  - { op: kfree, region: k }\n  - { op: vfree, region: v }\n  - { op: vfree, region: v }\n`;
@@ -58,7 +58,7 @@ Deno.test("kfree and vfree twice: double_free (BUG for slab, WARN for vmalloc); 
   assert.match(r.out, /! double_free \(bug\) \(cause #0\) {2}kfree of "k" again \(freed at #0\)/);
   assert.match(
     r.out,
-    /! double_free \(warn\) \(cause #2\) {2}vfree of "v" again .*Trying to vfree\(\) nonexistent vm area/,
+    /! double_vfree \(warn\) \(cause #2\) {2}vfree of "v" again .*Trying to vfree\(\) nonexistent vm area/,
   );
   for (const op of ["kfree", "vfree", "munmap"]) {
     const u = await replay(`${H}ops:\n  - { op: ${op}, region: nope }\n`);

@@ -7,6 +7,7 @@
  * @module
  */
 import { failsOn } from "./severity.ts";
+import { WARNINGS } from "../check/warnings.ts";
 import { createTwoFilesPatch } from "diff";
 import type { Io } from "./io.ts";
 import { openTrace, TRACE_EXT } from "./source.ts";
@@ -432,7 +433,11 @@ function judge(file: string, name: string, runs: readonly EraRun[], o: CheckOpts
     }
     if (o.failOn) {
       const min = o.failOn as Severity;
-      for (const w of run.res!.replay.allWarnings.filter((w) => failsOn(w.severity, min))) {
+      for (
+        const w of run.res!.replay.allWarnings.filter((w) =>
+          failsOn(WARNINGS[w.code].severity, min)
+        )
+      ) {
         add(
           { step: w.step ?? null, path: "warnings", expected: `no ${o.failOn}`, actual: w.code },
           run.era,

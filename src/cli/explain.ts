@@ -6,7 +6,7 @@
  * @module
  */
 import type { Io } from "./io.ts";
-import { isWarningCode, WARNINGS } from "../check/warnings.ts";
+import { FIELDS, isWarningCode, type WarningInfo, WARNINGS } from "../check/warnings.ts";
 import { suggest } from "../trace/suggest.ts";
 
 /** Where the minimal trace for a code lives. */
@@ -29,11 +29,16 @@ export async function explainCommand(io: Io, code: string | undefined): Promise<
     io.stderr(`error: unknown warning code "${code}"${hint ? ` (did you mean "${hint}"?)` : ""}\n`);
     return 2;
   }
-  const v = WARNINGS[code];
+  const v: WarningInfo = WARNINGS[code];
+  const fw = Math.max(...v.fields.map((f) => f.length));
   io.stdout(
     `${code} (${v.severity}): ${v.title}\n\n${v.explain}\n\nKernel:\n${
       v.kernel.map((k) => `  ${k}`).join("\n")
-    }\n`,
+    }\n\nFields (in JSON output, a warning's "fields"):\n${
+      v.fields.map((f) => `  ${f.padEnd(fw)}  ${FIELDS[f].type.padEnd(6)}  ${FIELDS[f].doc}`).join(
+        "\n",
+      )
+    }\n${v.was ? `\nSplit from ${v.was}: an expectation naming ${v.was} also matches it.\n` : ""}`,
   );
   const path = explainTracePath(code);
   if (await io.exists(path)) {

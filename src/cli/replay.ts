@@ -4,6 +4,7 @@
  * @module
  */
 import { failsOn } from "./severity.ts";
+import { WARNINGS } from "../check/warnings.ts";
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
@@ -90,7 +91,7 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
   if (res.failures.length) return 1;
   if (o.failOn) {
     const min = o.failOn as Severity;
-    if (res.replay.allWarnings.some((w) => failsOn(w.severity, min))) return 1;
+    if (res.replay.allWarnings.some((w) => failsOn(WARNINGS[w.code].severity, min))) return 1;
   }
   return 0;
 }

@@ -151,13 +151,14 @@ function folioqPieces(ctx: ModelCtx, it: FolioqIter, maxsize: number, emit: Emit
   it.iovOffset = offset;
   if (ret > it.count) {
     ctx.warn(
-      "over_advance",
+      "count_wrap",
+      { iter: it.name, taken: ret, count: it.count },
       `the FOLIOQ walk of "${it.name}" took ${hex(ret)} bytes with ${
         hex(it.count)
       } left: iter->count -= ret wraps to ${
         hex((1n << 64n) - BigInt(ret - it.count))
       }, and a later operation walks off the queue (the model clamps the count to 0)`,
-      { cause: it.createdAt, severity: "bug" },
+      { cause: it.createdAt },
     );
     it.count = 0;
   } else it.count -= ret;

@@ -295,6 +295,7 @@ export function releaseBio(ctx: ModelCtx, bio: Bio, holds: Holds, _dirty: boolea
         holds.miss(kind);
         ctx.warn(
           "double_unpin",
+          { fn: "bio_release_pages", list: bio.name },
           `bio_release_pages on "${bio.name}": ${
             ctx.mem.pageName(p)
           } has no ${kind} left to release`,

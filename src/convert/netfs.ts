@@ -38,6 +38,7 @@ export function netfsExtractUserIter(
   if (orig.kind !== "ubuf" && orig.kind !== "iovec") {
     ctx.warn(
       "unsupported_kind",
+      { fn: "netfs_extract_user_iter", iter: orig.name, kind: orig.kind },
       `netfs_extract_user_iter on ${orig.kind.toUpperCase()} "${orig.name}": WARN_ON_ONCE, -EIO (user iterators only)`,
       { cause: orig.createdAt },
     );
@@ -50,7 +51,6 @@ export function netfsExtractUserIter(
   const bvec: BvecSeg[] = [];
   const recorded: Pfn[] = [], leaked: Pfn[] = [];
   let count = len;
-  let prevOffset = 0, prevPfns: readonly Pfn[] = [];
   while (count && bvec.length < maxPages) {
     const r = iovIterExtractPages(ctx, orig, {
       maxsize: count,
@@ -58,34 +58,11 @@ export function netfsExtractUserIter(
       step: opts.step,
       p2pdma: opts.p2pdma,
     });
-    if (r.ret < 0) break;
-    if (r.ret === 0) {
-      // No check for 0: the loop reuses the previous call's offset, so it either spins
-      // (offset 0) or appends empty bvecs over stale page pointers until the array is full.
-      const cur = Math.ceil(prevOffset / ps);
-      if (!cur) {
-        ctx.warn(
-          "zero_result_loop",
-          `netfs_extract_user_iter: extraction from "${orig.name}" returned 0 with ${count} bytes still wanted and the loop never ends`,
-          { cause: orig.createdAt, severity: "bug" },
-        );
-        break;
-      }
-      let added = 0;
-      while (bvec.length < maxPages) {
-        for (let i = 0; i < cur && bvec.length < maxPages; i++, added++) {
-          bvec.push({ pfn: prevPfns[i] ?? -1, offset: prevOffset, len: 0 });
-        }
-      }
-      ctx.warn(
-        "zero_result_loop",
-        `netfs_extract_user_iter: extraction from "${orig.name}" returned 0 (${count} bytes wanted beyond its count): ${added} empty bvecs on stale pages fill the array`,
-        { cause: orig.createdAt },
-      );
-      break;
-    }
-    prevOffset = r.offset0;
-    prevPfns = r.pfns;
+    // a 0 return needs a drained iterator (maxsize is min(count, iter count), and GUP either
+    // pins a page or fails), and a drained iterator has given all of max_pages =
+    // iov_iter_npages(orig) pages, which ends the loop first: the kernel's unchecked 0 path
+    // (a stale offset making empty bvecs) cannot run here, so a 0 only stops the loop
+    if (r.ret <= 0) break;
     if (r.ret > count) {
       for (const p of r.holds) leaked.push(p);
       break;

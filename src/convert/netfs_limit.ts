@@ -21,11 +21,9 @@ export function netfsLimitIter(
   if (!it.count || startOffset > it.count) {
     ctx.warn(
       "unsupported_kind",
+      { fn: "netfs_limit_iter", iter: it.name, kind: it.kind },
       `netfs_limit_iter on "${it.name}": start ${startOffset} beyond count ${it.count}: WARN, 0`,
-      {
-        cause: it.createdAt,
-        severity: "warn",
-      },
+      { cause: it.createdAt },
     );
     return 0;
   }
@@ -75,9 +73,11 @@ export function netfsLimitIter(
 }
 
 function bug(ctx: ModelCtx, it: IovIter): number {
-  ctx.warn("unsupported_kind", `netfs_limit_iter on ${it.kind.toUpperCase()} "${it.name}": BUG()`, {
-    cause: it.createdAt,
-    severity: "bug",
-  });
+  ctx.warn(
+    "unsupported_kind_bug",
+    { fn: "netfs_limit_iter", iter: it.name, kind: it.kind },
+    `netfs_limit_iter on ${it.kind.toUpperCase()} "${it.name}": BUG()`,
+    { cause: it.createdAt },
+  );
   return 0;
 }

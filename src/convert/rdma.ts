@@ -52,6 +52,7 @@ export function smbExtractIterToRdma(
   if (fn === "smbdirect_map_sges_from_iter" && it.dir !== "source") {
     ctx.warn(
       "direction_mismatch",
+      { fn: "smbdirect_map_sges_from_iter", iter: it.name, dir: it.dir },
       `smbdirect_map_sges_from_iter on "${it.name}" (ITER_DEST): WARN_ON_ONCE(iov_iter_rw(iter) != ITER_SOURCE), -EIO`,
       { cause: it.createdAt },
     );
@@ -87,6 +88,7 @@ export function smbExtractIterToRdma(
     default:
       ctx.warn(
         "unsupported_kind",
+        { fn, iter: it.name, kind: it.kind },
         `${fn} on ${it.kind.toUpperCase()} "${it.name}": WARN_ON_ONCE, -EIO${
           it.kind === "ubuf" || it.kind === "iovec"
             ? " (convert a user iterator to a pinned BVEC first)"

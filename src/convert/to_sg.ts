@@ -9,6 +9,7 @@
  * @module
  */
 import type { ModelCtx } from "../model/ctx.ts";
+import type { WarningFields } from "../check/warnings.ts";
 import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
 import { walkPieces } from "./_pieces.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
@@ -42,9 +43,10 @@ function entry(
 function push(ctx: ModelCtx, t: SgTable, e: SgEntry, cause: number): void {
   if (t.nents >= t.capacity) {
     ctx.warn(
-      "segment_limit",
+      "sg_overrun",
+      { sgt: t.name, entry: t.nents, capacity: t.capacity },
       `extract_iter_to_sg writes entry ${t.nents} of "${t.name}", which has room for ${t.capacity}: the scatterlist array is overrun`,
-      { cause, severity: "bug" },
+      { cause },
     );
     t.capacity = t.nents + 1;
   }
@@ -90,6 +92,7 @@ export function extractIterToSg(
     default:
       ctx.warn(
         "unsupported_kind",
+        { fn: "extract_iter_to_sg", iter: it.name, kind: it.kind },
         `extract_iter_to_sg on ${it.kind.toUpperCase()} "${it.name}": WARN_ON_ONCE, -EIO`,
         {
           cause: it.createdAt,
@@ -103,6 +106,7 @@ export function extractIterToSg(
   if (advanced !== described) {
     ctx.warn(
       "over_advance",
+      { fn: "extract_iter_to_sg", iter: it.name, advanced, described },
       `extract_iter_to_sg advanced "${it.name}" by ${hex(advanced)} but the ${
         t.nents - nentsBefore
       } entries added to "${t.name}" describe ${hex(described)} bytes`,
@@ -142,8 +146,9 @@ function userToSg(
     if (res === 0) {
       ctx.warn(
         "zero_result_loop",
+        { fn: "extract_user_to_sg", iter: it.name },
         `extract_user_to_sg: extraction from "${it.name}" returned 0 and the loop retries forever (fixed in 2024); the model stops here`,
-        { cause: it.createdAt, severity: "bug" },
+        { cause: it.createdAt },
       );
       return ret;
     }
@@ -178,6 +183,7 @@ function rollback(ctx: ModelCtx, t: SgTable, res: number, holds: Holds, it: IovI
     if (e.retention !== "pin") {
       ctx.warn(
         "mixed_retention",
+        { fn: "extract_iter_to_sg", list: t.name },
         `extract_iter_to_sg rollback ${
           unpin ? "unpins" : "puts"
         } ${page} (entry ${t.nents} of "${t.name}"), which was added without a pin`,
@@ -186,6 +192,7 @@ function rollback(ctx: ModelCtx, t: SgTable, res: number, holds: Holds, it: IovI
     } else if (!unpin) {
       ctx.warn(
         "release_mismatch",
+        { fn: "extract_iter_to_sg", list: t.name, held: "pin", release: "put" },
         `extract_iter_to_sg rollback releases pinned ${page} with put_page (before mid-2023): the pin stays`,
         { cause: e.step, page },
       );
@@ -221,6 +228,7 @@ class Scratch {
     if (slot(0) < live) {
       this.warn(
         ctx,
+        { sgt: t.name, entry: Math.floor(slot(0) / SG_SIZE) },
         `extract_user_to_sg decants ${n} page pointer${n === 1 ? "" : "s"} over live entry ${
           Math.floor(slot(0) / SG_SIZE)
         } of "${t.name}" (the scratch array sits at the tail of entries 0..sg_max, not after the ${t.nents} in use)`,
@@ -233,6 +241,7 @@ class Scratch {
         if (slot(j) < e1 && slot(j) + PTR_SIZE > e0) {
           this.warn(
             ctx,
+            { sgt: t.name, entry: t.nents + j },
             `extract_user_to_sg writes entry ${
               t.nents + k
             } of "${t.name}" over page pointer ${j} of the scratch array before it is read: entry ${
@@ -254,9 +263,14 @@ class Scratch {
     this.start += PTR_SIZE * n;
   }
 
-  private warn(ctx: ModelCtx, message: string, cause: number): void {
+  private warn(
+    ctx: ModelCtx,
+    fields: WarningFields<"scratch_overlap">,
+    message: string,
+    cause: number,
+  ): void {
     if (this.warned) return;
     this.warned = true;
-    ctx.warn("scratch_overlap", message, { cause });
+    ctx.warn("scratch_overlap", fields, message, { cause });
   }
 }

@@ -30,22 +30,16 @@ import {
 } from "../model/advance.ts";
 import { newPipe, type Pipe } from "../model/pipe.ts";
 import { type KernelProfile, kernelProfile } from "../profile.ts";
-import type { WarningCode } from "../check/warnings.ts";
-import { WARNINGS } from "../check/warnings.ts";
+import { makeWarning, type Warning } from "../check/warnings.ts";
 import type { LoadedHeader, OpNode } from "../trace/load.ts";
 import { memorySpec } from "../trace/memory_spec.ts";
 import { parsePageExpr } from "../trace/num.ts";
 import { Resolver } from "../trace/resolve.ts";
 import { DmaMapper } from "../convert/dma.ts";
-import type { Severity } from "../types.ts";
 import type { Pfn } from "../types.ts";
 
-/** A warning a strategy raised: a code of the project's catalogue. */
-export interface LabWarning {
-  readonly code: WarningCode;
-  readonly severity: Severity;
-  readonly message: string;
-}
+/** A warning a strategy raised: a code of the project's catalogue (no step: the lab has none). */
+export type LabWarning = Warning;
 
 /** One strategy's world. */
 export interface World {
@@ -77,8 +71,8 @@ export function newWorld(h: LoadedHeader, era: string): World {
     mem,
     profile,
     faults: [],
-    warn(code, message, detail) {
-      warnings.push({ code, severity: detail?.severity ?? WARNINGS[code].severity, message });
+    warn(code, fields, message, detail) {
+      warnings.push(makeWarning(code, fields, message, undefined, detail));
     },
   };
   const pipes = new Map<string, Pipe>();

@@ -31,9 +31,10 @@ export function iovIterRevert(ctx: ModelCtx, it: IovIter, unroll: number): void 
   if (!unroll) return;
   if (unroll > maxRwCount(ctx.profile.pageSize)) {
     ctx.warn(
-      "revert_beyond_origin",
+      "revert_too_large",
+      { iter: it.name, unroll },
       `iov_iter_revert of "${it.name}" by ${hex(unroll)} exceeds MAX_RW_COUNT: WARN, nothing done`,
-      { cause: it.createdAt, severity: "warn" },
+      { cause: it.createdAt },
     );
     return;
   }
@@ -42,6 +43,7 @@ export function iovIterRevert(ctx: ModelCtx, it: IovIter, unroll: number): void 
     if (fx.below) {
       ctx.warn(
         "pipe_revert_below_start",
+        { iter: it.name, unroll, below: fx.below },
         `iov_iter_revert of PIPE "${it.name}" by ${hex(unroll)} goes ${
           hex(fx.below)
         } below its start_head`,
@@ -62,18 +64,20 @@ export function iovIterRevert(ctx: ModelCtx, it: IovIter, unroll: number): void 
   if (outcome === "bug") {
     ctx.warn(
       "revert_beyond_origin",
+      { iter: it.name, kind: it.kind, unroll, beyond },
       `iov_iter_revert of ${it.kind.toUpperCase()} "${it.name}" by ${hex(unroll)} goes ${
         hex(beyond)
       } before its start: BUG()`,
-      { cause: it.createdAt, severity: "bug" },
+      { cause: it.createdAt },
     );
   } else if (outcome === "before_start") {
     ctx.warn(
       "revert_beyond_origin",
+      { iter: it.name, kind: it.kind, unroll, beyond },
       `iov_iter_revert of ${it.kind.toUpperCase()} "${it.name}" by ${
         hex(unroll)
       } walks before the start of its segment array (undefined behaviour)`,
-      { cause: it.createdAt, severity: "bug" },
+      { cause: it.createdAt },
     );
   }
 }
@@ -110,6 +114,7 @@ export function iovIterRestore(ctx: ModelCtx, it: IovIter, state: IovIterState):
   if (!supported) {
     ctx.warn(
       "unsupported_kind",
+      { fn: "iov_iter_restore", iter: it.name, kind: it.kind },
       `iov_iter_restore on ${it.kind.toUpperCase()} "${it.name}": WARN_ON_ONCE${
         it.kind === "kvec" ? ", restored anyway" : ", not restored"
       }`,

@@ -19,6 +19,7 @@ function checkDir(ctx: ModelCtx, it: IovIter, want: "source" | "dest", fn: strin
   if (it.dir === want) return true;
   ctx.warn(
     "direction_mismatch",
+    { fn, iter: it.name, dir: it.dir },
     `${fn} on ${it.kind.toUpperCase()} iterator "${it.name}" of direction ${it.dir}: WARN_ON_ONCE, nothing copied`,
     { cause: it.createdAt },
   );
@@ -78,6 +79,7 @@ export function copyFromIter(ctx: ModelCtx, it: IovIter, bytes: number): Uint8Ar
   if (it.kind === "pipe") {
     ctx.warn(
       "pipe_wrong_use",
+      { fn: "copy_from_iter", iter: it.name },
       `copy_from_iter on PIPE "${it.name}": WARN, 0 (a pipe iterator is a destination only)`,
       {
         cause: it.createdAt,
@@ -128,6 +130,7 @@ export function copyPageToIter(
   if (bytes > v || v > ps * 2 ** folio.order) {
     ctx.warn(
       "page_copy_range",
+      { fn: "copy_page_to_iter", offset, bytes },
       `copy_page_to_iter: offset ${hex(offset)} + ${hex(bytes)} bytes runs past the folio of ${
         ctx.mem.pageName(pfn)
       } (page_copy_sane WARN), nothing copied`,

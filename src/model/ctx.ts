@@ -6,23 +6,15 @@
  */
 import type { Memory } from "./memory.ts";
 import type { KernelProfile } from "../profile.ts";
-import type { WarningCode } from "../check/warnings.ts";
-import type { Addr, Pfn, Severity } from "../types.ts";
+import type { WarnDetail, WarnFn } from "../check/warnings.ts";
+import type { Addr, Pfn } from "../types.ts";
+
+export type { WarnDetail };
 
 /** A user address range where accesses fault (`fault_inject`). */
 export interface FaultRange {
   readonly start: Addr;
   readonly end: Addr;
-}
-
-/** Optional details of a warning. */
-export interface WarnDetail {
-  /** Step that created the object at fault. */
-  readonly cause?: number;
-  /** Page concerned, by trace name. */
-  readonly page?: string;
-  /** Overrides the catalogue severity where one code covers a BUG and a WARN. */
-  readonly severity?: Severity;
 }
 
 /** What a pipe operation did to buffers that may be under I/O (pipe.ts fills it in). */
@@ -38,7 +30,8 @@ export interface ModelCtx {
   readonly mem: Memory;
   readonly profile: KernelProfile;
   readonly faults: FaultRange[];
-  warn(code: WarningCode, message: string, detail?: WarnDetail): void;
+  /** Raises a warning: the code's fields, typed from the catalogue, and a message. */
+  readonly warn: WarnFn;
   /** Told which pipe buffers an advance or revert released or shortened (rule 4.5.2). */
   pipeEffects?(it: { readonly name: string }, fx: PipeEffects, fn: string): void;
 }

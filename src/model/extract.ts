@@ -45,9 +45,12 @@ function fail(errno: number): Extraction {
 
 /** want_pages_array() sized 0 pages: -ENOMEM. */
 function badMaxpages(ctx: ModelCtx, it: IovIter): Extraction {
-  ctx.warn("bad_maxpages", `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`, {
-    cause: it.createdAt,
-  });
+  ctx.warn(
+    "bad_maxpages",
+    { iter: it.name },
+    `iov_iter_extract_pages on "${it.name}" with maxpages 0: -ENOMEM`,
+    { cause: it.createdAt },
+  );
   return fail(ENOMEM);
 }
 
@@ -109,6 +112,7 @@ export function iovIterGetPages(
       if (r.ret === EFAULT) {
         ctx.warn(
           "pipe_wrong_use",
+          { fn: "iov_iter_get_pages", iter: it.name },
           `iov_iter_get_pages on PIPE "${it.name}": the pipe is full, -EFAULT`,
           {
             cause: it.createdAt,
@@ -124,6 +128,7 @@ export function iovIterGetPages(
       // the v1 text: WARN_ON_ONCE and -EFAULT; the queue owns its pages' retention
       ctx.warn(
         "unsupported_kind",
+        { fn: "iov_iter_get_pages", iter: it.name, kind: it.kind },
         `iov_iter_get_pages on BVECQ "${it.name}": WARN_ON_ONCE, -EFAULT (extract the pages instead; the queue carries their release policy)`,
         { cause: it.createdAt },
       );
@@ -132,6 +137,7 @@ export function iovIterGetPages(
     case "discard":
       ctx.warn(
         "unsupported_kind",
+        { fn: "iov_iter_get_pages", iter: it.name, kind: work.kind },
         `iov_iter_get_pages on ${work.kind.toUpperCase()} "${it.name}": -EFAULT (${
           work.kind === "kvec"
             ? "refs on kmalloc/stack/vmalloc objects do not keep them alive"
@@ -175,6 +181,7 @@ export function iovIterExtractPages(
       ) {
         ctx.warn(
           "array_leak",
+          { iter: it.name, ret: r.ret },
           `iov_iter_extract_pages on "${it.name}" failed (${r.ret}) after allocating the page array (*pages was NULL): the array is never freed`,
           { cause: it.createdAt },
         );
@@ -194,13 +201,17 @@ export function iovIterExtractPages(
     case "bvecq":
       return bvecqExtract(ctx, it, maxsize, o);
     case "discard":
-      ctx.warn("unsupported_kind", `iov_iter_extract_pages on DISCARD "${it.name}": -EFAULT`, {
-        cause: it.createdAt,
-      });
+      ctx.warn(
+        "unsupported_kind",
+        { fn: "iov_iter_extract_pages", iter: it.name, kind: it.kind },
+        `iov_iter_extract_pages on DISCARD "${it.name}": -EFAULT`,
+        { cause: it.createdAt },
+      );
       return fail(EFAULT);
     case "pipe":
       ctx.warn(
         "pipe_wrong_use",
+        { fn: "iov_iter_extract_pages", iter: it.name },
         `iov_iter_extract_pages on PIPE "${it.name}": not supported, -EFAULT`,
         {
           cause: it.createdAt,
@@ -296,6 +307,7 @@ function kvecPages(ctx: ModelCtx, it: VecIter, maxsize: number, o: ExtractOption
     if (loc?.region.kind === "ioremap") {
       ctx.warn(
         "pin_unpinnable",
+        { fn: "iov_iter_extract_pages", addr: hex(base + BigInt(k * ps)) },
         `iov_iter_extract_pages on KVEC "${it.name}": ${
           hex(base + BigInt(k * ps))
         } is ioremap'd device memory, the "page" is an MMIO pfn`,
@@ -345,6 +357,7 @@ function bvecGetPages(ctx: ModelCtx, it: BvecIter, maxsize: number, o: ExtractOp
       warned = true;
       ctx.warn(
         "ref_on_kernel_memory",
+        { iter: it.name, memory: r!.kind },
         `iov_iter_get_pages on BVEC "${it.name}": ${ctx.mem.pageName(pfn)} is ${
           r!.kind
         } memory; a page ref does not keep the object alive${
@@ -397,9 +410,10 @@ function bvecqExtract(
   let maxpages = wantPages(ps, maxsize, (first.offset + it.iovOffset) % ps, o.maxpages);
   if (!maxpages) {
     ctx.warn(
-      "bad_maxpages",
+      "maxpages_unchecked",
+      { iter: it.name, kind: it.kind },
       `iov_iter_extract_pages on BVECQ "${it.name}" with maxpages 0 is not checked: one page is stored past the array (through ZERO_SIZE_PTR if it was allocated)`,
-      { cause: it.createdAt, severity: "hazard" },
+      { cause: it.createdAt },
     );
     maxpages = 1;
   }
@@ -472,9 +486,10 @@ function bvecExtractMulti(
   if (!maxpages) {
     if (ctx.profile.has("bvec_extract_maxpages_check")) return badMaxpages(ctx, it);
     ctx.warn(
-      "bad_maxpages",
+      "maxpages_unchecked",
+      { iter: it.name, kind: it.kind },
       `iov_iter_extract_pages on BVEC "${it.name}" with maxpages 0 is not checked in this era: one page is stored past the array`,
-      { cause: it.createdAt, severity: "hazard" },
+      { cause: it.createdAt },
     );
     maxpages = 1;
   }
@@ -532,6 +547,7 @@ function xarrayPages(
     if (retention === "none" && offset0 > 0 && !ctx.profile.has("xarray_extract_hole_fix")) {
       ctx.warn(
         "over_advance",
+        { fn: "iov_iter_extract_pages", iter: it.name, advanced: maxsize, described: 0 },
         `iov_iter_extract_pages on XARRAY "${it.name}": hole at index ${index} with offset0 ${
           hex(offset0)
         } underflows; ${hex(maxsize)} bytes reported with no pages (fixed by 72c00e84e611)`,
@@ -566,11 +582,9 @@ function folioqPages(
   if (slot >= it.slots.length) {
     ctx.warn(
       "unsupported_kind",
+      { fn: "iter_folioq_get_pages", iter: it.name, kind: it.kind },
       `FOLIOQ "${it.name}" is past its last slot with offset ${hex(iovOffset)}: WARN, -EIO`,
-      {
-        cause: it.createdAt,
-        severity: "warn",
-      },
+      { cause: it.createdAt },
     );
     return fail(EIO);
   }

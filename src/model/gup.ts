@@ -58,6 +58,7 @@ export function gupFast(
       if (k === 0) {
         ctx.warn(
           "pin_unpinnable",
+          { fn: what, addr: hex(addr) },
           `${what} at ${hex(addr)} in "${r.name}": a VM_${
             r.kind === "io" ? "IO" : "PFNMAP"
           } mapping has no pinnable struct page, -EFAULT`,
@@ -71,6 +72,7 @@ export function gupFast(
       if (k === 0) {
         ctx.warn(
           "p2p_without_flag",
+          { fn: what, addr: hex(addr) },
           `${what} at ${
             hex(addr)
           } in "${r.name}": PCI P2PDMA memory without FOLL_PCI_P2PDMA, -EREMOTEIO`,

@@ -15,6 +15,7 @@ export function pipeUsable(ctx: ModelCtx, it: PipeIter, fn: string): boolean {
   if (skew) {
     ctx.warn(
       "pipe_head_skew",
+      { fn, iter: it.name },
       `${fn} on PIPE "${it.name}": sanity() fails (${skew}): WARN, the operation does nothing`,
       { cause: it.pipe.claimStep ?? it.createdAt },
     );

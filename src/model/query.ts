@@ -29,6 +29,7 @@ export function iovIterGapAlignment(ctx: ModelCtx, it: IovIter): bigint {
   if (it.kind !== "iovec") {
     ctx.warn(
       "unsupported_kind",
+      { fn: "iov_iter_gap_alignment", iter: it.name, kind: it.kind },
       `iov_iter_gap_alignment on ${it.kind.toUpperCase()} "${it.name}": WARN_ON, returns ~0U`,
       { cause: it.createdAt },
     );

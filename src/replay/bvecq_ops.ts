@@ -57,6 +57,7 @@ export const BVECQ_HANDLERS = {
           if (q.unpin && !r.holds.drop("pin", pfn)) {
             r.warn(
               "unpin_not_pinned",
+              { fn: "bvecq_put", list: it.name },
               `bvecq_put unpins ${page} (segment flagged unpin), which holds no pin: the refcount underflows`,
               { cause: it.createdAt, page },
             );

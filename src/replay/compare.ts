@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { codeMatches } from "../check/warnings.ts";
 import { parseBig, parsePageExpr } from "../trace/num.ts";
 import { whenHolds } from "../profile.ts";
 
@@ -103,7 +104,7 @@ export function compareWarnings(
   for (const e of expected) {
     const want = typeof e === "string" ? { code: e } : e;
     const i = left.findIndex((a) =>
-      a.code === want.code &&
+      codeMatches(want.code, a.code) &&
       (want.cause === undefined || String(want.cause) === String(a.cause) ||
         String(want.cause) === a.causeId) &&
       (want.page === undefined || want.page === a.page)

@@ -90,6 +90,7 @@ export function mapSges(
   if (rdma.sge.length >= rdma.maxSge) {
     r.warn(
       "segment_limit",
+      { fn, list: a.rdma, used: rdma.sge.length, limit: rdma.maxSge },
       `${fn}: "${a.rdma}" already holds ${rdma.sge.length} of ${rdma.maxSge} SGEs`,
       {
         cause: rdma.step,
@@ -126,12 +127,10 @@ export const CONVERT_HANDLERS = {
     if (ret < 0) {
       r.warn(
         "invalid_argument",
+        { fn: "sg_alloc_table_from_pages_segment", arg: "max_segment", value: a.max_segment },
         `sg_alloc_table_from_pages_segment: max_segment ${
           hex(a.max_segment)
         } is below a page: WARN, -EINVAL`,
-        {
-          severity: "warn",
-        },
       );
       return ret;
     }
@@ -159,16 +158,21 @@ export const CONVERT_HANDLERS = {
       step: node.index,
     });
     if (ret < 0) {
+      const small = a.max_segment < r.mem.pageSize;
       r.warn(
         "invalid_argument",
-        a.max_segment < r.mem.pageSize
+        {
+          fn: "sg_alloc_append_table_from_pages",
+          arg: small ? "max_segment" : "offset",
+          value: small ? a.max_segment : a.offset,
+        },
+        small
           ? `sg_alloc_append_table_from_pages: max_segment ${
             hex(a.max_segment)
           } is below a page: WARN, -EINVAL`
           : `sg_alloc_append_table_from_pages: appending with offset ${
             hex(a.offset)
           }: WARN, -EINVAL`,
-        { severity: "warn" },
       );
       return ret;
     }
@@ -181,6 +185,7 @@ export const CONVERT_HANDLERS = {
     if ((it.kind === "ubuf" || it.kind === "iovec") && a.maxsize > it.count) {
       r.warn(
         "extract_beyond_count",
+        { fn: "extract_iter_to_sg", iter: it.name, maxsize: a.maxsize, count: it.count },
         `extract_iter_to_sg asks for ${hex(a.maxsize)} bytes of "${it.name}", which holds ${
           hex(it.count)
         }: after draining it the next extraction returns 0${
@@ -228,6 +233,7 @@ export const CONVERT_HANDLERS = {
       const e = t.entries[mr.gapAt];
       r.warn(
         "frwr_gap",
+        { sgt: t.name, entry: mr.gapAt, nents: t.nents },
         `ib_map_mr_sg: entry ${mr.gapAt} of "${t.name}" (${r.mem.pageName(e.pfn)} +${
           hex(e.offset)
         }) is not ${
@@ -238,6 +244,7 @@ export const CONVERT_HANDLERS = {
     } else if (ret >= 0 && ret < t.nents) {
       r.warn(
         "segment_limit",
+        { fn: "ib_map_mr_sg", list: a.mr, used: ret, limit: a.max_num_sg },
         `ib_map_mr_sg: the MR's page list (max_num_sg ${a.max_num_sg}) fills after ${ret} of ${t.nents} entries`,
         { cause: t.step },
       );
@@ -273,6 +280,7 @@ export const CONVERT_HANDLERS = {
     if ((hadPinned && bio.cloned && !hadBorrowed) || (hadBorrowed && bio.pinned && !hadPinned)) {
       r.warn(
         "mixed_retention",
+        { fn: node.op, list: bio.name },
         `bio "${bio.name}" now holds pinned user pages and a borrowed BVEC array: BIO_PAGE_PINNED makes bio_release_pages unpin the borrowed pages too`,
         { cause: bio.step },
       );
@@ -291,6 +299,7 @@ export const CONVERT_HANDLERS = {
     if (bio.pinned && bio.dir === "dest" && bio.ioComplete && !a.dirty) {
       r.warn(
         "missing_dirty",
+        { fn: "bio_release_pages", list: bio.name },
         `bio_release_pages("${bio.name}", false) after a read completed: the pages are not marked dirty`,
         { cause: bio.step },
       );

@@ -7,9 +7,16 @@
  * @module
  */
 import { type Memory, MemoryLimitError } from "../model/memory.ts";
-import type { ModelCtx, WarnDetail } from "../model/ctx.ts";
+import type { ModelCtx } from "../model/ctx.ts";
 import { type KernelProfile, kernelProfile, notInEraReason } from "../profile.ts";
-import { type Warning, type WarningCode, WARNINGS } from "../check/warnings.ts";
+import {
+  makeWarning,
+  type WarnDetail,
+  type WarnFn,
+  type Warning,
+  type WarningCode,
+  type WarningFields,
+} from "../check/warnings.ts";
 import { TraceError, type TraceIssue } from "../errors.ts";
 import type { LoadedHeader, OpNode } from "../trace/load.ts";
 import type { Path } from "../trace/locate.ts";
@@ -107,8 +114,8 @@ export class Replay {
     this.mem = mem;
     this.dma = new DmaMapper(h.header.dma.iommu, h.header.page_size);
     const error = (message: string, path?: Path) => this.error(message, path);
-    const warn = (code: WarningCode, message: string, detail?: WarnDetail) =>
-      this.warn(code, message, detail);
+    const warn: WarnFn = (code, fields, message, detail) =>
+      this.warn(code, fields, message, detail);
     this.scope = new Scope({
       pageSize: mem.pageSize,
       op: () => this.current?.op,
@@ -158,15 +165,13 @@ export class Replay {
   }
 
   /** Records a warning for the current step. */
-  warn(code: WarningCode, message: string, detail?: WarnDetail): void {
-    const w: Warning = {
-      code,
-      severity: detail?.severity ?? WARNINGS[code].severity,
-      message,
-      step: this.current?.index,
-      cause: detail?.cause,
-      ...(detail?.page !== undefined ? { page: detail.page } : {}),
-    };
+  warn<C extends WarningCode>(
+    code: C,
+    fields: NoInfer<WarningFields<C>>,
+    message: string,
+    detail?: WarnDetail,
+  ): void {
+    const w = makeWarning(code, fields, message, this.current?.index, detail);
     this.stepWarnings.push(w);
     this.allWarnings.push(w);
   }
@@ -280,7 +285,7 @@ export class Replay {
     const failures: Failure[] = [];
     this.current = undefined;
     this.stepWarnings = [];
-    pinLeaks(this.mem, this.ledger, (c, m, d) => this.warn(c, m, d));
+    pinLeaks(this.mem, this.ledger, (c, f, m, d) => this.warn(c, f, m, d));
     const endWarnings = this.stepWarnings;
     const pins = this.counters("pins"), refs = this.counters("refs");
     this.judge.trace(this.header.expect, this.allWarnings, pins, refs, failures);

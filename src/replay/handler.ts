@@ -11,9 +11,9 @@ import type { OpArgs } from "../trace/schema.ts";
 import type { OpNode } from "../trace/load.ts";
 import type { Path } from "../trace/locate.ts";
 import type { Memory } from "../model/memory.ts";
-import type { ModelCtx, WarnDetail } from "../model/ctx.ts";
+import type { ModelCtx } from "../model/ctx.ts";
 import type { KernelProfile } from "../profile.ts";
-import type { WarningCode } from "../check/warnings.ts";
+import type { WarnFn } from "../check/warnings.ts";
 import type { Holds } from "../convert/holds.ts";
 import type { DmaMapper } from "../convert/dma.ts";
 import type { Scope } from "./vars.ts";
@@ -35,7 +35,7 @@ export interface OpCtx {
   /** Results of the step besides its return value. */
   readonly out: { offset0?: number };
   /** Records a warning for the step. */
-  warn(code: WarningCode, message: string, detail?: WarnDetail): void;
+  readonly warn: WarnFn;
   /** Stops the replay with an error at the op (exit 2). */
   error(message: string, path?: Path): never;
 }

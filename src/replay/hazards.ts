@@ -6,11 +6,9 @@
  */
 import type { Memory } from "../model/memory.ts";
 import type { PinLedger } from "../model/pin.ts";
-import type { PipeEffects, WarnDetail } from "../model/ctx.ts";
-import type { WarningCode } from "../check/warnings.ts";
+import type { PipeEffects } from "../model/ctx.ts";
+import type { WarnFn as Warn } from "../check/warnings.ts";
 import type { PageList } from "./lists.ts";
-
-type Warn = (code: WarningCode, message: string, detail?: WarnDetail) => void;
 
 /**
  * Rule 4.5.2: a PIPE advance or revert released or shortened a buffer whose page is still
@@ -38,17 +36,26 @@ export function pipeReleaseUnderIo(
       if (!e) continue;
       const page = mem.pageName(b.pfn);
       const reffed = e.retention !== "none" && e.held;
-      warn(
-        "pipe_release_under_io",
-        `${fn} on PIPE "${it.name}" ${how} the buffer on ${page} while "${list.name}" (taken at #${list.step}) still has I/O in flight: ${
-          how === "shortened"
-            ? "the buffer is cut short, so the device's data past its new end is lost to the pipe's readers"
-            : reffed
-            ? "the ref keeps the page alive, but the data lands in a page no longer in the pipe"
-            : "no ref is held, so the device writes into a freed page"
-        }`,
-        { cause: list.step, page, severity: how === "released" && !reffed ? "bug" : "hazard" },
-      );
+      const what =
+        `${fn} on PIPE "${it.name}" ${how} the buffer on ${page} while "${list.name}" (taken at #${list.step}) still has I/O in flight: `;
+      if (how === "released" && !reffed) {
+        warn(
+          "pipe_release_under_io",
+          { fn, iter: it.name, list: list.name },
+          `${what}no ref is held, so the device writes into a freed page`,
+          { cause: list.step, page },
+        );
+      } else {
+        warn(
+          "pipe_buffer_under_io",
+          { fn, iter: it.name, list: list.name, how },
+          what +
+            (how === "shortened"
+              ? "the buffer is cut short, so the device's data past its new end is lost to the pipe's readers"
+              : "the ref keeps the page alive, but the data lands in a page no longer in the pipe"),
+          { cause: list.step, page },
+        );
+      }
       break;
     }
   }
@@ -60,6 +67,7 @@ export function pinLeaks(mem: Memory, ledger: PinLedger, warn: Warn): void {
     const page = mem.pageName(h.pfn);
     warn(
       "pin_leak",
+      { pages: 1 },
       `${page} is still pinned (taken at #${h.step}); unpin_user_page() was never called`,
       { cause: h.step, page },
     );

@@ -47,6 +47,7 @@ export const LIFECYCLE_HANDLERS = {
       if (hit) {
         r.warn(
           "object_freed_while_extracted",
+          { fn: "truncate", region: a.file, list: list.name },
           `truncate of "${a.file}" to ${hex(a.size)} drops ${
             r.mem.pageName(hit.pfn)
           } from the page cache while "${list.name}" (extracted at #${list.step}, no ref) is under I/O`,
@@ -58,13 +59,15 @@ export const LIFECYCLE_HANDLERS = {
   fork(r) {
     for (const list of r.scope.lists()) {
       if (list.ioComplete || list.dir !== "dest") continue;
-      const hit = list.entries.find((e) => {
+      const hits = list.entries.filter((e) => {
         const reg = r.mem.pageLoc(e.pfn)?.region;
         return !e.released && e.retention === "ref" && reg?.space === "user" && reg.kind === "anon";
       });
+      const hit = hits[0];
       if (hit) {
         r.warn(
           "fork_under_dma_ref",
+          { list: list.name, pages: hits.length },
           `fork while ${
             r.mem.pageName(hit.pfn)
           } of "${list.name}" is held by a plain ref (taken at #${list.step}) for a DMA read: COW gives the parent a new page and the data lands in the child's`,
@@ -82,6 +85,7 @@ export const LIFECYCLE_HANDLERS = {
     if (pipe.claimStep !== undefined && ret >= 0 && data > ret) {
       r.warn(
         "pipe_premature_claim",
+        { pipe: a.pipe, bytes: data - ret },
         `splice returns ${hex(ret)} but "${a.pipe}" holds ${hex(data)} bytes: ${
           hex(data - ret)
         } bytes claimed by get_pages at #${pipe.claimStep} were never written and readers will see them`,
@@ -108,6 +112,7 @@ function returnOp(r: OpCtx, a: { iters: string[] }, node: OpNode, async: boolean
     if (held.length && list.ioComplete) {
       r.warn(
         "long_held_pin",
+        { list: list.name, pages: held.length },
         `${held.length} page${
           held.length === 1 ? "" : "s"
         } of "${list.name}" still pinned (taken at #${list.step}) after the I/O completed and the syscall returned: extraction pins are not FOLL_LONGTERM`,
@@ -125,20 +130,23 @@ function freeRegion(r: OpCtx, a: { region: string }, node: OpNode): void {
     // kfree: set_freepointer() BUG_ON (SLAB_FREELIST_HARDENED) or KASAN double-free;
     // vfree: remove_vm_area() finds nothing, WARN and return
     const freed = freedAt.get(reg);
-    r.warn(
-      "double_free",
-      node.op === "vfree"
-        ? `vfree of "${a.region}" again${
-          freed === undefined ? "" : ` (freed at #${freed})`
-        }: WARN "Trying to vfree() nonexistent vm area", nothing done`
-        : `kfree of "${a.region}" again${
-          freed === undefined ? "" : ` (freed at #${freed})`
-        }: the object is already on the freelist (BUG with SLAB_FREELIST_HARDENED, KASAN double-free)`,
-      {
-        ...(freed === undefined ? {} : { cause: freed }),
-        severity: node.op === "vfree" ? "warn" : "bug",
-      },
-    );
+    const again = freed === undefined ? "" : ` (freed at #${freed})`;
+    const detail = freed === undefined ? {} : { cause: freed };
+    if (node.op === "vfree") {
+      r.warn(
+        "double_vfree",
+        { region: a.region },
+        `vfree of "${a.region}" again${again}: WARN "Trying to vfree() nonexistent vm area", nothing done`,
+        detail,
+      );
+    } else {
+      r.warn(
+        "double_free",
+        { region: a.region },
+        `kfree of "${a.region}" again${again}: the object is already on the freelist (BUG with SLAB_FREELIST_HARDENED, KASAN double-free)`,
+        detail,
+      );
+    }
     return;
   }
   reg.alive = false;
@@ -149,6 +157,7 @@ function freeRegion(r: OpCtx, a: { region: string }, node: OpNode): void {
     if (hit && retentionOf(list) !== "pin") {
       r.warn(
         "object_freed_while_extracted",
+        { fn: node.op, region: a.region, list: list.name },
         `${node.op} of "${a.region}" while ${
           r.mem.pageName(hit.pfn)
         } is listed in "${list.name}" (extracted at #${list.step}, I/O not complete); extraction holds nothing`,

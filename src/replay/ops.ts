@@ -152,7 +152,11 @@ export const ITER_HANDLERS = {
     const pipe = r.scope.pipes.get(a.pipe);
     if (!pipe) return r.error(`unknown pipe "${a.pipe}"`, ["pipe"]);
     if (pipe.head - pipe.tail >= pipe.maxUsage) {
-      r.warn("pipe_wrong_use", `iov_iter_pipe on full pipe "${a.pipe}": WARN_ON(pipe_full)`, {});
+      r.warn(
+        "pipe_wrong_use",
+        { fn: "iov_iter_pipe", iter: a.iter },
+        `iov_iter_pipe on full pipe "${a.pipe}": WARN_ON(pipe_full)`,
+      );
     }
     pipe.unlockedAt = undefined;
     pipe.claimStep = undefined;
@@ -189,9 +193,12 @@ export const ITER_HANDLERS = {
   dup_iter(r, a, node) {
     const src = r.scope.iter(a.iter);
     if (src.kind === "pipe") {
-      r.warn("pipe_wrong_use", `dup_iter on PIPE "${a.iter}": WARN, NULL`, {
-        cause: src.createdAt,
-      });
+      r.warn(
+        "pipe_wrong_use",
+        { fn: "dup_iter", iter: a.iter },
+        `dup_iter on PIPE "${a.iter}": WARN, NULL`,
+        { cause: src.createdAt },
+      );
     }
     const { iter, dup } = dupIter(src, a.as, node.index);
     r.scope.define(a.as, { type: "iter", iter }, ["as"]);

@@ -110,6 +110,7 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
     if (kinds.size > 1) {
       r.warn(
         "mixed_retention",
+        { fn, list: list.name },
         `${fn} over "${list.name}", which mixes ${
           [...kinds].sort().join(" and ")
         } pages: one release cannot be right for all`,
@@ -127,13 +128,17 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
       };
       if (e.released) {
         unpinMiss();
-        r.warn(
-          kind === "put" ? "release_mismatch" : "double_unpin",
-          `${fn}: ${page} of "${list.name}" was already released${
-            kind === "put" ? "" : ": the pin count underflows"
-          }`,
-          { cause: list.step, page, ...(kind === "put" ? { severity: "bug" as const } : {}) },
-        );
+        const again = `${fn}: ${page} of "${list.name}" was already released`;
+        const detail = { cause: list.step, page };
+        if (kind === "put") r.warn("ref_underflow", { fn, list: list.name }, again, detail);
+        else {
+          r.warn(
+            "double_unpin",
+            { fn, list: list.name },
+            `${again}: the pin count underflows`,
+            detail,
+          );
+        }
         continue;
       }
       e.released = true;
@@ -142,20 +147,23 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
           if (e.held) r.holds.drop("ref", e.pfn);
           else if (!slabRefIgnored(r, e.pfn) && !r.holds.drop("ref", e.pfn)) {
             r.warn(
-              "release_mismatch",
+              "ref_underflow",
+              { fn, list: list.name },
               `put_page on ${page}, which no ref was taken on: its refcount underflows and the page is freed while still in use`,
-              { cause: list.step, page, severity: "bug" },
+              { cause: list.step, page },
             );
           }
         } else if (e.retention === "pin") {
           r.warn(
             "release_mismatch",
+            { fn, list: list.name, held: "pin", release: "put" },
             `put_page on ${page}, pinned at #${list.step}: put_page drops a plain ref and the pin stays; unpin_user_page() releases it`,
             { cause: list.step, page },
           );
         } else {
           r.warn(
             "release_mismatch",
+            { fn, list: list.name, held: "none", release: "put" },
             `put_page on ${page}, which ${
               node.op === "put_page" ? "extraction" : "it"
             } did not reference (retention none): drops someone else's reference`,
@@ -172,6 +180,7 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
         unpinMiss();
         r.warn(
           "release_mismatch",
+          { fn, list: list.name, held: "ref", release: "unpin" },
           `${fn} on ${page}, which holds a plain ref from #${list.step}: subtracts GUP_PIN_COUNTING_BIAS from a refcount that never had it; put_page() releases it`,
           { cause: list.step, page },
         );
@@ -179,6 +188,7 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
         unpinMiss();
         r.warn(
           "unpin_not_pinned",
+          { fn, list: list.name },
           `${fn} on ${page}, which extraction listed without a pin (retention none): the refcount underflows`,
           { cause: e.step ?? list.step, page },
         );
@@ -187,6 +197,7 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
     if (missingDirty) {
       r.warn(
         "missing_dirty",
+        { fn, list: list.name },
         `${fn}${
           kind === "unpin_dirty" ? " with dirty false" : ""
         } after DMA into "${list.name}" (a read, taken at #${list.step}): the pages are not marked dirty; use unpin_user_pages_dirty_lock(..., true)`,
@@ -218,6 +229,7 @@ export const PAGE_HANDLERS = {
     if (res.leaked.length) {
       r.warn(
         "pin_leak",
+        { pages: res.leaked.length },
         `netfs_extract_user_iter dropped an extraction result: ${res.leaked.length} page${
           res.leaked.length === 1 ? "" : "s"
         } pinned but never recorded in "${a.new}" (the error is only logged)`,

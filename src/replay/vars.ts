@@ -12,8 +12,7 @@ import type { Mr } from "../convert/frwr.ts";
 import type { Bio } from "../convert/bio.ts";
 import type { Pipe } from "../model/pipe.ts";
 import type { Path } from "../trace/locate.ts";
-import type { WarnDetail } from "../model/ctx.ts";
-import type { WarningCode } from "../check/warnings.ts";
+import type { WarnFn } from "../check/warnings.ts";
 import { bioList, type PageList, sgtList } from "./lists.ts";
 
 /** A replay variable. */
@@ -32,7 +31,8 @@ export interface ScopeEnv {
   /** The op running, if any. */
   op(): string | undefined;
   error(message: string, path?: Path): never;
-  warn(code: WarningCode, message: string, detail?: WarnDetail): void;
+  /** Raises a warning for the current op. */
+  readonly warn: WarnFn;
 }
 
 /** Every name a replay knows, and what became of names that are gone. */
@@ -71,6 +71,7 @@ export class Scope {
       this.warned.add(`pipe:${name}`);
       this.env.warn(
         "pipe_use_after_unlock",
+        { fn: op, iter: name, pipe: it.pipe.name, unlocked: it.pipe.unlockedAt },
         `${op} uses PIPE "${name}" after the splice call returned and unlocked "${it.pipe.name}" at #${it.pipe.unlockedAt}`,
         { cause: it.pipe.unlockedAt },
       );
@@ -80,6 +81,7 @@ export class Scope {
       this.warned.add(name);
       this.env.warn(
         "iter_used_after_return",
+        { fn: op, iter: name, returned: died },
         `${op} uses "${name}" after its syscall returned at #${died}: its iovec array and iterator lived on the caller's stack`,
         { cause: died },
       );

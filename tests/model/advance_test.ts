@@ -198,8 +198,9 @@ Deno.test("iovIterRevert() beyond MAX_RW_COUNT WARNs and leaves the iterator unt
   iovIterRevert(ctx, it, MAX_RW_COUNT + 1);
   assert.deepEqual(pos(it), [1, 8, 0x18, 1]);
   assert.equal(ctx.warnings.length, 1);
-  assert.equal(ctx.warnings[0].code, "revert_beyond_origin");
+  assert.equal(ctx.warnings[0].code, "revert_too_large");
   assert.equal(ctx.warnings[0].severity, "warn");
+  assert.deepEqual(ctx.warnings[0].fields, { iter: "it", unroll: MAX_RW_COUNT + 1 });
   // exactly MAX_RW_COUNT is allowed (and, on DISCARD, only grows count)
   const d = iovIterDiscard(origin(), 0);
   iovIterRevert(ctx, d, MAX_RW_COUNT);
@@ -266,6 +267,13 @@ Deno.test("iovIterRevert() before the start of a vector's array is flagged as un
   assert.equal(ctx.warnings[0].code, "revert_beyond_origin");
   assert.equal(ctx.warnings[0].severity, "bug");
   assert.match(ctx.warnings[0].message, /before the start of its segment array/);
+  // advanced 0x14 = all of seg 0 (0x10) + 4 of seg 1; 0x20 back goes 0x20 - 4 past seg 1's start
+  assert.deepEqual(ctx.warnings[0].fields, {
+    iter: "it",
+    kind: "iovec",
+    unroll: 0x20,
+    beyond: 0x1c,
+  });
 });
 
 Deno.test("iovIterRevert() of UBUF or XARRAY before the start is a BUG()", () => {

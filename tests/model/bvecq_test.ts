@@ -133,7 +133,7 @@ Deno.test("BVECQ: maxpages 0 stores a page past the array; get_pages is refused 
     iovIterExtractPages(c, x, { maxsize: 0x100, maxpages: 0, step: 2, p2pdma: false }).ret,
     0x100,
   );
-  assert.ok(c.warnings.some((w) => w.code === "bad_maxpages" && w.severity === "hazard"));
+  assert.ok(c.warnings.some((w) => w.code === "maxpages_unchecked" && w.severity === "hazard"));
   const g = iovIterGetPages(c, it, { maxsize: 0x1000, maxpages: 4, step: 3, advance: true });
   assert.equal(g.ret, -14);
   assert.equal(it.count, 0x3100);

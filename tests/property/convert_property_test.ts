@@ -361,7 +361,8 @@ Deno.test("extract_iter_to_sg on FOLIOQ beyond count: the count underflow is fla
   );
   assert.equal(ret, 0x5000);
   assert.equal(it.count, 0);
-  const bug = ctx.warnings.find((w) => w.code === "over_advance" && w.severity === "bug");
+  const bug = ctx.warnings.find((w) => w.code === "count_wrap" && w.severity === "bug");
+  assert.deepEqual(bug?.fields, { iter: it.name, taken: 0x5000, count: 0x1000 });
   assert.match(bug?.message ?? "", /wraps to 0xffffffffffffc000/);
   // a negative count used to reach new Uint8Array() here: "Invalid typed array length"
   assert.equal(copyFromIter(ctx, it, 0x1000).length, 0);

@@ -78,7 +78,10 @@ Deno.test("pin ledger: invalid releases are flagged where they happen; leaks are
             const was = l.released[i];
             l.released[i] = true;
             if (p.how === "put") {
-              if (was || l.retention !== "ref") codes.push("release_mismatch");
+              // a second put drops a ref nobody holds (a bug); a put on a pin or on nothing
+              // is the wrong release API (a hazard)
+              if (was) codes.push("ref_underflow");
+              else if (l.retention !== "ref") codes.push("release_mismatch");
             } else if (was) codes.push("double_unpin");
             else if (l.retention === "ref") codes.push("release_mismatch");
             else if (l.retention === "none") codes.push("unpin_not_pinned");

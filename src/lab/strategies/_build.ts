@@ -289,12 +289,14 @@ export function judgeRun(w: World, src: IovIter, job: Job, acct: Acct, name: str
   if (userBacked(src) && intoUser && userRefs) {
     w.ctx.warn(
       "fork_under_dma_ref",
+      { list: src.name, pages: userRefs },
       `${name}: ${userRefs} user pages of "${src.name}" are held for a DMA read by plain refs (FOLL_GET), not pins: a fork() during the I/O lets COW give the parent a fresh page while the device writes the old one`,
     );
   }
   if (acct.pipeClaimed) {
     w.ctx.warn(
       "pipe_premature_claim",
+      { pipe: src.kind === "pipe" ? src.pipe.name : src.name, bytes: acct.pipeClaimed },
       `${name}: the PIPE "${src.name}" grew by ${acct.pipeClaimed} bytes when its pages were extracted, before the I/O wrote them; a short or failed I/O leaves readers seeing unwritten bytes, and a later revert frees buffers still under DMA`,
     );
   }

@@ -91,11 +91,16 @@ function extract(w: World, it: IovIter, job: Job, acct: Acct, fn: string): Piece
       return walkedPieces(w, it, job.len, { xarrayOffsetFromStart: true });
     }
     case "pipe":
-      w.ctx.warn("pipe_wrong_use", `${fn} on PIPE "${it.name}": "extract pipe unsupported", -EIO`);
+      w.ctx.warn(
+        "pipe_wrong_use",
+        { fn, iter: it.name },
+        `${fn} on PIPE "${it.name}": "extract pipe unsupported", -EIO`,
+      );
       return 'PIPE: -EIO ("extract pipe unsupported")';
     default:
       w.ctx.warn(
         "unsupported_kind",
+        { fn, iter: it.name, kind: it.kind },
         `${fn} on ${it.kind.toUpperCase()} "${it.name}": "extract other-type unsupported", -EFAULT`,
       );
       return `${it.kind.toUpperCase()}: -EFAULT ("extract other-type unsupported")`;
