@@ -346,6 +346,7 @@ export const WARNINGS = {
       "include/linux/iov_iter.h iterate_bvec()",
       "include/linux/bvec.h struct bio_vec",
     ],
+    fields: ["region", "offset", "bytes"],
   },
   mixed_retention: {
     severity: "hazard",

@@ -32,6 +32,7 @@ export function checkBvecBounds(
   if (end > region.size) {
     r.warn(
       "bvec_past_region",
+      { region: region.name, offset: bv.offset, bytes: bv.len },
       `${where}: ${hex(bv.len)} bytes from ${page} +${hex(bv.offset)} end ${
         hex(end - region.size)
       } bytes past the end of "${region.name}" (${hex(region.size)} bytes)`,
@@ -45,6 +46,7 @@ export function checkBvecBounds(
   if (region.pfnOf(lastIndex) !== lastPfn) {
     r.warn(
       "bvec_past_region",
+      { region: region.name, offset: bv.offset, bytes: bv.len },
       `${where}: ${hex(bv.len)} bytes from ${page} +${hex(bv.offset)} reach pfn ${
         hex(lastPfn)
       }, which is not page ${lastIndex} of "${region.name}" (its pages are not physically contiguous)`,
