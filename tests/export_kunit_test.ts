@@ -74,7 +74,7 @@ Deno.test("a KVEC trace: kernel calls with the model's results as expectations",
   const h = fnv1a(r.mem.readRegion(d, 0x20, 0x100));
   assert.ok(c.c.includes(`itk_hash(c, 1, 0x20, 0x100), 0x${h.toString(16)}U`));
   // the lifecycle marker is listed, not dropped
-  assert.deepEqual(c.skipped.map((s) => s.op), ["io_complete"]);
+  assert.deepEqual(c.skipped.map((s) => [s.op, s.class]), [["io_complete", "marker"]]);
   assert.match(c.c, /#4 io_complete: a lifecycle marker/);
   assert.equal(c.exported, 4);
 });
@@ -119,6 +119,41 @@ ops:
   ]]);
   assert.match(c.skipped[0].why, /double_unpin/);
   assert.match(c.skipped[1].why, /after #3/);
+  assert.deepEqual(c.skipped.map((s) => s.class), ["hazard", "after_end"]);
+  // the suite's totals count them by class
+  const x = exportKunit([t], k612);
+  assert.deepEqual(x.totals.skippedByClass, { hazard: 1, after_end: 1 });
+  assert.equal(x.totals.skippedOps, 2);
+});
+
+Deno.test("ops not run are counted by class: a kthread lacks the call, the model stops, when:", () => {
+  const t = load(`itertrace: 1
+name: classes
+kernel: "6.12"
+memory: { user: [{ region: buf, size: 8K }] }
+ops:
+  - { op: iov_iter_ubuf, iter: u, dir: dest, addr: buf, len: 0x1000 }
+  - { op: iov_iter_advance, iter: u, bytes: 0x10, when: "<6.0" }
+  - { op: fork }
+  - { op: iov_iter_advance, iter: u, bytes: 0x10 }
+`);
+  const c = exportCase(t, k612, "f");
+  assert.equal(c.exported, 1);
+  assert.deepEqual(c.skipped.map((s) => [s.op, s.class]), [["fork", "no_kernel_call"], [
+    "iov_iter_advance",
+    "after_end",
+  ]]);
+  assert.equal(c.notInEra, 1);
+  const stops = load(`itertrace: 1
+name: stops
+kernel: "6.12"
+memory: { kernel: [{ region: k, kind: kmalloc, size: 4K }] }
+ops:
+  - { op: iov_iter_kvec, iter: k, dir: source, kvec: [{ base: k, len: 0x100 }] }
+  - { op: iov_iter_get_pages, iter: k, maxsize: 4K, maxpages: 1, as: p }
+`);
+  const s = exportCase(stops, k612, "f");
+  assert.deepEqual(s.skipped.map((x) => x.class), ["model_stops"]);
 });
 
 Deno.test("random shapes: deterministic per seed, and every op of them is exported", () => {

@@ -9,6 +9,7 @@ import { openTrace } from "./source.ts";
 import { UsageError } from "../errors.ts";
 import type { LoadedTrace, OpNode } from "../trace/load.ts";
 import { exportEra, exportKunit } from "../export/kunit.ts";
+import type { SkipClass } from "../export/case.ts";
 import { randomTraces } from "../export/random.ts";
 
 /** Options of `export kunit`. */
@@ -54,8 +55,24 @@ export async function exportKunitCommand(
   for (const c of x.cases) {
     if (c.unexportable) io.stderr(`  ${c.file}: ${c.unexportable}\n`);
   }
+  const by = (Object.keys(SKIP_CLASS) as SkipClass[]).filter((k) => t.skippedByClass[k]);
+  io.stderr(
+    `ops not run in exported cases, by reason: ${
+      by.length ? by.map((k) => `${t.skippedByClass[k]} ${SKIP_CLASS[k]}`).join(", ") : "none"
+    }; ${t.notInEra} ops left out of ${kapi.era} by their trace's when:\n`,
+  );
   return 0;
 }
+
+/** How the summary names each class of op not run. */
+const SKIP_CLASS: Record<SkipClass, string> = {
+  marker: "lifecycle markers (no kernel call)",
+  hazard: "the model warns of a hazard to the test kernel",
+  no_kernel_call: "need what a KUnit kthread lacks (block/RDMA device, netfs, pipe, fork)",
+  inexpressible: "state the era's kernel cannot build in a test",
+  model_stops: "refused by the model in this era",
+  after_end: "after an op that ended the case",
+};
 
 function count(v: string, what: string, max: number): number {
   const n = Number(v);

@@ -20,11 +20,28 @@ import type { Kapi } from "./kapi.ts";
 import { C_OPS, type Emit, MARKERS, NO_KERNEL_CALL, patternCode, SAFE_WARNINGS } from "./ops_c.ts";
 import { Inexpressible } from "./inexpressible.ts";
 
+/**
+ * Why an op is not run, by class: `marker` (a point in the trace's story, no kernel call),
+ * `hazard` (the model warns of something that would corrupt the test kernel or its result),
+ * `no_kernel_call` (needs what a KUnit kthread lacks: a block or RDMA device, netfs, a pipe in
+ * a splice, a fork), `inexpressible` (the era's kernel cannot build the op's state in a test:
+ * memory kinds, VMAs, large folios), `model_stops` (the model refuses the op in this era),
+ * `after_end` (an earlier op ended the case).
+ */
+export type SkipClass =
+  | "marker"
+  | "hazard"
+  | "no_kernel_call"
+  | "inexpressible"
+  | "model_stops"
+  | "after_end";
+
 /** An op the case does not run, and why. */
 export interface SkippedOp {
   readonly index: number;
   readonly op: string;
   readonly why: string;
+  readonly class: SkipClass;
 }
 
 /** A translated trace. */
@@ -39,6 +56,8 @@ export interface KunitCase {
   /** Kernel calls exported. */
   readonly exported: number;
   readonly skipped: readonly SkippedOp[];
+  /** Ops the trace's `when:` leaves out of this era (listed in the case's comment). */
+  readonly notInEra: number;
   /** Why the whole trace could not be exported, when it could not. */
   readonly unexportable?: string;
 }
@@ -357,7 +376,7 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
   try {
     r = new Replay(trace, { kernel: kapi.era });
   } catch (e) {
-    return { ...base, exported: 0, skipped: [], unexportable: firstLine(e) };
+    return { ...base, exported: 0, skipped: [], notInEra: 0, unexportable: firstLine(e) };
   }
   const w = new CaseWriter(r, kapi);
   const setup = w.planRegions();
@@ -372,7 +391,12 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
     const node = ops[k];
     if (stoppedAt !== undefined) {
       if (node.op === "expect") continue;
-      skipped.push({ index: node.index, op: node.op, why: `after #${stoppedAt} ended the case` });
+      skipped.push({
+        index: node.index,
+        op: node.op,
+        why: `after #${stoppedAt} ended the case`,
+        class: "after_end",
+      });
       continue;
     }
     const before = w.holds();
@@ -382,7 +406,12 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
     } catch (e) {
       stoppedAt = node.index;
       held = before;
-      skipped.push({ index: node.index, op: node.op, why: `the model stops: ${firstLine(e)}` });
+      skipped.push({
+        index: node.index,
+        op: node.op,
+        why: `the model stops: ${firstLine(e)}`,
+        class: "model_stops",
+      });
       continue;
     }
     if (res.skipped) {
@@ -391,15 +420,17 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
     }
     if (node.op === "expect") continue;
     if (MARKERS[node.op]) {
-      skipped.push({ index: node.index, op: node.op, why: MARKERS[node.op] });
+      skipped.push({ index: node.index, op: node.op, why: MARKERS[node.op], class: "marker" });
       continue;
     }
     // a BUG-level finding (an overrun, an endless loop) is never run, whatever its code
     const bad = res.warnings.find((x) => !SAFE_WARNINGS.has(x.code) || x.severity === "bug");
     const tr = C_OPS[node.op];
     let why: string | undefined;
+    let cls: SkipClass = "no_kernel_call";
     if (bad) {
       why = `the model warns ${bad.code}: running it would hurt the test kernel or its result`;
+      cls = "hazard";
     } else if (!tr) why = NO_KERNEL_CALL[node.op] ?? "no kernel call for this op is exported";
     if (!why) {
       const mark = { decls: w.decls.length, body: w.body.length, cvars: new Map(w.cvars) };
@@ -418,17 +449,19 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
         w.cvars.clear();
         for (const [kk, v] of mark.cvars) w.cvars.set(kk, v);
         why = e.message;
+        cls = "inexpressible";
       }
     }
     stoppedAt = node.index;
     held = before;
-    skipped.push({ index: node.index, op: node.op, why });
+    skipped.push({ index: node.index, op: node.op, why, class: cls });
   }
   if (!exported) {
     return {
       ...base,
       exported: 0,
       skipped,
+      notInEra: notes.length,
       unexportable: skipped[0]
         ? `no op could be exported: #${skipped[0].index} ${skipped[0].op}: ${skipped[0].why}`
         : "the trace has no ops",
@@ -459,7 +492,7 @@ export function exportCase(trace: LoadedTrace, kapi: Kapi, fn: string): KunitCas
     ...w.body,
     `}`,
   ].join("\n");
-  return { ...base, c, exported, skipped };
+  return { ...base, c, exported, skipped, notInEra: notes.length };
 }
 
 /** The trace's region fills as itk_fill() calls, for the regions the case creates. */

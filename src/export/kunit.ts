@@ -6,7 +6,7 @@
  * @module
  */
 import type { LoadedTrace } from "../trace/load.ts";
-import { exportCase, type KunitCase } from "./case.ts";
+import { exportCase, type KunitCase, type SkipClass } from "./case.ts";
 import { KAPI, type Kapi, kapiFor } from "./kapi.ts";
 import { PRELUDE } from "./prelude.ts";
 
@@ -26,6 +26,10 @@ export interface KunitExport {
     readonly unexportable: number;
     readonly calls: number;
     readonly skippedOps: number;
+    /** skippedOps by class (exported cases only), classes in first-seen order. */
+    readonly skippedByClass: Readonly<Partial<Record<SkipClass, number>>>;
+    /** Ops of exported cases that the trace's `when:` leaves out of this era. */
+    readonly notInEra: number;
   };
 }
 
@@ -109,8 +113,16 @@ export function exportKunit(traces: readonly LoadedTrace[], kapi: Kapi): KunitEx
       unexportable: traces.length - ok.length,
       calls: ok.reduce((n, c) => n + c.exported, 0),
       skippedOps: ok.reduce((n, c) => n + c.skipped.length, 0),
+      skippedByClass: tally(ok.flatMap((c) => c.skipped.map((s) => s.class))),
+      notInEra: ok.reduce((n, c) => n + c.notInEra, 0),
     },
   };
+}
+
+function tally(classes: readonly SkipClass[]): Partial<Record<SkipClass, number>> {
+  const out: Partial<Record<SkipClass, number>> = {};
+  for (const k of classes) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 function cident(s: string): string {
