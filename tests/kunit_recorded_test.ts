@@ -5,7 +5,9 @@
  * arguments). No kernel is built here. For each recording:
  *   (a) the current model must export exactly the recorded suite: a model change that alters
  *       any expectation fails until fixtures/kunit/run.sh ERA re-records it on the kernel;
- *   (b) every case of the suite ran on that kernel and passed.
+ *   (b) every case of the suite ran on that kernel and passed;
+ *   (c) run.json's counts (cases, of them from traces and random, ops not run) are the
+ *       export's, so the numbers quoted from a recording are the ones the model gives.
  */
 import assert from "node:assert/strict";
 import { runCli } from "../src/cli/mod.ts";
@@ -16,6 +18,10 @@ interface RunJson {
   kernel_release: string;
   debian_package: string;
   export: { kernel: string; paths: string[]; random: number; seed: number };
+  cases: number;
+  trace_cases: number;
+  random_cases: number;
+  ops_not_run: number;
 }
 
 const root = "fixtures/kunit";
@@ -34,6 +40,7 @@ eras.sort();
  * requires the failures to be exactly these plus the FIXED ones.
  */
 const OPEN: Record<string, Record<string, string>> = {
+  "6.1": {},
   "6.12": {},
 };
 
@@ -44,15 +51,8 @@ const OPEN: Record<string, Record<string, string>> = {
  * (fixtures/kunit/run.sh ERA) runs the rest of their new code and empties this list.
  */
 const FIXED: Record<string, Record<string, string>> = {
-  "6.12": {
-    itk_218_random_1_40:
-      "IOVEC extract_iter_to_sg: sg_is_last false on the table's last slot: extract_user_to_sg's page-pointer array in the sg array's tail NULLs that slot's page_link and its end mark (src/convert/to_sg.ts Scratch)",
-    itk_407_random_1_229: "the same lost end mark after a user extraction into the tail",
-    itk_442_random_1_264: "the same lost end mark after a user extraction into the tail",
-    itk_224_random_1_46:
-      "BVEC iov_iter_get_pages2 whose first bvec is empty but starts mid-page: __iov_iter_get_pages_alloc takes a ref on that page and returns 0, and the caller never puts it (src/model/extract.ts bvecGetPages, src/replay/pages.ts)",
-    itk_328_random_1_150: "the same ref taken by a get_pages2 that returned 0",
-  },
+  "6.1": {},
+  "6.12": {},
 };
 
 /** KUnit case results of the itertrace suite in a KTAP log: name → passed. */
@@ -166,6 +166,16 @@ for (const era of eras) {
       "/virtual/suite.c",
     ], io);
     assert.equal(code, 0, io.err);
+    const m = /: (\d+) test cases \((\d+) of \d+ traces, (\d+) random shapes .*; (\d+) ops not run/
+      .exec(io.err);
+    assert.ok(m, io.err);
+    assert.deepEqual(
+      { cases: run.cases, trace_cases: run.trace_cases, random_cases: run.random_cases },
+      { cases: +m[1], trace_cases: +m[2], random_cases: +m[3] },
+      "run.json's case counts are the export's",
+    );
+    assert.equal(run.ops_not_run, +m[4], "run.json's ops_not_run is the export's");
+    assert.equal(run.cases, run.trace_cases + run.random_cases);
     // the code the kernel ran must be the code the model exports now, but for the cases whose
     // failures the model has been fixed to explain
     const was = caseCode(suite), now = caseCode(await io.readTextFile("/virtual/suite.c"));
