@@ -98,6 +98,17 @@ export const WARNINGS = {
     ],
     fields: ["sgt", "entry"],
   },
+  misaligned_bio: {
+    severity: "bug",
+    title: "a bio with a bvec off the device's DMA alignment reaches a driver",
+    explain:
+      "From 6.18 (5ff3f74e145a, 7eac33186957) direct I/O no longer checks the user vectors against the queue's dma_alignment before building the bio and relies on blk-mq's split check at submission. Bio-based drivers do not necessarily run that check and stacking drivers do not always handle a misalignment found after submission, so a misaligned segment reaches the driver. 14b007e17881 (7.3) checks every user segment while extracting and fails with -EINVAL.",
+    kernel: [
+      "block/blk-merge.c bio_split_rw_at()",
+      "block/bio.c bio_iov_iter_get_pages()",
+      "14b007e17881 block: validate user space vectors during extraction (7.3)",
+    ],
+  },
   pin_leak: {
     severity: "hazard",
     title: "a FOLL_PIN pin is still held at the end of the replay",

@@ -229,6 +229,18 @@ export function bioSubmitCheck(ctx: ModelCtx, bio: Bio, dmaAlignment: number): n
 }
 
 /**
+ * The first bvec of a bio whose offset or length is not a multiple of dma_alignment + 1, as
+ * "bvec[i] (offset 0x.., length 0x..)"; undefined when every bvec is aligned.
+ */
+export function misalignedBvec(ctx: ModelCtx, bio: Bio, dmaAlignment: number): string | undefined {
+  const ps = ctx.mem.pageSize;
+  const i = bio.bvec.findIndex((bv) => ((bv.offset % ps) | bv.len) & dmaAlignment);
+  if (i < 0) return undefined;
+  const bv = bio.bvec[i];
+  return `bvec[${i}] (offset 0x${(bv.offset % ps).toString(16)}, length 0x${bv.len.toString(16)})`;
+}
+
+/**
  * bio_iov_iter_align_down() (6.18+): trims the bio to a multiple of the block size from its
  * tail, reverting the iterator by the trimmed bytes; a bvec trimmed away whole has its page
  * released. -EFAULT when nothing is left.

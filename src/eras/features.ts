@@ -529,16 +529,19 @@ export const FEATURES = {
     since: [7, 3],
     what:
       "bio_iov_iter_get_pages checks each user segment's address and remaining length against the memory alignment mask as it extracts (iov_iter_extract_bvecs): -EINVAL after releasing the pins taken so far; passthrough (bio_map_user_iov) passes masks 0/0",
-    functions: ["bio_iov_iter_get_pages"],
+    functions: ["bio_iov_iter_get_pages", "submit_bio"],
     introduced: {
       commit: "14b007e17881",
-      subject:
-        "block: check the alignment of each segment while extracting (Keith Busch, fixed by b0d8d56b7c93 'block: Fix start and length check added to iov_iter_extract_bvecs()', 7.3-rc3)",
+      subject: "block: validate user space vectors during extraction",
       release: "7.3",
       evidence:
-        "Linus' tree 20 Aug 2026 (7.3 merge window), fix via block-7.3-20260911 (rc3); v3 5/5 <20260624170905.3972095-6-kbusch@meta.com> (id 60354317447), Cc stable; ids 65741468051, 68634881001 (kernel-2026.md rows 9, 15)",
+        "axboe for-7.3/block post-receive (id 66124950763); in Linus' tree with the akpm/mm 'linus' ref of 21 Aug 2026, the 7.3 merge window after 7.2 (~16 Aug) (id 66285436795); v3 5/5 <20260624170905.3972095-6-kbusch@meta.com> (id 60354317447): Cc stable, Fixes 5ff3f74e145a and 7eac33186957, no stable backport in the record; its follow-up b0d8d56b7c93 'block: Fix start and length check added to iov_iter_extract_bvecs()' is 7.3-rc3 (block-7.3-20260911), so no release shipped the unfixed check",
     },
-    audit: { verdict: "new", note: "7.3 per-segment check; no 7.3 kernel to measure here" },
+    audit: {
+      verdict: "kept",
+      note:
+        "7.3 confirmed: in Linus' tree 21 Aug 2026; source on both sides from the v3 diff: its old side (the June 2026 block tree) has bio_iov_iter_get_pages(bio, iter, len_align_mask) and no per-segment check, its new side adds mem_align_mask to it and to iov_iter_extract_bvecs (no 7.3 kernel to measure here)",
+    },
   },
   folioq_boundary_fix: {
     since: [6, 17],

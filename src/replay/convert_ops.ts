@@ -13,7 +13,7 @@ import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../c
 import { extractIterToSg } from "../convert/to_sg.ts";
 import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
 import { ibMapMrSg } from "../convert/frwr.ts";
-import { bioIovIterGetPages, bioSubmitCheck, releaseBio } from "../convert/bio.ts";
+import { bioIovIterGetPages, bioSubmitCheck, misalignedBvec, releaseBio } from "../convert/bio.ts";
 import { netfsLimitIter } from "../convert/netfs_limit.ts";
 import { hex, type Pfn } from "../types.ts";
 import { retentionOf } from "./lists.ts";
@@ -290,6 +290,21 @@ export const CONVERT_HANDLERS = {
   submit_bio(r, a) {
     const v = r.scope.variable(a.bio, ["bio"]);
     if (v.type !== "bio") return r.error(`"${a.bio}" is not a bio`, ["bio"]);
+    if (a.bio_based) {
+      // a bio-based or stacking driver is handed the bio as built: blk-mq's split check
+      // (bio_split_rw_at) is not on its path, so nothing refuses a misaligned bvec
+      const bad = misalignedBvec(r.model, v.bio, a.dma_alignment);
+      if (bad) {
+        r.warn(
+          "misaligned_bio",
+          `bio "${v.bio.name}" reaches a bio-based driver with ${bad}, not a multiple of dma_alignment + 1 (${
+            a.dma_alignment + 1
+          }): the direct I/O path checked nothing before submitting it`,
+          { cause: v.bio.step },
+        );
+      }
+      return 0;
+    }
     return bioSubmitCheck(r.model, v.bio, a.dma_alignment);
   },
   bio_release_pages(r, a) {
