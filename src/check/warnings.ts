@@ -98,6 +98,17 @@ export const WARNINGS = {
     ],
     fields: ["sgt", "entry"],
   },
+  dma_unmap_mismatch: {
+    severity: "bug",
+    title: "an error cleanup unmaps a DMA mapping it did not make, or leaves one it made",
+    explain:
+      "When mapping a piece fails (ib_dma_mapping_error), smb_extract_iter_to_rdma() unmaps the SGEs it added in this call. From 6.3 (e5fbdde43017) to 7.0 it indexed them as sge[nr_sge--]: the first unmap hits the slot one past the last entry filled (stale contents, or past the array when the list was full) and the first new entry is never unmapped, a leaked IOMMU mapping. c207f1d78504 'smbdirect: Fix error cleanup in smbdirect_map_sges_from_iter()' (7.1-rc4) walks the new entries themselves.",
+    kernel: [
+      "fs/smb/client/smbdirect.c smb_extract_iter_to_rdma() (6.3-7.0)",
+      "fs/smb/smbdirect/connection.c smbdirect_map_sges_from_iter() (7.1+)",
+      "c207f1d78504 smbdirect: Fix error cleanup in smbdirect_map_sges_from_iter() (7.1)",
+    ],
+  },
   misaligned_bio: {
     severity: "bug",
     title: "a bio with a bvec off the device's DMA alignment reaches a driver",

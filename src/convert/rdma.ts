@@ -47,8 +47,10 @@ export function smbExtractIterToRdma(
   rdma: RdmaList,
   dma: DmaMapper,
   fn: "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter" = "smb_extract_iter_to_rdma",
+  failMapAt?: number,
 ): number {
   const before = rdma.sge.length;
+  let attempts = 0;
   if (fn === "smbdirect_map_sges_from_iter" && it.dir !== "source") {
     ctx.warn(
       "direction_mismatch",
@@ -60,6 +62,8 @@ export function smbExtractIterToRdma(
   }
   let ret: number;
   const add = (pfn: Pfn, off: number, l: number): boolean => {
+    // ib_dma_mapping_error() on this piece: the walk returns -EIO before advancing
+    if (attempts++ === failMapAt) throw MAP_FAILED;
     rdma.sge.push({
       addr: dma.map(pfn, off, l),
       length: l,
@@ -75,13 +79,13 @@ export function smbExtractIterToRdma(
     case "kvec":
     case "folioq": // until 7.4 (ITER_FOLIOQ is removed there)
     case "bvecq": // 7.4: smbdirect_map_sges_from_bvecq, one SGE per bvec piece
-      ret = walkPieces(ctx, it, len, add);
+      ret = mapping(() => walkPieces(ctx, it, len, add));
       break;
     case "xarray":
       // smb_extract_xarray_to_rdma took every folio's offset from the original start (as
       // extract_xarray_to_sg did before its 2026 fix); it was removed in 6.12 unfixed
       if (ctx.profile.has("smb_rdma_xarray")) {
-        ret = walkPieces(ctx, it, len, add, { xarrayOffsetFromStart: true });
+        ret = mapping(() => walkPieces(ctx, it, len, add, { xarrayOffsetFromStart: true }));
         break;
       }
       // falls through
@@ -98,6 +102,65 @@ export function smbExtractIterToRdma(
       );
       ret = -5;
   }
-  if (ret < 0) rdma.sge.length = before;
+  if (ret < 0) unmapNew(ctx, rdma, before, dma, fn);
   return ret;
+}
+
+/** Thrown by a piece whose mapping the trace made fail. */
+const MAP_FAILED = Symbol("ib_dma_mapping_error");
+
+/** Runs a walk; a failed mapping makes it -EIO. */
+function mapping(walk: () => number): number {
+  try {
+    return walk();
+  } catch (e) {
+    if (e === MAP_FAILED) return -5;
+    throw e;
+  }
+}
+
+/**
+ * The error cleanup: unmaps the SGEs this call added and drops them. smb_extract_iter_to_rdma
+ * (6.3 to 7.0) indexed the array with a post-decrement, sge[nr_sge--], so it unmapped the
+ * slot one past the last entry it had filled, then each filled one but the first, which
+ * stayed mapped; c207f1d78504 (7.1) walks the new entries themselves.
+ */
+function unmapNew(
+  ctx: ModelCtx,
+  rdma: RdmaList,
+  before: number,
+  dma: DmaMapper,
+  fn: string,
+): void {
+  const n = rdma.sge.length;
+  const slots = ctx.profile.has("smb_rdma_unmap_fix")
+    ? Array.from({ length: n - before }, (_, k) => before + k)
+    : Array.from({ length: n - before }, (_, k) => n - k);
+  for (const i of slots) {
+    const sge = rdma.sge[i];
+    if (!sge || !dma.unmap(sge.addr, sge.length)) {
+      ctx.warn(
+        "dma_unmap_mismatch",
+        `${fn} error cleanup on "${rdma.name}" unmaps sge[${i}], ${
+          i >= n
+            ? `one past the ${n} entries filled (stale or beyond max_sge ${rdma.maxSge})`
+            : "which is not mapped"
+        }`,
+        { cause: rdma.step },
+      );
+    }
+  }
+  for (let i = before; i < n; i++) {
+    const sge = rdma.sge[i];
+    if (dma.mapped(sge.addr, sge.length) && !slots.includes(i)) {
+      ctx.warn(
+        "dma_unmap_mismatch",
+        `${fn} error cleanup on "${rdma.name}" leaves sge[${i}] (${ctx.mem.pageName(sge.pfn)} +0x${
+          sge.offset.toString(16)
+        } len 0x${sge.length.toString(16)}) DMA-mapped: the list drops it and nothing unmaps it`,
+        { cause: rdma.step },
+      );
+    }
+  }
+  rdma.sge.length = before;
 }

@@ -205,6 +205,24 @@ export const FEATURES = {
     },
     audit: { verdict: "new", note: "the 7.1 rename had no row" },
   },
+  smb_rdma_unmap_fix: {
+    since: [7, 1],
+    what:
+      "the SGE mapping functions' error cleanup unmaps exactly the entries the call added (before, smb_extract_iter_to_rdma's sge[nr_sge--] unmapped the slot past the last entry and left the first new one mapped)",
+    functions: ["smb_extract_iter_to_rdma", "smbdirect_map_sges_from_iter"],
+    introduced: {
+      commit: "c207f1d78504",
+      subject: "smbdirect: Fix error cleanup in smbdirect_map_sges_from_iter()",
+      release: "7.1",
+      evidence:
+        "torvalds/linux master post-receive 15 May 2026 with Merge tag 'v7.1-rc4-smb3-client-fixes' (id 66348223649): 7.1-rc4, so 7.1; the bug came with e5fbdde43017 (6.3) and the 7.1-rc1 common copy kept it (v4 patch 025, id 3320976943); Howells' stable fix for smb_extract_iter_to_rdma <3418418.1777024571@warthog.procyon.org.uk> (24 Apr 2026, id 61388644143) was sent back for an upstream-first fix (id 61475594646): no stable backport in the record",
+    },
+    audit: {
+      verdict: "new",
+      note:
+        "source both sides: the 6.3-7.0 cifs copy and the 7.1-rc1 common copy index sge[num_sge--] (ids 61388644143, 3320976943); the 7.1-rc4 fix walks before..num_sge",
+    },
+  },
   smbdirect_map_sges: {
     since: [7, 1],
     what:

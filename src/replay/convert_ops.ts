@@ -97,7 +97,7 @@ export function mapSges(
       },
     );
   }
-  return smbExtractIterToRdma(r.model, it, a.len, rdma, r.dma, fn);
+  return smbExtractIterToRdma(r.model, it, a.len, rdma, r.dma, fn, a.fail_map_at);
 }
 
 /** Handlers by op name. */

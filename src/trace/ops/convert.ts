@@ -33,6 +33,9 @@ export const sgeListArgs = () => ({
   reserve: numberSchema({ max: 65536, what: "SGEs" }).describe(
     "SGEs the caller reserved before this call",
   ).default(0),
+  fail_map_at: numberSchema({ max: 65536, what: "mappings" }).describe(
+    "fault injection: the mapping attempt of this call (0 = first) that ib_dma_mapping_error() reports as failed, making the call -EIO and running its error cleanup",
+  ).optional(),
 });
 
 /** Conversions to sg tables, SGEs, MRs and bios. */
