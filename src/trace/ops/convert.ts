@@ -138,8 +138,8 @@ export const CONVERT_OPS = {
       bio: arg.name("the bio"),
       dma_alignment: arg.num("the queue's dma_alignment mask").default(511),
       bio_based: arg.bool(
-        "a bio-based or stacking driver (submit_bio_noacct to a driver's ->submit_bio): no blk-mq split check; a misaligned bvec reaches the driver",
-      ).default(false),
+        "a bio-based or stacking driver (submit_bio_noacct to a driver's ->submit_bio): no blk-mq split check; a misaligned bvec reaches the driver (default false)",
+      ).optional(),
     },
     vars: { reads: { bio: "bio" } },
   }),
