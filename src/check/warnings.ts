@@ -109,6 +109,16 @@ export const WARNINGS = {
       "c207f1d78504 smbdirect: Fix error cleanup in smbdirect_map_sges_from_iter() (7.1)",
     ],
   },
+  count_underflow: {
+    severity: "bug",
+    title: "a caller's unsigned arithmetic on iter->count wraps",
+    explain:
+      "Callers that trim an iterator by writing its count (iter->count -= shorten, then += shorten) must keep the trim below the count. bch2_direct_IO_read() (bcachefs, 6.7) computed shorten = count - round_up(len, block size) in size_t: for a read shorter than a block it wrapped, and the count became the rounded length, larger than the user's buffer, so the direct read wrote past it. b58b1b883b9b (6.8-rc6) sets shorten to 0 when it is not below the count.",
+    kernel: [
+      "fs/bcachefs/fs-io-direct.c bch2_direct_IO_read()",
+      "b58b1b883b9b bcachefs: fix iov_iter count underflow on sub-block dio read (6.8)",
+    ],
+  },
   misaligned_bio: {
     severity: "bug",
     title: "a bio with a bvec off the device's DMA alignment reaches a driver",

@@ -205,6 +205,44 @@ export const FEATURES = {
     },
     audit: { verdict: "new", note: "the 7.1 rename had no row" },
   },
+  bcachefs: {
+    since: [6, 7],
+    until: [6, 18],
+    what: "bcachefs is in mainline: its direct I/O path (bch2_direct_IO_read) exists",
+    functions: ["bch2_direct_IO_read"],
+    introduced: {
+      commit: "9e8770528966",
+      subject: "Merge tag 'bcachefs-2023-10-30' of https://evilpiepirate.org/git/bcachefs",
+      release: "6.7",
+      evidence:
+        "torvalds merge 9e8770528966 in the 6.7 merge window (30 Oct 2023; ids 65997484384, 34347122533)",
+    },
+    ended: {
+      commit: "f2c61db29f27",
+      subject: "Remove bcachefs core code",
+      release: "6.18",
+      evidence:
+        "torvalds/linux, 29 Sep 2025, between the vfs-6.18-rc1 merges (ids 66620374260, 67068753059): the 6.18 merge window",
+    },
+    audit: {
+      verdict: "new",
+      note: "needed for bug 20; both merges read in the torvalds post-receive lists",
+    },
+  },
+  bch2_dio_read_shorten_fix: {
+    since: [6, 8],
+    what:
+      "bch2_direct_IO_read clamps its shorten to 0 when the rounded-up length is not below the count (before, a sub-block read wrapped iter->count up to the block size)",
+    functions: ["bch2_direct_IO_read"],
+    introduced: {
+      commit: "b58b1b883b9b",
+      subject: "bcachefs: fix iov_iter count underflow on sub-block dio read",
+      release: "6.8",
+      evidence:
+        "tag bcachefs-2024-02-25 merged for 6.8-rc6 (Linus' 6.8-rc6 shortlog, 26 Feb 2024, id 13241131222; id 34184378986); no 6.7.y backport found in the record; the diff's old side (fs/bcachefs/fs-io-direct.c, e3b219e19e10) has the bare subtraction, its new side the clamp (ids 25314786652, 108455180)",
+    },
+    audit: { verdict: "new", note: "bug 20 of kernel-2026.md section 3" },
+  },
   smb_rdma_unmap_fix: {
     since: [7, 1],
     what:

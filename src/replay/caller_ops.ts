@@ -5,10 +5,53 @@
  */
 import type { Handlers } from "./handler.ts";
 import { extracted } from "./pages.ts";
-import { mapSges } from "./convert_ops.ts";
+import { CONVERT_HANDLERS, mapSges } from "./convert_ops.ts";
 import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
 
 export const CALLER_HANDLERS = {
+  // fs/bcachefs/fs-io-direct.c bch2_direct_IO_read() (6.7-6.17): refuses a position or length
+  // that is not 512-aligned, clips the request to i_size, then shortens the iterator to that
+  // length rounded up to the block size with a size_t subtraction. When the rounded length
+  // exceeds the count (a sub-block read), shorten wraps and count -= shorten leaves the count
+  // at the rounded length, larger than the user's buffer; b58b1b883b9b (6.8) clamps shorten
+  // to 0 then. One bio is built from the iterator (bio_iov_iter_get_pages), and the shortened
+  // bytes are given back (count += shorten).
+  bch2_direct_IO_read(r, a, node) {
+    const it = r.scope.iter(a.iter);
+    if ((a.pos | it.count) & 511) return -22;
+    const want = Math.min(it.count, Math.max(0, a.i_size - a.pos));
+    if (!want) return 0;
+    const rounded = Math.ceil(want / a.block_size) * a.block_size;
+    let shorten = it.count - rounded; // a size_t in the kernel: negative means it wrapped
+    if (shorten < 0 && r.profile.has("bch2_dio_read_shorten_fix")) shorten = 0;
+    if (shorten < 0) {
+      r.warn(
+        "count_underflow",
+        `bch2_direct_IO_read: shorten = count 0x${it.count.toString(16)} - round_up(0x${
+          want.toString(16)
+        }, 0x${a.block_size.toString(16)}) wraps, and count -= shorten makes "${a.iter}" claim 0x${
+          rounded.toString(16)
+        } bytes: the read lands past the user's buffer (and count += shorten afterwards wraps the count to 2^64 - 0x${
+          (rounded - it.count).toString(16)
+        })`,
+        { cause: it.createdAt },
+      );
+    }
+    it.count -= shorten;
+    const ret = CONVERT_HANDLERS.bio_iov_iter_get_pages(r, {
+      iter: a.iter,
+      bio: a.bio,
+      max_vecs: a.max_vecs,
+      lbs: 512,
+      pos: undefined,
+      dma_alignment: 511,
+      p2p: false,
+    }, node);
+    // count += shorten: with a wrapped shorten the kernel's size_t count wraps again (to
+    // 2^64 - (rounded - original)); the model cannot hold that and leaves what is left
+    if (shorten >= 0 || it.count + shorten >= 0) it.count += shorten;
+    return ret;
+  },
   // fs/nfs/direct.c nfs_direct_{read,write}_schedule_iovec(): before 7.4
   // iov_iter_get_pages_alloc2(iter, &pagevec, rsize, &pgbase) (refs, released with put_page,
   // so fork() during the I/O can hand the page to the child); from 7.4 (a2bb86ade0bc)

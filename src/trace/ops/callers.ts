@@ -10,6 +10,21 @@ import { sgeListArgs } from "./convert.ts";
 
 /** The caller ops. */
 export const CALLER_OPS = {
+  bch2_direct_IO_read: op({
+    summary:
+      "bcachefs O_DIRECT read (6.7-6.17): trims the iterator to i_size rounded up to the block size (iter->count -= shorten), builds one bio from it, then gives the trimmed bytes back",
+    follows: { fn: "bch2_direct_IO_read", file: "fs/bcachefs/fs-io-direct.c" },
+    era: "bcachefs",
+    args: {
+      iter: arg.name("the user iterator of the read"),
+      bio: arg.name("the bio it builds"),
+      max_vecs: arg.num("the bio's bvec capacity (bio_iov_vecs_to_alloc)"),
+      pos: arg.num("the file position (ki_pos)"),
+      i_size: arg.num("the file's size"),
+      block_size: arg.num("the filesystem block size (block_bytes(c))"),
+    },
+    vars: { reads: { iter: "iter" }, creates: { bio: "bio" } },
+  }),
   nfs_direct_schedule_iovec: op({
     summary:
       "NFS O_DIRECT (read or write schedule) takes the next user pages: refs (get_pages_alloc2) before 7.4, pins (extract_pages) from 7.4",
