@@ -108,6 +108,7 @@ export const WARNINGS = {
       "fs/smb/smbdirect/connection.c smbdirect_map_sges_from_iter() (7.1+)",
       "c207f1d78504 smbdirect: Fix error cleanup in smbdirect_map_sges_from_iter() (7.1)",
     ],
+    fields: ["fn", "list", "entry"],
   },
   count_underflow: {
     severity: "bug",
@@ -118,6 +119,7 @@ export const WARNINGS = {
       "fs/bcachefs/fs-io-direct.c bch2_direct_IO_read()",
       "b58b1b883b9b bcachefs: fix iov_iter count underflow on sub-block dio read (6.8)",
     ],
+    fields: ["fn", "iter", "count", "bytes"],
   },
   misaligned_bio: {
     severity: "bug",
@@ -129,6 +131,7 @@ export const WARNINGS = {
       "block/bio.c bio_iov_iter_get_pages()",
       "14b007e17881 block: validate user space vectors during extraction (7.3)",
     ],
+    fields: ["list", "entry", "offset", "bytes"],
   },
   pin_leak: {
     severity: "hazard",

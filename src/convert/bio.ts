@@ -229,15 +229,19 @@ export function bioSubmitCheck(ctx: ModelCtx, bio: Bio, dmaAlignment: number): n
 }
 
 /**
- * The first bvec of a bio whose offset or length is not a multiple of dma_alignment + 1, as
- * "bvec[i] (offset 0x.., length 0x..)"; undefined when every bvec is aligned.
+ * The first bvec of a bio whose offset or length is not a multiple of dma_alignment + 1 (its
+ * index, in-page offset and length); undefined when every bvec is aligned.
  */
-export function misalignedBvec(ctx: ModelCtx, bio: Bio, dmaAlignment: number): string | undefined {
+export function misalignedBvec(
+  ctx: ModelCtx,
+  bio: Bio,
+  dmaAlignment: number,
+): { entry: number; offset: number; len: number } | undefined {
   const ps = ctx.mem.pageSize;
   const i = bio.bvec.findIndex((bv) => ((bv.offset % ps) | bv.len) & dmaAlignment);
   if (i < 0) return undefined;
   const bv = bio.bvec[i];
-  return `bvec[${i}] (offset 0x${(bv.offset % ps).toString(16)}, length 0x${bv.len.toString(16)})`;
+  return { entry: i, offset: bv.offset % ps, len: bv.len };
 }
 
 /**

@@ -141,6 +141,7 @@ function unmapNew(
     if (!sge || !dma.unmap(sge.addr, sge.length)) {
       ctx.warn(
         "dma_unmap_mismatch",
+        { fn, list: rdma.name, entry: i },
         `${fn} error cleanup on "${rdma.name}" unmaps sge[${i}], ${
           i >= n
             ? `one past the ${n} entries filled (stale or beyond max_sge ${rdma.maxSge})`
@@ -155,6 +156,7 @@ function unmapNew(
     if (dma.mapped(sge.addr, sge.length) && !slots.includes(i)) {
       ctx.warn(
         "dma_unmap_mismatch",
+        { fn, list: rdma.name, entry: i },
         `${fn} error cleanup on "${rdma.name}" leaves sge[${i}] (${ctx.mem.pageName(sge.pfn)} +0x${
           sge.offset.toString(16)
         } len 0x${sge.length.toString(16)}) DMA-mapped: the list drops it and nothing unmaps it`,

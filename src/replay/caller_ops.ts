@@ -27,6 +27,7 @@ export const CALLER_HANDLERS = {
     if (shorten < 0) {
       r.warn(
         "count_underflow",
+        { fn: "bch2_direct_IO_read", iter: a.iter, count: it.count, bytes: rounded },
         `bch2_direct_IO_read: shorten = count 0x${it.count.toString(16)} - round_up(0x${
           want.toString(16)
         }, 0x${a.block_size.toString(16)}) wraps, and count -= shorten makes "${a.iter}" claim 0x${

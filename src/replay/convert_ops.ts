@@ -297,7 +297,10 @@ export const CONVERT_HANDLERS = {
       if (bad) {
         r.warn(
           "misaligned_bio",
-          `bio "${v.bio.name}" reaches a bio-based driver with ${bad}, not a multiple of dma_alignment + 1 (${
+          { list: v.bio.name, entry: bad.entry, offset: bad.offset, bytes: bad.len },
+          `bio "${v.bio.name}" reaches a bio-based driver with bvec[${bad.entry}] (offset 0x${
+            bad.offset.toString(16)
+          }, length 0x${bad.len.toString(16)}), not a multiple of dma_alignment + 1 (${
             a.dma_alignment + 1
           }): the direct I/O path checked nothing before submitting it`,
           { cause: v.bio.step },
