@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # capture.sh: record a workload with bpftrace-iov.bt, safely.
 #
-#   sudo traces/capture/capture.sh -o cap.txt [-c COMM] -- CMD [ARGS...]
-#   sudo traces/capture/capture.sh -o cap.txt [-c COMM]          # until Ctrl-C
+#   sudo traces/capture/capture.sh -o cap.txt [-c COMM] [-p] -- CMD [ARGS...]
+#   sudo traces/capture/capture.sh -o cap.txt [-c COMM] [-p]     # until Ctrl-C
 #
 # - mounts tracefs at /sys/kernel/tracing when it is not mounted (bpftrace only
 #   says "tracepoint not found" otherwise);
@@ -16,16 +16,21 @@
 # -c COMM keeps only tasks whose comm (first 15 bytes of the program name) is
 # COMM, filtered in the kernel: on a busy machine this is what keeps the
 # overhead small. Without -c every task except bpftrace is recorded.
+# -p also records the page frames behind the buffers (pfns lines): after each
+# buffer call the process is stopped (SIGSTOP) until pagemap.py has read
+# /proc/PID/pagemap, then continued (SIGCONT). Slower (a few ms per call) and the
+# traced program's parent sees SIGCHLD for each stop; needs python3.
 # Exit status: CMD's, or 2 when the capture could not start.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-out="" comm="" timeout=${TIMEOUT:-600}
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" >&2; exit 2; }
-while getopts "o:c:h" opt; do
+out="" comm="" pfns="" timeout=${TIMEOUT:-600}
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+while getopts "o:c:ph" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	c) comm=$OPTARG ;;
+	p) pfns=1 ;;
 	*) usage ;;
 	esac
 done
@@ -44,16 +49,30 @@ fi
 
 raw=$(mktemp "${out}.raw.XXXXXX")
 err=$(mktemp "${out}.err.XXXXXX")
-btpid=""
+btpid="" pmpid="" tmpdir=""
 cleanup() {
 	[[ -n $btpid ]] && kill -INT "$btpid" 2>/dev/null && wait "$btpid" 2>/dev/null
+	[[ -n $pmpid ]] && wait "$pmpid" 2>/dev/null
 	rm -f "$raw" "$err"
+	[[ -n $tmpdir ]] && rm -rf "$tmpdir"
 }
 trap cleanup EXIT
 trap 'echo "capture.sh: interrupted" >&2; exit 130' INT TERM
 
-__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 bpftrace -q "$here/bpftrace-iov.bt" "$comm" >"$raw" 2>"$err" &
-btpid=$!
+if [[ -n $pfns ]]; then
+	command -v python3 >/dev/null || { echo "capture.sh: -p needs python3" >&2; exit 2; }
+	tmpdir=$(mktemp -d /tmp/itertrace-capture.XXXXXX)
+	cat "$here/bpftrace-iov.bt" "$here/bpftrace-pfns.bt" >"$tmpdir/iov-pfns.bt"
+	mkfifo "$tmpdir/fifo"
+	python3 "$here/pagemap.py" <"$tmpdir/fifo" >"$raw" &
+	pmpid=$!
+	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 bpftrace --unsafe -q "$tmpdir/iov-pfns.bt" "$comm" \
+		>"$tmpdir/fifo" 2>"$err" &
+	btpid=$!
+else
+	__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 bpftrace -q "$here/bpftrace-iov.bt" "$comm" >"$raw" 2>"$err" &
+	btpid=$!
+fi
 start=$SECONDS
 # bpftrace 0.17 prints the notice on stderr, later releases on stdout
 until grep -qs '^__BPFTRACE_NOTIFY_PROBES_ATTACHED' "$raw" "$err"; do
@@ -93,6 +112,10 @@ stop INT 20 || { echo "capture.sh: bpftrace ignored SIGINT, sending SIGTERM" >&2
 	{ echo "capture.sh: bpftrace ignored SIGTERM, sending SIGKILL" >&2; kill -KILL "$btpid" 2>/dev/null; }
 wait "$btpid" 2>/dev/null || true
 btpid=""
+if [[ -n $pmpid ]]; then
+	wait "$pmpid" 2>/dev/null || true
+	pmpid=""
+fi
 grep -v '^__BPFTRACE_NOTIFY_PROBES_ATTACHED' "$raw" | grep -v '^$' >"$out"
 echo "capture.sh: wrote $out ($(grep -vc '^#' "$out") events)" >&2
 exit "$status"
