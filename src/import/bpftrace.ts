@@ -125,7 +125,7 @@ export async function* parseBpftrace(
     if (!line.trim() || line.startsWith("#")) {
       if (/^# itertrace-capture v\d+/.test(line)) {
         const v = Number(/v(\d+)/.exec(line)![1]);
-        if (v > 2) badLine(file, n, 1, `itertrace-capture v${v} is newer than this importer (v2)`);
+        if (v > 3) badLine(file, n, 1, `itertrace-capture v${v} is newer than this importer (v3)`);
         sawHeader = true;
       }
       continue;
@@ -186,6 +186,34 @@ export async function* parseBpftrace(
       if (!fm) badLine(file, n, restCol, "expected: fds <read end> <write end>");
       if (!r?.call) badLine(file, n, 1, "an fds line without its pipe line");
       r.call.fds = [Number(fm[1]), Number(fm[2])];
+      continue;
+    }
+    if (kind === "pfns") {
+      // v3: `pfns va=0x<page> <pfn>,<pfn>,...` (hex, `-` = not present), a record of its own
+      const pm = /^va=(\S+) (\S+)$/.exec(rest);
+      if (!pm) badLine(file, n, restCol, "expected: pfns va=0x<page address> <pfn>,<pfn>,...");
+      const va = u64(pm[1], "pfns va", file, n, restCol + 3);
+      if (va % 4096n) badLine(file, n, restCol + 3, `pfns va ${pm[1]} is not page-aligned`);
+      const list = pm[2].split(",");
+      if (list.length > 1 << 16) badLine(file, n, restCol, "more than 65536 pfns on one line");
+      let col = restCol + pm[1].length + 4;
+      const pfns = list.map((t) => {
+        const c0 = col;
+        col += t.length + 1;
+        if (t === "-") return undefined;
+        if (!/^[0-9a-fA-F]{1,13}$/.test(t)) {
+          badLine(file, n, c0, `pfn "${clip(t)}": expected hex or -`);
+        }
+        return parseInt(t, 16);
+      });
+      ready.push({
+        ts,
+        seq: seq++,
+        key: `${key} pfns ${seq}`,
+        call: { pid, tid, syscall: "pfns", fd: -1, iov: [], line: n, frames: { va, pfns } },
+        done: true,
+      });
+      yield* release(false);
       continue;
     }
     if (kind === "ret") {

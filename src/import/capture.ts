@@ -45,6 +45,11 @@ export interface Call {
   readonly bufIndex?: number;
   /** io_uring requests: the request's kernel address, the key of its completion. */
   readonly req?: string;
+  /**
+   * `pfns` records (capture v3, pagemap.py): the frames behind a run of a process's pages,
+   * from the page at `va` on; undefined where the page was not present.
+   */
+  readonly frames?: { readonly va: bigint; readonly pfns: readonly (number | undefined)[] };
   /** Why the importer already knows the call cannot be modelled (syzkaller programs). */
   readonly unsupported?: string;
   /** Source line in the capture, for messages. */

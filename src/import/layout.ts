@@ -4,15 +4,19 @@
  * (strace's read/write family) each call's iovecs are laid out page-aligned from the start
  * of one region per process. Calls that failed with -EFAULT get a region that is not mapped.
  *
- * Physical frames: a capture cannot see them, so by default no two pages are adjacent
- * (every region's page i at frame base + 2i), the way the kernel's KUnit iov_iter tests
- * build their buffers from separately allocated pages; `contiguous` leaves the frames to the
- * trace loader, which numbers each region's pages consecutively.
+ * Physical frames: where the capture read them from /proc/PID/pagemap (capture v3 `pfns`
+ * lines) each page gets the frame the kernel used (the first one seen, when a page changed
+ * frames; a frame already given to another page is not given twice). Otherwise no two pages
+ * are adjacent (page i of a region at frame base + 2i, above every captured frame), the way
+ * the kernel's KUnit iov_iter tests build their buffers from separately allocated pages;
+ * `contiguous`, for captures without frames, leaves the frames to the trace loader, which
+ * numbers each region's pages consecutively.
  *
  * @module
  */
 import type { Iov } from "./capture.ts";
 import { hex } from "../types.ts";
+import { ZERO_PFN } from "../model/memory.ts";
 
 const PAGE = 4096n;
 /** First frame of the scattered layout, and the frame where the replay's own pages start. */
@@ -51,6 +55,26 @@ export class Layout {
   /** Whether some call's buffers were laid out by the importer. */
   laidOut = false;
   private pending = 0;
+  /** Captured frames by process and page address. */
+  private readonly seen = new Map<number, Map<bigint, number>>();
+  /** Pages in the regions, and how many of them got a captured frame (after finish). */
+  pages = 0;
+  captured = 0;
+  /** Pages seen with a second frame, or whose frame another page already had. */
+  conflicts = 0;
+
+  /** Records frames read from pagemap for pages from `va` on (first seen wins). */
+  frames(pid: number, va: bigint, pfns: readonly (number | undefined)[]): void {
+    let m = this.seen.get(pid);
+    if (!m) this.seen.set(pid, m = new Map());
+    pfns.forEach((p, i) => {
+      if (p === undefined) return;
+      const at = va + BigInt(i) * PAGE;
+      const had = m!.get(at);
+      if (had === undefined) m!.set(at, p);
+      else if (had !== p) this.conflicts++;
+    });
+  }
 
   /** Records a call's buffers. `fault`: the call failed with -EFAULT. */
   add(pid: number, iov: readonly Iov[], fault = false): void {
@@ -110,6 +134,7 @@ export class Layout {
       r.base = frame;
       frame += Number((r.end - r.start) / PAGE);
     }
+    if (this.seen.size) return this.captureFrames();
     if (contiguous) return undefined;
     let next = PFN_BASE;
     for (const r of this.regions) {
@@ -122,6 +147,37 @@ export class Layout {
       }
       r.pfns = Array.from({ length: pages }, (_v, i) => next + 2 * i);
       next += 2 * pages + 2;
+    }
+    return undefined;
+  }
+
+  /**
+   * Captured frames for the pages that have one; the rest scattered above the highest
+   * captured frame. A frame is given to one page only (the trace's regions may not share
+   * frames), and never the model's zero page.
+   */
+  private captureFrames(): string | undefined {
+    let top = PFN_BASE;
+    for (const m of this.seen.values()) for (const p of m.values()) if (p + 2 > top) top = p + 2;
+    const used = new Set<number>();
+    let next = top;
+    for (const r of this.regions) {
+      const n = Number((r.end - r.start) / PAGE);
+      const m = r.unmapped ? undefined : this.seen.get(r.pid);
+      r.pfns = Array.from({ length: n }, (_v, i) => {
+        const p = m?.get(r.start + BigInt(i) * PAGE);
+        this.pages++;
+        if (p !== undefined && p !== ZERO_PFN && p >= PFN_BASE && !used.has(p)) {
+          used.add(p);
+          this.captured++;
+          return p;
+        }
+        if (p !== undefined) this.conflicts++;
+        const s = next;
+        next += 2;
+        return s;
+      });
+      next += 2;
     }
     return undefined;
   }

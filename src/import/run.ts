@@ -91,6 +91,10 @@ export async function plan(
   const layout = new Layout();
   const summary = new Summary();
   for await (const c of calls()) {
+    if (c.frames) {
+      layout.frames(c.pid, c.frames.va, c.frames.pfns);
+      continue;
+    }
     const d = cls.classify(c);
     summary.add(c, d);
     if (d.kind === "rw" || d.kind === "vmsplice") layout.add(c.pid, c.iov, d.fault);
@@ -125,7 +129,17 @@ export function header(
         "Addresses are the program's own (its data area at 0x7f0000000000, 16 MiB, and its mmap calls); a program has no results, so calls are modelled as completing in full; open flags are read as amd64's (O_DIRECT 0x4000).",
       ]
       : []),
-    o.contiguous
+    layout.captured
+      ? `Physical layout: the page frames the capture read from /proc/PID/pagemap (${layout.captured} of ${layout.pages} pages${
+        layout.captured < layout.pages
+          ? "; the others, never seen present, are laid out so that no two are adjacent"
+          : ""
+      }), so bvecs merge exactly where the kernel's did.${
+        layout.conflicts
+          ? ` ${layout.conflicts} pages whose frame changed during the capture or was seen under another page keep the first frame seen or get their own.`
+          : ""
+      }`
+      : o.contiguous
       ? "Physical layout: each buffer region's pages are consecutive frames (--contiguous), so bvecs merge across pages as far as the frames allow."
       : "Physical layout: the capture cannot see page frames, so no two pages are physically adjacent (as in the kernel's KUnit iov_iter tests): every page is its own bvec; --contiguous lays them out consecutively instead.",
     ...(layout.laidOut
@@ -153,7 +167,7 @@ export async function* emitOps(
   const cls = new Classifier(o);
   const em = new Emitter(layout, o.path);
   for await (const c of calls()) {
-    yield* em.ops(c, cls.classify(c));
+    if (!c.frames) yield* em.ops(c, cls.classify(c));
   }
   yield* em.end(cls.liveRings());
 }
