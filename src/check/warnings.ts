@@ -121,6 +121,18 @@ export const WARNINGS = {
     ],
     fields: ["fn", "iter", "count", "bytes"],
   },
+  page_cache_write: {
+    severity: "bug",
+    title: "a crypto or DMA write lands in a page-cache page that came in by splice",
+    explain:
+      "Splicing a file into a socket (MSG_SPLICE_PAGES) hands the file's page-cache pages themselves to the receiver; extract_iter_to_sg() puts them into a scatterlist without copying. They may only be read. From 4.14 (72548b093ee3) algif_aead decrypted in place: it copied the AAD and ciphertext into the receive buffer and chained the TX entries holding the tag after it as the destination, so authencesn's 4-byte scratch write at the end of the destination went into the spliced page-cache page, a file the caller may only read (CVE-2026-31431, Copy Fail: a setuid binary's cached text rewritten 4 bytes at a time). a664bf3d603d (7.0-rc7; stable 6.12.85) decrypts out of place.",
+    kernel: [
+      "crypto/algif_aead.c _aead_recvmsg()",
+      "crypto/authencesn.c crypto_authenc_esn_decrypt()",
+      "lib/scatterlist.c extract_iter_to_sg()",
+      "a664bf3d603d crypto: algif_aead - Revert to operating out-of-place (7.0)",
+    ],
+  },
   misaligned_bio: {
     severity: "bug",
     title: "a bio with a bvec off the device's DMA alignment reaches a driver",

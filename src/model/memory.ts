@@ -48,6 +48,8 @@ export interface FileSpec {
   readonly size: number;
   readonly folio_order: number;
   readonly folios?: readonly { index: number; order: number; pfn?: number }[];
+  /** "r": the file is open read-only everywhere (absent: "rw"). */
+  readonly prot?: "rw" | "r";
 }
 /** A pipe as declared. */
 export interface PipeSpec {
@@ -400,7 +402,7 @@ export class Memory {
       size: f.size,
       npages,
       start: undefined,
-      prot: "rw",
+      prot: f.prot ?? "rw",
       folioOrder: f.folio_order,
       populated: true,
       seq: this.seq++,

@@ -7,8 +7,36 @@ import type { Handlers } from "./handler.ts";
 import { extracted } from "./pages.ts";
 import { CONVERT_HANDLERS, mapSges } from "./convert_ops.ts";
 import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
+import { algifAeadDecrypt } from "../convert/af_alg.ts";
 
 export const CALLER_HANDLERS = {
+  // crypto/algif_aead.c _aead_recvmsg() with authencesn (src/convert/af_alg.ts): a write of
+  // the decryption outside the receive buffer that lands in a file's page cache is flagged
+  algif_aead_recvmsg(r, a) {
+    const table = (name: string, key: string) => {
+      const v = r.scope.variable(name, [key]);
+      return v.type === "sgt" ? v.sgt : r.error(`"${name}" is not an sg table`, [key]);
+    };
+    const tx = table(a.tx, "tx"), rx = table(a.rx, "rx");
+    const res = algifAeadDecrypt(r.model, tx, rx, a.assoclen, a.authsize);
+    for (const p of new Set(res.strayWrites)) {
+      const loc = r.mem.pageLoc(p);
+      if (loc?.region.space !== "file") continue;
+      const from = tx.entries.slice(0, tx.nents).find((e) =>
+        p >= e.pfn && p < e.pfn + Math.ceil((e.offset + e.length) / r.mem.pageSize)
+      );
+      r.warn(
+        "page_cache_write",
+        `algif_aead decrypts in place: the tag's TX entry is chained after "${a.rx}" as the destination, and authencesn writes its 4-byte scratch into ${
+          r.mem.pageName(p)
+        }, the page cache of "${loc.region.name}"${
+          loc.region.prot === "r" ? ", a file open read-only" : ""
+        }`,
+        { cause: from?.step, page: r.mem.pageName(p) },
+      );
+    }
+    return res.ret;
+  },
   // fs/bcachefs/fs-io-direct.c bch2_direct_IO_read() (6.7-6.17): refuses a position or length
   // that is not 512-aligned, clips the request to i_size, then shortens the iterator to that
   // length rounded up to the block size with a size_t subtraction. When the rounded length

@@ -22,6 +22,7 @@ export const ERRNOS: Readonly<Record<string, number>> = {
   ESPIPE: 29,
   EPIPE: 32,
   ERANGE: 34,
+  EBADMSG: 74,
   EOPNOTSUPP: 95,
   EREMOTEIO: 121,
   EIOCBQUEUED: 529,

@@ -74,6 +74,8 @@ const kernelRegion = z.object({
 const fileSpec = z.object({
   name,
   size,
+  /** "r": every opener of the file has it read-only; nothing may change its page cache. */
+  prot: z.enum(["rw", "r"]).optional(),
   folio_order: numberSchema({ max: 18 }).default(0),
   folios: z.array(
     z.object({ index: num, order: numberSchema({ max: 18 }), pfn: pfnNum.optional() }).strict(),

@@ -10,6 +10,22 @@ import { sgeListArgs } from "./convert.ts";
 
 /** The caller ops. */
 export const CALLER_OPS = {
+  algif_aead_recvmsg: op({
+    summary:
+      "AF_ALG AEAD decryption (authencesn): copies the AAD and ciphertext from the TX sg list into the RX sg list and decrypts; before 7.0 in place, with the TX entries holding the tag chained after RX as the destination and the 4-byte ESN scratch written at the end of the ciphertext",
+    follows: { fn: "_aead_recvmsg", file: "crypto/algif_aead.c" },
+    args: {
+      tx: arg.name(
+        "the TX sg table (af_alg_sendmsg: extract_iter_to_sg of what was sent or spliced)",
+      ),
+      rx: arg.name("the RX sg table (af_alg_get_rsgl: the receive buffer)"),
+      assoclen: arg.num(
+        "ALG_SET_AEAD_ASSOCLEN: bytes of associated data at the start (at least 8 for authencesn)",
+      ),
+      authsize: arg.num("ALG_SET_AEAD_AUTHSIZE: bytes of tag at the end of the TX data"),
+    },
+    vars: { reads: { tx: "sgt", rx: "sgt" } },
+  }),
   bch2_direct_IO_read: op({
     summary:
       "bcachefs O_DIRECT read (6.7-6.17): trims the iterator to i_size rounded up to the block size (iter->count -= shorten), builds one bio from it, then gives the trimmed bytes back",
