@@ -52,30 +52,41 @@ export const FEATURES = {
       release: "6.0",
       evidence: "Al Viro's iov_iter series, merged in the 6.0 merge window (Aug 2022)",
     },
-    audit: { verdict: "kept", note: "id and release from the series; not re-read this audit" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: fcb14cb1bdac is the id later mainline fixes cite (Fixes: tags, ids 2602221985, 41553087222); Al Viro's work.iov_iter for the 6.0 window (id 11912021920); 5.19 has no ITER_UBUF, 6.0 does",
+    },
   },
   get_pages2: {
     since: [6, 0],
     what: "iov_iter_get_pages2/_alloc2 advance the iterator past what they return",
     functions: ["iov_iter_get_pages2", "iov_iter_get_pages_alloc2"],
     introduced: {
+      commit: "1ef255e25717",
       subject: "iov_iter: advancing variants of iov_iter_get_pages{,_alloc}()",
       release: "6.0",
       evidence:
-        "[PATCH 23/31] <20220618053538.359065-24-viro@zeniv.linux.org.uk> (id 11352776547); block.git conflict thread for the 6.0 window (id 11771826896); rebased ids differ between trees, mainline id not confirmed",
+        "[PATCH 23/31] <20220618053538.359065-24-viro@zeniv.linux.org.uk> (id 11352776547); block.git conflict thread for the 6.0 window (id 11771826896); rebased ids differ between trees; 1ef255e25717 is the id in the trees that mirror Linus' master in the 6.0 window (palmer/linux master 10 Aug 2022, id 66541047446, with eba2d3d79829)",
     },
-    audit: { verdict: "kept", note: "release confirmed from the 6.0-window threads" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: mainline id now cited; 6.0 window (10 Aug 2022 master mirror, id 66541047446)",
+    },
   },
   get_pages_noadvance: {
     until: [6, 0],
     what: "iov_iter_get_pages/_alloc return pages without advancing the iterator",
     functions: ["iov_iter_get_pages", "iov_iter_get_pages_alloc"],
     ended: {
+      commit: "eba2d3d79829",
       subject: "get rid of non-advancing variants",
       release: "6.0",
-      evidence: "same series as get_pages2 (Al Viro, June 2022), merged for 6.0",
+      evidence:
+        "same series as get_pages2 (PATCH 42/44, id 11587584163); eba2d3d79829 in the 6.0-window master mirror (id 66541047446) and cited by id in a later block fix list (id 45651534697)",
     },
-    audit: { verdict: "kept", note: "ends with the series that adds get_pages2" },
+    audit: { verdict: "kept", note: "verified: mainline id now cited, 6.0" },
   },
   extract_pages: {
     since: [6, 3],
@@ -93,7 +104,11 @@ export const FEATURES = {
       release: "6.3",
       evidence: "dhowells iov-extract-3 branch (Jan 2023); merged in the 6.3 merge window",
     },
-    audit: { verdict: "kept", note: "6.12.118 source has it; 6.1.192 source has no extraction" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 7d58fe731028 is the id later fixes name (Fixes: tags, ids 40033741499, 56261849522, 60173599605) and is in the 6.3-window lists with the splice/extract series (id 66633474107); 6.12.118 source has it, 6.1.192 source has no extraction",
+    },
   },
   import_iovec_ubuf: {
     since: [6, 4],
@@ -103,21 +118,26 @@ export const FEATURES = {
       commit: "3b2deb0e46da",
       subject: "iov_iter: import single vector iovecs as ITER_UBUF",
       release: "6.4",
-      evidence: "Jens Axboe, io_uring/block tree for the 6.4 window",
+      evidence:
+        "Jens Axboe [PATCH 11/11] (30 Mar 2023, id 1833595707); 3b2deb0e46da in the v6.4-window merge list (id 66547434474) and cited by a later Fixes: tag (id 35997265730)",
     },
-    audit: { verdict: "kept", note: "not re-read this audit" },
+    audit: { verdict: "kept", note: "verified: 3b2deb0e46da, 6.4 window" },
   },
   iter_pipe: {
     until: [6, 5],
     what: "ITER_PIPE: iterators over a pipe's buffer ring",
     functions: ["iov_iter_pipe", "iov_iter_get_pages", "copy_page_to_iter", "iov_iter_advance"],
     ended: {
-      commit: "3fcb9d17206e",
       subject: "iov_iter: Kill ITER_PIPE",
       release: "6.5",
-      evidence: "David Howells' splice series, merged via the block tree for 6.5",
+      evidence:
+        "David Howells' splice series (v18 09/15, id 2084149573; cover id 2552319350): first applied to the block tree for 6.4 as a53f5dee3448 (Jens' applied list, id 1786061728; linux-next conflicts ids 36727874562, 36741545158), reverted before the 6.4 merge (bf2c6799f68c, id 23534075605), re-landed with the splice series for 6.5; the 6.5 mainline id is not in the record",
     },
-    audit: { verdict: "kept", note: "not re-read this audit" },
+    audit: {
+      verdict: "moved",
+      note:
+        "release kept (6.5); the cited 3fcb9d17206e is 'io_uring/sqpoll: statistics of the true utilization of sq threads' (id 65727343632), not this change: id dropped",
+    },
   },
   zero_page_unpinned: {
     since: [6, 5],
@@ -127,11 +147,15 @@ export const FEATURES = {
       commit: "c8070b787519",
       subject: "mm: Don't pin ZERO_PAGE in pin_user_pages()",
       release: "6.5",
-      backports: ["6.1.192"],
+      backports: ["6.1.130"],
       evidence:
-        "splice series for 6.5 (lore 20230526214142.958751-2-dhowells@redhat.com); measured on 6.18.44 (fixtures/pins, e_ksmzero); Debian's 6.1.192 source skips the zero page in try_grab_folio and unpin: backported to 6.1.y (reported March 2025); the first 6.1.y carrying it is not confirmed, so 6.1.x below 192 is modelled without it",
+        "splice series for 6.5 (lore 20230526214142.958751-2-dhowells@redhat.com); measured on 6.18.44 (fixtures/pins, e_ksmzero); backported to 6.1.y as 476c1dfefab8 in 6.1.130 (Debian bugs 1102889/1102914 bisected to it, id 17201181903; the follow-up fix for that backport names v6.1.130, ids 11537819950, 40215762997); Debian's 6.1.192 source has it",
     },
-    audit: { verdict: "kept", note: "6.5 kept; 6.1.y backport found in 6.1.192 source" },
+    audit: {
+      verdict: "moved",
+      note:
+        "6.5 kept; the 6.1.y backport is 6.1.130 (was 6.1.192, the first release read, not the first carrying it)",
+    },
   },
   extract_user_to_sg_loop_fix: {
     since: [6, 3],
@@ -139,22 +163,29 @@ export const FEATURES = {
       "netfs_extract_user_to_sg fills the sg entries (in the 6.3 merge window the loop over pages never ran; no release shipped it)",
     functions: ["extract_iter_to_sg"],
     introduced: {
+      commit: "4c0421fa6df1",
       subject: "iov: Fix netfs_extract_user_to_sg()",
       release: "6.3",
-      evidence: "6.3-rc fix; 'netfs: Fix netfs_extract_iter_to_sg() for ITER_UBUF/IOVEC'",
+      evidence:
+        "[PATCH 2/2] 27 Feb 2023 (id 30041413894), in Steve French's cifs fixes pull for 6.3-rc (id 42073073469); 4c0421fa6df1 in the lists of that window (ids 66460480929, 66463115964)",
     },
-    audit: { verdict: "kept", note: "rc-only bug; the row only matters for traces of 6.2" },
+    audit: {
+      verdict: "kept",
+      note: "verified: 4c0421fa6df1 in 6.3-rc; rc-only bug (the loop never shipped in a release)",
+    },
   },
   extract_to_sg_unpin: {
     since: [6, 5],
     what: "extract_user_to_sg rolls back with unpin_user_page (put_page before)",
     functions: ["extract_iter_to_sg"],
     introduced: {
+      commit: "f5f82cd18732",
       subject: "Move netfs_extract_iter_to_sg() to lib/scatterlist.c",
       release: "6.5",
-      evidence: "moved with the crypto/AF_ALG splice work for 6.5; not re-read this audit",
+      evidence:
+        "net-next for 6.5 with the AF_ALG splice work (series ids 4889087278, 5129471637; linux-next conflict with asm-generic, id 39634313978); f5f82cd18732 is the id a later Fixes: tag cites (id 25061974640)",
     },
-    audit: { verdict: "kept", note: "not re-read this audit" },
+    audit: { verdict: "kept", note: "verified: f5f82cd18732, 6.5" },
   },
   extract_to_sg_zero_fail: {
     since: [6, 10],
@@ -174,16 +205,22 @@ export const FEATURES = {
     what: "smb_extract_iter_to_rdma handles ITER_XARRAY (ITER_FOLIOQ replaces it in 6.12)",
     functions: ["smb_extract_iter_to_rdma"],
     introduced: {
-      subject: "cifs: Build the RDMA SGE list directly from an iterator",
+      commit: "e5fbdde43017",
+      subject: "cifs: Add a function to build an RDMA SGE list from an iterator",
       release: "6.3",
-      evidence: "cifs iov_iter conversion for 6.3",
+      evidence:
+        "cifs iov_iter conversion for 6.3; e5fbdde43017 is the id Howells' 2026 fix names in its Fixes: tag (id 61388644143)",
     },
     ended: {
       subject: "netfs/cifs: ITER_FOLIOQ replaces ITER_XARRAY in the cifs crypto and RDMA paths",
       release: "6.12",
       evidence: "netfs folio_queue series merged for 6.12 (with db0aa2e9566f)",
     },
-    audit: { verdict: "kept", note: "not re-read this audit" },
+    audit: {
+      verdict: "kept",
+      note:
+        "start commit corrected to e5fbdde43017 (the cited subject was a caller conversion); 6.12 end not re-read",
+    },
   },
   smb_extract_iter_to_rdma_fn: {
     since: [6, 3],
@@ -192,7 +229,8 @@ export const FEATURES = {
       "cifs's smb_extract_iter_to_rdma maps an iterator straight into ib_sge entries (7.1 moves it into the common smbdirect code as smbdirect_map_sges_from_iter)",
     functions: ["smb_extract_iter_to_rdma"],
     introduced: {
-      subject: "cifs: Build the RDMA SGE list directly from an iterator",
+      commit: "e5fbdde43017",
+      subject: "cifs: Add a function to build an RDMA SGE list from an iterator",
       release: "6.3",
       evidence: "merge tag '6.3-rc-smb3-client-fixes' (Steve French) lists it",
     },
@@ -204,6 +242,25 @@ export const FEATURES = {
         "Metzmacher's common smbdirect series v4 000/145 (25 Nov 2025, patch 025 id 3320976943), linux-next 16 Feb 2026 (id 65828172767), merged for 7.1",
     },
     audit: { verdict: "new", note: "the 7.1 rename had no row" },
+  },
+  algif_aead_out_of_place: {
+    since: [7, 0],
+    what:
+      "algif_aead decrypts out of place: the destination is the receive buffer only (before, the TX entries holding the tag, spliced page-cache pages included, were chained after it and written to)",
+    functions: ["algif_aead_recvmsg"],
+    introduced: {
+      commit: "a664bf3d603d",
+      subject: "crypto: algif_aead - Revert to operating out-of-place",
+      release: "7.0",
+      backports: ["6.12.85"],
+      evidence:
+        "herbert/crypto-2.6 master 3 Apr 2026 with tag v7.0-p4, next to e02494114ebf 'crypto: authencesn - Do not place hiseq at end of dst for out-of-place decryption' (id 67527305636), pulled for 7.0-rc7; in Linus' tree lists (ids 66530062041, 67177038678); CVE-2026-31431 (published 22 Apr 2026); 6.12.y: 6.12.85 (8b88d99341f1, id 54550331476, list id 66222174484); other stable series carry it (ids 66687360680, 66130981669) at releases not pinned here",
+    },
+    audit: {
+      verdict: "new",
+      note:
+        "bug 3 of kernel-2026.md section 3; the in-place path dates from 72548b093ee3 (4.14), so every modelled release before 7.0 has it; the splice path through extract_iter_to_sg is 6.5+",
+    },
   },
   bcachefs: {
     since: [6, 7],
@@ -404,9 +461,11 @@ export const FEATURES = {
     what: "iov_iter_is_aligned checks every segment's address and length against masks",
     functions: ["iov_iter_is_aligned"],
     introduced: {
+      commit: "cfa320f72882",
       subject: "iov: introduce iov_iter_aligned",
       release: "6.0",
-      evidence: "Keith Busch, direct-io alignment series for 6.0",
+      evidence:
+        "Keith Busch PATCHv5 08/11 (id 15128970989); block for-6.0 with b1a000d3b8ec (ids 67323430134, 11771826896)",
     },
     ended: {
       commit: "b475272f03ca",
@@ -415,26 +474,37 @@ export const FEATURES = {
       evidence:
         "Keith Busch PATCHv4 8/8, applied by Jens Axboe 9 Sep 2025 for the 6.18 window (b4-ty mail listing the series' mainline ids, id 1853398232)",
     },
-    audit: { verdict: "kept", note: "6.18 and the id from the applied mail (Dec 2026 review)" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: start cfa320f72882 with b1a000d3b8ec in block for-6.0 (ids 67323430134, 11771826896); end b475272f03ca from the applied mail (id 1853398232)",
+    },
   },
   aligned_bvec_full_len: {
     since: [6, 9],
-    until: [6, 15],
+    until: [6, 16],
     what: "iov_iter_aligned_bvec tests the current bvec's full bv_len, not bv_len - iov_offset",
     functions: ["iov_iter_is_aligned"],
     introduced: {
-      subject: "iov_iter: rewrite of the alignment helpers (Axboe, 2024)",
+      commit: "2263639f96f2",
+      subject: "iov_iter: streamline iovec/bvec alignment iteration",
       release: "6.9",
-      evidence: "not re-read this audit",
+      evidence:
+        "vfs pull next to 'exportfs-6.9' in Linus' tree (id 66849270670); the fix's Fixes: tag names it (id 35724550510)",
     },
     ended: {
-      subject: "iov_iter: Use iov_offset for length calculation in iov_iter_aligned_bvec",
-      release: "6.15",
-      backports: ["6.12.118"],
+      commit: "334d7c4fb60c",
+      subject: "iov_iter: use iov_offset for length calculation in iov_iter_aligned_bvec",
+      release: "6.16",
+      backports: ["6.12.34"],
       evidence:
-        "2025 fix; Debian's 6.12.118 source tests bv_len - skip, and its UML KUnit run (fixtures/kunit/6.12, itk_049) returned false where the unfixed code returns true (first 6.12.y carrying it not confirmed)",
+        "mm-hotfixes after 6.15 was released (25 May 2025): in akpm's tree with the 6 Jun 2025 hotfixes (id 67071044210), merged in the 6.16 window (inferred: listed with the 6 Jun 2025 hotfix batch Linus pulled as mm-hotfixes-stable-2025-06-06, id 66429021845, and first backported in the 6.12.34 cycle after 6.16-rc1); 6.12.34 review patch 392/512 (17 Jun 2025, ids 35724550510, 47366131384); Debian's 6.12.118 source and its UML KUnit run (fixtures/kunit/6.12, itk_049) agree",
     },
-    audit: { verdict: "kept", note: "not re-read this audit" },
+    audit: {
+      verdict: "moved",
+      note:
+        "the fix is 6.16 (was 6.15): 6.15 shipped the bug; its 6.12.y backport is 6.12.34 (was 6.12.118)",
+    },
   },
   bvec_extract_maxpages_check: {
     since: [7, 2],
@@ -560,7 +630,10 @@ export const FEATURES = {
       evidence:
         "Keith Busch PATCHv4 3/8, applied by Jens Axboe 9 Sep 2025 for the 6.18 window (id 1853398232); 6.18 behaviour measured on 6.18.44 (fixtures/pins)",
     },
-    audit: { verdict: "kept", note: "measured on this machine's 6.18.44" },
+    audit: {
+      verdict: "kept",
+      note: "verified: id and release; measured on this machine's 6.18.44",
+    },
   },
   dio_align_in_bio: {
     since: [6, 18],
@@ -611,7 +684,11 @@ export const FEATURES = {
       evidence:
         "read from the 808471ddb0fa diff (ab06ba3); Debian's 6.12.118 iterate_folioq checks skip < fsize, and its UML KUnit run (fixtures/kunit/6.12, itk_036) stepped past the exhausted folio (first 6.12.y carrying it not confirmed)",
     },
-    audit: { verdict: "kept", note: "not re-read this audit" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 808471ddb0fa in the mm-hotfixes lists of Aug 2025 (ids 65759995420, 29624871405), 6.17 window/rc; the 6.12.y release that first carries it is not pinned (6.12.118 read)",
+    },
   },
 } as const satisfies Record<string, Feature>;
 
