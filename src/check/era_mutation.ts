@@ -150,7 +150,7 @@ export function byRow(a: Mutation, b: Mutation): number {
  * series makes the move noticed and the entry wrong.
  */
 const INERT_BACKPORTS: Readonly<Record<string, string>> = {
-  "zero_page_unpinned 6.1.192":
+  "zero_page_unpinned 6.1.130":
     "the model pins no zero page before 6.3: extraction starts in 6.3, bios take refs before it, and io_uring registration pins with FOLL_WRITE, which faults in real pages",
 };
 
