@@ -132,6 +132,7 @@ export const WARNINGS = {
       "lib/scatterlist.c extract_iter_to_sg()",
       "a664bf3d603d crypto: algif_aead - Revert to operating out-of-place (7.0)",
     ],
+    fields: ["fn", "region", "bytes"],
   },
   misaligned_bio: {
     severity: "bug",

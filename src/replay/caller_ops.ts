@@ -27,6 +27,11 @@ export const CALLER_HANDLERS = {
       );
       r.warn(
         "page_cache_write",
+        {
+          fn: "algif_aead_recvmsg",
+          region: loc.region.name,
+          bytes: 4,
+        },
         `algif_aead decrypts in place: the tag's TX entry is chained after "${a.rx}" as the destination, and authencesn writes its 4-byte scratch into ${
           r.mem.pageName(p)
         }, the page cache of "${loc.region.name}"${
