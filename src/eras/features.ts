@@ -663,8 +663,9 @@ export const FEATURES = {
       commit: "14b007e17881",
       subject: "block: validate user space vectors during extraction",
       release: "7.3",
+      backports: ["7.2.4"],
       evidence:
-        "axboe for-7.3/block post-receive (id 66124950763); in Linus' tree with the akpm/mm 'linus' ref of 21 Aug 2026, the 7.3 merge window after 7.2 (~16 Aug) (id 66285436795); v3 5/5 <20260624170905.3972095-6-kbusch@meta.com> (id 60354317447): Cc stable, Fixes 5ff3f74e145a and 7eac33186957, no stable backport in the record; its follow-up b0d8d56b7c93 'block: Fix start and length check added to iov_iter_extract_bvecs()' is 7.3-rc3 (block-7.3-20260911), so no release shipped the unfixed check",
+        "axboe for-7.3/block post-receive (id 66124950763); in Linus' tree with the akpm/mm 'linus' ref of 21 Aug 2026, the 7.3 merge window after 7.2 (~16 Aug) (id 66285436795); v3 5/5 <20260624170905.3972095-6-kbusch@meta.com> (id 60354317447): Cc stable, Fixes 5ff3f74e145a and 7eac33186957; in linux-7.2.y as 67821539626c in the 7.2.4-rc1 push (id 65754786921) and again after the queue was rebased (d44a97a3b1c0, 9 Sep 2026, id 68807968908), no other stable series in the record; its follow-up b0d8d56b7c93 'block: Fix start and length check added to iov_iter_extract_bvecs()' is 7.3-rc3 (block-7.3-20260911), so no release shipped the unfixed check",
     },
     audit: {
       verdict: "kept",
