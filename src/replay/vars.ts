@@ -105,12 +105,17 @@ export class Scope {
   define(name: string, v: Var, path: Path): void {
     if (this.vars.has(name)) this.env.error(`"${name}" already exists; free it first`, path);
     this.failed.delete(name);
+    // a new variable under a re-used name: the old iterator's return is not its own
+    this.dead.delete(name);
     this.vars.set(name, v);
   }
 
   /** Ends a variable. */
   free(name: string): void {
     this.vars.delete(name);
+    // a freed name is unknown from here on, so what its syscall did no longer matters (and a
+    // capture's ever-new names would otherwise grow this map with the trace)
+    this.dead.delete(name);
   }
 
   /** The page list a variable holds or describes, if any. */

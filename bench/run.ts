@@ -1,0 +1,158 @@
+/**
+ * `deno task bench`: the honest benchmark of issue 12. For each size it generates the
+ * realistic mixed workload (bench/workload.ts), then, in the same run and interleaved, times
+ *
+ * - `parse`: a cold process streaming the file line by line through JSON.parse
+ *   (bench/parse_lines.ts), the baseline;
+ * - `replay -q` and `validate`: cold CLI processes, as a user runs them (main.ts);
+ * - warm: the same parse and `replay -q` again inside this process (after one warm-up).
+ *
+ * Cold runs go through /usr/bin/time -v for wall time, CPU time (user + sys) and peak RSS.
+ * Each measurement is repeated (--repeat, default 3) and the median reported, with the ratio
+ * to the baseline and the load average. It measures; it never asserts.
+ *
+ * `deno task bench [--ops 100000,1000000] [--repeat 3] [--seed 1] [--dir /tmp/itertrace-bench]`
+ *
+ * @module
+ */
+import { writeWorkload } from "./workload.ts";
+import { parseLines } from "./parse_lines.ts";
+import { runCli } from "../src/cli/mod.ts";
+import { denoIo } from "../src/cli/io.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const arg = (name: string, def: string) => {
+  const i = Deno.args.indexOf(name);
+  return i >= 0 ? Deno.args[i + 1] : def;
+};
+const sizes = arg("--ops", "100000,1000000").split(",").map(Number);
+const repeat = Number(arg("--repeat", "3"));
+const seed = Number(arg("--seed", "1"));
+const dir = arg("--dir", "/tmp/itertrace-bench");
+const skipWarm = Deno.args.includes("--no-warm");
+await Deno.mkdir(dir, { recursive: true });
+
+interface Cold {
+  wall: number;
+  cpu: number;
+  rssMiB: number;
+  out: string;
+}
+
+/** Runs a command under /usr/bin/time -v. */
+async function cold(args: string[]): Promise<Cold> {
+  const p = await new Deno.Command("/usr/bin/time", {
+    args: ["-v", Deno.execPath(), "run", ...args],
+    stdout: "piped",
+    stderr: "piped",
+    cwd: root,
+  }).output();
+  const err = new TextDecoder().decode(p.stderr);
+  const field = (label: string) => {
+    const m = new RegExp(`${label}: (.*)`).exec(err);
+    if (!m) throw new Error(`no "${label}" in /usr/bin/time output:\n${err}`);
+    return m[1].trim();
+  };
+  const clock = field("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)").split(":").map(Number);
+  const wall = clock.reduce((s, v) => s * 60 + v, 0);
+  const cpu = Number(field("User time \\(seconds\\)")) + Number(field("System time \\(seconds\\)"));
+  const rssMiB = Number(field("Maximum resident set size \\(kbytes\\)")) / 1024;
+  const out = new TextDecoder().decode(p.stdout);
+  const status = field("Exit status");
+  if (status !== "0") throw new Error(`${args.join(" ")} exited ${status}:\n${out}\n${err}`);
+  return { wall, cpu, rssMiB, out };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f2 = (x: number) => x.toFixed(2);
+const load = async () =>
+  (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+
+const quietIo = { ...denoIo(), stdout: () => {}, stderr: () => {} };
+
+async function warm(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+}
+
+const results: Record<string, unknown>[] = [];
+console.log(
+  `itertrace bench: ${Deno.build.target}, deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cpus, load ${await load()}`,
+);
+for (const ops of sizes) {
+  const file = `${dir}/workload-${ops}-${seed}.jsonl`;
+  const st = await writeWorkload(file, ops, seed);
+  console.log(
+    `\n${ops} ops (${file}): ${st.ios} I/Os (${st.dio} O_DIRECT, ${st.kvec} KVEC->sg, ${st.bvec} BVEC->SGE), ` +
+      `${f2(st.segments / st.dio)} segments and ${f2(st.pages / st.dio)} pages per O_DIRECT I/O`,
+  );
+  const rows: Record<string, Cold[]> = { parse: [], replay: [], validate: [] };
+  const warmRows: Record<string, number[]> = { parse: [], replay: [] };
+  const loads: string[] = [];
+  for (let r = 0; r < repeat; r++) {
+    loads.push(await load());
+    rows.parse.push(await cold(["--allow-read", "bench/parse_lines.ts", file]));
+    rows.replay.push(await cold(["--allow-read", "--allow-env", "main.ts", "replay", "-q", file]));
+    rows.validate.push(await cold(["--allow-read", "--allow-env", "main.ts", "validate", file]));
+  }
+  if (!skipWarm) {
+    await parseLines(file);
+    await runCli(["replay", "-q", file], quietIo);
+    for (let r = 0; r < repeat; r++) {
+      warmRows.parse.push(await warm(() => parseLines(file)));
+      warmRows.replay.push(await warm(() => runCli(["replay", "-q", file], quietIo)));
+    }
+  }
+  const base = {
+    wall: median(rows.parse.map((c) => c.wall)),
+    cpu: median(rows.parse.map((c) => c.cpu)),
+  };
+  for (const [what, cs] of Object.entries(rows)) {
+    const wall = median(cs.map((c) => c.wall)), cpu = median(cs.map((c) => c.cpu));
+    const rss = median(cs.map((c) => c.rssMiB));
+    const row = {
+      ops,
+      what: `${what} (cold)`,
+      wall_s: wall,
+      cpu_s: cpu,
+      wall_ratio: wall / base.wall,
+      cpu_ratio: cpu / base.cpu,
+      peak_rss_mib: rss,
+      runs: cs.map((c) => `${f2(c.wall)}s/${f2(c.cpu)}s/${c.rssMiB.toFixed(0)}M`).join(" "),
+    };
+    results.push(row);
+    console.log(
+      `  ${row.what.padEnd(18)} wall ${f2(wall).padStart(7)} s (x${f2(row.wall_ratio)})  ` +
+        `cpu ${f2(cpu).padStart(7)} s (x${f2(row.cpu_ratio)})  peak ${
+          rss.toFixed(0)
+        } MiB   [${row.runs}]`,
+    );
+  }
+  if (!skipWarm) {
+    const wp = median(warmRows.parse);
+    for (const [what, ts] of Object.entries(warmRows)) {
+      const t = median(ts);
+      results.push({ ops, what: `${what} (warm)`, wall_s: t, wall_ratio: t / wp });
+      console.log(
+        `  ${`${what} (warm)`.padEnd(18)} wall ${f2(t).padStart(7)} s (x${f2(t / wp)})   [${
+          ts.map(f2).join(" ")
+        }]`,
+      );
+    }
+  }
+  console.log(`  load average at each repetition: ${loads.join(" | ")}`);
+}
+if (sizes.length > 1) {
+  const by = (ops: number, what: string) =>
+    results.find((r) => r.ops === ops && r.what === what) as { cpu_s: number; wall_s: number };
+  const [a, b] = [sizes[0], sizes[sizes.length - 1]];
+  const k = b / a;
+  for (const what of ["replay (cold)", "validate (cold)"]) {
+    console.log(
+      `\n${what}: ${k}x ops took ${f2(by(b, what).cpu_s / by(a, what).cpu_s)}x cpu, ` +
+        `${f2(by(b, what).wall_s / by(a, what).wall_s)}x wall`,
+    );
+  }
+}
+if (Deno.args.includes("--json")) console.log(JSON.stringify(results));
