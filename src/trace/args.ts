@@ -7,7 +7,27 @@
  * @module
  */
 import { z } from "zod";
-import { parseAddrExpr, parseBig, parsePageExpr } from "./num.ts";
+import { parseAddrExpr, parseBig, parsePageExpr, scanSafeInt } from "./num.ts";
+
+/**
+ * What the loader's fast path (fast.ts) knows a field schema to accept and yield, by the
+ * schema's zod definition (which `.describe()` copies share).
+ */
+export type FastKind =
+  | { readonly kind: "num"; readonly min: number; readonly max: number }
+  | { readonly kind: "name" | "addr" | "page" | "u64" };
+
+const FAST = new WeakMap<object, FastKind>();
+
+/** The fast path's view of a field schema, if it has one. */
+export function fastKindOf(s: z.ZodType): FastKind | undefined {
+  return FAST.get(s._zod.def);
+}
+
+function fast<T extends z.ZodType>(s: T, k: FastKind): T {
+  FAST.set(s._zod.def, k);
+  return s;
+}
 
 /** Largest region or file size accepted (1 TiB): pages are stored lazily, frames are not. */
 export const MAX_REGION_SIZE = 2 ** 40;
@@ -23,12 +43,18 @@ function exact(n: bigint): string {
 /** A number schema with bounds: accepts 123, "0x1f00", "4K"; yields a safe integer. */
 export function numberSchema(opts: { min?: number; max?: number; what?: string }) {
   const min = opts.min ?? 0, max = opts.max ?? Number.MAX_SAFE_INTEGER;
+  return fast(numberSchemaOf(min, max, opts.what), { kind: "num", min, max });
+}
+
+function numberSchemaOf(min: number, max: number, what: string | undefined) {
   return z.union([z.number(), z.string()], {
     error: (iss) =>
       `expected a number (123, "0x1f00", "4K"), got ${
         JSON.stringify(iss.input) ?? String(iss.input)
       }`,
   }).transform((v, ctx) => {
+    const small = scanSafeInt(v);
+    if (small !== undefined && small >= min && small <= max) return small;
     const n = typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)
       ? BigInt(v)
       : parseBig(v);
@@ -47,7 +73,7 @@ export function numberSchema(opts: { min?: number; max?: number; what?: string }
       ctx.addIssue({
         code: "custom",
         message: `must be at most ${max === Number.MAX_SAFE_INTEGER ? "2^53" : max}${
-          opts.what ? ` (${opts.what})` : ""
+          what ? ` (${what})` : ""
         }, got ${exact(n)}`,
       });
       return z.NEVER;
@@ -67,38 +93,47 @@ export const pfnNum = numberSchema({ max: 2 ** 40, what: "pfn" });
 /** A signed length (import_iovec takes ssize_t lengths: negative is -EINVAL). */
 export const slen = numberSchema({ min: Number.MIN_SAFE_INTEGER });
 /** A 64-bit value such as a mask or key, kept as bigint. */
-export const u64 = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const n = parseBig(v);
-  if (n === undefined || n < 0n || n >= 1n << 64n) {
-    ctx.addIssue({
-      code: "custom",
-      message: `expected a 64-bit unsigned number, got ${JSON.stringify(v)}`,
-    });
-    return z.NEVER;
-  }
-  return n;
-});
+export const u64 = fast(
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const n = parseBig(v);
+    if (n === undefined || n < 0n || n >= 1n << 64n) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a 64-bit unsigned number, got ${JSON.stringify(v)}`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  { kind: "u64" },
+);
 
 /** A variable, region or file name. */
-export const name = z.string().regex(
-  /^[A-Za-z_][\w.-]*$/,
-  "expected a name (letters, digits, _ . -)",
+export const name = fast(
+  z.string().regex(/^[A-Za-z_][\w.-]*$/, "expected a name (letters, digits, _ . -)"),
+  { kind: "name" },
 );
 
 /** An address expression: "region+offset", "region" or an absolute hex address. */
-export const addr = z.union([z.string(), z.number()]).refine(
-  (v) => parseAddrExpr(v) !== undefined,
-  { message: 'expected an address: "<region>+<offset>", "<region>" or "0x..."' },
+export const addr = fast(
+  z.union([z.string(), z.number()]).refine(
+    (v) => parseAddrExpr(v) !== undefined,
+    { message: 'expected an address: "<region>+<offset>", "<region>" or "0x..."' },
+  ),
+  { kind: "addr" },
 );
 
 /** A page: "region[i]", "owner:n" or {pfn: N}. */
-export const page = z.union([
-  z.string(),
-  z.object({ pfn: z.union([z.number(), z.string()]) }).strict(),
-])
-  .refine((v) => parsePageExpr(v) !== undefined, {
-    message: 'expected a page: "<region>[<i>]", "<owner>:<n>" or {pfn: N}',
-  });
+export const page = fast(
+  z.union([
+    z.string(),
+    z.object({ pfn: z.union([z.number(), z.string()]) }).strict(),
+  ])
+    .refine((v) => parsePageExpr(v) !== undefined, {
+      message: 'expected a page: "<region>[<i>]", "<owner>:<n>" or {pfn: N}',
+    }),
+  { kind: "page" },
+);
 
 /** An iterator direction: ITER_SOURCE (data is read from it) or ITER_DEST. */
 export const dir = z.enum(["source", "dest"]);

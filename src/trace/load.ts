@@ -11,6 +11,7 @@ import { documentLocator, type Locator, type Path } from "./locate.ts";
 import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 import { checkStrictJson } from "./json_strict.ts";
+import { fastParse } from "./fast.ts";
 import { fieldNames } from "./fields.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { WARNINGS } from "../check/warnings.ts";
@@ -337,12 +338,17 @@ function validateOp(
     });
     return undefined;
   }
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    zodIssues(r.error, file, locate, prefix, issues);
-    return undefined;
+  // the fast path yields what the schema would; the schema decides (and words every error)
+  // whenever the fast path cannot vouch for the op
+  let args = fastParse(schema, value) as { id?: string | number } | undefined;
+  if (args === undefined) {
+    const r = schema.safeParse(value);
+    if (!r.success) {
+      zodIssues(r.error, file, locate, prefix, issues);
+      return undefined;
+    }
+    args = r.data as { id?: string | number };
   }
-  const args = r.data as { id?: string | number };
   const sub: Locator = (p, key) => locate([...prefix, ...p], key);
   return {
     index,

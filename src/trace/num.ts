@@ -55,13 +55,110 @@ export function parseBig(v: unknown): bigint | undefined {
   return n;
 }
 
+const SUFFIX_N: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/**
+ * The hot path of parseNum: the common spellings (a safe integer, or "0x..", decimal digits
+ * and a K/M/G/T suffix with nothing around them) scanned without a regex or a BigInt.
+ * Undefined for anything else, including values beyond 2^53: the caller then asks parseBig,
+ * which is exact. Whenever this returns a number, it is the value parseBig gives.
+ */
+export function scanSafeInt(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? v + 0 : undefined;
+  if (typeof v !== "string") return undefined;
+  const len = v.length;
+  let i = 0, neg = false;
+  if (i < len && v.charCodeAt(i) === 45 /* - */) neg = true, i++;
+  let n = 0, digits = 0;
+  if (i + 1 < len && v.charCodeAt(i) === 48 && v.charCodeAt(i + 1) === 120 /* 0x */) {
+    for (i += 2; i < len; i++, digits++) {
+      const c = v.charCodeAt(i);
+      const d = c >= 48 && c <= 57
+        ? c - 48
+        : c >= 97 && c <= 102
+        ? c - 87
+        : c >= 65 && c <= 70
+        ? c - 55
+        : -1;
+      if (d < 0) break;
+      n = n * 16 + d;
+    }
+    if (digits === 0 || digits > 13) return undefined; // 13 hex digits: below 2^52
+  } else {
+    for (; i < len; i++, digits++) {
+      const c = v.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+    }
+    if (digits === 0 || digits > 15) return undefined; // 15 digits: below 2^50
+  }
+  if (i < len) {
+    const mul = SUFFIX_N[v[i]];
+    if (mul === undefined || i + 1 !== len) return undefined;
+    n *= mul;
+    if (!Number.isSafeInteger(n)) return undefined;
+  }
+  return neg ? 0 - n : n;
+}
+
+/**
+ * A number as parseBig reads it, as a plain number when it is a safe integer (the common
+ * case, found without a regex or a BigInt) and as a bigint beyond 2^53; undefined when the
+ * value is not a number.
+ */
+export function parseNum(v: unknown): number | bigint | undefined {
+  const n = scanSafeInt(v);
+  if (n !== undefined) return n;
+  const b = parseBig(v);
+  if (b === undefined) return undefined;
+  const x = Number(b);
+  return Number.isSafeInteger(x) ? x : b;
+}
+
 /** An address expression: `<region>+<offset>`, `<region>`, or an absolute hex address. */
 export type AddrExpr =
   | { readonly region: string; readonly offset: number }
   | { readonly abs: bigint };
 
+/** Whether a UTF-16 unit may follow a name's first character ([\w.-]). */
+function nameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ||
+    c === 46 || c === 45;
+}
+
+/** Whether a UTF-16 unit may start a name ([A-Za-z_]). */
+function nameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/** Length of the name at the start of `v`, up to `stop` (a unit no name holds), or -1. */
+function nameEnd(v: string, stop: number): number {
+  if (v.length === 0 || !nameStart(v.charCodeAt(0))) return -1;
+  let i = 1;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === stop) return i;
+    if (!nameChar(c)) return -1;
+  }
+  return i;
+}
+
 /** Parses an address expression; undefined when malformed. */
 export function parseAddrExpr(v: unknown): AddrExpr | undefined {
+  if (typeof v === "string") {
+    // the hot path: "<region>" or "<region>+<offset>" with a plain offset
+    const end = nameEnd(v, 43 /* + */);
+    if (end === v.length) return { region: v, offset: 0 };
+    if (end > 0) {
+      const off = scanSafeInt(v.slice(end + 1));
+      if (off !== undefined && off >= 0) return { region: v.slice(0, end), offset: off };
+    }
+  }
+  return parseAddrExprSlow(v);
+}
+
+/** parseAddrExpr by the format's grammar, for every spelling. */
+function parseAddrExprSlow(v: unknown): AddrExpr | undefined {
   if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return { abs: BigInt(v) };
   if (typeof v !== "string") return undefined;
   if (/^0x[0-9a-fA-F]+$/.test(v)) return { abs: BigInt(v) };
@@ -81,6 +178,22 @@ export type PageExpr =
 
 /** Parses a page reference; undefined when malformed. */
 export function parsePageExpr(v: unknown): PageExpr | undefined {
+  if (typeof v === "string") {
+    // the hot path: "<region>[<i>]" with a plain index
+    const end = nameEnd(v, 91 /* [ */);
+    if (
+      end > 0 && end + 1 < v.length && v.charCodeAt(end + 1) !== 45 /* - */ &&
+      v.charCodeAt(v.length - 1) === 93 /* ] */
+    ) {
+      const i = scanSafeInt(v.slice(end + 1, -1));
+      if (i !== undefined && i >= 0) return { region: v.slice(0, end), index: i };
+    }
+  }
+  return parsePageExprSlow(v);
+}
+
+/** parsePageExpr by the format's grammar, for every spelling. */
+function parsePageExprSlow(v: unknown): PageExpr | undefined {
   if (typeof v === "object" && v !== null && "pfn" in v) {
     const n = parseBig((v as { pfn: unknown }).pfn);
     return n !== undefined && n >= 0n && n <= BigInt(Number.MAX_SAFE_INTEGER)

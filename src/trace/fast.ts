@@ -1,0 +1,198 @@
+/**
+ * The loader's fast path: each op's zod schema compiled once into a plain function that
+ * accepts the common spellings of the common field kinds (numbers, names, addresses, pages,
+ * booleans, enums, strict objects, arrays, optional and defaulted fields) and yields exactly
+ * what the schema's parse yields. Anything else (an unusual spelling, an `expect:`, a field
+ * kind it does not know, and every invalid input) makes it give up, and the zod schema,
+ * which stays the one source of the format and of its error messages, decides.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { fastKindOf } from "./args.ts";
+import { parseAddrExpr, parseBig, parsePageExpr, scanSafeInt } from "./num.ts";
+
+/** What a compiled field returns when it cannot vouch for the input. */
+const GIVE_UP: unique symbol = Symbol("give up");
+
+/** A compiled schema: the parsed value, or GIVE_UP. */
+type Fast = (v: unknown) => unknown;
+
+/** A compiled object field. */
+interface Field {
+  readonly key: string;
+  readonly parse: Fast | undefined;
+  /** absent: required (give up), omitted (optional), or a default value getter. */
+  readonly absent: "required" | "omit" | { readonly def: { readonly defaultValue: unknown } };
+}
+
+// deno-lint-ignore no-explicit-any
+type Def = any;
+
+function isName(v: string): boolean {
+  if (v.length === 0) return false;
+  const c0 = v.charCodeAt(0);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) return false;
+  for (let i = 1; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (
+      !((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ||
+        c === 46 || c === 45)
+    ) return false;
+  }
+  return true;
+}
+
+/** Compiles a schema; undefined when its kind is not known here (then zod decides). */
+function compile(s: z.ZodType): Fast | undefined {
+  const known = fastKindOf(s);
+  if (known) {
+    switch (known.kind) {
+      case "num": {
+        const { min, max } = known;
+        return (v) => {
+          const n = scanSafeInt(v);
+          return n !== undefined && n >= min && n <= max ? n : GIVE_UP;
+        };
+      }
+      case "name":
+        return (v) => typeof v === "string" && isName(v) ? v : GIVE_UP;
+      case "addr":
+        return (v) =>
+          (typeof v === "string" || typeof v === "number") && parseAddrExpr(v) !== undefined
+            ? v
+            : GIVE_UP;
+      case "page":
+        return (v) => typeof v === "string" && parsePageExpr(v) !== undefined ? v : GIVE_UP;
+      case "u64":
+        return (v) => {
+          if (typeof v !== "number" && typeof v !== "string") return GIVE_UP;
+          const n = parseBig(v);
+          return n !== undefined && n >= 0n && n < 1n << 64n ? n : GIVE_UP;
+        };
+    }
+  }
+  const def: Def = s._zod.def;
+  if (def.checks?.length) return undefined;
+  switch (def.type) {
+    case "boolean":
+      return (v) => typeof v === "boolean" ? v : GIVE_UP;
+    case "enum": {
+      const values = new Set(Object.values(def.entries));
+      return (v) => typeof v === "string" && values.has(v) ? v : GIVE_UP;
+    }
+    case "literal": {
+      const values = new Set(def.values);
+      return (v) => values.has(v) ? v : GIVE_UP;
+    }
+    case "union": {
+      // a union of plain strings and (finite) numbers, as `id` is
+      const types = new Set<string>();
+      for (const o of def.options as z.ZodType[]) {
+        const d: Def = o._zod.def;
+        if (d.checks?.length || (d.type !== "string" && d.type !== "number")) return undefined;
+        types.add(d.type);
+      }
+      return (v) =>
+        (typeof v === "string" && types.has("string")) ||
+          (typeof v === "number" && Number.isFinite(v) && types.has("number"))
+          ? v
+          : GIVE_UP;
+    }
+    case "array": {
+      const el = compile(def.element);
+      if (!el) return undefined;
+      return (v) => {
+        if (!Array.isArray(v)) return GIVE_UP;
+        const out = new Array(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const x = el(v[i]);
+          if (x === GIVE_UP) return GIVE_UP;
+          out[i] = x;
+        }
+        return out;
+      };
+    }
+    case "object":
+      return compileObject(s);
+    default:
+      return undefined;
+  }
+}
+
+/** A strict object: every key known, fields in the shape's order, defaults filled in. */
+function compileObject(s: z.ZodType): Fast | undefined {
+  const def: Def = s._zod.def;
+  if (def.catchall?._zod.def.type !== "never") return undefined;
+  const fields: Field[] = [];
+  for (const [key, f] of Object.entries(def.shape as Record<string, z.ZodType>)) {
+    let inner = f;
+    let absent: Field["absent"] = "required";
+    const d: Def = f._zod.def;
+    if (d.type === "optional") {
+      inner = d.innerType;
+      if (inner._zod.def.type === "default") return undefined; // a rung this path leaves to zod
+      absent = "omit";
+    } else if (d.type === "default") {
+      inner = d.innerType;
+      absent = { def: d };
+    }
+    const parse = compile(inner);
+    // a field of a kind not known here: fine while absent, zod decides when it is present
+    if (!parse && absent === "required") return undefined;
+    fields.push({ key, parse, absent });
+  }
+  const keys = new Set(fields.map((f) => f.key));
+  return (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return GIVE_UP;
+    const input = v as Record<string, unknown>;
+    for (const k in input) if (!keys.has(k)) return GIVE_UP;
+    const out: Record<string, unknown> = {};
+    for (const f of fields) {
+      const x = input[f.key];
+      if (x === undefined) {
+        if (f.key in input || f.absent === "required") return GIVE_UP;
+        if (f.absent !== "omit") {
+          const d = f.absent.def.defaultValue;
+          if (d === undefined) return GIVE_UP;
+          out[f.key] = d;
+        }
+        continue;
+      }
+      if (!f.parse) return GIVE_UP;
+      const y = f.parse(x);
+      if (y === GIVE_UP) return GIVE_UP;
+      out[f.key] = y;
+    }
+    return out;
+  };
+}
+
+const compiled = new WeakMap<z.ZodType, Fast | null>();
+let enabled = true;
+
+/**
+ * Turns the fast path off (or back on), so that tests can compare what the loader reports
+ * with and without it. Returns the previous setting.
+ */
+export function useFastPath(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/**
+ * Parses a value with a schema's fast path: the value the schema's parse would yield, or
+ * undefined when the fast path cannot vouch for it (then ask the schema).
+ */
+export function fastParse(s: z.ZodType, v: unknown): unknown {
+  if (!enabled) return undefined;
+  let f = compiled.get(s);
+  if (f === undefined) {
+    f = compile(s) ?? null;
+    compiled.set(s, f);
+  }
+  if (!f) return undefined;
+  const r = f(v);
+  return r === GIVE_UP ? undefined : r;
+}

@@ -1,0 +1,266 @@
+/**
+ * The loader's fast path (src/trace/fast.ts, and the regex-free number, address and page
+ * scanners of src/trace/num.ts) against the zod schema and the format's grammar it stands in
+ * for: whatever the fast path accepts, the schema accepts with the very same value (key order
+ * and types included), and the loader reports the same problems, word for word, with the
+ * fast path on or off.
+ *
+ * Reproduce a failure with FC_SEED=<seed>; FC_RUNS overrides the number of runs.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { parse as parseYaml } from "yaml";
+import { fastParse, useFastPath } from "../src/trace/fast.ts";
+import { OP_NAMES, opSchema } from "../src/trace/schema.ts";
+import { parseAddrExpr, parseBig, parseNum, parsePageExpr, scanSafeInt } from "../src/trace/num.ts";
+import { corpusFiles, current } from "./_bad_corpus.ts";
+import { workloadOps } from "../bench/workload.ts";
+import { streamJsonl } from "../src/trace/load.ts";
+import type { TraceIssue } from "../src/errors.ts";
+
+const runs = Number(Deno.env.get("FC_RUNS") ?? 300);
+const seed = Deno.env.get("FC_SEED");
+const params = { numRuns: runs, ...(seed ? { seed: Number(seed) } : {}) };
+
+// ------------------------------------------------------------------ the grammar's oracle
+
+/** parseAddrExpr as the format's grammar writes it (the regex version it replaced). */
+function addrOracle(v: unknown) {
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return { abs: BigInt(v) };
+  if (typeof v !== "string") return undefined;
+  if (/^0x[0-9a-fA-F]+$/.test(v)) return { abs: BigInt(v) };
+  const m = /^([A-Za-z_][\w.-]*?)(?:\+(.+))?$/.exec(v);
+  if (!m) return undefined;
+  if (m[2] === undefined) return { region: m[1], offset: 0 };
+  const off = parseBig(m[2]);
+  if (off === undefined || off < 0n || off > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return { region: m[1], offset: Number(off) };
+}
+
+/** parsePageExpr as the format's grammar writes it. */
+function pageOracle(v: unknown) {
+  if (typeof v === "object" && v !== null && "pfn" in v) {
+    const n = parseBig((v as { pfn: unknown }).pfn);
+    return n !== undefined && n >= 0n && n <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? { pfn: Number(n) }
+      : undefined;
+  }
+  if (typeof v !== "string") return undefined;
+  if (v === "zero_page") return { alloc: v };
+  const m = /^([A-Za-z_][\w.-]*)\[(\w+)\]$/.exec(v);
+  if (m) {
+    const i = parseBig(m[2]);
+    return i !== undefined && i >= 0n ? { region: m[1], index: Number(i) } : undefined;
+  }
+  if (/^[A-Za-z_][\w.-]*:\d+$/.test(v)) return { alloc: v };
+  return undefined;
+}
+
+/** Strings near the format's number, address and page spellings. */
+const tricky = fc.stringMatching(
+  /^-?(0x)?[0-9a-fA-F]{0,17}[KMGTx]?$|^[ a-z_0-9.+\[\]:-]{0,12}$|^(buf|pg|a\.b-c)(\+|\[)( ?-?0x[0-9a-f]{0,14}| ?-?[0-9]{0,17}|-E[A-Z]{2,6})[KMGT]?\]?\n?$/,
+);
+const numbers = fc.oneof(
+  fc.integer(),
+  fc.constantFrom(-0, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1.5, NaN, Infinity),
+  fc.double(),
+);
+
+Deno.test("scanSafeInt agrees with parseBig wherever it answers", () => {
+  fc.assert(
+    fc.property(fc.oneof(tricky, numbers), (v) => {
+      const n = scanSafeInt(v);
+      const b = parseBig(v);
+      if (n !== undefined) {
+        assert.ok(Number.isSafeInteger(n) && !Object.is(n, -0));
+        assert.equal(b, BigInt(n), `${JSON.stringify(v)}`);
+      }
+      const p = parseNum(v);
+      if (b === undefined) assert.equal(p, undefined);
+      else assert.equal(BigInt(p!), b);
+      if (typeof p === "bigint") assert.ok(!Number.isSafeInteger(Number(p)));
+    }),
+    params,
+  );
+  // the spellings the format documents, and the edges of the scan
+  for (
+    const [v, want] of [["0x1f00", 0x1f00], ["4K", 4096], ["2M", 2 << 20], ["-0", 0], [
+      "0x1fffffffffffff",
+      2 ** 53 - 1,
+    ], ["999999999999999", 999999999999999]] as const
+  ) {
+    assert.equal(parseNum(v), want);
+  }
+  assert.equal(parseNum("9007199254740993"), 9007199254740993n);
+  assert.equal(parseNum("0xffffffffffffffff"), 0xffffffffffffffffn);
+  assert.equal(parseNum("-EFAULT"), -14);
+  assert.equal(scanSafeInt(" 5"), undefined);
+  assert.equal(parseNum(" 5"), 5);
+});
+
+Deno.test("parseAddrExpr and parsePageExpr agree with the format's grammar", () => {
+  fc.assert(
+    fc.property(fc.oneof(tricky, numbers), (v) => {
+      assert.deepEqual(parseAddrExpr(v), addrOracle(v), JSON.stringify(v));
+      assert.deepEqual(parsePageExpr(v), pageOracle(v), JSON.stringify(v));
+    }),
+    params,
+  );
+});
+
+// ------------------------------------------------------------------ ops: fast path vs zod
+
+/** Every op written in the bundled traces, and the workload generator's. */
+async function corpusOps(): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(p);
+      else if (/\.ya?ml$/.test(e.name)) {
+        try {
+          const doc = parseYaml(await Deno.readTextFile(p), { intAsBigInt: false });
+          for (const o of doc?.ops ?? []) if (o && typeof o === "object") out.push(o);
+        } catch { /* a deliberately broken trace */ }
+      }
+    }
+  };
+  await walk("traces");
+  for (const line of workloadOps(2000, 7)) out.push(JSON.parse(line));
+  return out;
+}
+
+const ops = await corpusOps();
+
+/** A value with its types and key order spelled out, for an exact comparison. */
+function exact(v: unknown): unknown {
+  if (typeof v === "bigint") return { bigint: v.toString() };
+  if (typeof v === "number" && Object.is(v, -0)) return { negzero: true };
+  if (Array.isArray(v)) return v.map(exact);
+  if (v && typeof v === "object") {
+    return Object.entries(v).map(([k, x]) => [k, exact(x)]);
+  }
+  return v;
+}
+
+/** The value the fast path gives, checked against zod's; whether the fast path answered. */
+function agree(op: unknown): boolean {
+  const name = (op as { op?: unknown })?.op;
+  const schema = typeof name === "string" ? opSchema(name) : undefined;
+  if (!schema) return false;
+  const fast = fastParse(schema, op);
+  if (fast === undefined) return false;
+  const r = schema.safeParse(op);
+  assert.ok(r.success, `fast path accepted what zod rejects: ${JSON.stringify(op)}`);
+  assert.deepEqual(exact(fast), exact(r.data), JSON.stringify(op));
+  return true;
+}
+
+Deno.test("the fast path yields zod's value for every op of the bundled traces", () => {
+  assert.ok(ops.length > 500, `${ops.length} ops`);
+  let answered = 0;
+  for (const op of ops) if (agree(op)) answered++;
+  // the fast path serves most ops (not only the workload's): a regression would show here
+  assert.ok(answered > ops.length * 0.6, `fast path answered ${answered} of ${ops.length}`);
+});
+
+const values = fc.oneof(
+  // just past the bounds the schema puts on fields (orders, SGEs, entries, moves, pfns)
+  fc.constantFrom(-1, 19, 65537, 2 ** 20 + 1, "0x100001", 2 ** 28 + 1, "256M", 2 ** 40 + 1),
+  tricky,
+  numbers,
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom("dest", "source", "to_device", "p2pdma", "buf+0x200", "pg[1]", "it", "a b"),
+  fc.constant([]),
+  fc.constant({}),
+  fc.constant([{ base: "buf", len: 512 }]),
+  fc.constant([{ base: "buf", len: 512, extra: 1 }]),
+  fc.constant([{ page: "pg[0]", offset: 0, len: "4K" }]),
+  fc.constant({ pfn: 5 }),
+);
+
+Deno.test("ops with one field changed: the fast path never accepts what zod rejects", () => {
+  fc.assert(
+    fc.property(
+      fc.nat(ops.length - 1),
+      fc.oneof(
+        fc.record({ kind: fc.constant("set"), value: values, pick: fc.nat() }),
+        fc.record({ kind: fc.constant("drop"), pick: fc.nat() }),
+        fc.record({
+          kind: fc.constant("add"),
+          key: fc.constantFrom("bogus", "__proto__", "id", "when", "expect"),
+          value: values,
+        }),
+        fc.record({ kind: fc.constant("op"), value: fc.constantFrom(...OP_NAMES) }),
+      ),
+      (i, m) => {
+        const op: Record<string, unknown> = structuredClone(ops[i]);
+        const keys = Object.keys(op).filter((k) => k !== "op");
+        if (m.kind === "set" && keys.length) op[keys[m.pick % keys.length]] = m.value;
+        if (m.kind === "drop" && keys.length) delete op[keys[m.pick % keys.length]];
+        if (m.kind === "add") {
+          Object.defineProperty(op, m.key, { value: m.value, enumerable: true, writable: true });
+        }
+        if (m.kind === "op") op.op = m.value;
+        agree(op);
+      },
+    ),
+    { ...params, numRuns: runs * 5 },
+  );
+});
+
+Deno.test("JSON Lines: the loader reports the same problems with the fast path on and off", async () => {
+  const header = JSON.stringify({
+    itertrace: 1,
+    name: "t",
+    memory: { user: [{ region: "buf", size: "64K" }] },
+  });
+  const load = async (lines: string[]) => {
+    const issues: TraceIssue[] = [];
+    const got: unknown[] = [];
+    async function* src() {
+      yield* lines;
+    }
+    for await (const n of streamJsonl(src(), "t.jsonl", issues)) {
+      got.push("args" in n ? exact(n.args) : n.header);
+    }
+    return { got, issues };
+  };
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(ops.length - 1), values, fc.nat()), { maxLength: 8 }),
+      async (edits) => {
+        const lines = [
+          header,
+          ...edits.map(([i, v, k]) => {
+            const op: Record<string, unknown> = structuredClone(ops[i]);
+            const keys = Object.keys(op).filter((x) => x !== "op");
+            if (keys.length && k % 2) op[keys[k % keys.length]] = v;
+            return JSON.stringify(op, (_k, x) => typeof x === "bigint" ? x.toString() : x);
+          }),
+        ];
+        const on = await load(lines);
+        const was = useFastPath(false);
+        try {
+          assert.deepEqual(on, await load(lines));
+        } finally {
+          useFastPath(was);
+        }
+      },
+    ),
+    { ...params, numRuns: Math.max(20, runs / 5) },
+  );
+});
+
+Deno.test("fixtures/bad: every message is the same with the fast path off", async () => {
+  for (const name of corpusFiles()) {
+    const on = await current(name);
+    const was = useFastPath(false);
+    try {
+      assert.deepEqual(await current(name), on, name);
+    } finally {
+      useFastPath(was);
+    }
+  }
+});
