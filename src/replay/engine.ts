@@ -105,6 +105,8 @@ export class Replay {
   private effects: readonly Effect[] = [];
   private failureCount = 0;
   private current: OpNode | undefined;
+  /** Handlers of the ops met so far, checked against the era once each. */
+  private readonly handlers = new Map<string, AnyHandler>();
 
   constructor(h: LoadedHeader, opts: ReplayOptions = {}) {
     this.file = h.file;
@@ -248,11 +250,14 @@ export class Replay {
 
   /** The op's handler; an op outside the era in effect stops the replay (not_in_era). */
   private handlerOf(op: string): AnyHandler {
+    const known = this.handlers.get(op);
+    if (known) return known;
     const feature = opDecl(op)?.era;
     const why = feature && notInEraReason(feature, this.profile);
     if (why) this.error(`not_in_era: ${op} does not exist in this era (${why})`, ["op"]);
     const handler = (HANDLERS as unknown as Partial<Record<string, AnyHandler>>)[op];
     if (!handler) this.error(`op "${op}" is not modelled yet`, ["op"]);
+    this.handlers.set(op, handler);
     return handler;
   }
 
@@ -304,6 +309,8 @@ export class Replay {
   }
 }
 
+const NO_CHANGES: readonly Change[] = Object.freeze([]);
+
 /** A step's result; its changes are formatted from the effects on first use. */
 function stepResult(
   base: { index: number; op: string; id: string | undefined; line: number },
@@ -313,12 +320,16 @@ function stepResult(
   warnings: readonly Warning[],
   failures: readonly Failure[],
 ): StepResult {
+  if (effects.length === 0) {
+    // nothing to format (always so under `-q`): a plain object, no getter
+    return { ...base, ret, changes: NO_CHANGES, warnings, failures };
+  }
   let changes: Change[] | undefined;
   // properties in the documented order (a getter in a literal would be moved last)
   const res: Record<string, unknown> = { ...base, ret };
   Object.defineProperty(res, "changes", {
     enumerable: true,
-    get: () => changes ??= effects.length ? changesOf(effects, mem) : [],
+    get: () => changes ??= changesOf(effects, mem),
   });
   res.warnings = warnings;
   res.failures = failures;

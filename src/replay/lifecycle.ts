@@ -19,6 +19,9 @@ export const LIFECYCLE_HANDLERS = {
     r.scope.variable(a.of, ["of"]);
     const v = r.scope.get(a.of);
     if (v?.type === "rdma" || v?.type === "mr") return;
+    // a bio or an sg table carries the flag itself: no need to list its pages to set it
+    if (v?.type === "bio") return void (v.bio.ioComplete = true);
+    if (v?.type === "sgt") return void (v.sgt.ioComplete = true);
     const list = r.scope.listOf(a.of);
     if (!list) return r.error(`"${a.of}" does not describe extracted memory`, ["of"]);
     list.ioComplete = true;
