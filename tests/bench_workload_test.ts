@@ -1,12 +1,15 @@
 /**
  * The benchmark's realistic workload (bench/workload.ts) is deterministic, has the mix it
  * claims, and is a valid trace that replays cleanly: names re-used after `free` are new
- * variables (no use-after-return carried over from the old iterator).
+ * variables (no use-after-return carried over from the old iterator). The streaming
+ * reference checks of `validate` report what the whole-trace checks report.
  */
 import assert from "node:assert/strict";
 import { workloadHeader, workloadOps, type WorkloadStats } from "../bench/workload.ts";
 import { runCli } from "../src/cli/mod.ts";
 import { fakeIo } from "./_io.ts";
+import { checkRefs, RefChecker } from "../src/trace/refs.ts";
+import { loadDocument } from "../src/trace/load.ts";
 
 function trace(ops: number, seed: number, stats?: WorkloadStats): string {
   return [workloadHeader(ops, seed), ...workloadOps(ops, seed, stats)].join("\n") + "\n";
@@ -56,4 +59,29 @@ ops:
 `;
   const io = fakeIo({ "r.yaml": t });
   assert.equal(await runCli(["check", "r.yaml"], io), 0, io.out + io.err);
+});
+
+Deno.test("streaming reference checks report what the whole-trace checks report", () => {
+  const t = `itertrace: 1
+name: refs
+memory: { user: [{ region: buf, size: 64K }] }
+ops:
+  - { op: iov_iter_ubuf, iter: u, dir: dest, addr: "bufx+0x10", len: 16 }
+  - { op: iov_iter_advance, iter: v, bytes: 1, expect: { warnings: [{ code: over_advance, cause: later }] } }
+  - { op: iov_iter_advance, iter: u, bytes: 1, expect: { warnings: [{ code: over_advance, cause: nowhere }] } }
+  - { op: free, var: u, id: later }
+  - { op: free, var: u }
+`;
+  const r = loadDocument(t, "refs.yaml");
+  assert.ok(r.trace, JSON.stringify(r.issues));
+  const whole = checkRefs(r.trace, r.trace.ops);
+  const c = new RefChecker(r.trace);
+  for (const op of r.trace.ops) c.op(op);
+  assert.deepEqual(c.finish(), whole);
+  const messages = whole.map((i) => i.message).join("\n");
+  assert.match(messages, /unknown region "bufx"/);
+  assert.match(messages, /unknown iterator "v"/);
+  assert.match(messages, /warning cause "nowhere" is neither/);
+  assert.doesNotMatch(messages, /"later"/);
+  assert.match(messages, /unknown variable "u"/);
 });

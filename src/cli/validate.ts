@@ -6,7 +6,7 @@
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { FileError, formatIssue, isInputError, TraceError, type TraceIssue } from "../errors.ts";
-import { checkRefs } from "../trace/refs.ts";
+import { RefChecker } from "../trace/refs.ts";
 import type { OpNode } from "../trace/load.ts";
 import { collectTraces } from "./check.ts";
 
@@ -18,13 +18,14 @@ export async function validateCommand(io: Io, paths: readonly string[]): Promise
     const issues: TraceIssue[] = [];
     try {
       const src = await openTrace(io, file);
-      const ops: OpNode[] = [];
+      // ops are checked as they stream, never all held (a JSON Lines trace may be huge)
+      const refs = new RefChecker(src.header);
       try {
-        for await (const op of src.ops as AsyncIterable<OpNode>) ops.push(op);
+        for await (const op of src.ops as AsyncIterable<OpNode>) refs.op(op);
       } catch (e) {
         if (!isInputError(e)) throw e;
       }
-      for (const i of [src.issues, checkRefs(src.header, ops)]) for (const x of i) issues.push(x);
+      for (const i of [src.issues, refs.finish()]) for (const x of i) issues.push(x);
     } catch (e) {
       if (e instanceof FileError) {
         bad++;

@@ -15,8 +15,47 @@ import { kernelProfile, notInEraReason, whenHolds } from "../profile.ts";
 import { memFields, opDecl, varUses } from "./ops/mod.ts";
 
 /** Checks references; returns every problem found. */
-export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[] {
-  const issues: TraceIssue[] = [];
+export function checkRefs(h: LoadedHeader, ops: Iterable<OpNode>): TraceIssue[] {
+  const c = new RefChecker(h);
+  for (const node of ops) c.op(node);
+  return c.finish();
+}
+
+/**
+ * The reference checks of one trace, fed one op at a time, so that a JSON Lines trace is
+ * checked as it streams: what it keeps is the names in scope, the op ids (a warning cause may
+ * name a later op's id, so those causes are judged at the end) and the problems found.
+ */
+export class RefChecker {
+  private readonly issues: (TraceIssue | { cause: string; issue: TraceIssue })[] = [];
+  private readonly ids = new Set<string>();
+  private readonly op_: (node: OpNode) => void;
+
+  constructor(h: LoadedHeader) {
+    this.op_ = refCheck(h, this.issues);
+  }
+
+  /** Checks the next op. */
+  op(node: OpNode): void {
+    if (node.id !== undefined) this.ids.add(node.id);
+    this.op_(node);
+  }
+
+  /** Every problem found, in the order of the ops. */
+  finish(): TraceIssue[] {
+    const out: TraceIssue[] = [];
+    for (const i of this.issues) {
+      if (!("cause" in i)) out.push(i);
+      else if (!this.ids.has(i.cause)) out.push(i.issue);
+    }
+    return out;
+  }
+}
+
+function refCheck(
+  h: LoadedHeader,
+  issues: (TraceIssue | { cause: string; issue: TraceIssue })[],
+): (node: OpNode) => void {
   const m = h.header.memory;
   const regions = new Set<string>([
     ...(m.user ?? []).map((r) => r.region),
@@ -35,23 +74,24 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
   const profile = kernelProfile(h.header.kernel, h.header.page_size);
   const sizeOf = (name: string) => mem.regions.get(name)?.size ?? 0;
 
-  const ids = new Set(ops.filter((o) => o.id !== undefined).map((o) => o.id as string));
   const causes = (list: unknown, at: (i: number) => (string | number)[], node?: OpNode) => {
     (list as { cause?: unknown }[] | undefined)?.forEach((w, i) => {
       const c = typeof w === "object" && w ? w.cause : undefined;
-      if (
-        c === undefined || typeof c === "number" || /^\d+$/.test(String(c)) || ids.has(String(c))
-      ) return;
+      if (c === undefined || typeof c === "number" || /^\d+$/.test(String(c))) return;
       const pos = node ? node.locate(at(i)) : h.locate(at(i));
+      // judged once every op id is known (finish)
       issues.push({
-        file: h.file,
-        ...pos,
-        message: `warning cause "${c}" is neither a step index nor an op id`,
+        cause: String(c),
+        issue: {
+          file: h.file,
+          ...pos,
+          message: `warning cause "${c}" is neither a step index nor an op id`,
+        },
       });
     });
   };
   causes(h.header.expect?.warnings, (i) => ["expect", "warnings", i, "cause"]);
-  for (const node of ops) {
+  return (node: OpNode) => {
     causes(
       (node.args as { expect?: { warnings?: unknown } }).expect?.warnings,
       (i) => ["expect", "warnings", i, "cause"],
@@ -107,7 +147,7 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
       vars.add(name);
     };
     // an op whose `when:` excludes the trace's era is another era's path: not checked here
-    if (a.when && !whenHolds(a.when as string, profile.release)) continue;
+    if (a.when && !whenHolds(a.when as string, profile.release)) return;
     const feature = opDecl(node.op)?.era;
     if (feature) {
       const why = notInEraReason(feature, profile);
@@ -147,7 +187,7 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
       (a.memory as { at: unknown; len: number }[] | undefined)?.forEach((e, i) =>
         addr(e.at, ["memory", i, "at"], e.len)
       );
-      continue;
+      return;
     }
     // the variables the op's declaration says it reads, creates, opens and releases
     for (const u of varUses(node.op)) {
@@ -166,8 +206,7 @@ export function checkRefs(h: LoadedHeader, ops: readonly OpNode[]): TraceIssue[]
       if (u.use === "opens") vars.add(v);
       if (u.use === "releases") vars.delete(v);
     }
-  }
-  return issues;
+  };
 }
 
 /** Calls `fn` on every value at `path` in `v` (`*` walks an array), with its concrete path. */
