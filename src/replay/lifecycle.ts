@@ -8,6 +8,7 @@ import type { OpNode } from "../trace/load.ts";
 import { hex } from "../types.ts";
 import { parseBig } from "../trace/num.ts";
 import type { Handlers, OpCtx } from "./handler.ts";
+import type { Var } from "./vars.ts";
 import { retentionOf } from "./lists.ts";
 
 /** The step at which each freed kernel region was freed (regions are per replay). */
@@ -110,7 +111,11 @@ function returnOp(r: OpCtx, a: { iters: string[] }, node: OpNode, async: boolean
     r.scope.dead.set(name, node.index);
   }
   if (async) return;
-  for (const list of r.scope.lists()) {
+  // only a completed list can warn, and a released bio holds nothing: the others' pages are
+  // not listed (a bio's list is built page by page)
+  const mayHold = (v: Var) =>
+    v.type === "bio" ? v.bio.ioComplete && !v.bio.released : v.type !== "sgt" || v.sgt.ioComplete;
+  for (const list of r.scope.lists(mayHold)) {
     const held = list.entries.filter((e) => !e.released && e.held && e.retention === "pin");
     if (held.length && list.ioComplete) {
       r.warn(

@@ -128,10 +128,14 @@ export class Scope {
     return undefined;
   }
 
-  /** Every page list, in creation order (page arrays and the arrays behind BVECs). */
-  lists(): PageList[] {
+  /**
+   * Every page list, in creation order (page arrays and the arrays behind BVECs); with
+   * `keep`, only those of the variables it keeps (the others' lists are not built).
+   */
+  lists(keep?: (v: Var) => boolean): PageList[] {
     const out: PageList[] = [];
     for (const [name, v] of this.vars) {
+      if (keep && !keep(v)) continue;
       if (v.type === "pages") out.push(v.list);
       else if (v.type === "iter" && v.list) out.push(v.list);
       else if (v.type === "sgt" || v.type === "bio") out.push(this.listOf(name)!);

@@ -45,7 +45,10 @@ export class Resolver {
 
   /** Resolves an address expression to a region and offset. */
   loc(v: unknown, path: Path): Loc {
-    const e = parseAddrExpr(v)!;
+    return this.locOf(parseAddrExpr(v)!, path);
+  }
+
+  private locOf(e: AddrExpr, path: Path): Loc {
     if ("abs" in e) {
       const t = this.mem.translate(e.abs);
       if (!t) this.error(`address ${hex(e.abs)} is not inside any declared region`, path);
@@ -66,7 +69,7 @@ export class Resolver {
   vaddr(v: unknown, path: Path): bigint {
     const e: AddrExpr = parseAddrExpr(v)!;
     if ("abs" in e) return e.abs;
-    const { region, offset } = this.loc(v, path);
+    const { region, offset } = this.locOf(e, path);
     const a = this.mem.virtAddr(region, offset);
     if (a === undefined) {
       this.error(`"${region.name}" is page cache and has no virtual address`, path);
