@@ -349,7 +349,8 @@ function validateOp(
     }
     args = r.data as { id?: string | number };
   }
-  const sub: Locator = (p, key) => locate([...prefix, ...p], key);
+  // a JSON Lines op is its own document: its locator needs no prefix (and no closure per op)
+  const sub: Locator = prefix.length === 0 ? locate : (p, key) => locate([...prefix, ...p], key);
   return {
     index,
     op: opName,
