@@ -7,13 +7,17 @@
 
 /** A position in a trace file, 1-based. */
 export interface SourcePos {
+  /** The file, as given. */
   readonly file: string;
+  /** Line, from 1. */
   readonly line: number;
+  /** Column, from 1. */
   readonly column: number;
 }
 
 /** One problem in a trace, with its position. */
 export interface TraceIssue extends SourcePos {
+  /** What is wrong, in one line. */
   readonly message: string;
 }
 

@@ -21,9 +21,40 @@
  *
  * @module
  */
-export { loadDocument, type LoadedTrace, type OpNode, streamJsonl } from "./trace/load.ts";
-export { type Change, Replay, type StepResult, type Summary } from "./replay/engine.ts";
-export { FEATURES, type KernelProfile, kernelProfile } from "./profile.ts";
-export { type Warning, type WarningCode, WARNINGS } from "./check/warnings.ts";
+export {
+  loadDocument,
+  type LoadedHeader,
+  type LoadedTrace,
+  type OpNode,
+  streamJsonl,
+} from "./trace/load.ts";
+export {
+  type Change,
+  type Counters,
+  type FolioCounts,
+  type PageCounters,
+  Replay,
+  type ReplayOptions,
+  type StepResult,
+  type Summary,
+} from "./replay/engine.ts";
+export { type FeatureName, FEATURES, type KernelProfile, kernelProfile } from "./profile.ts";
+export {
+  type FieldName,
+  FIELDS,
+  type FieldValue,
+  type Severity,
+  type WarnDetail,
+  type Warning,
+  type WarningCode,
+  type WarningFields,
+  type WarningInfo,
+  type WarningOf,
+  WARNINGS,
+} from "./check/warnings.ts";
 export { runCli } from "./cli/mod.ts";
-export type { Io } from "./cli/io.ts";
+export type { Io, Output, PathInfo } from "./cli/io.ts";
+export type { Failure } from "./replay/compare.ts";
+export type { SourcePos, TraceIssue } from "./errors.ts";
+export type { Locator, Path } from "./trace/locate.ts";
+export type { Release } from "./eras/release.ts";

@@ -50,9 +50,11 @@ const NEWEST_STABLE_SERIES: Release = [7, 3];
 export interface KernelProfile {
   /** The release as written in the trace ("6.12", "6.12.88", "latest"). */
   readonly name: string;
+  /** The release as numbers ([6, 12] or [6, 12, 88]). */
   readonly release: Release;
   /** What headers print: "6.12.88", or "latest (7.4)" for latest. */
   readonly label: string;
+  /** PAGE_SIZE in bytes. */
   readonly pageSize: number;
   /** Whether a behaviour of {@link FEATURES} is in force. */
   has(feature: FeatureName): boolean;

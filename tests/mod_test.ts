@@ -22,3 +22,13 @@ ops:
   ]);
   assert.equal(replay.finish().summary.verdict, "clean");
 });
+
+Deno.test("src/mod.ts: deno doc --lint finds nothing (documented, no private types exposed)", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--lint", "src/mod.ts"],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text);
+  assert.doesNotMatch(text, /error\[/);
+});

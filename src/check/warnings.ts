@@ -482,7 +482,8 @@ export const WARNINGS = {
 /** A warning code. */
 export type WarningCode = keyof typeof WARNINGS;
 
-type FieldValue<N extends FieldName> = (typeof FIELDS)[N]["type"] extends "number" ? number
+/** The TypeScript type of a field's values. */
+export type FieldValue<N extends FieldName> = (typeof FIELDS)[N]["type"] extends "number" ? number
   : string;
 
 /** The fields a warning of code `C` carries, typed from its catalogue entry. */

@@ -8,7 +8,9 @@ import { decodeText, firstInvalidUtf8, sniff } from "./decode.ts";
 
 /** What a path is: a regular file, a directory, or something else (FIFO, device, socket). */
 export interface PathInfo {
+  /** A regular file, a directory, or something else. */
   readonly kind: "file" | "dir" | "other";
+  /** Size in bytes. */
   readonly size: number;
 }
 
@@ -24,6 +26,7 @@ export interface Io {
   writeTextFile(path: string, text: string): Promise<void>;
   /** Directory entries (names), or undefined if `path` is not a directory. */
   readDir(path: string): Promise<{ name: string; isDirectory: boolean }[] | undefined>;
+  /** Whether `path` exists. */
   exists(path: string): Promise<boolean>;
   /** What `path` is (symlinks followed), or undefined when it does not exist. */
   stat(path: string): Promise<PathInfo | undefined>;
@@ -38,7 +41,9 @@ export interface Io {
    * `commit()` (an interrupted run leaves the old file); `abort()` removes the temporary.
    */
   createOutput(path: string): Promise<Output>;
+  /** Writes to standard output. */
   stdout(text: string): void;
+  /** Writes to standard error. */
   stderr(text: string): void;
   /** A monotonic clock in milliseconds, for the times `check` reports (absent in tests). */
   now?(): number;
@@ -48,8 +53,11 @@ export interface Io {
 
 /** An output file being written (see Io.createOutput). */
 export interface Output {
+  /** Appends text to the temporary file. */
   write(text: string): Promise<void>;
+  /** Renames the temporary file over the target. */
   commit(): Promise<void>;
+  /** Removes the temporary file, leaving the target as it was. */
   abort(): Promise<void>;
 }
 

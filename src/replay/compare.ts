@@ -15,8 +15,11 @@ export { whenHolds };
 export interface Failure {
   /** Step index, or undefined for trace-level expectations. */
   readonly step: number | undefined;
+  /** What was compared, e.g. `ops[4].expect.ret` or `rdma.r.sge[3].addr`. */
   readonly path: string;
+  /** The value the trace expects. */
   readonly expected: unknown;
+  /** The value the replay produced. */
   readonly actual: unknown;
 }
 

@@ -13,8 +13,11 @@ import type { Scope } from "./vars.ts";
 
 /** One change a step made, as output shows it. */
 export interface Change {
+  /** What changed, as a dotted path (`iter.u.count`, `pins.buf[0]`, `sgt.s.entries[2]`). */
   readonly path: string;
+  /** The value before the step (undefined: it did not exist). */
   readonly before: unknown;
+  /** The value after the step (undefined: it is gone). */
   readonly after: unknown;
 }
 

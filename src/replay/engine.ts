@@ -34,7 +34,7 @@ import { Scope } from "./vars.ts";
 import { Resolver } from "../trace/resolve.ts";
 import { Judge } from "./judge.ts";
 import { stateView } from "./views/mod.ts";
-import { counters, summarize, type Summary } from "./summary.ts";
+import { counters, type PageCounters, summarize, type Summary } from "./summary.ts";
 import { pinLeaks, pipeReleaseUnderIo } from "./hazards.ts";
 import { buildMemory } from "./setup.ts";
 import { ITER_HANDLERS } from "./ops.ts";
@@ -46,7 +46,7 @@ import { CALLER_HANDLERS } from "./caller_ops.ts";
 import { IO_URING_HANDLERS } from "./io_uring.ts";
 
 export type { Change, Effect } from "./effects.ts";
-export type { Counters, Summary } from "./summary.ts";
+export type { Counters, FolioCounts, PageCounters, Summary } from "./summary.ts";
 export type { Var } from "./vars.ts";
 
 /** Every op's handler: a declared op without one fails to compile. */
@@ -62,14 +62,21 @@ const HANDLERS = {
 
 /** What one step did. */
 export interface StepResult {
+  /** Index of the op in the trace, from 0. */
   readonly index: number;
+  /** The op's name (the kernel function it models). */
   readonly op: string;
+  /** The op's `id:`, if it has one. */
   readonly id: string | undefined;
+  /** Line of the op in the trace file. */
   readonly line: number;
+  /** The op's return value (a number, bigint or boolean; undefined for none). */
   readonly ret: unknown;
   /** The changes a user sees, derived from the effects (empty when not recorded). */
   readonly changes: readonly Change[];
+  /** Warnings the step raised. */
   readonly warnings: readonly Warning[];
+  /** The step's failed inline expectations. */
   readonly failures: readonly Failure[];
   /** Set when the op's `when:` excludes the era in effect: the op did not run. */
   readonly skipped?: string;
@@ -85,18 +92,70 @@ export interface ReplayOptions {
 
 /** Runs ops against the model, one step at a time. */
 export class Replay {
+  /** The trace's file, as errors name it. */
   readonly file: string;
+  /**
+   * The trace's validated header.
+   *
+   * Internal (the CLI's plumbing; its type is not part of the library API).
+   *
+   * @ignore
+   */
   readonly header: Header;
+  /** The kernel era replayed as. */
   readonly profile: KernelProfile;
+  /**
+   * The modelled memory: regions, tasks, files, pipes, pages.
+   *
+   * Internal (the CLI's plumbing; its type is not part of the library API).
+   *
+   * @ignore
+   */
   readonly mem: Memory;
+  /**
+   * What model functions are given (memory, era, faults, the warning sink).
+   *
+   * Internal (the CLI's plumbing; its type is not part of the library API).
+   *
+   * @ignore
+   */
   readonly ctx: ModelCtx;
-  readonly ledger = new PinLedger();
+  /**
+   * Every pin and ref traced ops took and released.
+   *
+   * Internal (the CLI's plumbing; its type is not part of the library API).
+   *
+   * @ignore
+   */
+  readonly ledger: PinLedger = new PinLedger();
+  /**
+   * DMA addresses of mapped pages (identity or IOMMU).
+   *
+   * Internal (the CLI's plumbing; its type is not part of the library API).
+   *
+   * @ignore
+   */
   readonly dma: DmaMapper;
+  /**
+   * The trace's variables and pipes by name.
+   *
+   * Internal (the CLI's plumbing; its type is not part of the library API).
+   *
+   * @ignore
+   */
   readonly scope: Scope;
+  /**
+   * Resolves address and page expressions.
+   *
+   * Internal (the CLI's plumbing; its type is not part of the library API).
+   *
+   * @ignore
+   */
   readonly at: Resolver;
+  /** Every warning raised so far, steps' and the end's. */
   readonly allWarnings: Warning[] = [];
   /** Op ids by index, for warnings whose cause is given by id. */
-  readonly idOf = new Map<number, string>();
+  readonly idOf: Map<number, string> = new Map();
   private stepWarnings: Warning[] = [];
   private readonly recorder: Recorder | undefined;
   private readonly judge: Judge;
@@ -108,6 +167,7 @@ export class Replay {
   /** Handlers of the ops met so far, checked against the era once each. */
   private readonly handlers = new Map<string, AnyHandler>();
 
+  /** A replay of the trace `h` (a LoadedTrace, or its header for ops fed one by one). */
   constructor(h: LoadedHeader, opts: ReplayOptions = {}) {
     this.file = h.file;
     this.header = h.header;
@@ -166,7 +226,13 @@ export class Replay {
     });
   }
 
-  /** Records a warning for the current step. */
+  /**
+   * Records a warning for the current step.
+   *
+   * Internal (handlers raise warnings through their context).
+   *
+   * @ignore
+   */
   warn<C extends WarningCode>(
     code: C,
     fields: NoInfer<WarningFields<C>>,
@@ -185,11 +251,13 @@ export class Replay {
     throw new TraceError([{ file: this.file, ...pos, message } satisfies TraceIssue]);
   }
 
+  /** Takes a pin or ref on a page for the current step. */
   private hold(kind: "pin" | "ref", pfn: Pfn): void {
     this.ledger.take(kind, pfn, this.current?.index ?? -1);
     this.recorder?.held(kind, pfn, 1);
   }
 
+  /** Drops a pin or ref; false when none was held. */
   private release(kind: "pin" | "ref", pfn: Pfn): boolean {
     const ok = this.ledger.drop(kind, pfn);
     if (ok) this.recorder?.held(kind, pfn, -1);
@@ -266,7 +334,13 @@ export class Replay {
     return this.opCtx.out;
   }
 
-  /** The last step's effects (none when the replay records none: `changes: false`). */
+  /**
+   * The last step's effects (none when the replay records none: `changes: false`).
+   *
+   * Internal (the report and the change list read it; the effect shapes may change).
+   *
+   * @ignore
+   */
   get stepEffects(): readonly Effect[] {
     return this.effects;
   }
@@ -281,7 +355,7 @@ export class Replay {
   }
 
   /** Pin or ref counters, per page. */
-  counters(kind: "pins" | "refs"): ReturnType<typeof counters> {
+  counters(kind: "pins" | "refs"): PageCounters {
     return counters(this.ledger, this.mem, kind);
   }
 

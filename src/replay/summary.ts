@@ -9,27 +9,49 @@ import type { Warning } from "../check/warnings.ts";
 
 /** Counters in the summary, per 4 KiB page as nr_foll_pin_acquired/released count. */
 export interface Counters {
+  /** Pins (or refs) taken by traced ops, per page. */
   readonly acquired: number;
+  /** Pins (or refs) released, per page (a release of nothing still counts, as the kernel's does). */
   readonly released: number;
+  /** Pins (or refs) still held at the end. */
   readonly outstanding: number;
 }
 
 /** The end-of-replay summary (the `summary` object of JSON output). */
 export interface Summary {
+  /** The kernel release replayed as, as the trace or `--kernel` named it. */
   readonly kernel: string;
+  /** Steps run. */
   readonly steps: number;
+  /** FOLL_PIN pins, as nr_foll_pin_acquired/released count them. */
   readonly pins: Counters;
+  /** Page refs taken by traced ops. */
   readonly refs: Counters;
+  /** Every hold still outstanding: its page, kind and the step that took it (leaks). */
   readonly outstanding: readonly { page: string; kind: "pin" | "ref"; step: number }[];
+  /** Warnings by code, with their number. */
   readonly warnings: Readonly<Record<string, number>>;
+  /** Failed expectations. */
   readonly failures: number;
+  /** "clean", or the counts of failures and warnings by severity. */
   readonly verdict: string;
 }
 
+/** Pin or ref counters with the pages still held (and, for pins, each folio's counts). */
+export type PageCounters = Counters & {
+  /** Holds outstanding per page, by page name. */
+  pages: Record<string, number>;
+  /** Per folio (pins only), by head page name. */
+  folios?: Record<string, FolioCounts>;
+};
+
 /** One folio's counts as `expect: pins: folios` compares them. */
 export interface FolioCounts {
+  /** The folio's refcount contribution from traced holds (a small folio's pin adds 1024). */
   refcount: number;
+  /** _pincount of a large folio (0 for small folios). */
   pincount: number;
+  /** folio_maybe_dma_pinned(). */
   maybe_dma_pinned: boolean;
 }
 
@@ -38,7 +60,7 @@ export function counters(
   ledger: PinLedger,
   mem: Memory,
   kind: "pins" | "refs",
-): Counters & { pages: Record<string, number>; folios?: Record<string, FolioCounts> } {
+): PageCounters {
   const k = kind === "pins" ? "pin" : "ref";
   const c = ledger.counters(k);
   const pages: Record<string, number> = {};

@@ -20,9 +20,13 @@ import { WARNINGS } from "../check/warnings.ts";
 export interface OpNode {
   /** Index of the op in the trace, from 0. */
   readonly index: number;
+  /** The op's name (the kernel function it models). */
   readonly op: string;
+  /** The op's `id:`, if it has one. */
   readonly id: string | undefined;
+  /** Line of the op in the file, from 1. */
   readonly line: number;
+  /** Column of the op in the file, from 1. */
   readonly column: number;
   /** The validated op, arguments normalised (numbers parsed, defaults applied). */
   // deno-lint-ignore no-explicit-any
@@ -33,13 +37,24 @@ export interface OpNode {
 
 /** A validated header with its position map. */
 export interface LoadedHeader {
+  /** The file, as errors name it. */
   readonly file: string;
+  /**
+   * The header: everything but the ops (memory, kernel, expectations, ...), as the JSON
+   * Schema (schema/trace.schema.json) describes it.
+   *
+   * Its type is derived from the zod schema and not part of the documented API.
+   *
+   * @ignore
+   */
   readonly header: Header;
+  /** Position of a path inside the header. */
   readonly locate: Locator;
 }
 
 /** A whole loaded trace. */
 export interface LoadedTrace extends LoadedHeader {
+  /** The ops, in order. */
   readonly ops: OpNode[];
 }
 
