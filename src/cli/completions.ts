@@ -14,6 +14,10 @@ export interface ProgramShape {
       long?: string;
       description: string;
       argChoices?: string[];
+      /** Takes a value (`<value>`). */
+      required?: boolean;
+      /** Takes an optional value (`[value]`). */
+      optional?: boolean;
     }[];
   }[];
 }
@@ -21,7 +25,12 @@ export interface ProgramShape {
 interface Spec {
   name: string;
   description: string;
-  options: { flags: string[]; description: string; choices?: readonly string[] }[];
+  options: {
+    flags: string[];
+    description: string;
+    choices?: readonly string[];
+    takesValue: boolean;
+  }[];
 }
 
 function specs(program: ProgramShape): Spec[] {
@@ -31,6 +40,7 @@ function specs(program: ProgramShape): Spec[] {
     options: c.options.map((o) => ({
       flags: [o.short, o.long].filter((f): f is string => !!f),
       description: o.description,
+      takesValue: !!(o.required || o.optional),
       ...(o.argChoices ? { choices: o.argChoices } : {}),
     })),
   }));
@@ -72,12 +82,8 @@ function zsh(s: Spec[]): string {
   const subs = s.map((c) => `    '${c.name}:${c.description.replace(/'/g, "")}'`).join("\n");
   const cases = s.map((c) => {
     const args = c.options.map((o) => {
-      const long = o.flags.find((f) => f.startsWith("--"))!;
-      const takes = o.choices
-        ? `:value:(${o.choices.join(" ")})`
-        : /<|\[/.test(long)
-        ? ":value:"
-        : "";
+      // commander's long flag has no "<value>" in it: whether a value follows is o.takesValue
+      const takes = o.choices ? `:value:(${o.choices.join(" ")})` : o.takesValue ? ":value: " : "";
       const names = o.flags.length > 1 ? `{${o.flags.join(",")}}` : o.flags[0];
       return `        ${names}'[${o.description.replace(/[\[\]']/g, "")}]${takes}'`;
     }).join(" \\\n");
@@ -118,6 +124,7 @@ function fish(s: Spec[]): string {
       if (short) parts.push(`-s ${short.slice(1)}`);
       if (long) parts.push(`-l ${long.slice(2)}`);
       if (o.choices) parts.push(`-x -a '${o.choices.join(" ")}'`);
+      else if (o.takesValue) parts.push("-r");
       parts.push(`-d '${o.description.replace(/'/g, "")}'`);
       lines.push(parts.join(" "));
     }

@@ -1,8 +1,8 @@
 /**
  * netfs_limit_iter() (fs/netfs/iterator.c, 6.3+): how many bytes from `startOffset` fit in
  * `maxSize` and `maxSegs` segments, leaving the iterator untouched. BVEC counts bvecs,
- * XARRAY folios, FOLIOQ slots, KVEC kvecs (2026); start beyond count or an empty iterator
- * WARN and give 0; other kinds BUG().
+ * XARRAY folios, FOLIOQ slots, KVEC kvecs (2026); start beyond count WARNs and gives 0, an
+ * empty iterator gives 0 silently; other kinds BUG().
  *
  * @module
  */
@@ -18,17 +18,8 @@ export function netfsLimitIter(
   maxSegs: number,
 ): number {
   const ps = ctx.mem.pageSize;
-  if (!it.count || startOffset > it.count) {
-    ctx.warn(
-      "unsupported_kind",
-      { fn: "netfs_limit_iter", iter: it.name, kind: it.kind },
-      `netfs_limit_iter on "${it.name}": start ${startOffset} beyond count ${it.count}: WARN, 0`,
-      { cause: it.createdAt },
-    );
-    return 0;
-  }
-  const want = Math.min(maxSize, it.count - startOffset);
-  // walk segments (start, len) after skipping startOffset
+  // walk segments (start, len) after skipping startOffset; netfs_limit_iter dispatches on the
+  // kind first, so anything it has no netfs_limit_* for BUG()s before the count is looked at
   let segs: { len: number }[];
   let skip = it.iovOffset + startOffset;
   switch (it.kind) {
@@ -57,6 +48,18 @@ export function netfsLimitIter(
     default:
       return bug(ctx, it);
   }
+  // each netfs_limit_*: WARN_ON(start_offset > n) || n == 0 returns 0; only the first WARNs
+  if (startOffset > it.count) {
+    ctx.warn(
+      "unsupported_kind",
+      { fn: "netfs_limit_iter", iter: it.name, kind: it.kind },
+      `netfs_limit_iter on "${it.name}": start ${startOffset} beyond count ${it.count}: WARN, 0`,
+      { cause: it.createdAt },
+    );
+    return 0;
+  }
+  if (!it.count) return 0;
+  const want = Math.min(maxSize, it.count - startOffset);
   let got = 0, n = 0;
   for (const s of segs) {
     if (skip >= s.len) {
