@@ -28,6 +28,7 @@ import { DmaMapper } from "../convert/dma.ts";
 import type { Holds } from "../convert/holds.ts";
 import { newPipe } from "../model/pipe.ts";
 import type { Pfn } from "../types.ts";
+import type { ReplayOptions, StepResult } from "./result.ts";
 import { type Change, changesOf, type Effect, Recorder } from "./effects.ts";
 import type { AnyHandler, Handlers, OpCtx } from "./handler.ts";
 import { Scope } from "./vars.ts";
@@ -46,6 +47,7 @@ import { CALLER_HANDLERS } from "./caller_ops.ts";
 import { IO_URING_HANDLERS } from "./io_uring.ts";
 
 export type { Change, Effect } from "./effects.ts";
+export type { ReplayOptions, StepResult } from "./result.ts";
 export type { Counters, FolioCounts, PageCounters, Summary } from "./summary.ts";
 export type { Var } from "./vars.ts";
 
@@ -60,97 +62,35 @@ const HANDLERS = {
   ...IO_URING_HANDLERS,
 } satisfies Handlers;
 
-/** What one step did. */
-export interface StepResult {
-  /** Index of the op in the trace, from 0. */
-  readonly index: number;
-  /** The op's name (the kernel function it models). */
-  readonly op: string;
-  /** The op's `id:`, if it has one. */
-  readonly id: string | undefined;
-  /** Line of the op in the trace file. */
-  readonly line: number;
-  /** The op's return value (a number, bigint or boolean; undefined for none). */
-  readonly ret: unknown;
-  /** The changes a user sees, derived from the effects (empty when not recorded). */
-  readonly changes: readonly Change[];
-  /** Warnings the step raised. */
-  readonly warnings: readonly Warning[];
-  /** The step's failed inline expectations. */
-  readonly failures: readonly Failure[];
-  /** Set when the op's `when:` excludes the era in effect: the op did not run. */
-  readonly skipped?: string;
-}
-
-/** Options of a replay. */
-export interface ReplayOptions {
-  /** Overrides the trace's `kernel:`. */
-  readonly kernel?: string;
-  /** Record each step's effects and changes (default true; `replay -q` needs none). */
-  readonly changes?: boolean;
-}
-
-/** Runs ops against the model, one step at a time. */
+/**
+ * Runs ops against the model, one step at a time. Members marked internal are the CLI's
+ * plumbing: their types are not part of the library API, and they are left out of its docs.
+ */
 export class Replay {
   /** The trace's file, as errors name it. */
   readonly file: string;
-  /**
-   * The trace's validated header.
-   *
-   * Internal (the CLI's plumbing; its type is not part of the library API).
-   *
-   * @ignore
-   */
+  /** The trace's validated header (internal)
+   * @ignore */
   readonly header: Header;
   /** The kernel era replayed as. */
   readonly profile: KernelProfile;
-  /**
-   * The modelled memory: regions, tasks, files, pipes, pages.
-   *
-   * Internal (the CLI's plumbing; its type is not part of the library API).
-   *
-   * @ignore
-   */
+  /** The modelled memory: regions, tasks, files, pipes, pages (internal)
+   * @ignore */
   readonly mem: Memory;
-  /**
-   * What model functions are given (memory, era, faults, the warning sink).
-   *
-   * Internal (the CLI's plumbing; its type is not part of the library API).
-   *
-   * @ignore
-   */
+  /** What model functions are given (memory, era, faults, the warning sink) (internal)
+   * @ignore */
   readonly ctx: ModelCtx;
-  /**
-   * Every pin and ref traced ops took and released.
-   *
-   * Internal (the CLI's plumbing; its type is not part of the library API).
-   *
-   * @ignore
-   */
+  /** Every pin and ref traced ops took and released (internal)
+   * @ignore */
   readonly ledger: PinLedger = new PinLedger();
-  /**
-   * DMA addresses of mapped pages (identity or IOMMU).
-   *
-   * Internal (the CLI's plumbing; its type is not part of the library API).
-   *
-   * @ignore
-   */
+  /** DMA addresses of mapped pages (identity or IOMMU) (internal)
+   * @ignore */
   readonly dma: DmaMapper;
-  /**
-   * The trace's variables and pipes by name.
-   *
-   * Internal (the CLI's plumbing; its type is not part of the library API).
-   *
-   * @ignore
-   */
+  /** The trace's variables and pipes by name (internal)
+   * @ignore */
   readonly scope: Scope;
-  /**
-   * Resolves address and page expressions.
-   *
-   * Internal (the CLI's plumbing; its type is not part of the library API).
-   *
-   * @ignore
-   */
+  /** Resolves address and page expressions (internal)
+   * @ignore */
   readonly at: Resolver;
   /** Every warning raised so far, steps' and the end's. */
   readonly allWarnings: Warning[] = [];
@@ -226,13 +166,8 @@ export class Replay {
     });
   }
 
-  /**
-   * Records a warning for the current step.
-   *
-   * Internal (handlers raise warnings through their context).
-   *
-   * @ignore
-   */
+  /** Records a warning for the current step (internal: handlers warn through their context)
+   * @ignore */
   warn<C extends WarningCode>(
     code: C,
     fields: NoInfer<WarningFields<C>>,
@@ -334,13 +269,8 @@ export class Replay {
     return this.opCtx.out;
   }
 
-  /**
-   * The last step's effects (none when the replay records none: `changes: false`).
-   *
-   * Internal (the report and the change list read it; the effect shapes may change).
-   *
-   * @ignore
-   */
+  /** The last step's effects, none under `changes: false` (internal: shapes may change)
+   * @ignore */
   get stepEffects(): readonly Effect[] {
     return this.effects;
   }
