@@ -62,10 +62,7 @@ const HANDLERS = {
   ...IO_URING_HANDLERS,
 } satisfies Handlers;
 
-/**
- * Runs ops against the model, one step at a time. Members marked internal are the CLI's
- * plumbing: their types are not part of the library API, and they are left out of its docs.
- */
+/** Runs ops against the model, one step at a time ("internal" members: not library API). */
 export class Replay {
   /** The trace's file, as errors name it. */
   readonly file: string;
