@@ -8,6 +8,7 @@
  */
 import type { Pfn } from "../types.ts";
 import { GUP_PIN_COUNTING_BIAS } from "../profile.ts";
+import { HoldRuns } from "./pin_runs.ts";
 
 /** One outstanding hold on a page. */
 export interface Hold {
@@ -22,50 +23,59 @@ export interface LedgerCounters {
   released: number;
 }
 
-/** Pins and refs per page. Mutable; the replay owns one. */
+/**
+ * Pins and refs per page. Mutable; the replay owns one. Holds are kept as runs of pages held
+ * alike (pin_runs.ts): memory follows what is held, not how many pages were walked.
+ */
 export class PinLedger {
-  private readonly held = { pin: new Map<Pfn, number[]>(), ref: new Map<Pfn, number[]>() };
+  private readonly held = { pin: new HoldRuns(), ref: new HoldRuns() };
   readonly pins: LedgerCounters = { acquired: 0, released: 0 };
   readonly refs: LedgerCounters = { acquired: 0, released: 0 };
 
   /** Takes a hold on a page at `step`. */
   take(kind: "pin" | "ref", pfn: Pfn, step: number): void {
-    const m = this.held[kind];
-    const list = m.get(pfn);
-    if (list) list.push(step);
-    else m.set(pfn, [step]);
-    this.counters(kind).acquired++;
+    this.takeRun(kind, pfn, 1, step);
+  }
+
+  /** Takes a hold at `step` on each of `n` consecutive pages from `first`. */
+  takeRun(kind: "pin" | "ref", first: Pfn, n: number, step: number): void {
+    if (n <= 0) return;
+    this.held[kind].add(first, n, step);
+    this.counters(kind).acquired += n;
   }
 
   /** Drops one hold of `kind` on a page; false when none is outstanding. */
   drop(kind: "pin" | "ref", pfn: Pfn): boolean {
-    const m = this.held[kind];
-    const list = m.get(pfn);
-    if (!list?.length) return false;
-    list.shift();
-    if (!list.length) m.delete(pfn);
-    this.counters(kind).released++;
-    return true;
+    return this.dropRun(kind, pfn, 1) === 1;
+  }
+
+  /**
+   * Drops the oldest hold of `kind` on each of `n` consecutive pages from `first` that has
+   * one; returns how many were dropped (the others had none).
+   */
+  dropRun(kind: "pin" | "ref", first: Pfn, n: number): number {
+    if (n <= 0) return 0;
+    const dropped = this.held[kind].remove(first, n);
+    this.counters(kind).released += dropped;
+    return dropped;
   }
 
   /**
    * Counts a release that matched no hold, as the kernel's counter does: gup_put_folio()
    * adds to nr_foll_pin_released on every unpin, pinned or not.
    */
-  countRelease(kind: "pin" | "ref"): void {
-    this.counters(kind).released++;
+  countRelease(kind: "pin" | "ref", n = 1): void {
+    this.counters(kind).released += n;
   }
 
   /** Outstanding holds of `kind` in all. */
   total(kind: "pin" | "ref"): number {
-    let n = 0;
-    for (const l of this.held[kind].values()) n += l.length;
-    return n;
+    return this.held[kind].total;
   }
 
   /** Outstanding holds of `kind` on a page. */
   count(kind: "pin" | "ref", pfn: Pfn): number {
-    return this.held[kind].get(pfn)?.length ?? 0;
+    return this.held[kind].count(pfn);
   }
 
   /** Counters of a kind. */
@@ -76,9 +86,8 @@ export class PinLedger {
   /** Every outstanding hold of `kind`, ordered by pfn then step. */
   outstanding(kind: "pin" | "ref"): Hold[] {
     const out: Hold[] = [];
-    const pfns = [...this.held[kind].keys()].sort((a, b) => a - b);
-    for (const pfn of pfns) {
-      for (const step of this.held[kind].get(pfn)!) out.push({ pfn, kind, step });
+    for (const { pfn, steps } of this.held[kind].pages()) {
+      for (const step of steps) out.push({ pfn, kind, step });
     }
     return out;
   }

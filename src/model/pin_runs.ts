@@ -1,0 +1,158 @@
+/**
+ * Holds of one kind (pins or refs) per page, stored as runs: a run is a range of consecutive
+ * pfns whose pages carry the same holds, taken at the same steps in the same order. A 1 GiB
+ * extraction pinned in one step is one run per 4096 pfns, not 262,144 entries, so the ledger's
+ * memory follows the shape of what is held, never the number of pages walked. Pfns are split
+ * into buckets of BUCKET frames so that no update shifts more than one bucket's runs.
+ *
+ * @module
+ */
+import type { Pfn } from "../types.ts";
+
+/** Frames per bucket: a run never crosses a bucket boundary. */
+const BUCKET = 4096;
+
+/** Pages [start, end) each held once per step in `steps` (oldest first). */
+interface Run {
+  start: number;
+  end: number;
+  steps: readonly number[];
+}
+
+/** A hold update: the new step list of a page, or undefined for none. */
+type Update = (steps: readonly number[] | undefined) => readonly number[] | undefined;
+
+function sameSteps(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The per-page hold lists of one kind, as runs. Mutable. */
+export class HoldRuns {
+  private readonly buckets = new Map<number, Run[]>();
+  /** Holds outstanding in all (pages times steps). */
+  total = 0;
+
+  /** Holds on one page (0 when none). */
+  count(pfn: Pfn): number {
+    const runs = this.buckets.get(Math.floor(pfn / BUCKET));
+    if (!runs) return 0;
+    const i = firstEndingAfter(runs, pfn);
+    return i < runs.length && runs[i].start <= pfn ? runs[i].steps.length : 0;
+  }
+
+  /** Adds a hold taken at `step` on each of `n` pages from `first`. */
+  add(first: Pfn, n: number, step: number): void {
+    const single = [step];
+    this.each(first, n, (s) => (s ? [...s, step] : single));
+    this.total += n;
+  }
+
+  /**
+   * Drops the oldest hold of each of `n` pages from `first` that has one; returns how many
+   * were dropped (pages without a hold are left alone).
+   */
+  remove(first: Pfn, n: number): number {
+    let dropped = 0;
+    this.each(first, n, (s) => {
+      if (!s) return undefined;
+      dropped++;
+      return s.length > 1 ? s.slice(1) : undefined;
+    }, true);
+    this.total -= dropped;
+    return dropped;
+  }
+
+  /** Every held page in pfn order with its steps (oldest first). */
+  *pages(): Generator<{ pfn: Pfn; steps: readonly number[] }> {
+    for (const key of [...this.buckets.keys()].sort((a, b) => a - b)) {
+      for (const r of this.buckets.get(key)!) {
+        for (let p = r.start; p < r.end; p++) yield { pfn: p, steps: r.steps };
+      }
+    }
+  }
+
+  /**
+   * Applies `f` to the step list of every page in [first, first + n), bucket by bucket.
+   * `counted` calls f once per page (remove counts pages); otherwise once per run.
+   */
+  private each(first: Pfn, n: number, f: Update, counted = false): void {
+    let a = first;
+    const end = first + n;
+    while (a < end) {
+      const key = Math.floor(a / BUCKET);
+      const b = Math.min(end, (key + 1) * BUCKET);
+      this.update(key, a, b, f, counted);
+      a = b;
+    }
+  }
+
+  /** Rewrites [a, b) of one bucket through `f`, merging equal neighbours. */
+  private update(key: number, a: number, b: number, f: Update, counted: boolean): void {
+    let runs = this.buckets.get(key);
+    if (!runs) {
+      if (counted) {
+        // nothing held in this bucket: f sees only holes
+        for (let p = a; p < b; p++) f(undefined);
+        return;
+      }
+      runs = [];
+      this.buckets.set(key, runs);
+    }
+    const i = firstEndingAfter(runs, a);
+    const out: Run[] = [];
+    const apply = (s: readonly number[] | undefined, from: number, to: number) => {
+      let r: readonly number[] | undefined;
+      if (counted) for (let p = from; p < to; p++) r = f(s);
+      else r = f(s);
+      if (r) out.push({ start: from, end: to, steps: r });
+    };
+    let cur = a, j = i;
+    if (j < runs.length && runs[j].start < a) {
+      out.push({ start: runs[j].start, end: a, steps: runs[j].steps });
+    }
+    while (cur < b) {
+      if (j < runs.length && runs[j].start <= cur) {
+        const r = runs[j];
+        const e = Math.min(r.end, b);
+        apply(r.steps, cur, e);
+        if (r.end > b) out.push({ start: b, end: r.end, steps: r.steps });
+        cur = e;
+        j++;
+      } else {
+        const e = j < runs.length ? Math.min(b, runs[j].start) : b;
+        apply(undefined, cur, e);
+        cur = e;
+      }
+    }
+    // merge with the untouched neighbours and among the new runs
+    let from = i, to = j;
+    if (from > 0) {
+      from--;
+      out.unshift(runs[from]);
+    }
+    if (to < runs.length) out.push(runs[to++]);
+    const merged: Run[] = [];
+    for (const r of out) {
+      const last = merged[merged.length - 1];
+      if (last && last.end === r.start && sameSteps(last.steps, r.steps)) {
+        merged[merged.length - 1] = { start: last.start, end: r.end, steps: last.steps };
+      } else merged.push(r);
+    }
+    runs.splice(from, to - from, ...merged);
+    if (!runs.length) this.buckets.delete(key);
+  }
+}
+
+/** Index of the first run whose end is after `pfn` (runs are sorted and disjoint). */
+function firstEndingAfter(runs: readonly Run[], pfn: number): number {
+  let lo = 0, hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs[mid].end <= pfn) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
