@@ -1,11 +1,16 @@
 /**
  * Cost per page of large extractions, run as a user runs them (`deno task bench-extract`):
  * each trace of bench/extract_trace.ts is written to a temporary file and replayed cold with
- * `itertrace replay -q` in its own process under /usr/bin/time, which reports wall time, CPU
- * time (user + system: the honest figure on a shared machine, where wall time mostly measures
- * the other tenants) and peak RSS. Per-page cost is (t(N) - t(1)) / N against the 1-page run
- * of the same shape, so process start-up and compilation cancel out. Medians of `--runs` runs (default 3). Measures,
- * never asserts.
+ * `itertrace replay -q` in its own process under /usr/bin/time. Reported per size:
+ *
+ * - wall and CPU (user + system) seconds of the whole process, and its peak RSS;
+ * - the CPU time of the replay command itself (bench/_replay_timed.ts: after the modules are
+ *   loaded), which leaves out start-up;
+ * - cost per page, (t(N) - t(1)) / N against the 1-page run of the same shape, from the
+ *   replay CPU time (the honest figure on a shared machine, where wall time mostly measures
+ *   the other tenants) and from the wall time.
+ *
+ * Medians of `--runs` runs (default 3). Measures, never asserts.
  *
  *   deno task bench-extract [--shapes sg,pages,rdma] [--pages 1,1000,100000,262144,1048576]
  *                           [--runs 3]
@@ -14,7 +19,7 @@
  */
 import { EXTRACT_SHAPES, type ExtractShape, extractTrace, limitsFor } from "./extract_trace.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const TIMED = new URL("./_replay_timed.ts", import.meta.url).pathname;
 
 function arg(name: string, dflt: string): string {
   const i = Deno.args.indexOf(`--${name}`);
@@ -26,20 +31,26 @@ const sizes = arg("pages", "1,1000,100000,262144,1048576").split(",").map(Number
 const runs = Number(arg("runs", "3"));
 if (!sizes.includes(1)) sizes.unshift(1);
 
-/** One cold replay: wall and CPU (user + system) seconds, and peak RSS in MiB. */
-async function once(
-  file: string,
-  pages: number,
-): Promise<{ wall: number; cpu: number; mib: number }> {
+interface Run {
+  /** Whole process: wall and CPU seconds, peak RSS in MiB. */
+  wall: number;
+  cpu: number;
+  mib: number;
+  /** CPU seconds of the replay command alone. */
+  replay: number;
+}
+
+/** One cold replay. */
+async function once(file: string, pages: number): Promise<Run> {
   const out = await new Deno.Command("/usr/bin/time", {
     args: [
       "-f",
-      "%e %U %S %M",
+      "time %e %U %S %M",
       Deno.execPath(),
       "run",
       "--allow-read",
       "--allow-env",
-      MAIN,
+      TIMED,
       "replay",
       "-q",
       file,
@@ -48,50 +59,60 @@ async function once(
     stdout: "null",
     stderr: "piped",
   }).output();
-  const err = new TextDecoder().decode(out.stderr).trim().split("\n");
-  const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/.exec(err[err.length - 1] ?? "");
-  if (!m) throw new Error(`${file}: no timing from /usr/bin/time:\n${err.join("\n")}`);
+  const err = new TextDecoder().decode(out.stderr);
+  const t = /^time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/m.exec(err);
+  const r = /^replay-cpu-us (\d+)$/m.exec(err);
   // exit 1 is a replay with findings; anything else is a failure of the run itself
-  if (out.code > 1) throw new Error(`${file}: exit ${out.code}\n${err.join("\n")}`);
-  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), mib: Number(m[4]) / 1024 };
+  if (!t || !r || out.code > 1) throw new Error(`${file}: exit ${out.code}\n${err}`);
+  return {
+    wall: Number(t[1]),
+    cpu: Number(t[2]) + Number(t[3]),
+    mib: Number(t[4]) / 1024,
+    replay: Number(r[1]) / 1e6,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
 
 const dir = await Deno.makeTempDir({ prefix: "itertrace-extract-" });
 try {
-  const load = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
-  console.log(`load average ${load}; median of ${runs} cold runs each`);
+  console.log(`load average ${load()}; median of ${runs} cold runs each`);
   console.log(
-    "shape  pages     wall s   cpu s  peak MiB  ns/page above 1 page (cpu)  (wall)",
+    "shape  pages     wall s  cpu s  peak MiB  replay cpu s  ns/page (replay cpu)  (wall)",
   );
   for (const shape of shapes) {
-    let cpu1 = 0, wall1 = 0;
+    let first: Run | undefined;
     for (const pages of sizes) {
       const file = `${dir}/${shape}-${pages}.jsonl`;
       await Deno.writeTextFile(file, extractTrace(shape, pages));
-      const rs = [];
+      const rs: Run[] = [];
       for (let k = 0; k < runs; k++) rs.push(await once(file, pages));
       await Deno.remove(file);
-      const wall = median(rs.map((r) => r.wall)), cpu = median(rs.map((r) => r.cpu));
-      const mib = median(rs.map((r) => r.mib));
-      if (pages === 1) [cpu1, wall1] = [cpu, wall];
-      const per = (t: number, t1: number) => pages === 1 ? "" : ((t - t1) / pages * 1e9).toFixed(0);
+      const m: Run = {
+        wall: median(rs.map((r) => r.wall)),
+        cpu: median(rs.map((r) => r.cpu)),
+        mib: median(rs.map((r) => r.mib)),
+        replay: median(rs.map((r) => r.replay)),
+      };
+      if (pages === 1) first = m;
+      const per = (k: "replay" | "wall") =>
+        pages === 1 || !first ? "" : ((m[k] - first[k]) / pages * 1e9).toFixed(0);
       console.log(
         [
           shape.padEnd(6),
           String(pages).padEnd(8),
-          wall.toFixed(2).padStart(7),
-          cpu.toFixed(2).padStart(7),
-          mib.toFixed(0).padStart(9),
-          per(cpu, cpu1).padStart(27),
-          per(wall, wall1).padStart(7),
+          m.wall.toFixed(2).padStart(7),
+          m.cpu.toFixed(2).padStart(6),
+          m.mib.toFixed(0).padStart(9),
+          m.replay.toFixed(3).padStart(13),
+          per("replay").padStart(21),
+          per("wall").padStart(7),
         ].join(" "),
       );
     }
   }
-  const after = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
-  console.log(`load average at the end ${after}`);
+  console.log(`load average at the end ${load()}`);
 } finally {
   await Deno.remove(dir, { recursive: true });
 }

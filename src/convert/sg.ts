@@ -8,6 +8,7 @@
 import { checkLimit } from "../limits.ts";
 import type { Memory } from "../model/memory.ts";
 import type { Pfn, Retention } from "../types.ts";
+import { EntryRuns } from "./entry_runs.ts";
 
 /** SG_MAX_SINGLE_ALLOC for 4 KiB pages and a 32-byte struct scatterlist. */
 export const SG_MAX_SINGLE_ALLOC = 128;
@@ -31,6 +32,11 @@ export interface SgTable {
   readonly name: string;
   /** Entries [0, nents) in use; later slots are empty. */
   readonly entries: SgEntry[];
+  /**
+   * The run-encoded storage behind `entries` (tables made by sg_init_table): appends and
+   * releases that can work on runs go through it; reading `entries` expands it for good.
+   */
+  readonly runs?: EntryRuns<SgEntry>;
   nents: number;
   origNents: number;
   /** Slots the storage has room for. */
@@ -54,9 +60,12 @@ export interface SgTable {
  * filled).
  */
 export function sgInitTable(name: string, n: number, step: number): SgTable {
-  return {
+  const runs = new EntryRuns<SgEntry>(sgAlike);
+  const t: SgTable = {
     name,
-    entries: [],
+    get entries() {
+      return runs.array();
+    },
     nents: 0,
     origNents: 0,
     capacity: n,
@@ -67,6 +76,16 @@ export function sgInitTable(name: string, n: number, step: number): SgTable {
     dir: undefined,
     ioComplete: false,
   };
+  // not enumerable: the table prints and compares as it always did
+  Object.defineProperty(t, "runs", { value: runs, enumerable: false });
+  return t;
+}
+
+/** Whether two sg entries agree in everything but the page (a run of them can be stored). */
+function sgAlike(a: SgEntry, b: SgEntry): boolean {
+  return a.offset === b.offset && a.length === b.length && a.dmaAddress === undefined &&
+    b.dmaAddress === undefined && a.retention === b.retention && a.held === b.held &&
+    a.released === b.released && a.step === b.step;
 }
 
 /** sg_alloc_table(): -EINVAL for 0; nents = orig_nents = n (chained beyond SG_MAX_SINGLE_ALLOC). */

@@ -12,6 +12,7 @@ import type { ModelCtx } from "../model/ctx.ts";
 import type { WarningFields } from "../check/warnings.ts";
 import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
 import { walkPieces } from "./_pieces.ts";
+import { consecutive, type EntryRuns } from "./entry_runs.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
 import type { SgEntry, SgTable } from "./sg.ts";
 import type { Holds } from "./holds.ts";
@@ -100,8 +101,7 @@ export function extractIterToSg(
       );
       return -5;
   }
-  let described = 0;
-  for (let i = nentsBefore; i < t.nents; i++) described += t.entries[i].length;
+  const described = describedBytes(t, nentsBefore, t.nents);
   const advanced = countBefore - it.count;
   if (advanced !== described) {
     ctx.warn(
@@ -138,7 +138,7 @@ function userToSg(
       step: o.step,
       p2pdma: o.p2pdma,
     });
-    for (const p of r.holds) holds.take("pin", p);
+    consecutive(r.holds, (k, n) => holds.takeRun("pin", r.holds[k], n));
     res = r.ret;
     if (res < 0 || (res === 0 && ctx.profile.has("extract_to_sg_zero_fail"))) {
       return rollback(ctx, t, res, holds, it);
@@ -159,6 +159,11 @@ function userToSg(
     sgMax -= npages;
     if (!ctx.profile.has("extract_user_to_sg_loop_fix")) continue;
     scratch.check(ctx, t, npages, it.createdAt);
+    if (t.runs && t.nents + npages <= t.capacity && sameList(r.holds, r.pfns)) {
+      // every page held, none past the storage: the entries go in as runs
+      appendRuns(t, t.runs, r.pfns, npages, off, len, ps, o.step);
+      continue;
+    }
     const heldSet = new Map<number, number>();
     for (const p of r.holds) heldSet.set(p, (heldSet.get(p) ?? 0) + 1);
     for (let k = 0; npages > 0; npages--, k++) {
@@ -172,6 +177,66 @@ function userToSg(
     }
   } while (maxsize > 0 && sgMax > 0);
   return ret;
+}
+
+/** Whether two page arrays list the same pages in the same order. */
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * extract_user_to_sg's entries for `npages` pinned pages, `len` bytes from `off` in the
+ * first: (page, off, min(PAGE - off, len)), then (page, 0, min(PAGE, rest)), appended as runs
+ * of consecutive pages described alike instead of one object each.
+ */
+function appendRuns(
+  t: SgTable,
+  runs: EntryRuns<SgEntry>,
+  pfns: readonly number[],
+  npages: number,
+  off: number,
+  len: number,
+  ps: number,
+  step: number,
+): void {
+  const add = (k: number, n: number, offset: number, length: number) => {
+    runs.push(entry(pfns[k], offset, length, "pin", true, step), n);
+    t.nents += n;
+  };
+  // the first page from `off`, the last one partial, whole pages between
+  const first = Math.min(ps - off, len);
+  add(0, 1, off, first);
+  len -= first;
+  const whole = Math.min(npages - 1, Math.floor(len / ps));
+  let k = 1;
+  while (k <= whole) {
+    let j = k + 1;
+    while (j <= whole && pfns[j] === pfns[j - 1] + 1) j++;
+    add(k, j - k, 0, ps);
+    k = j;
+  }
+  len -= whole * ps;
+  if (k < npages) add(k, 1, 0, Math.min(ps, len));
+}
+
+/** Bytes the entries [from, to) of a table describe. */
+function describedBytes(t: SgTable, from: number, to: number): number {
+  let sum = 0;
+  const runs = t.runs?.runs();
+  if (!runs) {
+    for (let i = from; i < to; i++) sum += t.entries[i].length;
+    return sum;
+  }
+  let at = 0;
+  for (const r of runs) {
+    const a = Math.max(at, from), b = Math.min(at + r.n, to);
+    if (a < b) sum += (b - a) * r.tmpl.length;
+    at += r.n;
+  }
+  return sum;
 }
 
 /** The failure path: release every entry from orig_nents to nents and return the error. */
@@ -235,30 +300,41 @@ class Scratch {
         cause,
       );
     }
-    for (let k = 0; k < n; k++) {
+    // entry k is written while pointers k+1.. are unread: the first pointer j > k that
+    // overlaps it (slot(j) + PTR_SIZE > e0) is the only candidate, as the pointers that
+    // follow lie further on. With D = (SG_SIZE * nents - start) / PTR_SIZE that pointer is
+    // max(k + 1, D + 4k), so an overlap can only start at one of three entries: the first
+    // two where k + 1 is the candidate (3k > -D - 3) and the first where D + 4k is (3k >=
+    // 1 - D); each is checked exactly, the first that overlaps is the one warned about
+    const hit = (k: number) => {
+      if (k < 0 || k >= n) return undefined;
       const e0 = SG_SIZE * (t.nents + k), e1 = e0 + SG_SIZE;
-      for (let j = k + 1; j < n; j++) {
-        if (slot(j) < e1 && slot(j) + PTR_SIZE > e0) {
-          this.warn(
-            ctx,
-            { sgt: t.name, entry: t.nents + j },
-            `extract_user_to_sg writes entry ${
-              t.nents + k
-            } of "${t.name}" over page pointer ${j} of the scratch array before it is read: entry ${
-              t.nents + j
-            } gets a garbage page`,
-            cause,
-          );
-          break;
-        }
-      }
+      const j = Math.max(k + 1, Math.floor((e0 - PTR_SIZE - this.start) / PTR_SIZE) + 1);
+      return j < n && slot(j) < e1 ? { k, j } : undefined;
+    };
+    const d = (SG_SIZE * t.nents - this.start) / PTR_SIZE;
+    const kb = Math.max(0, Math.floor((-d - 3) / 3) + 1);
+    const first = hit(kb) ?? hit(kb + 1) ?? hit(Math.max(0, Math.ceil((1 - d) / 3)));
+    if (first) {
+      this.warn(
+        ctx,
+        { sgt: t.name, entry: t.nents + first.j },
+        `extract_user_to_sg writes entry ${
+          t.nents + first.k
+        } of "${t.name}" over page pointer ${first.j} of the scratch array before it is read: entry ${
+          t.nents + first.j
+        } gets a garbage page`,
+        cause,
+      );
     }
     // lib/scatterlist.c extract_user_to_sg() (6.3 on; 6.12.118 checked on the kernel): each
     // pointer is written by iov_iter_extract_pages(), then `*pages++ = NULL` as its entry is
     // filled. One on the page_link word of the end-marked slot leaves it 0 and sg_set_page()
-    // keeps those flags: the end mark is gone (recorded in fixtures/kunit/6.12, itk_218)
-    for (let k = 0; k < n; k++) {
-      if (t.endMark !== undefined && slot(k) === SG_SIZE * t.endMark) t.endMark = undefined;
+    // keeps those flags: the end mark is gone (recorded in fixtures/kunit/6.12, itk_218).
+    // Pointer k sits on that slot when start + PTR_SIZE * k is its byte offset
+    if (t.endMark !== undefined) {
+      const k = (SG_SIZE * t.endMark - this.start) / PTR_SIZE;
+      if (Number.isInteger(k) && k >= 0 && k < n) t.endMark = undefined;
     }
     this.start += PTR_SIZE * n;
   }

@@ -262,7 +262,7 @@ function userPages(
   if ("errno" in g) return fail(g.errno);
   const bytes = Math.min(size, g.pfns.length * ps - offset0);
   iovIterAdvance(ctx, it, bytes);
-  const counted = pin && ctx.profile.has("zero_page_unpinned")
+  const counted = pin && ctx.profile.has("zero_page_unpinned") && g.pfns.includes(ZERO_PFN)
     ? g.pfns.filter((p) => p !== ZERO_PFN)
     : g.pfns;
   return { ret: bytes, offset0, pfns: g.pfns, retention: pin ? "pin" : "ref", holds: counted };

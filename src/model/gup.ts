@@ -47,7 +47,9 @@ export function gupFast(
   // gup_fast_fallback(): a range ending beyond user space is refused whole, before any page
   // is looked at (the end > TASK_SIZE_MAX check; access_ok() before it in older releases)
   if (start + BigInt(npages) * ps > TASK_SIZE_MAX) return { errno: -14 };
-  for (let k = 0; k < npages; k++) {
+  const noZero = ctx.mem.noZeroPage;
+  let k = 0;
+  while (k < npages) {
     const addr = start + BigInt(k) * ps;
     const loc = ctx.mem.translate(addr, task);
     const r = loc?.region;
@@ -82,17 +84,26 @@ export function gupFast(
       errno = -121;
     }
     if (errno) return pfns.length ? { pfns } : { errno };
-    const index = Math.floor(loc!.offset / ctx.mem.pageSize);
-    if (!ctx.mem.isPopulated(r!, index)) {
-      if (flags.nofault) return pfns.length ? { pfns } : { errno: -14 };
-      // a read fault maps the shared zero page unless the mm forbids it (mm_forbids_zeropage())
-      if (!flags.write && r!.kind === "anon" && !ctx.mem.noZeroPage.has(r!.task)) {
-        pfns.push(ZERO_PFN);
-        continue;
+    // the checks above hold for the whole VMA: the rest of the walk inside this region
+    // only looks at each page's pfn and whether it was faulted in
+    const reg = r!;
+    const first = Math.floor(loc!.offset / ctx.mem.pageSize);
+    const end = Math.min(reg.npages, first + (npages - k));
+    const zeroOk = !flags.write && reg.kind === "anon" && !noZero.has(reg.task);
+    const populated = reg.populated;
+    for (let index = first; index < end; index++, k++) {
+      const pfn = reg.pfnOf(index);
+      if (!populated && !ctx.mem.isPopulated(reg, index)) {
+        if (flags.nofault) return pfns.length ? { pfns } : { errno: -14 };
+        // a read fault maps the shared zero page unless the mm forbids it (mm_forbids_zeropage())
+        if (zeroOk) {
+          pfns.push(ZERO_PFN);
+          continue;
+        }
+        ctx.mem.populate(pfn);
       }
-      ctx.mem.populate(loc!.pfn);
+      pfns.push(pfn);
     }
-    pfns.push(loc!.pfn);
   }
   return { pfns };
 }

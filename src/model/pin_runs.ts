@@ -105,7 +105,7 @@ export class HoldRuns {
     const out: Run[] = [];
     const apply = (s: readonly number[] | undefined, from: number, to: number) => {
       let r: readonly number[] | undefined;
-      if (counted) for (let p = from; p < to; p++) r = f(s);
+      if (counted) { for (let p = from; p < to; p++) r = f(s); }
       else r = f(s);
       if (r) out.push({ start: from, end: to, steps: r });
     };

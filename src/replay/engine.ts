@@ -138,6 +138,8 @@ export class Replay {
     const holds: Holds = {
       take: (kind, pfn) => this.hold(kind, pfn),
       drop: (kind, pfn) => this.release(kind, pfn),
+      takeRun: (kind, first, n) => this.holdRun(kind, first, n),
+      dropRun: (kind, first, n) => this.releaseRun(kind, first, n),
       miss: (kind) => this.ledger.countRelease(kind),
     };
     this.opCtx = {
@@ -194,6 +196,19 @@ export class Replay {
     const ok = this.ledger.drop(kind, pfn);
     if (ok) this.recorder?.held(kind, pfn, -1);
     return ok;
+  }
+
+  /** Holds on `n` consecutive pages: in one ledger update unless changes are recorded. */
+  private holdRun(kind: "pin" | "ref", first: Pfn, n: number): void {
+    if (this.recorder) { for (let k = 0; k < n; k++) this.hold(kind, first + k); }
+    else this.ledger.takeRun(kind, first, n, this.current?.index ?? -1);
+  }
+
+  private releaseRun(kind: "pin" | "ref", first: Pfn, n: number): number {
+    if (!this.recorder) return this.ledger.dropRun(kind, first, n);
+    let dropped = 0;
+    for (let k = 0; k < n; k++) if (this.release(kind, first + k)) dropped++;
+    return dropped;
   }
 
   /** Runs one op. Throws TraceError for ops that cannot run (exit 2). */

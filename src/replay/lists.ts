@@ -7,6 +7,8 @@
 import type { Direction, Pfn, Retention } from "../types.ts";
 import type { SgTable } from "../convert/sg.ts";
 import { type Bio, spanned } from "../convert/bio.ts";
+import { consecutive, type EntryRun, EntryRuns } from "../convert/entry_runs.ts";
+import type { Holds } from "../convert/holds.ts";
 
 /** One page of a list. */
 export interface PageEntry {
@@ -30,6 +32,23 @@ export interface PageList {
   /** Direction of the source iterator: DEST lists receive DMA. */
   readonly dir: Direction;
   ioComplete: boolean;
+  /**
+   * The entries as runs of consecutive pages listed alike, while nothing has expanded them
+   * (reading `entries` does); release works on them without building an object per page.
+   */
+  readonly runs?: () => readonly EntryRun<PageEntry>[] | undefined;
+}
+
+/** Whether two page entries agree in everything but the page. */
+function entryAlike(a: PageEntry, b: PageEntry): boolean {
+  return a.retention === b.retention && a.held === b.held && a.released === b.released &&
+    a.step === b.step;
+}
+
+/** Attaches `runs` to a list without making it part of what prints or compares. */
+function withRuns(list: PageList, runs: () => readonly EntryRun<PageEntry>[] | undefined) {
+  Object.defineProperty(list, "runs", { value: runs, enumerable: false });
+  return list;
 }
 
 /** The retention of a list's pages (lists are uniform). */
@@ -37,37 +56,66 @@ export function retentionOf(list: PageList): Retention {
   return list.entries[0]?.retention ?? "none";
 }
 
-/** Builds a page list from an extraction, taking its holds through `take`. */
+/** Builds a page list from an extraction, taking its holds through `holds`. */
 export function makeList(
-  take: (kind: "pin" | "ref", pfn: Pfn) => void,
+  holds: Pick<Holds, "take" | "takeRun">,
   name: string,
   pfns: readonly Pfn[],
-  holds: readonly Pfn[],
+  held: readonly Pfn[],
   retention: Retention,
   info: { offset0: number; bytes: number; dir: Direction; step: number },
 ): PageList {
-  const pending = new Map<Pfn, number>();
-  for (const p of holds) pending.set(p, (pending.get(p) ?? 0) + 1);
-  const entries: PageEntry[] = pfns.map((pfn) => {
-    const n = pending.get(pfn) ?? 0;
-    if (n) pending.set(pfn, n - 1);
-    return { pfn, retention, held: n > 0, released: false };
-  });
-  for (const e of entries) if (e.held) take(e.retention as "pin" | "ref", e.pfn);
-  // a hold on a page the list does not name (6.14's BVEC get_pages took every ref on the
-  // first page's folio): counted, and nothing in the list will ever drop it
-  for (const [pfn, n] of pending) {
-    for (let k = 0; k < n; k++) take(retention as "pin" | "ref", pfn);
+  const store = new EntryRuns<PageEntry>(entryAlike);
+  if (pfns.length && sameList(pfns, held) && retention !== "none") {
+    // every page held once, in order: runs of consecutive pages, one ledger update each
+    consecutive(pfns, (k, n) => {
+      store.push({ pfn: pfns[k], retention, held: true, released: false }, n);
+      holds.takeRun(retention, pfns[k], n);
+    });
+  } else {
+    const pending = new Map<Pfn, number>();
+    for (const p of held) pending.set(p, (pending.get(p) ?? 0) + 1);
+    const entries: PageEntry[] = pfns.map((pfn) => {
+      const n = pending.get(pfn) ?? 0;
+      if (n) pending.set(pfn, n - 1);
+      return { pfn, retention, held: n > 0, released: false };
+    });
+    for (const e of entries) if (e.held) holds.take(e.retention as "pin" | "ref", e.pfn);
+    // a hold on a page the list does not name (6.14's BVEC get_pages took every ref on the
+    // first page's folio): counted, and nothing in the list will ever drop it
+    for (const [pfn, n] of pending) {
+      for (let k = 0; k < n; k++) holds.take(retention as "pin" | "ref", pfn);
+    }
+    store.array().push(...entries);
   }
-  return { name, entries, ...info, ioComplete: false };
+  return withRuns({
+    name,
+    get entries() {
+      return store.array();
+    },
+    ...info,
+    ioComplete: false,
+  }, () => store.runs());
+}
+
+/** Whether two page arrays list the same pages in the same order. */
+function sameList(a: readonly Pfn[], b: readonly Pfn[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** An sg table's entries in use, as a page list (completion marks the table). */
 export function sgtList(name: string, t: SgTable): PageList {
-  return {
+  let entries: PageEntry[] | undefined;
+  return withRuns({
     name,
-    entries: t.entries.slice(0, t.nents),
-    offset0: t.entries[0]?.offset ?? 0,
+    get entries() {
+      return entries ??= t.entries.slice(0, t.nents);
+    },
+    // the first entry's offset, read from the runs while they are runs
+    offset0: (t.runs?.runs()?.[0]?.tmpl ?? t.entries[0])?.offset ?? 0,
     bytes: 0,
     step: t.step,
     dir: t.dir ?? "dest",
@@ -77,7 +125,7 @@ export function sgtList(name: string, t: SgTable): PageList {
     set ioComplete(x: boolean) {
       t.ioComplete = x;
     },
-  };
+  }, () => entries || t.runs?.length !== t.nents ? undefined : t.runs.runs());
 }
 
 const bioEntries = new WeakMap<Bio, { shape: string; entries: PageEntry[] }>();

@@ -24,7 +24,7 @@ export function addList(
   info: { offset0: number; bytes: number; dir: Direction; step: number },
   path: (string | number)[],
 ): PageList {
-  const list = makeList(r.holds.take, name, pfns, holds, retention, info);
+  const list = makeList(r.holds, name, pfns, holds, retention, info);
   r.scope.define(name, { type: "pages", list }, path);
   return list;
 }
@@ -104,8 +104,13 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
         "pages",
       ]);
     }
-    const entries = select(r, list, a, single);
     const fn = node.op;
+    const dirty = kind === "unpin_dirty" && a.dirty === true;
+    if (kind !== "put" && a.index === undefined && !a.range && !single && unpinRuns(r, list)) {
+      if (list.dir === "dest" && list.ioComplete && !dirty) missingDirtyWarning(r, fn, kind, list);
+      return;
+    }
+    const entries = select(r, list, a, single);
     const kinds = new Set(entries.map((e) => e.retention));
     if (kinds.size > 1) {
       r.warn(
@@ -117,10 +122,10 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
         { cause: list.step },
       );
     }
-    const dirty = kind === "unpin_dirty" && a.dirty === true;
     let missingDirty = false;
     for (const e of entries) {
-      const page = r.mem.pageName(e.pfn);
+      let name: string | undefined;
+      const pg = () => name ??= r.mem.pageName(e.pfn);
       const zero = e.pfn === ZERO_PFN && r.profile.has("zero_page_unpinned");
       // every unpin reaches gup_put_folio and its counter, pinned or not
       const unpinMiss = () => {
@@ -128,8 +133,8 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
       };
       if (e.released) {
         unpinMiss();
-        const again = `${fn}: ${page} of "${list.name}" was already released`;
-        const detail = { cause: list.step, page };
+        const again = `${fn}: ${pg()} of "${list.name}" was already released`;
+        const detail = { cause: list.step, page: pg() };
         if (kind === "put") r.warn("ref_underflow", { fn, list: list.name }, again, detail);
         else {
           r.warn(
@@ -149,25 +154,25 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
             r.warn(
               "ref_underflow",
               { fn, list: list.name },
-              `put_page on ${page}, which no ref was taken on: its refcount underflows and the page is freed while still in use`,
-              { cause: list.step, page },
+              `put_page on ${pg()}, which no ref was taken on: its refcount underflows and the page is freed while still in use`,
+              { cause: list.step, page: pg() },
             );
           }
         } else if (e.retention === "pin") {
           r.warn(
             "release_mismatch",
             { fn, list: list.name, held: "pin", release: "put" },
-            `put_page on ${page}, pinned at #${list.step}: put_page drops a plain ref and the pin stays; unpin_user_page() releases it`,
-            { cause: list.step, page },
+            `put_page on ${pg()}, pinned at #${list.step}: put_page drops a plain ref and the pin stays; unpin_user_page() releases it`,
+            { cause: list.step, page: pg() },
           );
         } else {
           r.warn(
             "release_mismatch",
             { fn, list: list.name, held: "none", release: "put" },
-            `put_page on ${page}, which ${
+            `put_page on ${pg()}, which ${
               node.op === "put_page" ? "extraction" : "it"
             } did not reference (retention none): drops someone else's reference`,
-            { cause: list.step, page },
+            { cause: list.step, page: pg() },
           );
         }
         continue;
@@ -181,30 +186,54 @@ function releaseOp(kind: ReleaseKind, single: boolean): Handler<"unpin_user_page
         r.warn(
           "release_mismatch",
           { fn, list: list.name, held: "ref", release: "unpin" },
-          `${fn} on ${page}, which holds a plain ref from #${list.step}: subtracts GUP_PIN_COUNTING_BIAS from a refcount that never had it; put_page() releases it`,
-          { cause: list.step, page },
+          `${fn} on ${pg()}, which holds a plain ref from #${list.step}: subtracts GUP_PIN_COUNTING_BIAS from a refcount that never had it; put_page() releases it`,
+          { cause: list.step, page: pg() },
         );
       } else {
         unpinMiss();
         r.warn(
           "unpin_not_pinned",
           { fn, list: list.name },
-          `${fn} on ${page}, which extraction listed without a pin (retention none): the refcount underflows`,
-          { cause: e.step ?? list.step, page },
+          `${fn} on ${pg()}, which extraction listed without a pin (retention none): the refcount underflows`,
+          { cause: e.step ?? list.step, page: pg() },
         );
       }
     }
-    if (missingDirty) {
-      r.warn(
-        "missing_dirty",
-        { fn, list: list.name },
-        `${fn}${
-          kind === "unpin_dirty" ? " with dirty false" : ""
-        } after DMA into "${list.name}" (a read, taken at #${list.step}): the pages are not marked dirty; use unpin_user_pages_dirty_lock(..., true)`,
-        { cause: list.step },
-      );
-    }
+    if (missingDirty) missingDirtyWarning(r, fn, kind, list);
   };
+}
+
+function missingDirtyWarning(r: OpCtx, fn: string, kind: ReleaseKind, list: PageList): void {
+  r.warn(
+    "missing_dirty",
+    { fn, list: list.name },
+    `${fn}${
+      kind === "unpin_dirty" ? " with dirty false" : ""
+    } after DMA into "${list.name}" (a read, taken at #${list.step}): the pages are not marked dirty; use unpin_user_pages_dirty_lock(..., true)`,
+    { cause: list.step },
+  );
+}
+
+/**
+ * Unpins a whole list run by run when every run is pinned pages not yet released (and not the
+ * zero page): what the per-page loop does for such entries, without a warning to order, so
+ * one ledger update per run. Returns false, doing nothing, when the list is not run-encoded
+ * or a run needs the per-page path.
+ */
+function unpinRuns(r: OpCtx, list: PageList): boolean {
+  const runs = list.runs?.();
+  if (!runs?.length) return false;
+  for (const { tmpl, n } of runs) {
+    if (tmpl.retention !== "pin" || tmpl.released) return false;
+    if (tmpl.pfn <= ZERO_PFN && ZERO_PFN < tmpl.pfn + n) return false;
+  }
+  for (const { tmpl, n } of runs) {
+    (tmpl as { released: boolean }).released = true;
+    const dropped = tmpl.held ? r.holds.dropRun("pin", tmpl.pfn, n) : 0;
+    // every unpin reaches gup_put_folio and its counter, pinned or not
+    for (let k = dropped; k < n; k++) r.holds.miss("pin");
+  }
+  return true;
 }
 
 /** Handlers of page extraction and release. */
@@ -217,7 +246,7 @@ export const PAGE_HANDLERS = {
     });
     if (res.ret < 0) return res.ret;
     for (const p of res.leaked) r.holds.take("pin", p);
-    const list = makeList(r.holds.take, a.new, res.bvec.map((b) => b.pfn), res.recorded, "pin", {
+    const list = makeList(r.holds, a.new, res.bvec.map((b) => b.pfn), res.recorded, "pin", {
       offset0: res.bvec[0]?.offset ?? 0,
       bytes: res.count,
       dir: orig.dir,

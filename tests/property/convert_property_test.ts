@@ -39,7 +39,13 @@ const seed = Number(Deno.env.get("FC_SEED") ?? 4242);
 const runs = { seed, numRuns: 150 };
 const SIZE = 64 * PAGE;
 
-const holds: Holds = { take() {}, drop: () => true, miss() {} };
+const holds: Holds = {
+  take() {},
+  drop: () => true,
+  takeRun() {},
+  dropRun: (_k, _f, n) => n,
+  miss() {},
+};
 
 function ctxAll(release = "latest"): TestCtx {
   return makeCtx(

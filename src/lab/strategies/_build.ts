@@ -175,7 +175,13 @@ export function chargeBvecArray(
 
 /** A model conversion's holds, charged to `acct`. */
 function holdsOf(acct: Acct): Holds {
-  return { take: (kind, pfn) => acct.hold(kind, [pfn]), drop: () => true, miss: () => {} };
+  return {
+    take: (kind, pfn) => acct.hold(kind, [pfn]),
+    drop: () => true,
+    takeRun: (kind, first, n) => acct.hold(kind, Array.from({ length: n }, (_, k) => first + k)),
+    dropRun: (_kind, _first, n) => n,
+    miss: () => {},
+  };
 }
 
 /**
