@@ -11,6 +11,16 @@
  */
 import type { Pfn } from "../types.ts";
 
+let perPage = false;
+
+/**
+ * Stores every list and table built from now on entry by entry, as the model did before runs:
+ * the per-page reference the property tests compare the run encoding against.
+ */
+export function setPerPageEntries(on: boolean): void {
+  perPage = on;
+}
+
 /** `n` entries: entry i is `tmpl` with pfn `tmpl.pfn + i`. */
 export interface EntryRun<T> {
   readonly tmpl: T;
@@ -24,7 +34,9 @@ export class EntryRuns<T extends { readonly pfn: Pfn }> {
   private len = 0;
 
   /** `alike(a, b)`: whether two entries agree in every field but the pfn. */
-  constructor(private readonly alike: (a: T, b: T) => boolean) {}
+  constructor(private readonly alike: (a: T, b: T) => boolean) {
+    if (perPage) this.arr = [];
+  }
 
   /** Entries in all. */
   get length(): number {

@@ -66,7 +66,7 @@ export function makeList(
   info: { offset0: number; bytes: number; dir: Direction; step: number },
 ): PageList {
   const store = new EntryRuns<PageEntry>(entryAlike);
-  if (pfns.length && sameList(pfns, held) && retention !== "none") {
+  if (store.runs() && pfns.length && sameList(pfns, held) && retention !== "none") {
     // every page held once, in order: runs of consecutive pages, one ledger update each
     consecutive(pfns, (k, n) => {
       store.push({ pfn: pfns[k], retention, held: true, released: false }, n);
