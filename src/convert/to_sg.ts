@@ -159,7 +159,7 @@ function userToSg(
     sgMax -= npages;
     if (!ctx.profile.has("extract_user_to_sg_loop_fix")) continue;
     scratch.check(ctx, t, npages, it.createdAt);
-    if (t.runs && t.nents + npages <= t.capacity && sameList(r.holds, r.pfns)) {
+    if (t.runs?.runs() && t.nents + npages <= t.capacity && sameList(r.holds, r.pfns)) {
       // every page held, none past the storage: the entries go in as runs
       appendRuns(t, t.runs, r.pfns, npages, off, len, ps, o.step);
       continue;
