@@ -25,7 +25,7 @@ import { opDecl, varUses } from "../trace/ops/mod.ts";
 import { type Failure, whenHolds } from "./compare.ts";
 import { PinLedger } from "../model/pin.ts";
 import { DmaMapper } from "../convert/dma.ts";
-import type { Holds } from "../convert/holds.ts";
+import { type Holds, withRuns } from "../convert/holds.ts";
 import { newPipe } from "../model/pipe.ts";
 import type { Pfn } from "../types.ts";
 import type { ReplayOptions, StepResult } from "./result.ts";
@@ -135,13 +135,16 @@ export class Replay {
       const rec = this.recorder = new Recorder();
       mem.onWrite = (pfn, off, len) => rec.wrote(pfn, off, len);
     }
-    const holds: Holds = {
-      take: (kind, pfn) => this.hold(kind, pfn),
-      drop: (kind, pfn) => this.release(kind, pfn),
-      takeRun: (kind, first, n) => this.holdRun(kind, first, n),
-      dropRun: (kind, first, n) => this.releaseRun(kind, first, n),
-      miss: (kind) => this.ledger.countRelease(kind),
-    };
+    // runs go to the ledger in one update unless each page's change is recorded
+    const holds: Holds = withRuns(
+      {
+        take: (kind, pfn) => this.hold(kind, pfn),
+        drop: (kind, pfn) => this.release(kind, pfn),
+        miss: (kind) => this.ledger.countRelease(kind),
+      },
+      () => this.recorder ? undefined : this.ledger,
+      () => this.current?.index ?? -1,
+    );
     this.opCtx = {
       mem,
       model: this.ctx,
@@ -196,19 +199,6 @@ export class Replay {
     const ok = this.ledger.drop(kind, pfn);
     if (ok) this.recorder?.held(kind, pfn, -1);
     return ok;
-  }
-
-  /** Holds on `n` consecutive pages: in one ledger update unless changes are recorded. */
-  private holdRun(kind: "pin" | "ref", first: Pfn, n: number): void {
-    if (this.recorder) { for (let k = 0; k < n; k++) this.hold(kind, first + k); }
-    else this.ledger.takeRun(kind, first, n, this.current?.index ?? -1);
-  }
-
-  private releaseRun(kind: "pin" | "ref", first: Pfn, n: number): number {
-    if (!this.recorder) return this.ledger.dropRun(kind, first, n);
-    let dropped = 0;
-    for (let k = 0; k < n; k++) if (this.release(kind, first + k)) dropped++;
-    return dropped;
   }
 
   /** Runs one op. Throws TraceError for ops that cannot run (exit 2). */
