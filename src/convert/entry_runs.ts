@@ -10,16 +10,9 @@
  * @module
  */
 import type { Pfn } from "../types.ts";
+import { perPage } from "../model/pfn_runs.ts";
 
-let perPage = false;
-
-/**
- * Stores every list and table built from now on entry by entry, as the model did before runs:
- * the per-page reference the property tests compare the run encoding against.
- */
-export function setPerPageEntries(on: boolean): void {
-  perPage = on;
-}
+export { setPerPageEntries } from "../model/pfn_runs.ts";
 
 /** `n` entries: entry i is `tmpl` with pfn `tmpl.pfn + i`. */
 export interface EntryRun<T> {
@@ -35,7 +28,7 @@ export class EntryRuns<T extends { readonly pfn: Pfn }> {
 
   /** `alike(a, b)`: whether two entries agree in every field but the pfn. */
   constructor(private readonly alike: (a: T, b: T) => boolean) {
-    if (perPage) this.arr = [];
+    if (perPage()) this.arr = [];
   }
 
   /** Entries in all. */

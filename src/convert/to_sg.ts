@@ -14,6 +14,7 @@ import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
 import { walkPieces } from "./_pieces.ts";
 import { consecutive, type EntryRuns } from "./entry_runs.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
+import type { PfnRun } from "../model/pfn_runs.ts";
 import type { SgEntry, SgTable } from "./sg.ts";
 import type { Holds } from "./holds.ts";
 import type { Retention } from "../types.ts";
@@ -138,7 +139,8 @@ function userToSg(
       step: o.step,
       p2pdma: o.p2pdma,
     });
-    consecutive(r.holds, (k, n) => holds.takeRun("pin", r.holds[k], n));
+    if (r.runs) { for (const run of r.runs) holds.takeRun("pin", run.first, run.n); }
+    else consecutive(r.holds, (k, n) => holds.takeRun("pin", r.holds[k], n));
     res = r.ret;
     if (res < 0 || (res === 0 && ctx.profile.has("extract_to_sg_zero_fail"))) {
       return rollback(ctx, t, res, holds, it);
@@ -159,9 +161,9 @@ function userToSg(
     sgMax -= npages;
     if (!ctx.profile.has("extract_user_to_sg_loop_fix")) continue;
     scratch.check(ctx, t, npages, it.createdAt);
-    if (t.runs?.runs() && t.nents + npages <= t.capacity && sameList(r.holds, r.pfns)) {
+    if (r.runs && t.runs?.runs() && t.nents + npages <= t.capacity) {
       // every page held, none past the storage: the entries go in as runs
-      appendRuns(t, t.runs, r.pfns, npages, off, len, ps, o.step);
+      appendRuns(t, t.runs, r.runs, npages, off, len, ps, o.step);
       continue;
     }
     const heldSet = new Map<number, number>();
@@ -179,47 +181,43 @@ function userToSg(
   return ret;
 }
 
-/** Whether two page arrays list the same pages in the same order. */
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
- * extract_user_to_sg's entries for `npages` pinned pages, `len` bytes from `off` in the
- * first: (page, off, min(PAGE - off, len)), then (page, 0, min(PAGE, rest)), appended as runs
- * of consecutive pages described alike instead of one object each.
+ * extract_user_to_sg's entries for the first `npages` pinned pages of `pages`, `len` bytes
+ * from `off` in the first: (page, off, min(PAGE - off, len)), then (page, 0, min(PAGE, rest)),
+ * appended as runs of consecutive pages described alike instead of one object each.
  */
 function appendRuns(
   t: SgTable,
   runs: EntryRuns<SgEntry>,
-  pfns: readonly number[],
+  pages: readonly PfnRun[],
   npages: number,
   off: number,
   len: number,
   ps: number,
   step: number,
 ): void {
-  const add = (k: number, n: number, offset: number, length: number) => {
-    runs.push(entry(pfns[k], offset, length, "pin", true, step), n);
+  // pages [a, b) of the list, run by run, each piece as (pfn, count)
+  const span = (a: number, b: number, f: (pfn: number, n: number) => void) => {
+    let at = 0;
+    for (const r of pages) {
+      const x = Math.max(a, at), y = Math.min(b, at + r.n);
+      if (x < y) f(r.first + (x - at), y - x);
+      at += r.n;
+      if (at >= b) break;
+    }
+  };
+  const add = (pfn: number, n: number, offset: number, length: number) => {
+    runs.push(entry(pfn, offset, length, "pin", true, step), n);
     t.nents += n;
   };
   // the first page from `off`, the last one partial, whole pages between
   const first = Math.min(ps - off, len);
-  add(0, 1, off, first);
+  span(0, 1, (pfn) => add(pfn, 1, off, first));
   len -= first;
   const whole = Math.min(npages - 1, Math.floor(len / ps));
-  let k = 1;
-  while (k <= whole) {
-    let j = k + 1;
-    while (j <= whole && pfns[j] === pfns[j - 1] + 1) j++;
-    add(k, j - k, 0, ps);
-    k = j;
-  }
+  span(1, 1 + whole, (pfn, n) => add(pfn, n, 0, ps));
   len -= whole * ps;
-  if (k < npages) add(k, 1, 0, Math.min(ps, len));
+  if (1 + whole < npages) span(1 + whole, 2 + whole, (pfn) => add(pfn, 1, 0, Math.min(ps, len)));
 }
 
 /** Bytes the entries [from, to) of a table describe. */

@@ -19,6 +19,7 @@ import type {
 } from "./iter.ts";
 import { iovIterAdvance } from "./advance.ts";
 import { gupFast } from "./gup.ts";
+import type { PfnRun } from "./pfn_runs.ts";
 import { ZERO_PFN } from "./memory.ts";
 import { maxRwCount } from "../profile.ts";
 import { pipeGetPages } from "./pipe.ts";
@@ -35,6 +36,12 @@ export interface Extraction {
   readonly retention: Retention;
   /** Pages that received a counted hold (the zero page from 6.5 and skipped slab pages do not). */
   readonly holds: readonly Pfn[];
+  /**
+   * The pages as runs of consecutive pfns, given when each listed page is held once (holds
+   * lists exactly the pages): callers can work per run without reading `pfns` or `holds`,
+   * which are then built only when read.
+   */
+  readonly runs?: readonly PfnRun[];
 }
 
 const EFAULT = -14, ENOMEM = -12, EIO = -5;
@@ -260,12 +267,27 @@ function userPages(
     nofault: it.nofault,
   }, o.step);
   if ("errno" in g) return fail(g.errno);
-  const bytes = Math.min(size, g.pfns.length * ps - offset0);
+  const bytes = Math.min(size, g.count * ps - offset0);
   iovIterAdvance(ctx, it, bytes);
-  const counted = pin && ctx.profile.has("zero_page_unpinned") && g.pfns.includes(ZERO_PFN)
-    ? g.pfns.filter((p) => p !== ZERO_PFN)
-    : g.pfns;
-  return { ret: bytes, offset0, pfns: g.pfns, retention: pin ? "pin" : "ref", holds: counted };
+  const retention = pin ? "pin" : "ref";
+  const zero = g.runs.some((r) => r.first <= ZERO_PFN && ZERO_PFN < r.first + r.n);
+  if (pin && ctx.profile.has("zero_page_unpinned") && zero) {
+    const pfns = g.pfns;
+    return { ret: bytes, offset0, pfns, retention, holds: pfns.filter((p) => p !== ZERO_PFN) };
+  }
+  // every page listed is held: the runs stand for both lists, built only if read
+  return {
+    ret: bytes,
+    offset0,
+    get pfns() {
+      return g.pfns;
+    },
+    retention,
+    get holds() {
+      return g.pfns;
+    },
+    runs: g.runs,
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { ModelCtx } from "./ctx.ts";
 import { ZERO_PFN } from "./memory.ts";
 import { hex, type Pfn } from "../types.ts";
 import { TASK_SIZE_MAX } from "../profile.ts";
+import { PageRuns, perPage, type PfnRun } from "./pfn_runs.ts";
 
 /** GUP flags the model distinguishes. */
 export interface GupFlags {
@@ -27,7 +28,27 @@ export interface GupFlags {
 }
 
 /** Pages taken, or a negative errno when none could be. */
-export type GupResult = { readonly pfns: Pfn[] } | { readonly errno: number };
+export type GupResult =
+  | {
+    /** The pages taken (built from `runs` when first read). */
+    readonly pfns: Pfn[];
+    /** The same pages as runs of consecutive pfns. */
+    readonly runs: readonly PfnRun[];
+    /** How many. */
+    readonly count: number;
+  }
+  | { readonly errno: number };
+
+/** The result for the pages in `out`. */
+function taken(out: PageRuns): GupResult {
+  return {
+    get pfns() {
+      return out.pfns();
+    },
+    runs: out.runs,
+    count: out.count,
+  };
+}
 
 /**
  * Takes up to `npages` user pages from `start` (page-aligned) in the mm `task`. The caller
@@ -42,7 +63,7 @@ export function gupFast(
   cause: number | undefined,
 ): GupResult {
   const ps = BigInt(ctx.mem.pageSize);
-  const pfns: Pfn[] = [];
+  const out = new PageRuns();
   const what = flags.pin ? "pin_user_pages_fast" : "get_user_pages_fast";
   // gup_fast_fallback(): a range ending beyond user space is refused whole, before any page
   // is looked at (the end > TASK_SIZE_MAX check; access_ok() before it in older releases)
@@ -83,7 +104,7 @@ export function gupFast(
       }
       errno = -121;
     }
-    if (errno) return pfns.length ? { pfns } : { errno };
+    if (errno) return out.count ? taken(out) : { errno };
     // the checks above hold for the whole VMA: the rest of the walk inside this region
     // only looks at each page's pfn and whether it was faulted in
     const reg = r!;
@@ -91,19 +112,29 @@ export function gupFast(
     const end = Math.min(reg.npages, first + (npages - k));
     const zeroOk = !flags.write && reg.kind === "anon" && !noZero.has(reg.task);
     const populated = reg.populated;
+    if (populated && reg.pfnRunEnd && !perPage()) {
+      // every page is mapped: the region's runs of consecutive frames, whole
+      for (let index = first; index < end;) {
+        const stop = Math.min(end, reg.pfnRunEnd(index));
+        out.add(reg.pfnOf(index), stop - index);
+        k += stop - index;
+        index = stop;
+      }
+      continue;
+    }
     for (let index = first; index < end; index++, k++) {
       const pfn = reg.pfnOf(index);
       if (!populated && !ctx.mem.isPopulated(reg, index)) {
-        if (flags.nofault) return pfns.length ? { pfns } : { errno: -14 };
+        if (flags.nofault) return out.count ? taken(out) : { errno: -14 };
         // a read fault maps the shared zero page unless the mm forbids it (mm_forbids_zeropage())
         if (zeroOk) {
-          pfns.push(ZERO_PFN);
+          out.add(ZERO_PFN);
           continue;
         }
         ctx.mem.populate(pfn);
       }
-      pfns.push(pfn);
+      out.add(pfn);
     }
   }
-  return { pfns };
+  return taken(out);
 }

@@ -94,6 +94,11 @@ export interface Region {
   readonly seq: number;
   /** Page index → pfn, or -1 for a hole (files only). */
   pfnOf(index: number): Pfn;
+  /**
+   * The index where the run of consecutive pfns holding page `index` ends (user and kernel
+   * regions): pages index..end-1 are frames pfnOf(index), pfnOf(index) + 1, ...
+   */
+  readonly pfnRunEnd?: (index: number) => number;
   /** The folio holding page `index`, or undefined for a hole. */
   folioOf(index: number): Folio | undefined;
   /** The first folio holding page `index` or a later one (xas_find), if any. */
@@ -310,12 +315,23 @@ export class Memory {
     const pfnOf = "base" in pfns
       ? (i: number) => pfns.base + i
       : (i: number) => (pfns as readonly Pfn[])[i] ?? -1;
+    // first index of each run of consecutive pfns, for pfnRunEnd
+    const runStarts: number[] = [];
     const region: Region = {
       ...r,
       npages,
       seq: this.seq++,
       alive: true,
       pfnOf,
+      pfnRunEnd: "base" in pfns ? () => npages : (i) => {
+        let lo = 0, hi = runStarts.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (runStarts[mid] <= i) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo < runStarts.length ? runStarts[lo] : npages;
+      },
       folioOf(i) {
         const head = i - (i % 2 ** order);
         return { headIndex: head, order, headPfn: pfnOf(head) };
@@ -332,6 +348,7 @@ export class Memory {
       let runStart = 0;
       for (let i = 1; i <= npages; i++) {
         if (i === npages || pfns[i] !== pfns[i - 1] + 1) {
+          runStarts.push(runStart);
           this.pfnRanges.push({
             first: pfns[runStart],
             end: pfns[runStart] + (i - runStart),

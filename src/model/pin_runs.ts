@@ -19,8 +19,10 @@ interface Run {
   steps: readonly number[];
 }
 
-/** A hold update: the new step list of a page, or undefined for none. */
-type Update = (steps: readonly number[] | undefined) => readonly number[] | undefined;
+/**
+ * A hold update of `n` pages that hold alike: their new step list, or undefined for none.
+ */
+type Update = (steps: readonly number[] | undefined, n: number) => readonly number[] | undefined;
 
 function sameSteps(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
@@ -56,11 +58,11 @@ export class HoldRuns {
    */
   remove(first: Pfn, n: number): number {
     let dropped = 0;
-    this.each(first, n, (s) => {
+    this.each(first, n, (s, k) => {
       if (!s) return undefined;
-      dropped++;
+      dropped += k;
       return s.length > 1 ? s.slice(1) : undefined;
-    }, true);
+    });
     this.total -= dropped;
     return dropped;
   }
@@ -74,39 +76,32 @@ export class HoldRuns {
     }
   }
 
-  /**
-   * Applies `f` to the step list of every page in [first, first + n), bucket by bucket.
-   * `counted` calls f once per page (remove counts pages); otherwise once per run.
-   */
-  private each(first: Pfn, n: number, f: Update, counted = false): void {
+  /** Applies `f` to the step lists of the pages in [first, first + n), bucket by bucket. */
+  private each(first: Pfn, n: number, f: Update): void {
     let a = first;
     const end = first + n;
     while (a < end) {
       const key = Math.floor(a / BUCKET);
       const b = Math.min(end, (key + 1) * BUCKET);
-      this.update(key, a, b, f, counted);
+      this.update(key, a, b, f);
       a = b;
     }
   }
 
   /** Rewrites [a, b) of one bucket through `f`, merging equal neighbours. */
-  private update(key: number, a: number, b: number, f: Update, counted: boolean): void {
+  private update(key: number, a: number, b: number, f: Update): void {
     let runs = this.buckets.get(key);
     if (!runs) {
-      if (counted) {
-        // nothing held in this bucket: f sees only holes
-        for (let p = a; p < b; p++) f(undefined);
-        return;
-      }
-      runs = [];
-      this.buckets.set(key, runs);
+      // nothing held in this bucket: one hole
+      const r = f(undefined, b - a);
+      if (!r) return;
+      this.buckets.set(key, [{ start: a, end: b, steps: r }]);
+      return;
     }
     const i = firstEndingAfter(runs, a);
     const out: Run[] = [];
     const apply = (s: readonly number[] | undefined, from: number, to: number) => {
-      let r: readonly number[] | undefined;
-      if (counted) { for (let p = from; p < to; p++) r = f(s); }
-      else r = f(s);
+      const r = f(s, to - from);
       if (r) out.push({ start: from, end: to, steps: r });
     };
     let cur = a, j = i;

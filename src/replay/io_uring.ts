@@ -47,7 +47,7 @@ export const IO_URING_HANDLERS = {
     const offset0 = Number(addr % BigInt(ps));
     const info = { offset0, bytes: 0, dir: "dest" as const, step: node.index };
     if (a.len > MAX_BUF || a.len === 0) {
-      addList(r, a.as, [], [], "pin", info, ["as"]);
+      addList(r, a.as, { pfns: [], holds: [] }, "pin", info, ["as"]);
       return -14;
     }
     const npages = Math.ceil((offset0 + a.len) / ps);
@@ -65,10 +65,10 @@ export const IO_URING_HANDLERS = {
           r.holds.drop("pin", p);
         }
       }
-      addList(r, a.as, [], [], "pin", info, ["as"]);
+      addList(r, a.as, { pfns: [], holds: [] }, "pin", info, ["as"]);
       return "errno" in g ? g.errno : -14;
     }
-    addList(r, a.as, g.pfns, g.pfns, "pin", { ...info, bytes: a.len }, ["as"]);
+    addList(r, a.as, { pfns: g.pfns, holds: g.pfns }, "pin", { ...info, bytes: a.len }, ["as"]);
     return 0;
   },
   io_import_fixed(r, a, node) {

@@ -9,6 +9,7 @@ import type { SgTable } from "../convert/sg.ts";
 import { type Bio, spanned } from "../convert/bio.ts";
 import { consecutive, type EntryRun, EntryRuns } from "../convert/entry_runs.ts";
 import type { Holds } from "../convert/holds.ts";
+import type { PfnRun } from "../model/pfn_runs.ts";
 
 /** One page of a list. */
 export interface PageEntry {
@@ -56,26 +57,42 @@ export function retentionOf(list: PageList): Retention {
   return list.entries[0]?.retention ?? "none";
 }
 
+/** The pages an extraction listed, the pages it held, and (when they agree) both as runs. */
+export interface ListedPages {
+  readonly pfns: readonly Pfn[];
+  readonly holds: readonly Pfn[];
+  /** Given when `holds` lists exactly `pfns`: the pages as runs of consecutive pfns. */
+  readonly runs?: readonly PfnRun[];
+}
+
 /** Builds a page list from an extraction, taking its holds through `holds`. */
 export function makeList(
   holds: Pick<Holds, "take" | "takeRun">,
   name: string,
-  pfns: readonly Pfn[],
-  held: readonly Pfn[],
+  pages: ListedPages,
   retention: Retention,
   info: { offset0: number; bytes: number; dir: Direction; step: number },
 ): PageList {
   const store = new EntryRuns<PageEntry>(entryAlike);
-  if (store.runs() && pfns.length && sameList(pfns, held) && retention !== "none") {
-    // every page held once, in order: runs of consecutive pages, one ledger update each
+  if (store.runs() && pages.runs && retention !== "none") {
+    // every page held once, in order: one entry run and one ledger update per run
+    for (const r of pages.runs) {
+      store.push({ pfn: r.first, retention, held: true, released: false }, r.n);
+      holds.takeRun(retention, r.first, r.n);
+    }
+  } else if (
+    store.runs() && pages.pfns.length && sameList(pages.pfns, pages.holds) &&
+    retention !== "none"
+  ) {
+    const pfns = pages.pfns;
     consecutive(pfns, (k, n) => {
       store.push({ pfn: pfns[k], retention, held: true, released: false }, n);
       holds.takeRun(retention, pfns[k], n);
     });
   } else {
     const pending = new Map<Pfn, number>();
-    for (const p of held) pending.set(p, (pending.get(p) ?? 0) + 1);
-    const entries: PageEntry[] = pfns.map((pfn) => {
+    for (const p of pages.holds) pending.set(p, (pending.get(p) ?? 0) + 1);
+    const entries: PageEntry[] = pages.pfns.map((pfn) => {
       const n = pending.get(pfn) ?? 0;
       if (n) pending.set(pfn, n - 1);
       return { pfn, retention, held: n > 0, released: false };

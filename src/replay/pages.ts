@@ -10,7 +10,7 @@ import type { IovIter } from "../model/iter.ts";
 import { ZERO_PFN } from "../model/memory.ts";
 import type { Direction, Pfn, Retention } from "../types.ts";
 import type { Handler, Handlers, OpCtx } from "./handler.ts";
-import { makeList, type PageList } from "./lists.ts";
+import { type ListedPages, makeList, type PageList } from "./lists.ts";
 import { netfsExtractUserIter } from "../convert/netfs.ts";
 import { iovIterBvec } from "../model/construct.ts";
 
@@ -18,13 +18,12 @@ import { iovIterBvec } from "../model/construct.ts";
 export function addList(
   r: OpCtx,
   name: string,
-  pfns: readonly Pfn[],
-  holds: readonly Pfn[],
+  pages: ListedPages,
   retention: Retention,
   info: { offset0: number; bytes: number; dir: Direction; step: number },
   path: (string | number)[],
 ): PageList {
-  const list = makeList(r.holds, name, pfns, holds, retention, info);
+  const list = makeList(r.holds, name, pages, retention, info);
   r.scope.define(name, { type: "pages", list }, path);
   return list;
 }
@@ -60,7 +59,17 @@ export function extracted(
   // the holds count even when nothing is returned: a BVEC get_pages on an empty bvec that
   // starts mid-page takes a ref on that page and returns 0 (6.12 __iov_iter_get_pages_alloc:
   // want_pages_array(0 bytes, start > 0) is 1 page), and no caller puts it
-  addList(r, as, res.ret > 0 ? res.pfns : [], res.holds, res.retention, {
+  // read lazily: an extraction given as runs builds its page arrays only if they are needed
+  const pages: ListedPages = {
+    get pfns() {
+      return res.ret > 0 ? res.pfns : [];
+    },
+    get holds() {
+      return res.holds;
+    },
+    runs: res.ret > 0 ? res.runs : undefined,
+  };
+  addList(r, as, pages, res.retention, {
     offset0: res.offset0,
     bytes: Math.max(res.ret, 0),
     dir: it.dir,
@@ -246,7 +255,8 @@ export const PAGE_HANDLERS = {
     });
     if (res.ret < 0) return res.ret;
     for (const p of res.leaked) r.holds.take("pin", p);
-    const list = makeList(r.holds, a.new, res.bvec.map((b) => b.pfn), res.recorded, "pin", {
+    const pages = { pfns: res.bvec.map((b) => b.pfn), holds: res.recorded };
+    const list = makeList(r.holds, a.new, pages, "pin", {
       offset0: res.bvec[0]?.offset ?? 0,
       bytes: res.count,
       dir: orig.dir,
