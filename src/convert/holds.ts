@@ -22,25 +22,24 @@ export interface Holds {
 }
 
 /**
- * Completes page-by-page holds with run operations: one ledger update per run when
- * `ledger()` gives the ledger, else page by page through `take` and `drop` (a replay that
- * records each page's change). `step()` is the step a run's holds are taken at.
+ * Completes page-by-page holds with run operations: one update of `ledger` per run, taken at
+ * the step `runStep()` gives, or, when it gives none (a replay that records each page's
+ * change), page by page through `take` and `drop`.
  */
 export function withRuns(
+  ledger: PinLedger,
+  runStep: () => number | undefined,
   h: Omit<Holds, "takeRun" | "dropRun">,
-  ledger: () => PinLedger | undefined,
-  step: () => number,
 ): Holds {
   return {
     ...h,
     takeRun(kind, first, n) {
-      const l = ledger();
-      if (l) return l.takeRun(kind, first, n, step());
+      const step = runStep();
+      if (step !== undefined) return ledger.takeRun(kind, first, n, step);
       for (let k = 0; k < n; k++) h.take(kind, first + k);
     },
     dropRun(kind, first, n) {
-      const l = ledger();
-      if (l) return l.dropRun(kind, first, n);
+      if (runStep() !== undefined) return ledger.dropRun(kind, first, n);
       let dropped = 0;
       for (let k = 0; k < n; k++) if (h.drop(kind, first + k)) dropped++;
       return dropped;

@@ -25,7 +25,7 @@ import { opDecl, varUses } from "../trace/ops/mod.ts";
 import { type Failure, whenHolds } from "./compare.ts";
 import { PinLedger } from "../model/pin.ts";
 import { DmaMapper } from "../convert/dma.ts";
-import { type Holds, withRuns } from "../convert/holds.ts";
+import { withRuns } from "../convert/holds.ts";
 import { newPipe } from "../model/pipe.ts";
 import type { Pfn } from "../types.ts";
 import type { ReplayOptions, StepResult } from "./result.ts";
@@ -135,16 +135,11 @@ export class Replay {
       const rec = this.recorder = new Recorder();
       mem.onWrite = (pfn, off, len) => rec.wrote(pfn, off, len);
     }
-    // runs go to the ledger in one update unless each page's change is recorded
-    const holds: Holds = withRuns(
-      {
-        take: (kind, pfn) => this.hold(kind, pfn),
-        drop: (kind, pfn) => this.release(kind, pfn),
-        miss: (kind) => this.ledger.countRelease(kind),
-      },
-      () => this.recorder ? undefined : this.ledger,
-      () => this.current?.index ?? -1,
-    );
+    const holds = withRuns(this.ledger, () => (this.recorder ? undefined : this.current?.index), {
+      take: (kind, pfn) => this.hold(kind, pfn),
+      drop: (kind, pfn) => this.release(kind, pfn),
+      miss: (kind) => this.ledger.countRelease(kind),
+    });
     this.opCtx = {
       mem,
       model: this.ctx,
