@@ -143,11 +143,13 @@ export class CaseWriter implements Emit {
     const ps = this.r.mem.pageSize;
     if (ps !== 4096) return `page_size ${ps}: the test kernel's pages are 4 KiB`;
     if (g.space === "user") {
-      if (!this.kapi.has("kunit_vm_mmap")) {
-        return `user memory needs kunit_vm_mmap(), which ${this.kapi.era} does not have`;
+      if (!this.kapi.has("user_mm")) {
+        return `user memory needs an mm for the KUnit kthread, which ${this.kapi.era} cannot give it`;
       }
       if (tasks > 1) return "a KUnit kthread has one mm; the trace declares several tasks";
-      if (g.kind !== "anon") return `a ${g.kind} VMA cannot be made by kunit_vm_mmap (anon only)`;
+      if (g.kind !== "anon") {
+        return `a ${g.kind} VMA cannot be made by vm_mmap in a test (anon only)`;
+      }
       if (g.prot !== "rw") return "a read-only VMA cannot be populated from the test";
       if (g.folioOrder > 0) return "large folios (THP) are not available in a UML kernel";
       return undefined;

@@ -28,8 +28,14 @@ export const KAPI = {
   kunit_vm_mmap: {
     since: [6, 12],
     what:
-      "kunit_vm_mmap(): user memory for a KUnit kthread (lib/kunit/user_alloc.c, added with the usercopy KUnit conversion; present in Debian's 6.12 source, absent from 6.1's). Without it no UBUF/IOVEC iterator can be built",
+      "kunit_vm_mmap(): user memory for a KUnit kthread (lib/kunit/user_alloc.c, added with the usercopy KUnit conversion; present in Debian's 6.12 source, absent from 6.1's). Where it is missing the prelude does what it does (user_mm)",
     macro: "ITK_HAVE_VM_MMAP",
+  },
+  user_mm: {
+    since: [6, 1],
+    what:
+      "mm_alloc(), arch_pick_mmap_layout(), kthread_use_mm() and vm_mmap(): the steps kunit_vm_mmap() takes to give a KUnit kthread an mm of its own (lib/kunit/user_alloc.c kunit_attach_mm in 6.12), all in Debian's 6.1.192 source (kernel/fork.c, mm/util.c, kernel/kthread.c), so the prelude takes them itself where kunit_vm_mmap() is missing; the kthread's exit puts the mm either way. UBUF/IOVEC iterators need it",
+    macro: "ITK_HAVE_USER_MM",
   },
   folio_queue: {
     since: [6, 12],

@@ -323,7 +323,7 @@ export const C_OPS: Readonly<Record<string, OpC>> = {
   iov_iter_init: vecConstructor("iovec", "iov", (w, v) => w.uaddr(v)),
   import_iovec: (w, node, res) => {
     const a = node.args;
-    if (!w.kapi.has("kunit_vm_mmap")) throw new Inexpressible("import_iovec needs user memory");
+    if (!w.kapi.has("user_mm")) throw new Inexpressible("import_iovec needs user memory");
     declRet(w);
     const it = w.define(a.iter, "iter", "struct iov_iter");
     const arr = w.fresh("iov", a.iter);

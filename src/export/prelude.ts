@@ -1,8 +1,8 @@
 /**
  * The C helpers every exported KUnit suite starts with: the memory a trace declares, made
- * real (user VMAs through kunit_vm_mmap, kmalloc, page_alloc, vmalloc, page-cache folios in an
- * XARRAY or a FOLIOQ), the fill patterns of trace-format section 4, a byte hash to compare
- * memory with the model, and folio refcount bookkeeping. Era differences arrive as ITK_HAVE_*
+ * real (user VMAs through kunit_vm_mmap or, where it is missing, the steps it takes; kmalloc,
+ * page_alloc, vmalloc, page-cache folios in an XARRAY or a FOLIOQ), the fill patterns of
+ * trace-format section 4, a byte hash to compare memory with the model, and folio refcount bookkeeping. Era differences arrive as ITK_HAVE_*
  * macros from the API table (kapi.ts), defined before this text.
  *
  * @module
@@ -156,14 +156,38 @@ static __maybe_unused struct itk_region *itk_new_region(struct itk_ctx *c, int k
 	return g;
 }
 
+#if ITK_HAVE_USER_MM
 #if ITK_HAVE_VM_MMAP
+static unsigned long itk_vm_mmap(struct itk_ctx *c, unsigned long len)
+{
+	return kunit_vm_mmap(c->test, NULL, 0, len, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+}
+#else
+/*
+ * No kunit_vm_mmap() in this kernel: the same steps (6.12 lib/kunit/user_alloc.c): an mm of the
+ * test's own, attached to its kthread, whose exit puts it; then an anonymous private mapping.
+ */
+static unsigned long itk_vm_mmap(struct itk_ctx *c, unsigned long len)
+{
+	if (!current->mm) {
+		struct mm_struct *mm = mm_alloc();
+
+		KUNIT_ASSERT_NOT_NULL(c->test, mm);
+		mm->task_size = TASK_SIZE;
+		arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
+		kthread_use_mm(mm);
+	}
+	return vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
+}
+#endif
+
 static __maybe_unused void itk_user(struct itk_ctx *c, size_t size, bool populate)
 {
 	struct itk_region *g = itk_new_region(c, ITK_USER, size);
 
-	g->uaddr = kunit_vm_mmap(c->test, NULL, 0, g->npages * PAGE_SIZE,
-				 PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_NE_MSG(c->test, g->uaddr, 0UL, "kunit_vm_mmap");
+	g->uaddr = itk_vm_mmap(c, g->npages * PAGE_SIZE);
+	KUNIT_ASSERT_NE_MSG(c->test, g->uaddr, 0UL, "vm_mmap");
 	KUNIT_ASSERT_FALSE(c->test, IS_ERR_VALUE(g->uaddr));
 	g->populated = populate;
 	if (populate)
@@ -174,9 +198,9 @@ static __maybe_unused void itk_user(struct itk_ctx *c, size_t size, bool populat
 static __maybe_unused void __user *itk_uvec(struct itk_ctx *c, const struct iovec *iov, int nr)
 {
 	if (!c->uscratch) {
-		c->uscratch = kunit_vm_mmap(c->test, NULL, 0, 16 * PAGE_SIZE,
-					    PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
+		c->uscratch = itk_vm_mmap(c, 16 * PAGE_SIZE);
 		KUNIT_ASSERT_NE(c->test, c->uscratch, 0UL);
+		KUNIT_ASSERT_FALSE(c->test, IS_ERR_VALUE(c->uscratch));
 	}
 	KUNIT_ASSERT_LE(c->test, nr * sizeof(*iov), 16 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(c->test, copy_to_user((void __user *)c->uscratch, iov, nr * sizeof(*iov)), 0);
@@ -262,7 +286,7 @@ static __maybe_unused struct page *itk_page(struct itk_ctx *c, int r, unsigned l
 	struct itk_region *g = &c->r[r];
 
 	switch (g->kind) {
-#if ITK_HAVE_VM_MMAP
+#if ITK_HAVE_USER_MM
 	case ITK_USER: {
 		struct page *p = NULL;
 
@@ -302,7 +326,7 @@ static __maybe_unused void itk_access(struct itk_ctx *c, int r, size_t off, void
 	struct itk_region *g = &c->r[r];
 
 	switch (g->kind) {
-#if ITK_HAVE_VM_MMAP
+#if ITK_HAVE_USER_MM
 	case ITK_USER:
 		if (write)
 			KUNIT_ASSERT_EQ(c->test, copy_to_user(itk_uaddr(c, r, off), buf, len), 0);

@@ -66,7 +66,7 @@ function length(rng: Rng, max: number): number {
 /** The iterator kinds an era can build in a test. */
 function kinds(kapi: Kapi): string[] {
   const k = ["kvec", "kvec", "bvec", "bvec", "xarray"];
-  if (kapi.has("kunit_vm_mmap")) k.push("ubuf", "iovec", "iovec");
+  if (kapi.has("user_mm")) k.push("ubuf", "iovec", "iovec");
   if (kapi.has("folio_queue")) k.push("folioq", "folioq");
   return k;
 }
