@@ -123,6 +123,23 @@ export const FEATURES = {
     },
     audit: { verdict: "kept", note: "verified: 3b2deb0e46da, 6.4 window" },
   },
+  ubuf_nr_segs_one: {
+    since: [6, 4],
+    what: "iov_iter_ubuf() sets nr_segs to 1 (0 before: the initializer left it unset)",
+    functions: ["iov_iter_ubuf", "import_single_range"],
+    introduced: {
+      commit: "cd0bd57a9de5",
+      subject: "iov_iter: set nr_segs = 1 for ITER_UBUF",
+      release: "6.4",
+      evidence:
+        "Jens Axboe's [GIT PULL] Turn single vector imports into ITER_UBUF for 6.4-rc1 (id 2305221640); mainline logs list the id (id 67655220000)",
+    },
+    audit: {
+      verdict: "new",
+      note:
+        "source: 6.1.192 include/linux/uio.h iov_iter_ubuf() has no .nr_segs, 6.12.118 sets .nr_segs = 1; the 6.1.192 UML KUnit run printed nr_segs 0 after iov_iter_ubuf (fixtures/kunit/6.1)",
+    },
+  },
   iter_pipe: {
     until: [6, 5],
     what: "ITER_PIPE: iterators over a pipe's buffer ring",

@@ -21,6 +21,7 @@ import {
   iovIterUbuf,
   iovIterXarray,
   type IterOrigin,
+  ubufNrSegs,
 } from "../model/construct.ts";
 import {
   iovIterAdvance,
@@ -135,7 +136,7 @@ export function applySetup(w: World, file: string, node: OpNode): void {
   };
   switch (node.op) {
     case "iov_iter_ubuf":
-      w.iters.set(a.iter, iovIterUbuf(o, a.dir, vaddr(a.addr), a.len));
+      w.iters.set(a.iter, iovIterUbuf(o, a.dir, vaddr(a.addr), a.len, ubufNrSegs(w.ctx)));
       return;
     case "iov_iter_init":
       w.iters.set(a.iter, iovIterInit(o, a.dir, segs(a.iov)));

@@ -33,9 +33,23 @@ function base(o: IterOrigin, dir: Direction, count: number) {
   };
 }
 
-/** iov_iter_ubuf(). */
-export function iovIterUbuf(o: IterOrigin, dir: Direction, addr: Addr, len: number): IovIter {
-  return { ...base(o, dir, len), kind: "ubuf", ubuf: addr };
+/**
+ * iov_iter_ubuf(). `nrSegs` is what the era's initializer sets: ubufNrSegs(profile), 1 from
+ * 6.4 and 0 before.
+ */
+export function iovIterUbuf(
+  o: IterOrigin,
+  dir: Direction,
+  addr: Addr,
+  len: number,
+  nrSegs: 0 | 1 = 1,
+): IovIter {
+  return { ...base(o, dir, len), kind: "ubuf", ubuf: addr, nrSegs };
+}
+
+/** nr_segs of a new ITER_UBUF: 1 from 6.4 (ubuf_nr_segs_one), left unset (0) before. */
+export function ubufNrSegs(ctx: Pick<ModelCtx, "profile">): 0 | 1 {
+  return ctx.profile.has("ubuf_nr_segs_one") ? 1 : 0;
 }
 
 /** iov_iter_init(): an IOVEC; count = sum of lengths. */
@@ -154,7 +168,7 @@ export function importIovec(
     if (len < 0) return { errno: -22 };
     if (len > max) len = max;
     if (!accessOk(iov[0].base, len)) return { errno: -14 };
-    return { iter: iovIterUbuf(o, dir, iov[0].base, len), total: len };
+    return { iter: iovIterUbuf(o, dir, iov[0].base, len, ubufNrSegs(ctx)), total: len };
   }
   for (const v of iov) if (v.len < 0) return { errno: -22 };
   let total = 0;

@@ -46,6 +46,8 @@ interface IterBase {
 export interface UbufIter extends IterBase {
   readonly kind: "ubuf";
   readonly ubuf: Addr;
+  /** What iov_iter_ubuf() set: 1 from 6.4 (ubuf_nr_segs_one), 0 before. Never changes. */
+  readonly nrSegs: 0 | 1;
 }
 /** ITER_IOVEC / ITER_KVEC: an array of address ranges. */
 export interface VecIter extends IterBase {
@@ -134,7 +136,7 @@ export function nrSegs(it: IovIter): number {
     case "bvec":
       return it.segs.length - it.idx;
     case "ubuf":
-      return 1;
+      return it.nrSegs;
     case "folioq":
     case "bvecq":
     case "xarray":

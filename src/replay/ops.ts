@@ -19,6 +19,7 @@ import {
   iovIterUbuf,
   iovIterXarray,
   type IterOrigin,
+  ubufNrSegs,
 } from "../model/construct.ts";
 import {
   dupIter,
@@ -101,7 +102,8 @@ function writeTo(r: OpCtx, to: unknown, data: Uint8Array, path: string): void {
 /** Handlers of the iterator, copy and pipe ops. */
 export const ITER_HANDLERS = {
   iov_iter_ubuf(r, a, node) {
-    return create(r, iovIterUbuf(origin(r, a, node), a.dir, r.at.vaddr(a.addr, ["addr"]), a.len));
+    const addr = r.at.vaddr(a.addr, ["addr"]);
+    return create(r, iovIterUbuf(origin(r, a, node), a.dir, addr, a.len, ubufNrSegs(r.model)));
   },
   iov_iter_init(r, a, node) {
     return create(r, iovIterInit(origin(r, a, node), a.dir, segs(r, a.iov, "iov")));
