@@ -946,22 +946,90 @@ function importerCases(): TortureCase[] {
   let k = 0;
   for (const [n, body] of Object.entries(btLines)) {
     const extra = [[], ["-f", "jsonl"], ["--path", "netfs"], ["--contiguous"]][k++ % 4];
+    const o = extra.includes("jsonl") ? "out.jsonl" : "out.yaml";
     out.push({
       id: `import/bt/${n}`,
       files: { "cap.bt.txt": n === "header-missing" ? "" : bt(body) },
-      argv: ["import", "bpftrace", "cap.bt.txt", ...extra],
+      argv: ["import", "bpftrace", "cap.bt.txt", ...extra, "-o", o],
       input: "cap.bt.txt",
       pos: "auto",
+      then: ["validate", o],
     });
   }
   for (const [n, body] of Object.entries(stLines)) {
     const extra = [[], ["-f", "jsonl"], ["--path", "netfs"], ["--assume-direct"]][k++ % 4];
+    const o = extra.includes("jsonl") ? "out.jsonl" : "out.yaml";
     out.push({
       id: `import/strace/${n}`,
       files: { "cap.strace.txt": st(body) },
-      argv: ["import", "strace", "cap.strace.txt", ...extra],
+      argv: ["import", "strace", "cap.strace.txt", ...extra, "-o", o],
       input: "cap.strace.txt",
       pos: "auto",
+      then: ["validate", o],
+    });
+  }
+  // syzkaller programs (import syz)
+  const syz: Record<string, string> = {
+    "unbalanced": "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./file0\\x00', 0x4002, 0x0\n",
+    "unclosed-string": "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./file0, 0x4002, 0x0)\n",
+    "hex-400": `r0 = openat(0x${"f".repeat(400)}, &(0x7f0000000040)='./file0\\x00', 0x4002, 0x0)\n`,
+    "unknown-resource": 'write(r9, &(0x7f0000000000)="00", 0x1)\n',
+    "resource-twice":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0)\nr0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./g\\x00', 0x4002, 0x0)\nwrite(r0, &(0x7f0000000000)=\"00\", 0x1)\n",
+    "deep": `write(0x3, &(0x7f0000000000)=${"{".repeat(100000)}${"}".repeat(100000)}, 0x1)\n`,
+    "deep-array": `write(0x3, &(0x7f0000000000)=${"[".repeat(50000)}${"]".repeat(50000)}, 0x1)\n`,
+    "addr-top":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0)\nwrite(r0, &(0xfffffffffffff000)=\"00\", 0x2000)\n",
+    "len-2^64":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0)\nwrite(r0, &(0x7f0000000000)=\"00\", 0xffffffffffffffff)\n",
+    "read-1T":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0)\nread(r0, &(0x7f0000000000/0x10000000000)=nil, 0x10000000000)\n",
+    "readv-count-lie":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0)\nreadv(r0, &(0x7f0000000000)=[{&(0x7f0000001000)=\"\"/4096, 0x1000}], 0xffffffff)\n",
+    "vmsplice-many":
+      `pipe(&(0x7f0000000000)={<r0=>0xffffffffffffffff, <r1=>0xffffffffffffffff})\nvmsplice(r1, &(0x7f0000001000)=[${
+        Array.from({ length: 20000 }, (_, i) =>
+          `{&(0x7f0000100000)="00", 0x${(i % 4096 + 1).toString(16)}}`).join(", ")
+      }], 0x4e20, 0x0)\n`,
+    "many-calls": "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0)\n" +
+      'pwrite64(r0, &(0x7f0000001000)="00", 0x1000, 0x0)\n'.repeat(20000),
+    "bad-escape": 'write(0x1, &(0x7f0000000000)="\\xZZ", 0x1)\n',
+    "odd-hex-data": 'write(0x1, &(0x7f0000000000)="abc", 0x1)\n',
+    "no-parens": "openat\n",
+    "assign-nothing": "r0 = \n",
+    "call-props":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0) (fail_nth: 5, async, rerun: 99999999999)\nwrite(r0, &(0x7f0000000000)=\"00\", 0x1) (fail_nth: -1)\n",
+    "union-unknown": "write(0x1, &(0x7f0000000000)=@nosuch={0x1, @x=0x2}, 0x1)\n",
+    "ptr-size-neg": "write(0x1, &(0x7f0000000000/-0x1000)=nil, 0x1)\n",
+    "wrapped-broken": "r0 = openat(0xffffffffffffff9c,\n&(0x7f0000000040)='./f\\x00',\n",
+    "only-comments": "# nothing here\n# at all\n",
+    "empty": "",
+    "crlf":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='./f\\x00', 0x4002, 0x0)\r\nwrite(r0, &(0x7f0000000000)=\"00\", 0x1)\r\n",
+    "io-uring-huge":
+      'r0 = syz_io_uring_setup(0xffffffff, &(0x7f0000000080)={0x0, 0x0, 0x1}, &(0x7f00000a0000)=nil, &(0x7f0000ffc000/0x1000)=nil, &(0x7f0000000000)=<r1=>0x0, &(0x7f0000000140)=<r2=>0x0)\nsyz_io_uring_submit(r1, r2, &(0x7f0000000100)=@IORING_OP_WRITE={0x17, 0x0, 0x0, @fd=0x3, 0x0, &(0x7f0000000200)="e2", 0xffffffffffffffff}, 0xffffffff)\nio_uring_enter(r0, 0xffffffff, 0x0, 0x0, 0x0, 0x0)\n',
+    "register-huge":
+      'r0 = syz_io_uring_setup(0x4, &(0x7f0000000080), &(0x7f00000a0000)=nil, &(0x7f0000ffc000/0x1000)=nil, &(0x7f0000000000), &(0x7f0000000140))\nio_uring_register$IORING_REGISTER_BUFFERS(r0, 0x0, &(0x7f0000000000)=[{&(0x7f0000001000)=""/4096, 0xffffffffffffffff}], 0xffffffff)\n',
+    "name-slash":
+      "r0 = openat(0xffffffffffffff9c, &(0x7f0000000040)='../../etc/passwd\\x00', 0x4002, 0x0)\nwrite(r0, &(0x7f0000000000)=\"00\", 0x1)\n",
+  };
+  let j = 0;
+  for (const [n, text] of Object.entries(syz)) {
+    const extra = [[], ["-f", "jsonl"], ["--path", "netfs"], ["--contiguous"]][j++ % 4];
+    out.push({
+      id: `import/syz/${n}`,
+      files: { "p.syz": text },
+      argv: [
+        "import",
+        "syz",
+        "p.syz",
+        ...extra,
+        "-o",
+        extra.includes("jsonl") ? "o.jsonl" : "o.yaml",
+      ],
+      input: "p.syz",
+      pos: "auto",
+      then: ["validate", extra.includes("jsonl") ? "o.jsonl" : "o.yaml"],
     });
   }
   // the wrong importer for the file

@@ -6,9 +6,11 @@
  * crashes, hangs, runs above 1 GiB, unpositioned errors, data loss, and importer output that
  * itertrace itself rejects. Exit 0 only when all are 0.
  *
- * Options: `--jobs N` (2), `--seed S` (1), `--mutations N` per trace (2), `--capture-mutations
+ * Options: `--jobs N` (3), `--seed S` (1), `--mutations N` per trace (2), `--capture-mutations
  * N` per capture (6), `--only SUBSTRING`, `--keep` (keep every case folder), `--json FILE`
- * (every outcome), `--root DIR` (scratch, default a fresh temp folder).
+ * (every outcome), `--root DIR` (scratch, default a fresh temp folder), `--repo DIR` (the
+ * checkout to run, e.g. a snapshot taken with git archive, so that edits during a run do not
+ * mix versions).
  *
  * @module
  */
@@ -17,7 +19,9 @@ import { handCases } from "./hand.ts";
 import { mutationCases } from "./mutate.ts";
 import { type Outcome, runCase, type Verdict } from "./run.ts";
 
-const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+/** The checkout whose main.ts, traces and captures are used (`--repo DIR`, else this one). */
+const REPO = option("--repo", "") ||
+  new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 function option(name: string, fallback: string): string {
   const i = Deno.args.indexOf(name);
@@ -63,7 +67,7 @@ const KINDS: readonly Verdict[] = [
 ];
 
 async function main(): Promise<number> {
-  const jobs = Number(option("--jobs", "2"));
+  const jobs = Number(option("--jobs", "3"));
   const seed = Number(option("--seed", "1"));
   const perTrace = Number(option("--mutations", "2"));
   const perCapture = Number(option("--capture-mutations", "6"));

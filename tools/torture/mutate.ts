@@ -213,11 +213,11 @@ export function mutationCases(
       });
     }
   }
-  const caps = walk(`${repo}/fixtures/captures`, (p) => /\.(bt|strace)\.txt$/.test(p));
+  const caps = walk(`${repo}/fixtures/captures`, (p) => /\.(bt|strace)\.txt$|\.syz$/.test(p));
   for (const path of caps) {
     const text = Deno.readTextFileSync(path);
     const rel = path.slice(repo.length + 1);
-    const kind = path.endsWith(".bt.txt") ? "bpftrace" : "strace";
+    const kind = path.endsWith(".bt.txt") ? "bpftrace" : path.endsWith(".syz") ? "syz" : "strace";
     for (let k = 0; k < perCapture; k++) {
       const s = Math.floor(r() * 2 ** 31);
       const m = mutate(text, s);
