@@ -7,7 +7,7 @@
  * @module
  */
 import { stringify } from "yaml";
-import type { Io, Output } from "./io.ts";
+import { fileLines, type Io, type Output } from "./io.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { parseBpftrace } from "../import/bpftrace.ts";
 import { parseStrace } from "../import/strace.ts";
@@ -86,10 +86,10 @@ export async function importCommand(
   };
   const calls = (): AsyncIterable<Call> =>
     kind === "bpftrace"
-      ? parseBpftrace(io.readLines(file), file)
+      ? parseBpftrace(fileLines(io, file), file)
       : kind === "syz"
-      ? parseSyzProgram(io.readLines(file), file)
-      : parseStrace(io.readLines(file), file);
+      ? parseSyzProgram(fileLines(io, file), file)
+      : parseStrace(fileLines(io, file), file);
   const { layout, summary, error } = await plan(calls, opts);
   if (error) throw new UsageError(error);
   for (const l of summary.lines()) io.stderr(`${l}\n`);

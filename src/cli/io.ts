@@ -136,6 +136,20 @@ export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterabl
   if (pieces.length) yield pieces.join("");
 }
 
+/**
+ * Lines of a capture or other line-oriented input: what linesOf refuses (binary, gzip,
+ * UTF-32, invalid UTF-8, an over-long line) becomes a FileError naming the file (exit 2),
+ * not an exception escaping the command.
+ */
+export async function* fileLines(io: Io, path: string): AsyncIterable<string> {
+  try {
+    yield* io.readLines(path);
+  } catch (e) {
+    if (e instanceof RangeError) throw new FileError(path, e.message.replace(/^the input /, ""));
+    throw e;
+  }
+}
+
 function writeAll(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): void {
   let off = 0;
   while (off < data.length) off += w.writeSync(data.subarray(off));

@@ -107,6 +107,9 @@ export async function* parseSyz(
   }
 }
 
+/** Deepest nesting of pointers, arrays, structs and unions accepted (real programs: ~10). */
+export const MAX_SYZ_DEPTH = 500;
+
 const IDENT = /[A-Za-z_][A-Za-z0-9_$]*/y;
 const NUM = /-?(?:0x[0-9a-fA-F]+|\d+)/y;
 
@@ -223,7 +226,22 @@ class CallParser {
     };
   }
 
+  /** Nesting of value() now; a hostile program could otherwise overflow the stack. */
+  private depth = 0;
+
   value(): SyzValue {
+    if (this.depth >= MAX_SYZ_DEPTH) {
+      this.fail(this.i, `values nest more than ${MAX_SYZ_DEPTH} levels deep`);
+    }
+    this.depth++;
+    try {
+      return this.nested();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private nested(): SyzValue {
     const c = this.peek();
     const at = this.pos(this.i);
     const start = this.i;

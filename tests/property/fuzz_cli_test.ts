@@ -294,3 +294,100 @@ Deno.test("fuzz: seeded mutations of the bundled traces", async () => {
     { numRuns: 900, seed: 16 },
   );
 });
+
+// ------------------------------------------------------------------ the importers' line formats
+
+/** The bundled captures by importer, each cut to its first 120 lines to keep cases fast. */
+const captures: { kind: "bpftrace" | "strace" | "syz"; text: string }[] = [];
+for (
+  const e of [...Deno.readDirSync("fixtures/captures")].sort((a, b) => a.name < b.name ? -1 : 1)
+) {
+  const kind = e.name.endsWith(".bt.txt")
+    ? "bpftrace"
+    : e.name.endsWith(".strace.txt")
+    ? "strace"
+    : undefined;
+  if (kind) {
+    const text = Deno.readTextFileSync(`fixtures/captures/${e.name}`);
+    captures.push({ kind, text: text.split("\n").slice(0, 120).join("\n") + "\n" });
+  }
+}
+for (
+  const e of [...Deno.readDirSync("fixtures/captures/syz")].sort((a, b) => a.name < b.name ? -1 : 1)
+) {
+  captures.push({ kind: "syz", text: Deno.readTextFileSync(`fixtures/captures/syz/${e.name}`) });
+}
+
+/**
+ * Imports `text` in-process; asserts the contract (exit 0, 1 or 2, no stack trace, exit-2 lines
+ * positioned in the capture) and that a trace it writes is one `validate` accepts.
+ */
+async function importContract(
+  kind: string,
+  text: string,
+  extra: readonly string[] = [],
+): Promise<number> {
+  const file = `cap.${kind}`;
+  const io = fakeIo({ [file]: text });
+  io.env = (n: string) => (n === "ITERTRACE_LIMITS" ? LIMITS : undefined);
+  let code: number;
+  try {
+    code = await runCli(["import", kind, file, ...extra], io);
+  } catch (e) {
+    throw new Error(
+      `import ${kind} threw ${e instanceof Error ? e.stack : e}\n${text.slice(0, 2000)}`,
+    );
+  }
+  // 1: nothing in the capture was modelled (the reasons are listed)
+  assert.ok([0, 1, 2].includes(code), `import ${kind}: exit ${code}`);
+  assert.doesNotMatch(io.err, /internal error|\n\s+at /);
+  if (code === 2) {
+    for (const line of io.err.trimEnd().split("\n")) {
+      assert.ok(
+        /^cap\.\w+:\d+:\d+: /.test(line) || /^(error: )?cap\.\w+: /.test(line) ||
+          line.startsWith("error: "),
+        `an import error that names nothing: ${line}\n--- input ---\n${text.slice(0, 2000)}`,
+      );
+    }
+    return code;
+  }
+  if (code === 1) return code;
+  const fmt = extra.includes("jsonl") ? "jsonl" : "yaml";
+  const v = fakeIo({ [`out.${fmt}`]: io.out });
+  const vcode = await runCli(["validate", `out.${fmt}`], v);
+  assert.equal(vcode, 0, `import ${kind} wrote a trace validate rejects:\n${v.err}`);
+  return code;
+}
+
+Deno.test("fuzz: seeded mutations of the bundled captures through import bpftrace, strace and syz", async () => {
+  assert.ok(captures.some((c) => c.kind === "syz") && captures.some((c) => c.kind === "strace"));
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat(captures.length - 1),
+      fc.array(mutation, { minLength: 1, maxLength: 3 }),
+      fc.constantFrom([], ["-f", "jsonl"], ["--path", "netfs"]),
+      async (i, ms, extra) => {
+        await importContract(captures[i].kind, mutate(captures[i].text, ms), extra);
+      },
+    ),
+    { numRuns: 150, seed: 16 },
+  );
+});
+
+Deno.test("fuzz regression: a syzkaller value nested 10^5 deep is a positioned error, not a stack overflow", async () => {
+  const deep = `write(0x3, &(0x7f0000000000)=${"{".repeat(100000)}${"}".repeat(100000)}, 0x1)\n`;
+  const io = fakeIo({ "p.syz": deep });
+  assert.equal(await runCli(["import", "syz", "p.syz"], io), 2);
+  assert.match(io.err, /^p\.syz:1:529: values nest more than 500 levels deep\n$/);
+});
+
+Deno.test("fuzz regression: a capture holding a NUL byte is refused by name, exit 2, for every importer", async () => {
+  for (const kind of ["bpftrace", "strace", "syz"]) {
+    const io = fakeIo({ "cap.txt": "\u0000abc\n" });
+    assert.equal(await runCli(["import", kind, "cap.txt"], io), 2, io.err);
+    assert.equal(
+      io.err,
+      "error: cap.txt: is binary (a NUL byte at offset 0), not a text trace or capture\n",
+    );
+  }
+});
