@@ -25,6 +25,8 @@ export interface Outcome {
   readonly argv: readonly string[];
   readonly exit: number | undefined;
   readonly ms: number;
+  /** CPU seconds of the run(s). */
+  readonly cpu: number;
   readonly rssKiB: number;
   readonly verdicts: readonly Verdict[];
   /** Why, one line per verdict. */
@@ -33,8 +35,13 @@ export interface Outcome {
   readonly dir: string;
 }
 
-/** Limits of the criterion. */
+/**
+ * Limits of the criterion. A hang is 20 s of CPU time: on a machine shared with other work a
+ * run can wait far longer than that for a core, so wall time alone would call a busy machine
+ * a hang; a run blocked without using CPU (a FIFO opened for reading) is caught by WALL_MS.
+ */
 export const HANG_MS = 20_000;
+export const WALL_MS = 90_000;
 export const MEMORY_KIB = 1024 * 1024;
 /** The watchdog kills a run past this, to spare a shared machine (still judged "memory"). */
 const KILL_KIB = 3 * 1024 * 1024;
@@ -121,6 +128,18 @@ function childPid(parent: number): number | undefined {
   }
 }
 
+/** CPU seconds (user + system) the process has used, from /proc/PID/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function hwmKiB(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
@@ -162,6 +181,8 @@ interface Spawned {
   readonly out: string;
   readonly err: string;
   readonly ms: number;
+  /** CPU seconds, as last sampled. */
+  readonly cpu: number;
   readonly rssKiB: number;
   readonly killedFor: "hang" | "memory" | undefined;
 }
@@ -178,7 +199,7 @@ async function spawnOne(
   const child = new Deno.Command("/usr/bin/time", {
     args: [
       "-f",
-      "%M",
+      "%M %U %S",
       "-o",
       rssFile,
       Deno.execPath(),
@@ -196,12 +217,13 @@ async function spawnOne(
     stderr: "piped",
   }).spawn();
   let killedFor: "hang" | "memory" | undefined;
-  let peak = 0;
+  let peak = 0, cpu = 0;
   const watch = setInterval(() => {
     const pid = childPid(child.pid);
     if (pid === undefined) return;
     peak = Math.max(peak, hwmKiB(pid));
-    const late = performance.now() - t0 > HANG_MS;
+    cpu = Math.max(cpu, cpuSeconds(pid));
+    const late = cpu * 1000 > HANG_MS || performance.now() - t0 > WALL_MS;
     if (late || peak > KILL_KIB) {
       killedFor ??= late ? "hang" : "memory";
       try {
@@ -219,10 +241,12 @@ async function spawnOne(
   let rssKiB = peak;
   try {
     const lines = (await Deno.readTextFile(rssFile)).trim().split("\n");
-    rssKiB = Math.max(rssKiB, Number(lines[lines.length - 1]) || 0);
+    const [kib, user, sys] = lines[lines.length - 1].split(" ").map(Number);
+    rssKiB = Math.max(rssKiB, kib || 0);
+    cpu = Math.max(cpu, (user || 0) + (sys || 0));
   } catch { /* no report */ }
   await Deno.remove(rssFile).catch(() => {});
-  return { exit: status.code, out, err, ms, rssKiB, killedFor };
+  return { exit: status.code, out, err, ms, cpu, rssKiB, killedFor };
 }
 
 /** Runs a case; `repo` holds main.ts; `root` is the scratch folder. */
@@ -249,7 +273,14 @@ export async function runCase(
   };
   for (const [i, r] of runs.entries()) {
     const what = i ? `then ${c.then!.join(" ")}: ` : "";
-    if (r.killedFor === "hang") flag("hang", `${what}still running after ${HANG_MS / 1000} s`);
+    if (r.killedFor === "hang") {
+      flag(
+        "hang",
+        `${what}still running after ${r.cpu.toFixed(1)} s of CPU, ${
+          (r.ms / 1000).toFixed(0)
+        } s wall`,
+      );
+    }
     if (r.killedFor === "memory" || r.rssKiB > MEMORY_KIB) {
       flag("memory", `${what}peak RSS ${(r.rssKiB / 1024).toFixed(0)} MiB`);
     }
@@ -275,6 +306,7 @@ export async function runCase(
     argv: c.then ? [...c.argv, "&&", ...c.then] : c.argv,
     exit: runs[0].exit,
     ms: runs.reduce((a, r) => a + r.ms, 0),
+    cpu: runs.reduce((a, r) => a + r.cpu, 0),
     rssKiB: Math.max(...runs.map((r) => r.rssKiB)),
     verdicts,
     why,
