@@ -50,7 +50,7 @@ const KEEP = 64 * 1024;
 
 /** Messages about a whole file, which have no line:column to give. */
 const FILE_LEVEL =
-  /is binary|gzip|UTF-16|UTF-32|UTF-8|encod|cannot read|cannot open|is a directory|not a regular file|is empty|empty (JSON Lines )?trace|no such file|not found|limited to \d+ bytes|too large|permission denied|FIFO|device|socket/i;
+  /is binary|gzip|compressed|UTF-16|UTF-32|UTF-8|encod|cannot read|cannot open|is a directory|not a regular file|is empty|empty (JSON Lines )?trace|no such file|not found|limited to \d+ bytes|too large|permission denied|FIFO|device|socket/i;
 
 const CRASH =
   /internal error|\n\s+at \S.*:\d+:\d+|error: Uncaught|panicked at|Maximum call stack|Stack backtrace/;
