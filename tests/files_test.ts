@@ -276,3 +276,29 @@ Deno.test("replay --from after --to is a usage error", async () => {
   assert.match(r.err, /--from 5 is after --to 2/);
   await Deno.remove(d, { recursive: true });
 });
+
+Deno.test("import -o: a missing folder, a file as folder, a full device are named failures, exit 2, nothing left behind", async () => {
+  const d = await tmpDir();
+  const cap = `${d}/cap.bt.txt`;
+  await Deno.writeTextFile(
+    cap,
+    "# itertrace-capture v2 clock=monotonic_ns\n1 10 10 openat dfd=4294967196 flags=0x4000 comm=dd\n1 10 10 path /data.bin\n1 10 10 ret 3\n2 10 10 pwrite64 fd=3 base=0x7f0000000000 len=0x1000 pos=0 comm=dd\n2 10 10 ret 4096\n",
+  );
+  for (
+    const [o, re] of [
+      [`${d}/missing/x.yaml`, /cannot write: the directory .*missing does not exist/],
+      [`${d}/cap.bt.txt/x.yaml`, /cannot write: .*cap\.bt\.txt is not a directory/],
+      ["/dev/full", /\/dev\/full: cannot write: no space left on device/],
+    ] as const
+  ) {
+    for (const f of [[], ["-f", "jsonl"]]) {
+      const r = await run(["import", "bpftrace", cap, "-o", o, "--force", ...f]);
+      assert.equal(r.code, 2, `${o}: ${r.err}`);
+      assert.match(r.err, re);
+    }
+  }
+  const ok = await run(["import", "bpftrace", cap, "-o", `${d}/x.jsonl`, "-f", "jsonl"]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.deepEqual([...Deno.readDirSync(d)].map((e) => e.name).sort(), ["cap.bt.txt", "x.jsonl"]);
+  await Deno.remove(d, { recursive: true });
+});

@@ -216,14 +216,75 @@ async function writeAtomic(p: string, text: string): Promise<void> {
     await Deno.rename(tmp, p);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
-    const dirInfo = await info(dir).catch(() => undefined);
-    const reason = !dirInfo
-      ? `cannot write: the directory ${dir} does not exist`
-      : dirInfo.kind !== "dir"
-      ? `cannot write: ${dir} is not a directory`
-      : `cannot write: ${fsReason(e)}`;
-    throw new FileError(p, reason);
+    throw await writeFailure(p, e);
   }
+}
+
+/** Why writing `p` failed, as a FileError: its folder missing or not a folder, or the reason. */
+async function writeFailure(p: string, e: unknown): Promise<FileError> {
+  if (e instanceof FileError) return e;
+  const slash = p.lastIndexOf("/");
+  const dir = slash < 0 ? "." : p.slice(0, slash) || "/";
+  const dirInfo = await info(dir).catch(() => undefined);
+  const reason = !dirInfo
+    ? `cannot write: the directory ${dir} does not exist`
+    : dirInfo.kind !== "dir"
+    ? `cannot write: ${dir} is not a directory`
+    : `cannot write: ${fsReason(e)}`;
+  return new FileError(p, reason);
+}
+
+/**
+ * An output written piece by piece: into a temporary file beside `p`, renamed over it on
+ * commit; a device or FIFO is written in place (renaming would replace it). Every failure is
+ * a FileError naming `p`.
+ */
+async function openOutput(p: string): Promise<Output> {
+  const st = await info(p).catch(() => undefined);
+  if (st?.kind === "dir") throw new FileError(p, "cannot write: is a directory");
+  const inPlace = st?.kind === "other";
+  const slash = p.lastIndexOf("/");
+  const tmp = inPlace ? p : `${p.slice(0, slash + 1)}.${p.slice(slash + 1)}.${Deno.pid}.tmp`;
+  let f: Deno.FsFile;
+  try {
+    f = await Deno.open(tmp, { write: true, create: !inPlace, truncate: !inPlace });
+  } catch (e) {
+    throw await writeFailure(p, e);
+  }
+  let closed = false;
+  const close = () => {
+    if (!closed) {
+      closed = true;
+      f.close();
+    }
+  };
+  const removeTmp = () => inPlace ? Promise.resolve() : Deno.remove(tmp).catch(() => {});
+  return {
+    async write(t) {
+      try {
+        // FsFile.write, not a stream writer: a full device (ENOSPC) must fail here
+        const data = new TextEncoder().encode(t);
+        for (let off = 0; off < data.length;) off += await f.write(data.subarray(off));
+      } catch (e) {
+        throw await writeFailure(p, e);
+      }
+    },
+    async commit() {
+      try {
+        close();
+        if (!inPlace) await Deno.rename(tmp, p);
+      } catch (e) {
+        await removeTmp();
+        throw await writeFailure(p, e);
+      }
+    },
+    async abort() {
+      try {
+        close();
+      } catch { /* already failed */ }
+      await removeTmp();
+    },
+  };
 }
 
 /** The real Io over Deno. */
@@ -290,32 +351,7 @@ export function denoIo(): Io {
         return undefined;
       }
     },
-    async createOutput(p) {
-      const slash = p.lastIndexOf("/");
-      const tmp = `${p.slice(0, slash + 1)}.${p.slice(slash + 1)}.${Deno.pid}.tmp`;
-      const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
-      const w = f.writable.getWriter();
-      let closed = false;
-      const close = async () => {
-        if (!closed) {
-          closed = true;
-          await w.close();
-        }
-      };
-      return {
-        write: (t) => w.write(enc.encode(t)),
-        async commit() {
-          await close();
-          await Deno.rename(tmp, p);
-        },
-        async abort() {
-          try {
-            await close();
-          } catch { /* already failed */ }
-          await Deno.remove(tmp).catch(() => {});
-        },
-      };
-    },
+    createOutput: openOutput,
     stdout: (t) => {
       try {
         writeAll(Deno.stdout, enc.encode(t));
