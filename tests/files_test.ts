@@ -302,3 +302,22 @@ Deno.test("import -o: a missing folder, a file as folder, a full device are name
   assert.deepEqual([...Deno.readDirSync(d)].map((e) => e.name).sort(), ["cap.bt.txt", "x.jsonl"]);
   await Deno.remove(d, { recursive: true });
 });
+
+Deno.test("export kunit -o: never one of the traces, never an existing file without --force", async () => {
+  const d = await tmpDir();
+  const t = `${d}/t.yaml`;
+  await Deno.writeTextFile(t, TRACE);
+  let r = await run(["export", "kunit", "-k", "6.12", t, "-o", t, "--force"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /t\.yaml: is also the input .*t\.yaml; choose another output file/);
+  assert.equal(await Deno.readTextFile(t), TRACE, "the trace is untouched");
+  await Deno.writeTextFile(`${d}/k.c`, "old");
+  r = await run(["export", "kunit", "-k", "6.12", t, "-o", `${d}/k.c`]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /k\.c: already exists; use --force to replace it/);
+  assert.equal(await Deno.readTextFile(`${d}/k.c`), "old");
+  r = await run(["export", "kunit", "-k", "6.12", t, "-o", `${d}/k.c`, "--force"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(await Deno.readTextFile(`${d}/k.c`), /KUNIT|kunit/);
+  await Deno.remove(d, { recursive: true });
+});

@@ -7,6 +7,7 @@ import type { Io } from "./io.ts";
 import { collectTraces } from "./check.ts";
 import { openTrace } from "./source.ts";
 import { UsageError } from "../errors.ts";
+import { checkOutput } from "./output.ts";
 import type { LoadedTrace, OpNode } from "../trace/load.ts";
 import { exportEra, exportKunit } from "../export/kunit.ts";
 import type { SkipClass } from "../export/case.ts";
@@ -16,6 +17,8 @@ import { randomTraces } from "../export/random.ts";
 export interface ExportOpts {
   kernel: string;
   output?: string;
+  /** Replace an existing -o file. */
+  force?: boolean;
   random?: string;
   seed?: string;
 }
@@ -34,8 +37,11 @@ export async function exportKunitCommand(
   const random = opts.random === undefined ? 0 : count(opts.random, "--random", MAX_RANDOM);
   const seed = opts.seed === undefined ? 1 : count(opts.seed, "--seed", 0xffffffff);
   if (!paths.length && !random) throw new UsageError("give traces, --random N, or both");
+  const files = await collectTraces(io, paths);
+  // before any work: -o is never one of the traces, nor an existing file without --force
+  if (opts.output) await checkOutput(io, opts.output, { inputs: files, force: opts.force });
   const traces: LoadedTrace[] = [];
-  for (const file of await collectTraces(io, paths)) {
+  for (const file of files) {
     const src = await openTrace(io, file);
     const ops: OpNode[] = [];
     for await (const op of src.ops as AsyncIterable<OpNode>) ops.push(op);

@@ -275,6 +275,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .argument("[traces...]", "trace files or directories (searched recursively, sorted)")
     .requiredOption("-k, --kernel <release>", 'the kernel era to export for ("6.1", "6.12")')
     .option("-o, --output <file>", "write the C file here instead of stdout")
+    .option("--force", "replace the -o file if it exists")
     .option("--random <n>", "also generate n random shapes (one case each)")
     .option("--seed <s>", "seed of the random shapes", "1")
     .addHelpText(

@@ -174,7 +174,8 @@ class CallParser {
         `${what}: expected a number, got "${clip(this.j.text.slice(this.i, this.i + 12))}"`,
       );
     }
-    const v = BigInt(t);
+    // BigInt() takes "-123" but not "-0x7b"
+    const v = t.startsWith("-") ? -BigInt(t.slice(1)) : BigInt(t);
     if (v >= 1n << 64n || v < -(1n << 63n)) {
       this.fail(at, `${what}: ${clip(t)} does not fit in 64 bits`);
     }

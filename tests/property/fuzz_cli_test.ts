@@ -391,3 +391,10 @@ Deno.test("fuzz regression: a capture holding a NUL byte is refused by name, exi
     );
   }
 });
+
+Deno.test("fuzz regression: a negative hex number in a syzkaller program is read, not an internal error", async () => {
+  const io = fakeIo({ "p.syz": "read(0x1, &(0x7f0000000000/-0x1000)=nil, -0x1)\n" });
+  const code = await runCli(["import", "syz", "p.syz", "--assume-direct"], io);
+  assert.ok([0, 1, 2].includes(code), io.err);
+  assert.doesNotMatch(io.err, /internal error|BigInt/);
+});
