@@ -277,7 +277,7 @@ Deno.test("replay --from after --to is a usage error", async () => {
   await Deno.remove(d, { recursive: true });
 });
 
-Deno.test("import -o: a missing folder, a file as folder, a full device are named failures, exit 2, nothing left behind", async () => {
+Deno.test("import -o: a missing folder or a file as folder is a named failure, exit 2, nothing left behind", async () => {
   const d = await tmpDir();
   const cap = `${d}/cap.bt.txt`;
   await Deno.writeTextFile(
@@ -288,7 +288,6 @@ Deno.test("import -o: a missing folder, a file as folder, a full device are name
     const [o, re] of [
       [`${d}/missing/x.yaml`, /cannot write: the directory .*missing does not exist/],
       [`${d}/cap.bt.txt/x.yaml`, /cannot write: .*cap\.bt\.txt is not a directory/],
-      ["/dev/full", /\/dev\/full: cannot write: no space left on device/],
     ] as const
   ) {
     for (const f of [[], ["-f", "jsonl"]]) {

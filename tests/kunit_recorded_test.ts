@@ -163,7 +163,7 @@ for (const era of eras) {
       "--seed",
       String(run.export.seed),
       "-o",
-      "/virtual/suite.c",
+      "virtual-suite.c",
     ], io);
     assert.equal(code, 0, io.err);
     const m = /: (\d+) test cases \((\d+) of \d+ traces, (\d+) random shapes .*; (\d+) ops not run/
@@ -178,7 +178,7 @@ for (const era of eras) {
     assert.equal(run.cases, run.trace_cases + run.random_cases);
     // the code the kernel ran must be the code the model exports now, but for the cases whose
     // failures the model has been fixed to explain
-    const was = caseCode(suite), now = caseCode(await io.readTextFile("/virtual/suite.c"));
+    const was = caseCode(suite), now = caseCode(await io.readTextFile("virtual-suite.c"));
     const lines = suite.split("\n");
     const rerecord = `re-record with fixtures/kunit/run.sh ${era}`;
     assert.equal(now.rest, was.rest, `the suite's prelude or case list changed; ${rerecord}`);
