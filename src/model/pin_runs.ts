@@ -90,7 +90,7 @@ export class HoldRuns {
 
   /** Rewrites [a, b) of one bucket through `f`, merging equal neighbours. */
   private update(key: number, a: number, b: number, f: Update): void {
-    let runs = this.buckets.get(key);
+    const runs = this.buckets.get(key);
     if (!runs) {
       // nothing held in this bucket: one hole
       const r = f(undefined, b - a);
