@@ -205,16 +205,23 @@ export const FEATURES = {
     audit: { verdict: "kept", note: "verified: f5f82cd18732, 6.5" },
   },
   extract_to_sg_zero_fail: {
-    since: [6, 10],
+    since: [6, 9],
     what:
-      "extract_user_to_sg treats a 0 extraction as failure (before the April 2024 fix it looped forever)",
+      "extract_user_to_sg treats a 0 extraction as failure (before, a 0 from iov_iter_extract_pages left maxsize unchanged and the loop spun forever)",
     functions: ["extract_iter_to_sg"],
     introduced: {
-      subject: "extract_user_to_sg: fail a zero-length extraction (April 2024)",
-      release: "6.10",
-      evidence: "April 2024 fix; release inferred from its date (6.10 window), not confirmed",
+      commit: "6a30653b604a",
+      subject: "Fix a potential infinite loop in extract_user_to_sg()",
+      release: "6.9",
+      backports: ["6.6.31", "6.8.10"],
+      evidence:
+        "[PATCH net] <1967121.1714034372@warthog.procyon.org.uk> (25 Apr 2024, id 22742249059; Fixes 85dd2c8ff368 and f5f82cd18732); in Linus' tree among the 6.9-rc6 merges (id 67315979307), syzbot built 6.9.0-rc5-00157-g6a30653b604a (id 42873289357): 6.9; stable review 6.6.31-rc1 patch 054/301 (id 25090063519) and 6.8.10-rc1 patch 052/336 (id 25844935581), 14 May 2024; no 6.1.y (6.1 has no extract_user_to_sg)",
     },
-    audit: { verdict: "kept", note: "release inferred, not confirmed" },
+    audit: {
+      verdict: "moved",
+      note:
+        "was 6.10 with no id (release inferred from the date); source both sides: the diff's old side (lib/scatterlist.c 68b45c82c37a, 6.9-rc5 and 6.6.30) tests res < 0, its new side res <= 0, as Debian's 6.12.118 extract_user_to_sg does",
+    },
   },
   smb_rdma_xarray: {
     since: [6, 3],
@@ -341,13 +348,17 @@ export const FEATURES = {
       "smbdirect_map_sges_from_iter (common smbdirect code for cifs and ksmbd): ITER_SOURCE only (WARN_ON_ONCE, -EIO otherwise); BVEC, KVEC and FOLIOQ, from 7.4 BVECQ instead of FOLIOQ",
     functions: ["smbdirect_map_sges_from_iter"],
     introduced: {
-      commit: "3cd8b194bf34",
-      subject: "Merge tag 'v7.1-rc-part1-smbdirect-fixes'",
+      commit: "8a4d6c0d4fc4",
+      subject: "smb: smbdirect: introduce smbdirect_map_sges_from_iter() and helper functions",
       release: "7.1",
       evidence:
-        "v4 000/145 patch 025 (id 3320976943); linux-next 16 Feb 2026 (id 65828172767); fs/smb/smbdirect/connection.c in June 2026 patches (id 56546746647); FOLIOQ support removed by ddd28c53caf6 in vfs-7.4.netfs (id 71032190887)",
+        "merged by 3cd8b194bf34 \"Merge tag 'v7.1-rc-part1-smbdirect-fixes'\": both in a mirror of Linus' tree pushed 20 Apr 2026, the 7.1 merge window after 7.0 (~12 Apr) (ids 66856444324, 66426485710); linux-next had carried the series under rebased ids since Feb 2026 (c42ed17d418d, next-20260216, id 65828172767) but 7.0 did not take it; Metzmacher v4 025/145 (25 Nov 2025, id 3320976943); FOLIOQ support removed by ddd28c53caf6 in vfs-7.4.netfs (id 71032190887)",
     },
-    audit: { verdict: "new", note: "7.1 era" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 7.1, id now the mainline 8a4d6c0d4fc4 (was the merge); source both sides: Debian's 6.12.118 smb_extract_iter_to_rdma (fs/smb/client/smbdirect.c) switches on BVEC/KVEC/FOLIOQ with no direction check, the 7.1 smbdirect_map_sges_from_iter (v4 025 diff) first refuses anything but ITER_SOURCE with WARN_ON_ONCE and -EIO, then the same three kinds",
+    },
   },
   nfs_dio_pins: {
     since: [7, 4],
