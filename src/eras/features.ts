@@ -145,15 +145,16 @@ export const FEATURES = {
     what: "ITER_PIPE: iterators over a pipe's buffer ring",
     functions: ["iov_iter_pipe", "iov_iter_get_pages", "copy_page_to_iter", "iov_iter_advance"],
     ended: {
+      commit: "3fc40265ae2b",
       subject: "iov_iter: Kill ITER_PIPE",
       release: "6.5",
       evidence:
-        "David Howells' splice series (v18 09/15, id 2084149573; cover id 2552319350): first applied to the block tree for 6.4 as a53f5dee3448 (Jens' applied list, id 1786061728; linux-next conflicts ids 36727874562, 36741545158), reverted before the 6.4 merge (bf2c6799f68c, id 23534075605), re-landed with the splice series for 6.5; the 6.5 mainline id is not in the record",
+        "Howells' splice series (v18 09/15, id 2084149573; cover id 2552319350), applied to axboe for-6.5/splice and merged into for-6.5/block (linux-next next-20230525 lists 3fc40265ae2b after c6585011bc1d 'splice: Remove generic_file_splice_read()', id 66927278232); Howells links torvalds/linux.git commit 3fc40265ae2b as merged by Linus (id 35562481809) and a later mainline commit message names it (id 46763364494): the 6.5 merge window. An earlier copy for 6.4 (a53f5dee3448 in the block tree, linux-next conflicts ids 36727874562, 36741545158) was reverted before 6.4 (bf2c6799f68c, id 23534075605)",
     },
     audit: {
-      verdict: "moved",
+      verdict: "kept",
       note:
-        "release kept (6.5); the cited 3fcb9d17206e is 'io_uring/sqpoll: statistics of the true utilization of sq threads' (id 65727343632), not this change: id dropped",
+        "verified: 6.5, mainline id 3fc40265ae2b now cited (the record had only the reverted 6.4 block-tree copy); source both sides: Debian's 6.1.192 include/linux/uio.h has ITER_PIPE (type 3), 6.12.118 has no ITER_PIPE in uio.h or lib/iov_iter.c (ITER_XARRAY is type 3 from 6.5, as the same mail says)",
     },
   },
   zero_page_unpinned: {
@@ -367,13 +368,16 @@ export const FEATURES = {
     functions: ["nfs_direct_read_schedule_iovec", "nfs_direct_write_schedule_iovec"],
     introduced: {
       commit: "a2bb86ade0bc",
-      subject:
-        "NFS: O_DIRECT extracts pages with iov_iter_extract_pages() (nfs_direct_extract_pages)",
+      subject: "nfs: migrate direct I/O to iov_iter_extract_pages",
       release: "7.4",
       evidence:
-        "Pranjal Shrivastava v3 <20260715143540.3597616-*-praan@google.com> (id 56787198409); linux-next fs-next 7 Oct 2026 with d91ae903f476; queued, not released when the record ends",
+        "linux-next fs-next 7 Oct 2026 (the 7.3-rc7 week, id 71462594667) with 7851fd653cb9 'nfs: introduce nfs_direct_extract_pages helper' and d91ae903f476 'nfs: make nfs_page pin-aware'; Pranjal Shrivastava v3 4/5 <20260715143540.3597616-5-praan@google.com> (id 56721009589; cover id 56787198409); queued for the 7.4 merge window, not released when the record ends (linux-next ids may change when merged)",
     },
-    audit: { verdict: "new", note: "7.4 era" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 7.4 as queued; subject corrected to the commit's own; source both sides: Debian's 6.1.192 and 6.12.118 fs/nfs/direct.c take pages with iov_iter_get_pages_alloc2 in nfs_direct_read/write_schedule_iovec and release them unpinned right after building the requests; the v3 diff replaces both calls with iov_iter_extract_pages (pinned per iov_iter_extract_will_pin), keeping the pins until completion",
+    },
   },
   bio_merge_same_page: {
     until: [7, 0],
@@ -382,26 +386,35 @@ export const FEATURES = {
     functions: ["bio_iov_iter_get_pages"],
     ended: {
       commit: "12da89e8844a",
-      subject: "block: add pages to the bio through iov_iter_extract_bvecs() (Hellwig, 2026)",
+      subject: "block: open code bio_add_page and fix handling of mismatching P2P ranges",
       release: "7.0",
       evidence:
-        "vfs-7.0.iomap (ids 66402989638, 52246444367), cover <20260119074425.4005867-1-hch@lst.de>",
+        "Hellwig's 'bounce buffer direct I/O when stable pages are required' v2 02/14 <20260119074425.4005867-3-hch@lst.de> (id 52072394177), applied by Jens Axboe as 03/15 on 26 Jan 2026 (b4 mail with the mainline ids, id 53542549809), in vfs-7.0.iomap / the 7.0 merge window lists (ids 66402989638, 65737751387); a regression report names 12da89e8844a as in v7.0 (id 66959398061)",
     },
-    audit: { verdict: "kept", note: "7.0 confirmed from vfs-7.0.iomap" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 7.0, subject corrected to the commit's own; source both sides: Debian's 6.12.118 block/bio.c bio_iov_add_folio merges into the previous bvec with bvec_try_merge_page and unpins a same-page fragment (unpin_user_folio), the diff's old side (block/bio.c 18dfdaba0c73, 6.19) does the same through bio_add_page, its new side adds every run with __bio_add_page and no unpin",
+    },
   },
   extract_skip_empty_fix: {
     since: [6, 6],
     what:
-      "KVEC/BVEC extraction steps over an empty segment at the current position (before, a call returned 0 with count unchanged)",
+      "KVEC/BVEC extraction steps over an empty segment at the current position (before, the skip loop clamped maxsize to 0, walked to the end of the array and returned 0 with count unchanged)",
     functions: ["iov_iter_extract_pages"],
     introduced: {
       commit: "f741bd7178c9",
       subject: "iov_iter: Fix iov_iter_extract_pages() with zero-sized entries",
       release: "6.6",
       backports: ["6.5.3"],
-      evidence: "6.6 window, stable 6.5.3",
+      evidence:
+        "torvalds/linux master post-receive with the kunit iov_iter tests, on top of Merge tag 'sh-for-v6.6-tag1' (id 66871909241): the 6.6 merge window; [PATCH 6.5 713/739] in the 6.5.3-rc1 review of 11 Sep 2023 (ids 40033741499, 24500162650); Fixes 7d58fe731028 (6.3), so 6.3-6.5.2 have the bug; no 6.1.y (6.1 has no extraction)",
     },
-    audit: { verdict: "kept", note: "6.5.3 backport now carried" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 6.6 and 6.5.3; source both sides: the diff's old side (lib/iov_iter.c of 6.5) assigns maxsize = min(maxsize, len - skip) inside the skip loop, its new side a separate size; Debian's 6.12.118 iov_iter_extract_bvec_pages/kvec_pages use size",
+    },
   },
   iter_folioq: {
     since: [6, 12],
