@@ -276,18 +276,30 @@ function userPages(
     return { ret: bytes, offset0, pfns, retention, holds: pfns.filter((p) => p !== ZERO_PFN) };
   }
   // every page listed is held: the runs stand for both lists, built only if read
-  return {
-    ret: bytes,
-    offset0,
-    get pfns() {
-      return g.pfns;
-    },
-    retention,
-    get holds() {
-      return g.pfns;
-    },
-    runs: g.runs,
-  };
+  return new HeldRuns(bytes, offset0, retention, g);
+}
+
+/**
+ * An extraction whose every listed page is held once: `pfns` and `holds` are the GUP result's
+ * pages, built only if read. A class, not an object literal with getters (which V8 builds
+ * through a runtime call on every extraction).
+ */
+class HeldRuns implements Extraction {
+  readonly runs: readonly PfnRun[];
+  constructor(
+    readonly ret: number,
+    readonly offset0: number,
+    readonly retention: Retention,
+    private readonly g: { readonly pfns: Pfn[]; readonly runs: readonly PfnRun[] },
+  ) {
+    this.runs = g.runs;
+  }
+  get pfns(): readonly Pfn[] {
+    return this.g.pfns;
+  }
+  get holds(): readonly Pfn[] {
+    return this.g.pfns;
+  }
 }
 
 /**

@@ -39,15 +39,25 @@ export type GupResult =
   }
   | { readonly errno: number };
 
-/** The result for the pages in `out`. */
+/**
+ * The result for the pages in `out`: a class rather than an object literal with a getter,
+ * which V8 builds through a runtime call each time (one GUP per extracted segment).
+ */
+class Taken {
+  readonly runs: readonly PfnRun[];
+  readonly count: number;
+  constructor(private readonly out: PageRuns) {
+    this.runs = out.runs;
+    this.count = out.count;
+  }
+  /** The pages taken (built from `runs` when first read). */
+  get pfns(): Pfn[] {
+    return this.out.pfns();
+  }
+}
+
 function taken(out: PageRuns): GupResult {
-  return {
-    get pfns() {
-      return out.pfns();
-    },
-    runs: out.runs,
-    count: out.count,
-  };
+  return new Taken(out);
 }
 
 /**
