@@ -99,6 +99,10 @@ export class HoldRuns {
       return;
     }
     const i = firstEndingAfter(runs, a);
+    if (quick(runs, i, a, b, f)) {
+      if (!runs.length) this.buckets.delete(key);
+      return;
+    }
     const out: Run[] = [];
     const apply = (s: readonly number[] | undefined, from: number, to: number) => {
       const r = f(s, to - from);
@@ -139,6 +143,46 @@ export class HoldRuns {
     runs.splice(from, to - from, ...merged);
     if (!runs.length) this.buckets.delete(key);
   }
+}
+
+/**
+ * The common updates without the general path's rebuilding (a replay takes and drops a page
+ * or a few at a time): [a, b) inside one run, or in a hole touching no run. An update always
+ * changes a page's number of holds, so the new piece never equals the run it came from; it
+ * merges only with a neighbour it now touches that holds alike. False (and `f` not called)
+ * when the general path must decide.
+ */
+function quick(runs: Run[], i: number, a: number, b: number, f: Update): boolean {
+  const r = runs[i];
+  if (r !== undefined && r.start <= a && b <= r.end) {
+    const s = f(r.steps, b - a);
+    const pieces: Run[] = [];
+    let from = i, to = i + 1;
+    if (r.start < a) pieces.push({ start: r.start, end: a, steps: r.steps });
+    if (s !== undefined) {
+      let start = a, end = b;
+      const left = runs[i - 1], right = runs[i + 1];
+      if (a === r.start && left !== undefined && left.end === a && sameSteps(left.steps, s)) {
+        start = left.start;
+        from--;
+      }
+      if (b === r.end && right !== undefined && right.start === b && sameSteps(right.steps, s)) {
+        end = right.end;
+        to++;
+      }
+      pieces.push({ start, end, steps: s });
+    }
+    if (b < r.end) pieces.push({ start: b, end: r.end, steps: r.steps });
+    if (pieces.length === 1 && to - from === 1) runs[from] = pieces[0];
+    else runs.splice(from, to - from, ...pieces);
+    return true;
+  }
+  // a hole: [a, b) ends before run i (if any), and no neighbour touches it
+  if (r !== undefined && r.start <= b) return false;
+  if (i > 0 && runs[i - 1].end === a) return false;
+  const s = f(undefined, b - a);
+  if (s !== undefined) runs.splice(i, 0, { start: a, end: b, steps: s });
+  return true;
 }
 
 /** Index of the first run whose end is after `pfn` (runs are sorted and disjoint). */
