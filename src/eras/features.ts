@@ -356,7 +356,7 @@ export const FEATURES = {
         "merged by 3cd8b194bf34 \"Merge tag 'v7.1-rc-part1-smbdirect-fixes'\": both in a mirror of Linus' tree pushed 20 Apr 2026, the 7.1 merge window after 7.0 (~12 Apr) (ids 66856444324, 66426485710); linux-next had carried the series under rebased ids since Feb 2026 (c42ed17d418d, next-20260216, id 65828172767) but 7.0 did not take it; Metzmacher v4 025/145 (25 Nov 2025, id 3320976943); FOLIOQ support removed by ddd28c53caf6 in vfs-7.4.netfs (id 71032190887)",
     },
     audit: {
-      verdict: "kept",
+      verdict: "new",
       note:
         "verified: 7.1, id now the mainline 8a4d6c0d4fc4 (was the merge); source both sides: Debian's 6.12.118 smb_extract_iter_to_rdma (fs/smb/client/smbdirect.c) switches on BVEC/KVEC/FOLIOQ with no direction check, the 7.1 smbdirect_map_sges_from_iter (v4 025 diff) first refuses anything but ITER_SOURCE with WARN_ON_ONCE and -EIO, then the same three kinds",
     },
@@ -374,7 +374,7 @@ export const FEATURES = {
         "linux-next fs-next 7 Oct 2026 (the 7.3-rc7 week, id 71462594667) with 7851fd653cb9 'nfs: introduce nfs_direct_extract_pages helper' and d91ae903f476 'nfs: make nfs_page pin-aware'; Pranjal Shrivastava v3 4/5 <20260715143540.3597616-5-praan@google.com> (id 56721009589; cover id 56787198409); queued for the 7.4 merge window, not released when the record ends (linux-next ids may change when merged)",
     },
     audit: {
-      verdict: "kept",
+      verdict: "new",
       note:
         "verified: 7.4 as queued; subject corrected to the commit's own; source both sides: Debian's 6.1.192 and 6.12.118 fs/nfs/direct.c take pages with iov_iter_get_pages_alloc2 in nfs_direct_read/write_schedule_iovec and release them unpinned right after building the requests; the v3 diff replaces both calls with iov_iter_extract_pages (pinned per iov_iter_extract_will_pin), keeping the pins until completion",
     },
@@ -425,7 +425,8 @@ export const FEATURES = {
       commit: "db0aa2e9566f",
       subject: "mm: Define struct folio_queue and ITER_FOLIOQ to handle a sequence of folios",
       release: "6.12",
-      evidence: "netfs folio_queue series, 6.12 window; 6.12.118 source has ITER_FOLIOQ",
+      evidence:
+        "netfs folio_queue series in the 6.12 merge window lists, after the vfs-6.12 'file: remove f_version' series (ids 65975527122, 65793136654); the fixes that name it carry 'Cc: stable@vger.kernel.org # v6.12+' (ids 48749693227, 48440045300), so 6.11 had no ITER_FOLIOQ",
     },
     ended: {
       commit: "507b92a64365",
@@ -434,7 +435,11 @@ export const FEATURES = {
       evidence:
         "vfs-7.4.netfs in vfs.all (ids 71032190887, 71403147779); linux-next 58194689921d (id 71462594667); queued, not released when the record ends",
     },
-    audit: { verdict: "new", note: "the removal is new (7.4)" },
+    audit: {
+      verdict: "new",
+      note:
+        "verified: 6.12 start; 7.4 end as queued (vfs-7.4.netfs pushed 2 Oct 2026 lists 507b92a64365 after ddd28c53caf6 and before 11d5d7233260 'netfs: Remove folio_queue', id 71032190887); source: Debian's 6.1.192 uio.h has no ITER_FOLIOQ, 6.12.118 has it (iov_iter_folio_queue, iterate_folioq, extract_folioq_to_sg); the 7.4 side only from the series' diffs (no 7.4 tree in the record)",
+    },
   },
   iter_bvecq: {
     since: [7, 4],
@@ -455,7 +460,11 @@ export const FEATURES = {
       evidence:
         "vfs-7.4.netfs (2 Oct 2026), linux-next fs-next 7 Oct 2026 as 177edaa33467 (ids 71032190887, 71403147779); series v1 <20260326104544.509518-13-dhowells@redhat.com> (id 54673011688) to v14 (30 Sep 2026); queued, not released when the record ends",
     },
-    audit: { verdict: "new", note: "7.1-7.4 eras" },
+    audit: {
+      verdict: "new",
+      note:
+        "verified: 7.4 as queued (vfs-7.4.netfs, id 71032190887); source from the v1 diff (id 54673011688): ITER_BVECQ added to enum iter_type, iov_iter_bvec_queue, iterate/advance/revert across slots and segments, __iov_iter_get_pages_alloc does WARN_ON_ONCE and -EFAULT for it, iov_iter_extract_bvecq_pages takes no refs or pins and stops at a later bvec not starting on a page boundary, extract_bvecq_to_sg sets one sg entry per bvec; no earlier release has the kind (6.12.118 uio.h)",
+    },
   },
   bvec_extract_multi: {
     since: [6, 13],
@@ -465,9 +474,14 @@ export const FEATURES = {
       commit: "e4e535bff2bc",
       subject: "iov_iter: don't require contiguous pages in iov_iter_extract_bvec_pages",
       release: "6.13",
-      evidence: "linux-next next-20241030 (id 28001108471, 66338163402), 6.13 merge window",
+      evidence:
+        "Ming Lei, 24 Oct 2024, in Jens Axboe's block tree for 6.13: linux-next next-20241030 (ids 28001108471, 66338163402); its follow-ups (Dumazet's 7bc802acf193 and Ming Lei's 'lib/iov_iter: fix bvec iterator setup', which Jens swapped in on 2 Nov 2024, id 32173445336) went into the same for-6.13 queue before 6.12 was released (17 Nov 2024), so 6.13 shipped the fixed form; later mainline fixes name it (Fixes: tags, ids 20250684370, 56720115192); Debian's 6.12.118 does not carry it (no 6.12.y backport)",
     },
-    audit: { verdict: "kept", note: "next-20241030 places it in the 6.13 window" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 6.13; source both sides: Debian's 6.12.118 iov_iter_extract_bvec_pages takes only the current bvec (page + k for a physically contiguous run), the 6.13+ version walks bvecs with a bvec_iter and adds one page pointer per page-piece (the 2026 fix's diff, id 56720115192)",
+    },
   },
   slab_refcount_frozen: {
     since: [6, 14],
@@ -552,26 +566,35 @@ export const FEATURES = {
     what: "multi-bvec extraction refuses a failed page-array allocation (maxpages 0) with -ENOMEM",
     functions: ["iov_iter_extract_pages"],
     introduced: {
-      commit: "eea815a087cd",
+      commit: "70531f4f3a14",
       subject: "iov_iter: Fix missing alloc fail check in iov_iter_extract_bvec_pages()",
       release: "7.2",
       evidence:
-        "vfs.fixes 30 Jun 2026 (id 66630127464), linux-next fs-current 1-2 Jul 2026 next to bootconfig-fixes-v7.2-rc1 (id 67020683109): 7.2-rc; v4 04/30 <20260616100821.2062304-5-dhowells@redhat.com>",
+        "v4 04/30 <20260616100821.2062304-5-dhowells@redhat.com> (id 56720115192), Fixes e4e535bff2bc (6.13); mainline ids from the rebased vfs.fixes merged as 'vfs-7.2-rc2.fixes': a mirror of Linus' tree pushed 2 Aug 2026 lists the series with that merge (id 66385519987) and tip/urgent, which follows Linus' tree, took them on 4 Jul 2026 (id 66531252255); the 30 Jun vfs.fixes and linux-next of 1 Jul carried pre-rebase ids (eea815a087cd, ids 66630127464, 66638056515, 67020683109); no stable backport in the record",
     },
-    audit: { verdict: "moved", note: "was 7.1; 7.1 was tagged mid-June, the fix is 7.2-rc" },
+    audit: {
+      verdict: "moved",
+      note:
+        "verified: 7.2 (7.2-rc2); the id is now the mainline 70531f4f3a14 (eea815a087cd was the pre-rebase vfs.fixes id, still named by the gallery trace and model messages); source both sides: the v4 diff's old side (lib/iov_iter.c dc9c6eb21bdb, 7.1) calls want_pages_array and walks the bvecs with no check of its result, its new side returns -ENOMEM when it gives 0; 6.12.118 has the older single-bvec extractor, which always checked",
+    },
   },
   xarray_extract_hole_fix: {
     since: [7, 2],
     what:
-      "XARRAY extraction with a hole at the first index returns 0 instead of maxsize bytes and no pages",
+      "XARRAY extraction that finds a hole at the first index returns 0 (before, with a start not on a page boundary, nr * PAGE_SIZE - offset wrapped and the call returned and advanced maxsize bytes with no pages)",
     functions: ["iov_iter_extract_pages"],
     introduced: {
-      commit: "72c00e84e611",
+      commit: "55f4bb9373ca",
       subject: "iov_iter: Fix potential underflow in iov_iter_extract_xarray_pages()",
       release: "7.2",
-      evidence: "vfs.fixes 30 Jun 2026 (id 66630127464), fs-current July 2026 (id 67020683109)",
+      evidence:
+        "v4 03/30 (16 Jun 2026, id 56261849522), Fixes 7d58fe731028 (6.3); mainline ids from the rebased vfs.fixes merged as 'vfs-7.2-rc2.fixes': a mirror of Linus' tree pushed 2 Aug 2026 lists the series with that merge (id 66385519987) and tip/urgent, which follows Linus' tree, took them on 4 Jul 2026 (id 66531252255); the 30 Jun vfs.fixes and linux-next of 1 Jul carried pre-rebase ids (72c00e84e611, ids 66630127464, 66638056515, 67020683109); no stable backport in the record",
     },
-    audit: { verdict: "moved", note: "was 7.1" },
+    audit: {
+      verdict: "moved",
+      note:
+        "verified: 7.2 (7.2-rc2); mainline id 55f4bb9373ca (72c00e84e611 was the pre-rebase vfs.fixes id); source both sides: Debian's 6.12.118 iov_iter_extract_xarray_pages ends with maxsize = min(nr * PAGE_SIZE - offset, maxsize) for any nr, the v4 diff sets maxsize 0 when nr is 0; the model applies the wrap only when offset0 > 0, as the old expression does",
+    },
   },
 
   kvec_to_sg_len_fix: {
@@ -610,12 +633,17 @@ export const FEATURES = {
       "iov_iter_extract_user_pages frees the page array it allocated when pinning fails (before, the kvmalloc'd array leaked)",
     functions: ["iov_iter_extract_pages"],
     introduced: {
-      commit: "11cf15dacff6",
+      commit: "72698020e15d",
       subject: "iov_iter: Fix a memory leak in iov_iter_extract_user_pages()",
       release: "7.2",
-      evidence: "vfs.fixes 30 Jun 2026 (id 66630127464), fs-current July 2026 (id 67020683109)",
+      evidence:
+        "mainline ids from the rebased vfs.fixes merged as 'vfs-7.2-rc2.fixes': a mirror of Linus' tree pushed 2 Aug 2026 lists the series with that merge (id 66385519987) and tip/urgent, which follows Linus' tree, took them on 4 Jul 2026 (id 66531252255); the 30 Jun vfs.fixes and linux-next of 1 Jul carried pre-rebase ids (11cf15dacff6, ids 66630127464, 66638056515, 67020683109); no stable backport in the record",
     },
-    audit: { verdict: "new", note: "the leak was not modelled before" },
+    audit: {
+      verdict: "new",
+      note:
+        "verified: 7.2 (7.2-rc2); mainline id 72698020e15d (11cf15dacff6 was the pre-rebase vfs.fixes id); source: Debian's 6.12.118 iov_iter_extract_user_pages returns pin_user_pages_fast's error without freeing the array want_pages_array allocated; the fixed side only from the commit subject and the gallery model (the patch text is not in the record)",
+    },
   },
   user_to_sg_scratch_fix: {
     since: [7, 1],
@@ -638,12 +666,17 @@ export const FEATURES = {
       "extract_xarray_to_sg derives each folio's offset from the current position, not the original start",
     functions: ["extract_iter_to_sg"],
     introduced: {
-      commit: "132e70406412",
+      commit: "2bcd3ab37287",
       subject: "scatterlist: Fix offset in folio calc in extract_xarray_to_sg()",
       release: "7.2",
-      evidence: "vfs.fixes 30 Jun 2026 (id 66630127464), fs-current July 2026 (id 67020683109)",
+      evidence:
+        "v4 06/30 (16 Jun 2026, id 56639905274), Fixes f5f82cd18732 (6.5); mainline ids from the rebased vfs.fixes merged as 'vfs-7.2-rc2.fixes': a mirror of Linus' tree pushed 2 Aug 2026 lists the series with that merge (id 66385519987) and tip/urgent, which follows Linus' tree, took them on 4 Jul 2026 (id 66531252255); the 30 Jun vfs.fixes and linux-next of 1 Jul carried pre-rebase ids (132e70406412, ids 66630127464, 66638056515, 67020683109); no stable backport in the record",
     },
-    audit: { verdict: "moved", note: "was 7.1" },
+    audit: {
+      verdict: "moved",
+      note:
+        "verified: 7.2 (7.2-rc2); mainline id 2bcd3ab37287 (132e70406412 was the pre-rebase vfs.fixes id); source both sides: Debian's 6.12.118 extract_xarray_to_sg computes offset_in_folio(folio, start) with start never advanced, the v4 diff adds start += len per entry",
+    },
   },
   netfs_limit_kvec: {
     since: [7, 0],
