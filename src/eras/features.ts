@@ -492,9 +492,13 @@ export const FEATURES = {
       subject: "mm: decline to manipulate the refcount on a slab page",
       release: "6.14",
       evidence:
-        "mm-hotfixes-stable-2025-03-17 pulled against 6.14-rc7 (id 41768205883); Vlastimil Babka: 'That went to v6.14' (id 33132664662)",
+        "mm-hotfixes-stable-2025-03-17 pulled against 6.14-rc7 (id 41768205883; the mm tree list with it, id 66919720708); Vlastimil Babka: 'That went to v6.14' (id 33132664662); no stable backport (it follows the 6.14 frozen slab pages, which older series do not have)",
     },
-    audit: { verdict: "moved", note: "was 6.15; the hotfix pull is 6.14-rc7" },
+    audit: {
+      verdict: "moved",
+      note:
+        "verified: 6.14 (was 6.15; the hotfix pull is 6.14-rc7); source both sides: Debian's 6.12.118 get_page is folio_get with no slab test and its BVEC __iov_iter_get_pages_alloc does get_page on every page; the 770c8d55c428 diff's old side (6.14 lib/iov_iter.c) skips folio_get for slab folios",
+    },
   },
   bvec_get_pages_folio_fix: {
     since: [6, 15],
@@ -505,10 +509,15 @@ export const FEATURES = {
       commit: "770c8d55c428",
       subject: "lib/iov_iter: fix to increase non slab folio refcount",
       release: "6.15",
+      backports: ["6.14.4"],
       evidence:
-        "Sheng Yong v2, 1 Apr 2025, Fixes b9c0e49abfca, acked for mm-hotfixes with Cc stable (id 33132664662); 6.14.y backport number not confirmed",
+        "Sheng Yong v2, 1 Apr 2025, Fixes b9c0e49abfca, Cc stable, merged into akpm's mm-hotfixes-stable (mm-commits mail with the diff, id 11008973061) and in the mm lists of the 6.15-rc weeks (ids 66940924175, 66808667599): 6.15; the 6.14.4-rc1 review of 23 Apr 2025 lists it (id 39723163281); no other series has the bug",
     },
-    audit: { verdict: "new", note: "the 6.14-only behaviour no row described" },
+    audit: {
+      verdict: "new",
+      note:
+        "verified: 6.15 and now its 6.14.4 backport (6.14.0-6.14.3 keep the bug); source both sides: the diff's old side takes page_folio(page) for every k, its new side page_folio(page + k)",
+    },
   },
   is_aligned: {
     since: [6, 0],
