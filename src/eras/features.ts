@@ -617,9 +617,13 @@ export const FEATURES = {
       release: "7.1",
       backports: ["6.6.140", "6.12.88", "6.18.30", "7.0.7"],
       evidence:
-        "mm tree in linux-next during 7.0-rc7 (id 66594516601), so the 7.1 window; OSV CVE-2026-46289: affected >=6.3 <6.6.140, >=6.7 <6.12.88, >=6.13 <6.18.30, >=6.19 <7.0.7 (id 68814453310)",
+        "Christian A. Ehrhardt, 'Fix bugs in extract_iter_to_sg()' v3 1/5; in a mirror of Linus' tree pushed 20 Apr 2026 with the 7.1 merge-window merges (id 66856444324), after linux-next during 7.0-rc7 (id 66594516601): 7.1; OSV CVE-2026-46289: affected >=6.3 <6.6.140, >=6.7 <6.12.88, >=6.13 <6.18.30, >=6.19 <7.0.7, with the mainline and four stable commit links (id 68814453310); linux-6.18.y push of 14 May 2026 (8fbba6829057, id 66283782826)",
     },
-    audit: { verdict: "kept", note: "7.1 confirmed; stable backports now carried" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 7.1 and the four backports; source both sides: Debian's 6.12.118 (past 6.12.88) extract_kvec_to_sg sets each entry to seg, the part inside its page, and subtracts what it could not place (ret -= len); the commit text (OSV) says the per-page length was calculated but not used and the count was not adjusted when entries ran out",
+    },
   },
   sg_max_zero_fix: {
     since: [7, 1],
@@ -631,9 +635,13 @@ export const FEATURES = {
       release: "7.1",
       backports: ["6.6.140", "6.12.88", "6.18.30", "7.0.7"],
       evidence:
-        "Ehrhardt's 'Fix bugs in extract_iter_to_sg()' v3; the sg_max check travels with the kvec fix (same stable releases, OSV id 68814453310)",
+        "the same commit: its text ends 'return immediately from extract_iter_to_sg if there are no sglist entries at all' (OSV CVE-2026-46289, id 68814453310), so the same releases: in a mirror of Linus' tree pushed 20 Apr 2026 with the 7.1 merge-window merges (id 66856444324), after linux-next during 7.0-rc7 (id 66594516601): 7.1; stable 6.6.140, 6.12.88, 6.18.30, 7.0.7",
     },
-    audit: { verdict: "kept", note: "7.1; backports now carried" },
+    audit: {
+      verdict: "kept",
+      note:
+        "verified: 7.1 and the backports; source: Debian's 6.12.118 extract_iter_to_sg returns 0 when maxsize or sg_max is 0; before it there was no sg_max test (the commit text; 6.1.192 has no extract_iter_to_sg)",
+    },
   },
 
   extract_user_pages_leak_fix: {
@@ -665,9 +673,13 @@ export const FEATURES = {
       release: "7.1",
       backports: ["6.6.140", "6.12.88", "6.18.30", "7.0.7"],
       evidence:
-        "mm tree next to 07b7d66e65d9 in linux-next during 7.0-rc7 (id 66594516601); backported with it (stable lists ids 66100820385, 66180120591)",
+        "'Fix bugs in extract_iter_to_sg()' v3 2/5, next to 07b7d66e65d9 everywhere: in a mirror of Linus' tree pushed 20 Apr 2026 with the 7.1 merge-window merges (id 66856444324), after linux-next during 7.0-rc7 (id 66594516601): 7.1; backported with it (linux-6.18.y push of 14 May 2026 with both, 8fbba6829057 and 7cdf18608302, id 66283782826; another stable push with both, id 66180120591; stable lists ids 66100820385); the OSV entry for the series' CVE covers 07b7d66e65d9 only, so the releases of this one are those of its companion",
     },
-    audit: { verdict: "new", note: "the scratch overlap was not modelled before" },
+    audit: {
+      verdict: "new",
+      note:
+        "verified: 7.1; backports taken from the pushes that carry both commits (6.18.y seen directly, the other series by the companion); source both sides: the 6.5-era extract_user_to_sg places the page-pointer array at sgtable->sgl + sg_max entries from the table start (id 40196292822), Debian's 6.12.118 places it past sgl + nents + sg_max",
+    },
   },
   xarray_to_sg_offset_fix: {
     since: [7, 2],
