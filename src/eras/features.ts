@@ -707,11 +707,15 @@ export const FEATURES = {
       commit: "67e467a11f62",
       subject: "netfs: Fix kernel BUG in netfs_limit_iter() for ITER_KVEC iterators",
       release: "7.0",
-      backports: ["6.12.118", "6.18.21"],
+      backports: ["6.12.80", "6.18.21"],
       evidence:
-        "vfs.fixes -> linux-next fs-current (id 67069264502), torvalds master d1384f70b2e3 (id 66555554254), vfs-7.0-rc6.fixes; stable [PATCH 6.18 292/309] in the 6.18.21-rc1 review (ids 60235859673, 60669687294); Debian's 6.12.118 source has netfs_limit_kvec (first 6.12.y not confirmed: 6.12.x below 118 is modelled without it)",
+        "vfs.fixes (Brauner applied it, id 53557560367) -> linux-next fs-current (id 67069264502) -> Linus' master with e9075e420a1e (revlist fc9eae25ecb7..d1384f70b2e3, id 66555554254) as vfs-7.0-rc6.fixes: 7.0; stable: [PATCH 6.18 292/309] in the 6.18.21-rc1 review of 31 Mar 2026 (ids 60235859673, 60669687294), and the linux-stable-rc linux-6.12.y push of 31 Mar 2026 16:17 (00594853af36, id 67347290316) that became the 6.12.80-rc1 review sent at 16:19 (id 60493200464)",
     },
-    audit: { verdict: "moved", note: "was 7.1; 7.0-rc6 fix, and 6.18.21 carries it" },
+    audit: {
+      verdict: "moved",
+      note:
+        "7.0 (was 7.1; 7.0-rc6 fix); stable 6.18.21 and now 6.12.80 (was 6.12.118, the first 6.12.y read, not the first carrying it); source both sides: the stable diff's old side (fs/netfs/iterator.c) ends netfs_limit_iter in BUG() for kinds other than FOLIOQ, BVEC and XARRAY, its new side adds netfs_limit_kvec, which Debian's 6.12.118 has",
+    },
   },
   bio_align_after_build: {
     since: [6, 18],
