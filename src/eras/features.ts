@@ -750,7 +750,7 @@ export const FEATURES = {
     audit: {
       verdict: "moved",
       note:
-        "was: fails while building the bio after 1-4 pins; the kernel pins everything and fails at submission (measured)",
+        "was: fails while building the bio after 1-4 pins; the kernel pins everything and fails at submission (measured). Verified: 5ff3f74e145a and 7eac33186957 with their subjects in Jens Axboe's applied list (9 Sep 2025, id 1853398232) and the block tree push listing the series (id 66068716653), the 6.18 window; source both sides: Debian's 6.12.118 blkdev_direct_IO (block/fops.c) and iomap_dio_bio_iter (fs/iomap/direct-io.c) refuse a misaligned iterator up front with bdev_iter_is_aligned, which 6.18 removes (9eab1d4e0d15, same series); the 6.18 side measured on this machine's 6.18.44",
     },
   },
   dio_align_at_extract: {
