@@ -29,9 +29,22 @@ import { schemaCommand } from "./schema.ts";
 import { labCommand } from "./lab.ts";
 import { exportKunitCommand } from "./export.ts";
 import { liveCommand } from "../live/command.ts";
+import type { LiveSystem } from "../live/system.ts";
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+export function runCli(argv: readonly string[], io: Io): Promise<number> {
+  return runCliOn(argv, io);
+}
+
+/**
+ * runCli with the machine `itertrace live` runs on: this one when `live` is absent, a fake
+ * kernel in tests.
+ */
+export async function runCliOn(
+  argv: readonly string[],
+  io: Io,
+  live?: LiveSystem,
+): Promise<number> {
   let code = 0;
   const program = new Command("itertrace")
     .description("Replay traces of Linux iov_iter conversions: pages, pins, sg tables, SGEs, bios")
@@ -112,7 +125,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       "\nNeeds root and Deno's FFI (libc through Deno.dlopen): sudo deno task live --random 300 --seed 7\n",
     )
     .action(async (traces, opts) => {
-      code = await liveCommand(io, opts, traces);
+      code = await liveCommand(io, opts, traces, live);
     });
 
   program.command("compare")

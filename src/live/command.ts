@@ -14,7 +14,8 @@ import { MAX_REQUEST, randomShapes } from "./shapes.ts";
 import type { LiveShape } from "./shapes.ts";
 import { readFaultMapsZeroPage, runShape } from "./kernel.ts";
 import { type MachineFacts, modelCase } from "./to_trace.ts";
-import * as c from "./libc.ts";
+import { iovecs, O_DIRECT, O_RDWR } from "./libc.ts";
+import { type LiveSystem, realSystem } from "./system.ts";
 import { shapeOfTrace } from "./from_trace.ts";
 
 /** Options of `live`. */
@@ -39,17 +40,19 @@ export function kernelEra(uname: string): string {
 }
 
 /** The block device queue of a file's file system: its dma_alignment and logical block size. */
-export function deviceFacts(path: string): { dma: number; lbs: number; dev: string } {
-  const st = Deno.statSync(path);
-  const dev = st.dev;
+export function deviceFacts(
+  sys: LiveSystem,
+  path: string,
+): { dma: number; lbs: number; dev: string } {
+  const dev = sys.statDev(path);
   const major = Math.floor(dev / 256) & 0xfff;
   const minor = (dev & 0xff) | (Math.floor(dev / 4096) & ~0xff);
   const base = `/sys/dev/block/${major}:${minor}`;
   for (const q of [`${base}/queue`, `${base}/../queue`]) {
     try {
-      const dma = Number(Deno.readTextFileSync(`${q}/dma_alignment`).trim());
-      const lbs = Number(Deno.readTextFileSync(`${q}/logical_block_size`).trim());
-      return { dma, lbs, dev: Deno.realPathSync(base).split("/").pop() ?? `${major}:${minor}` };
+      const dma = Number(sys.readText(`${q}/dma_alignment`).trim());
+      const lbs = Number(sys.readText(`${q}/logical_block_size`).trim());
+      return { dma, lbs, dev: sys.realPath(base).split("/").pop() ?? `${major}:${minor}` };
     } catch { /* try the parent (a partition) */ }
   }
   throw new UsageError(
@@ -57,8 +60,8 @@ export function deviceFacts(path: string): { dma: number; lbs: number; dev: stri
   );
 }
 
-function fsType(dir: string): string {
-  const mounts = Deno.readTextFileSync("/proc/self/mounts").split("\n").map((l) => l.split(" "));
+function fsType(sys: LiveSystem, dir: string): string {
+  const mounts = sys.readText("/proc/self/mounts").split("\n").map((l) => l.split(" "));
   let best = { mp: "", type: "?" };
   for (const m of mounts) {
     if (m.length < 3) continue;
@@ -73,19 +76,27 @@ function fsType(dir: string): string {
 }
 
 /** A 32 MiB test file written with O_DIRECT; removed by the caller. */
-function makeTestFile(dir: string): string {
-  const path = `${dir.replace(/\/$/, "")}/itertrace-live.${Deno.pid}`;
+function makeTestFile(sys: LiveSystem, dir: string): string {
+  const c = sys.libc;
+  const path = `${dir.replace(/\/$/, "")}/itertrace-live.${sys.pid()}`;
   const size = 32 * 1024 * 1024;
-  const fd = c.openFile(path + "", 0o100 | c.O_RDWR | c.O_DIRECT);
-  if (fd < 0) throw new UsageError(`cannot open ${path} with O_DIRECT (errno ${-fd})`);
-  // one extent: iomap maps a request extent by extent, and a request crossing an extent
-  // boundary is built in two passes (a page there is pinned twice); the cases stay inside it
-  c.fallocate(fd, size);
+  const fd = c.openFile(path + "", 0o100 | O_RDWR | O_DIRECT);
+  if (fd < 0) {
+    // a file system refusing O_DIRECT may refuse it only after creating the file
+    try {
+      sys.remove(path);
+    } catch { /* not created */ }
+    throw new UsageError(`cannot open ${path} with O_DIRECT (errno ${-fd})`);
+  }
   const chunk = 1024 * 1024;
-  const buf = c.mmapAnon(chunk);
+  let buf: bigint | undefined;
   try {
+    // one extent: iomap maps a request extent by extent, and a request crossing an extent
+    // boundary is built in two passes (a page there is pinned twice); the cases stay inside it
+    c.fallocate(fd, size);
+    buf = c.mmapAnon(chunk);
     for (let o = 0; o < chunk; o += 4096) c.pokeByte(buf + BigInt(o), (o >> 12) & 0xff);
-    const iov = c.iovecs([{ base: buf, len: chunk }]);
+    const iov = iovecs([{ base: buf, len: chunk }]);
     for (let pos = 0; pos < size; pos += chunk) {
       const r = c.rwv("pwritev", fd, iov, 1, pos);
       if (r !== chunk) throw new UsageError(`writing ${path} with O_DIRECT failed (${r})`);
@@ -100,26 +111,26 @@ function makeTestFile(dir: string): string {
     }
   } catch (e) {
     c.closeFd(fd);
-    Deno.removeSync(path);
+    sys.remove(path);
     throw e;
   } finally {
-    c.munmap(buf, chunk);
+    if (buf !== undefined) c.munmap(buf, chunk);
   }
   c.closeFd(fd);
   return path;
 }
 
 /** Detects the machine facts that change pin counts. */
-export function machineFacts(file: string, dir: string): MachineFacts {
-  const uname = Deno.osRelease();
-  const dev = deviceFacts(file);
+export function machineFacts(sys: LiveSystem, file: string, dir: string): MachineFacts {
+  const uname = sys.osRelease();
+  const dev = deviceFacts(sys, file);
   return {
     uname,
     kernel: kernelEra(uname),
-    zeroPage: readFaultMapsZeroPage(),
+    zeroPage: readFaultMapsZeroPage(sys),
     dmaAlignment: dev.dma,
     logicalBlockSize: dev.lbs,
-    fs: `${fsType(dir)} on ${dev.dev}`,
+    fs: `${fsType(sys, dir)} on ${dev.dev}`,
   };
 }
 
@@ -145,19 +156,20 @@ function errnoName(r: number): string {
   return r < 0 ? names[r] ?? String(r) : `0x${r.toString(16)}`;
 }
 
-/** Runs `live` over random shapes and/or trace files; returns the exit code. */
+/** Runs `live` over random shapes and/or trace files on `sys` (this machine); returns the exit code. */
 export async function liveCommand(
   io: Io,
   o: LiveOpts,
   traces: readonly string[] = [],
+  sys: LiveSystem = realSystem(),
 ): Promise<number> {
-  if (Deno.build.os !== "linux") throw new UsageError("itertrace live runs on Linux only");
-  if (Deno.uid() !== 0) {
+  if (sys.os !== "linux") throw new UsageError("itertrace live runs on Linux only");
+  if (sys.uid() !== 0) {
     throw new UsageError(
       "itertrace live must run as root: it writes /proc/sys/vm/stat_refresh and reads /proc/self/pagemap and /proc/kpageflags (try: sudo deno task live --random 300)",
     );
   }
-  if (!hasPinCounters()) {
+  if (!hasPinCounters(sys)) {
     throw new UsageError(
       "this kernel has no nr_foll_pin_* counters in /proc/vmstat (5.8 or later)",
     );
@@ -172,9 +184,9 @@ export async function liveCommand(
   const seed = Number(o.seed ?? "1");
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number`);
   const dir = o.dir ?? "/tmp";
-  const file = makeTestFile(dir);
+  const file = makeTestFile(sys, dir);
   try {
-    const facts = machineFacts(file, dir);
+    const facts = machineFacts(sys, file, dir);
     io.stdout(
       `itertrace live   kernel ${facts.uname} (replayed as ${facts.kernel}), ${facts.fs}\n` +
         `  read faults map the zero page: ${
@@ -186,7 +198,7 @@ export async function liveCommand(
         }${o.random ? `${n} random cases, seed ${seed}` : ""}\n\n`,
     );
     // an aligned 4 KiB read must pin, or this file system copies (tmpfs) and nothing is judged
-    const probe = runShape({
+    const probe = runShape(sys, {
       syscall: "preadv",
       size: 4096,
       thp: false,
@@ -213,7 +225,7 @@ export async function liveCommand(
     let agree = 0;
     for (let i = 0; i < shapes.length; i++) {
       const s = shapes[i];
-      const k = runShape(s, file);
+      const k = runShape(sys, s, file);
       const name = i < named.length
         ? `live-${
           named[i].name.replace(/^.*\//, "").replace(/\.[^.]*$/, "").replace(/[^\w.+@=,-]/g, "_")
@@ -256,7 +268,7 @@ export async function liveCommand(
       }, kernel ${facts.uname}${skipped ? `; ${skipped} traces cannot run on a kernel` : ""}\n`,
     );
     if (o.record) {
-      const head = { itertrace_live: 1, facts, seed, count: n, agree, pins_now: readPins() };
+      const head = { itertrace_live: 1, facts, seed, count: n, agree, pins_now: readPins(sys) };
       const lines = [JSON.stringify(head), ...records.map((r) => JSON.stringify(r))];
       await io.writeTextFile(o.record, lines.join("\n") + "\n");
       io.stderr(`recorded ${o.record}\n`);
@@ -264,7 +276,7 @@ export async function liveCommand(
     return agree === shapes.length ? 0 : 1;
   } finally {
     try {
-      Deno.removeSync(file);
+      sys.remove(file);
     } catch { /* already gone */ }
   }
 }

@@ -7,7 +7,15 @@
  *
  * @module
  */
-import * as c from "./libc.ts";
+import {
+  iovecs,
+  MADV_HUGEPAGE,
+  MADV_NOHUGEPAGE,
+  O_DIRECT,
+  O_RDWR,
+  SPLICE_F_NONBLOCK,
+} from "./libc.ts";
+import type { LiveSystem } from "./system.ts";
 import { type PinCounters, readPins } from "./vmstat.ts";
 import type { LiveShape } from "./shapes.ts";
 
@@ -39,38 +47,25 @@ function sleepMs(ms: number): void {
 }
 
 /** The frame behind a virtual address (0 when not present), and its kpageflags. */
-export function frameOf(addr: bigint): { pfn: number; flags: bigint } {
-  const pm = Deno.openSync("/proc/self/pagemap", { read: true });
-  const buf = new Uint8Array(8);
-  try {
-    pm.seekSync(Number(addr / BigInt(PAGE)) * 8, Deno.SeekMode.Start);
-    pm.readSync(buf);
-  } finally {
-    pm.close();
-  }
-  const e = new DataView(buf.buffer).getBigUint64(0, true);
+export function frameOf(sys: LiveSystem, addr: bigint): { pfn: number; flags: bigint } {
+  // pagemap: bit 63 present, bits 0-54 the frame (zero without CAP_SYS_ADMIN)
+  const e = sys.readEntry("/proc/self/pagemap", Number(addr / BigInt(PAGE)));
   if (!(e >> 63n)) return { pfn: 0, flags: 0n };
   const pfn = Number(e & ((1n << 55n) - 1n));
   if (!pfn) return { pfn: 0, flags: 0n };
-  const kf = Deno.openSync("/proc/kpageflags", { read: true });
-  try {
-    kf.seekSync(pfn * 8, Deno.SeekMode.Start);
-    kf.readSync(buf);
-  } finally {
-    kf.close();
-  }
-  return { pfn, flags: new DataView(buf.buffer).getBigUint64(0, true) };
+  return { pfn, flags: sys.readEntry("/proc/kpageflags", pfn) };
 }
 
 /**
  * Whether a read fault on private anonymous memory maps the shared zero page here (mainline)
  * or allocates a page (mm_forbids_zeropage(), pvm_no_zero_page=1).
  */
-export function readFaultMapsZeroPage(): boolean {
+export function readFaultMapsZeroPage(sys: LiveSystem): boolean {
+  const c = sys.libc;
   const a = c.mmapAnon(PAGE);
   try {
     c.peekByte(a);
-    const f = frameOf(a);
+    const f = frameOf(sys, a);
     return f.pfn !== 0 && ((f.flags >> KPF_ZERO_PAGE) & 1n) === 1n;
   } finally {
     c.munmap(a, PAGE);
@@ -78,40 +73,45 @@ export function readFaultMapsZeroPage(): boolean {
 }
 
 /** Maps the buffer of a shape; returns its address and the mapping to unmap. */
-function mapBuffer(s: LiveShape): { addr: bigint; map: bigint; mapLen: number } {
+function mapBuffer(sys: LiveSystem, s: LiveShape): { addr: bigint; map: bigint; mapLen: number } {
+  const c = sys.libc;
   if (s.thp) {
     const mapLen = 2 * THP;
     const map = c.mmapAnon(mapLen);
     const addr = (map + BigInt(THP - 1)) & ~BigInt(THP - 1);
-    c.madvise(addr, THP, c.MADV_HUGEPAGE);
+    c.madvise(addr, THP, MADV_HUGEPAGE);
     return { addr, map, mapLen };
   }
   const map = c.mmapAnon(s.size);
-  c.madvise(map, s.size, c.MADV_NOHUGEPAGE);
+  c.madvise(map, s.size, MADV_NOHUGEPAGE);
   return { addr: map, map, mapLen: s.size };
 }
 
-function once(s: LiveShape, fd: number, pipe: [number, number] | undefined): KernelRun & {
-  quiet: boolean;
-} {
-  const { addr, map, mapLen } = mapBuffer(s);
+function once(
+  sys: LiveSystem,
+  s: LiveShape,
+  fd: number,
+  pipe: [number, number] | undefined,
+): KernelRun & { quiet: boolean } {
+  const c = sys.libc;
+  const { addr, map, mapLen } = mapBuffer(sys, s);
   try {
     if (s.touched) { for (let o = 0; o < s.size; o += PAGE) c.pokeByte(addr + BigInt(o), 0x5a); }
-    const iov = c.iovecs(s.segs.map((g) => ({ base: addr + BigInt(g.off), len: g.len })));
-    const b0 = readPins();
+    const iov = iovecs(s.segs.map((g) => ({ base: addr + BigInt(g.off), len: g.len })));
+    const b0 = readPins(sys);
     sleepMs(5);
-    const b1 = readPins();
-    const m0 = readPins();
+    const b1 = readPins(sys);
+    const m0 = readPins(sys);
     const ret = s.syscall === "vmsplice"
-      ? c.vmsplice(pipe![1], iov, s.segs.length, c.SPLICE_F_NONBLOCK)
+      ? c.vmsplice(pipe![1], iov, s.segs.length, SPLICE_F_NONBLOCK)
       : c.rwv(s.syscall, fd, iov, s.segs.length, 0);
     sleepMs(20);
-    const m1: PinCounters = readPins();
+    const m1: PinCounters = readPins(sys);
     if (s.syscall === "vmsplice" && ret > 0) c.drain(pipe![0], ret);
     const pfns: number[] = [];
     let thp = s.thp;
     for (let o = 0; o < s.size; o += PAGE) {
-      const f = frameOf(addr + BigInt(o));
+      const f = frameOf(sys, addr + BigInt(o));
       pfns.push(f.pfn);
       if (!((f.flags >> KPF_THP) & 1n)) thp = false;
     }
@@ -129,15 +129,16 @@ function once(s: LiveShape, fd: number, pipe: [number, number] | undefined): Ker
 }
 
 /** Runs a shape until two quiet runs agree (at most `tries` runs). */
-export function runShape(s: LiveShape, file: string, tries = 6): KernelResult {
-  const fd = s.syscall === "vmsplice" ? -1 : c.openFile(file, c.O_RDWR | c.O_DIRECT);
+export function runShape(sys: LiveSystem, s: LiveShape, file: string, tries = 6): KernelResult {
+  const c = sys.libc;
+  const fd = s.syscall === "vmsplice" ? -1 : c.openFile(file, O_RDWR | O_DIRECT);
   if (s.syscall !== "vmsplice" && fd < 0) throw new Error(`open ${file} O_DIRECT: errno ${-fd}`);
   const pipe = s.syscall === "vmsplice" ? c.makePipe() : undefined;
   try {
     let prev: KernelRun | undefined;
     let last: KernelRun | undefined;
     for (let n = 1; n <= tries; n++) {
-      const r = once(s, fd, pipe);
+      const r = once(sys, s, fd, pipe);
       last = r;
       if (!r.quiet) continue;
       if (

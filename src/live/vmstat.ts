@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { LiveSystem } from "./system.ts";
 
 /** The two counters. */
 export interface PinCounters {
@@ -12,14 +13,14 @@ export interface PinCounters {
 }
 
 /** Folds per-CPU vmstat deltas into the global counters (root only). */
-export function statRefresh(): void {
-  Deno.writeTextFileSync("/proc/sys/vm/stat_refresh", "1");
+export function statRefresh(sys: LiveSystem): void {
+  sys.writeText("/proc/sys/vm/stat_refresh", "1");
 }
 
 /** Reads the pin counters (after a refresh). */
-export function readPins(): PinCounters {
-  statRefresh();
-  const text = Deno.readTextFileSync("/proc/vmstat");
+export function readPins(sys: LiveSystem): PinCounters {
+  statRefresh(sys);
+  const text = sys.readText("/proc/vmstat");
   const get = (k: string) => {
     const m = new RegExp(`^${k} (\\d+)$`, "m").exec(text);
     if (!m) throw new Error(`/proc/vmstat has no ${k} (a kernel before 5.8?)`);
@@ -29,9 +30,9 @@ export function readPins(): PinCounters {
 }
 
 /** Whether this kernel exposes the counters. */
-export function hasPinCounters(): boolean {
+export function hasPinCounters(sys: LiveSystem): boolean {
   try {
-    return /^nr_foll_pin_acquired /m.test(Deno.readTextFileSync("/proc/vmstat"));
+    return /^nr_foll_pin_acquired /m.test(sys.readText("/proc/vmstat"));
   } catch {
     return false;
   }
