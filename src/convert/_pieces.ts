@@ -15,6 +15,9 @@ import type { ModelCtx } from "../model/ctx.ts";
 import type { BvecIter, BvecqIter, FolioqIter, VecIter, XarrayIter } from "../model/iter.ts";
 import { iovIterAdvance } from "../model/advance.ts";
 import { splitPages } from "./_page_split.ts";
+import { bvecRunsOf } from "../model/bvec_runs.ts";
+import type { EntryRuns } from "../model/entry_runs.ts";
+import type { BvecSeg } from "../model/iter.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /**
@@ -23,8 +26,26 @@ import { hex, type Pfn } from "../types.ts";
  */
 export type Emit = (pfn: Pfn, offset: number, len: number) => boolean;
 
-/** Era defects a caller reproduces. */
+/** What an {@link EmitRun} took: how many pieces, and whether the target is now full. */
+export interface PiecesTaken {
+  readonly taken: number;
+  readonly full: boolean;
+}
+
+/**
+ * Receives `n` pieces at once, (pfn + i, offset, len) for i < n, as `n` calls of an
+ * {@link Emit} would; returns how many it took (at least one) and whether the target is full,
+ * which ends the walk after the last piece taken.
+ */
+export type EmitRun = (pfn: Pfn, offset: number, len: number, n: number) => PiecesTaken;
+
+/** Era defects a caller reproduces, and how it takes runs of pieces. */
 export interface PieceOptions {
+  /**
+   * Takes runs of like pieces at once where the iterator keeps them as runs (a BVEC made by
+   * netfs_extract_user_iter); without it every piece goes through the emit.
+   */
+  readonly emitRun?: EmitRun;
   /**
    * extract_kvec_to_sg before CVE-2026-46289: each page's piece takes the kvec's whole
    * remaining length, and the whole kvec counts as done even when the target fills up.
@@ -49,7 +70,11 @@ export function walkPieces(
   opts: PieceOptions = {},
 ): number {
   switch (it.kind) {
-    case "bvec":
+    case "bvec": {
+      const runs = opts.emitRun && bvecRunsOf(it);
+      if (runs) return advanced(ctx, it, bvecRunPieces(it, runs, maxsize, emit, opts.emitRun!));
+      return advanced(ctx, it, bvecPieces(it, maxsize, emit));
+    }
     case "bvecq":
       return advanced(ctx, it, bvecPieces(it, maxsize, emit));
     case "kvec":
@@ -81,6 +106,58 @@ function bvecPieces(it: BvecIter | BvecqIter, maxsize: number, emit: Emit): numb
     maxsize -= len;
     if (full || maxsize <= 0) break;
     start = 0;
+  }
+  return ret;
+}
+
+/**
+ * bvecPieces over bvecs kept as runs: a piece per bvec still, but the whole bvecs of a run that
+ * the bytes cover go to `emitRun` together.
+ */
+function bvecRunPieces(
+  it: BvecIter,
+  runs: EntryRuns<BvecSeg>,
+  maxsize: number,
+  emit: Emit,
+  emitRun: EmitRun,
+): number {
+  const list = runs.runs()!;
+  if (it.idx >= runs.length) return 0;
+  let { run, at } = runs.locate(it.idx);
+  let start = it.iovOffset, ret = 0;
+  for (; run < list.length; run++, at = 0) {
+    const { tmpl, n } = list[run];
+    const len = tmpl.len;
+    while (at < n) {
+      if (start >= len) {
+        // bvecs the offset covers (every one of an empty run) are stepped over
+        const q = len === 0 ? n - at : Math.min(n - at, Math.floor(start / len));
+        start -= q * len;
+        at += q;
+        continue;
+      }
+      if (start > 0 || maxsize < len) {
+        // a bvec entered mid-way or left partly: one piece, as bvecPieces cuts it
+        const l = Math.min(maxsize, len - start);
+        const full = emit(tmpl.pfn + at, tmpl.offset + start, l);
+        ret += l;
+        maxsize -= l;
+        if (full || maxsize <= 0) return ret;
+        start = 0;
+        at++;
+        continue;
+      }
+      const { taken, full } = emitRun(
+        tmpl.pfn + at,
+        tmpl.offset,
+        len,
+        Math.min(n - at, Math.floor(maxsize / len)),
+      );
+      ret += taken * len;
+      maxsize -= taken * len;
+      at += taken;
+      if (full || maxsize <= 0) return ret;
+    }
   }
   return ret;
 }

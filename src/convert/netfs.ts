@@ -5,6 +5,9 @@
  * swallowed: the BVEC then describes what was obtained, and an over-long result or a full
  * bvec array leaves that call's pages pinned but unrecorded.
  *
+ * The bvec array is kept as runs (model/bvec_runs.ts) when extraction hands its pages over as
+ * runs: a 1 GiB write is then a few runs per segment, not an object per page.
+ *
  * @module
  */
 import { checkLimit } from "../limits.ts";
@@ -12,17 +15,28 @@ import type { ModelCtx } from "../model/ctx.ts";
 import type { BvecSeg, IovIter } from "../model/iter.ts";
 import { iovIterNpages } from "../model/query.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
+import type { EntryRuns } from "../model/entry_runs.ts";
+import { newBvecRuns } from "../model/bvec_runs.ts";
+import { PageRuns, type PfnRun, spanRuns } from "../model/pfn_runs.ts";
 import type { Pfn } from "../types.ts";
 
 /** The result: the bvec array, the count it describes, and every hold taken. */
 export interface NetfsExtraction {
   /** Return value: the number of bvecs, or -EIO for a non-user iterator. */
   readonly ret: number;
+  /** The bvec array (expanded from `bvecRuns` when read). */
   readonly bvec: readonly BvecSeg[];
+  /** The same bvecs, as runs while nothing has read `bvec`. */
+  readonly bvecRuns: EntryRuns<BvecSeg>;
   /** Bytes the new iterator describes (orig_len minus what was not obtained). */
   readonly count: number;
   /** Pages pinned and recorded in the bvec array. */
   readonly recorded: readonly Pfn[];
+  /**
+   * Given when `recorded` lists exactly the bvecs' pages, each once and in order: those pages
+   * as runs of consecutive pfns.
+   */
+  readonly runs?: readonly PfnRun[];
   /** Pages pinned by a call whose result was dropped (leaked). */
   readonly leaked: readonly Pfn[];
 }
@@ -35,6 +49,7 @@ export function netfsExtractUserIter(
   opts: { p2pdma: boolean; step: number },
 ): NetfsExtraction {
   const ps = ctx.mem.pageSize;
+  const bvec = newBvecRuns();
   if (orig.kind !== "ubuf" && orig.kind !== "iovec") {
     ctx.warn(
       "unsupported_kind",
@@ -42,14 +57,16 @@ export function netfsExtractUserIter(
       `netfs_extract_user_iter on ${orig.kind.toUpperCase()} "${orig.name}": WARN_ON_ONCE, -EIO (user iterators only)`,
       { cause: orig.createdAt },
     );
-    return { ret: -5, bvec: [], count: 0, recorded: [], leaked: [] };
+    return { ret: -5, bvec: [], bvecRuns: bvec, count: 0, recorded: [], leaked: [] };
   }
   // the bvec array is sized for every page of the iterator (kvmalloc_array(max_pages)):
-  // the model builds it page by page, so it is bounded first
+  // bounded first, as a per-page model would build it page by page
   const maxPages = iovIterNpages(ctx, orig, 0x7fffffff);
   checkLimit("extract_pages", maxPages);
-  const bvec: BvecSeg[] = [];
-  const recorded: Pfn[] = [], leaked: Pfn[] = [];
+  const recorded = new PageRuns();
+  const leaked: Pfn[] = [];
+  // whether every recorded page came as part of a run-encoded extraction (pfns = holds)
+  let asRuns = true;
   let count = len;
   while (count && bvec.length < maxPages) {
     const r = iovIterExtractPages(ctx, orig, {
@@ -68,20 +85,40 @@ export function netfsExtractUserIter(
       break;
     }
     count -= r.ret;
-    let rem = r.ret + r.offset0;
-    let offset = r.offset0;
+    const rem = r.ret + r.offset0;
     const cur = Math.ceil(rem / ps);
     if (bvec.length + cur > maxPages) {
       for (const p of r.holds) leaked.push(p);
       break;
     }
-    for (let i = 0; i < cur; i++) {
-      const l = rem > ps ? ps : rem;
-      bvec.push({ pfn: r.pfns[i], offset, len: l - offset });
-      rem -= l;
-      offset = 0;
+    // page i gets (offset0 on the first, 0 after; up to the page's end or the bytes' end)
+    const lenOf = (i: number) => Math.min(ps, rem - i * ps) - (i ? 0 : r.offset0);
+    if (r.runs && bvec.runs()) {
+      const push = (a: number, b: number, offset: number, l: number) =>
+        spanRuns(r.runs!, a, b, (pfn, n) => bvec.push({ pfn, offset, len: l }, n));
+      push(0, 1, r.offset0, lenOf(0));
+      if (cur > 2) push(1, cur - 1, 0, ps);
+      if (cur > 1) push(cur - 1, cur, 0, lenOf(cur - 1));
+      for (const run of r.runs) recorded.add(run.first, run.n);
+    } else {
+      asRuns = false;
+      for (let i = 0; i < cur; i++) {
+        bvec.push({ pfn: r.pfns[i], offset: i ? 0 : r.offset0, len: lenOf(i) });
+      }
+      for (const p of r.holds) recorded.add(p);
     }
-    for (const p of r.holds) recorded.push(p);
   }
-  return { ret: bvec.length, bvec, count: len - count, recorded, leaked };
+  return {
+    ret: bvec.length,
+    get bvec() {
+      return bvec.array();
+    },
+    bvecRuns: bvec,
+    count: len - count,
+    get recorded() {
+      return recorded.pfns();
+    },
+    runs: asRuns ? recorded.runs : undefined,
+    leaked,
+  };
 }

@@ -10,7 +10,8 @@
 import type { ModelCtx } from "../model/ctx.ts";
 import type { IovIter } from "../model/iter.ts";
 import type { DmaMapper } from "./dma.ts";
-import { walkPieces } from "./_pieces.ts";
+import { type PiecesTaken, walkPieces } from "./_pieces.ts";
+import { EntryRuns } from "../model/entry_runs.ts";
 import type { Pfn } from "../types.ts";
 
 /** One ib_sge. `pfn` and `offset` record what was mapped (for unmapping and release). */
@@ -27,11 +28,50 @@ export interface Sge {
 /** The rdma parameter block: the SGE array and its limit. */
 export interface RdmaList {
   readonly name: string;
+  /** The SGEs (expanded from `sgeRuns`, where the list keeps runs, when read). */
   readonly sge: Sge[];
+  /**
+   * The run-encoded storage behind `sge` (lists made by rdmaList): mapping appends runs of
+   * SGEs on consecutive pages one page apart in DMA space; reading `sge` expands it for good.
+   */
+  readonly sgeRuns?: EntryRuns<Sge>;
   readonly maxSge: number;
   readonly lkey: bigint;
   readonly dir: "to_device" | "from_device";
   readonly step: number;
+}
+
+/** An empty SGE list whose SGEs are kept as runs until read (`pageSize`: the DMA stride). */
+export function rdmaList(
+  o: Omit<RdmaList, "sge" | "sgeRuns">,
+  pageSize: number,
+): RdmaList {
+  const runs = new EntryRuns<Sge>(
+    (a, b, n) =>
+      b.addr === a.addr + n * pageSize && a.length === b.length && a.lkey === b.lkey &&
+      a.offset === b.offset && a.reserved === b.reserved,
+    (t, i) => ({ ...t, pfn: t.pfn + i, addr: t.addr + i * pageSize }),
+  );
+  const list = {
+    ...o,
+    get sge() {
+      return runs.array();
+    },
+  };
+  // not enumerable: the list prints and compares as it always did
+  Object.defineProperty(list, "sgeRuns", { value: runs, enumerable: false });
+  return list;
+}
+
+/** How many SGEs a list holds, without expanding runs. */
+export function sgeCount(rdma: RdmaList): number {
+  return rdma.sgeRuns ? rdma.sgeRuns.length : rdma.sge.length;
+}
+
+/** Appends an SGE (to the runs while the list keeps them). */
+export function pushSge(rdma: RdmaList, sge: Sge): void {
+  if (rdma.sgeRuns) rdma.sgeRuns.push(sge);
+  else rdma.sge.push(sge);
 }
 
 /**
@@ -49,7 +89,7 @@ export function smbExtractIterToRdma(
   fn: "smb_extract_iter_to_rdma" | "smbdirect_map_sges_from_iter" = "smb_extract_iter_to_rdma",
   failMapAt?: number,
 ): number {
-  const before = rdma.sge.length;
+  const before = sgeCount(rdma);
   let attempts = 0;
   if (fn === "smbdirect_map_sges_from_iter" && it.dir !== "source") {
     ctx.warn(
@@ -64,7 +104,7 @@ export function smbExtractIterToRdma(
   const add = (pfn: Pfn, off: number, l: number): boolean => {
     // ib_dma_mapping_error() on this piece: the walk returns -EIO before advancing
     if (attempts++ === failMapAt) throw MAP_FAILED;
-    rdma.sge.push({
+    pushSge(rdma, {
       addr: dma.map(pfn, off, l),
       length: l,
       lkey: rdma.lkey,
@@ -72,14 +112,31 @@ export function smbExtractIterToRdma(
       offset: off,
       reserved: false,
     });
-    return rdma.sge.length >= rdma.maxSge;
+    return sgeCount(rdma) >= rdma.maxSge;
   };
+  // `n` pieces (pfn + i, off, l) as add() would map them one by one, as one run of SGEs
+  const addRun = (pfn: Pfn, off: number, l: number, n: number): PiecesTaken => {
+    const runs = rdma.sgeRuns!;
+    // add() pushes one SGE even into a full list, then reports it full
+    const c = Math.min(n, Math.max(1, rdma.maxSge - runs.length));
+    const fails = failMapAt !== undefined && failMapAt >= attempts && failMapAt < attempts + c;
+    const addr = fails ? undefined : dma.mapRun(pfn, off, l, c);
+    if (addr === undefined) {
+      for (let k = 0; k < c; k++) if (add(pfn + k, off, l)) return { taken: k + 1, full: true };
+      return { taken: c, full: false };
+    }
+    attempts += c;
+    runs.push({ addr, length: l, lkey: rdma.lkey, pfn, offset: off, reserved: false }, c);
+    return { taken: c, full: runs.length >= rdma.maxSge };
+  };
+  // the runs of a list still run-encoded, unless the per-page reference is in force
+  const walk = { emitRun: rdma.sgeRuns?.runs() ? addRun : undefined };
   switch (it.kind) {
     case "bvec":
     case "kvec":
     case "folioq": // until 7.4 (ITER_FOLIOQ is removed there)
     case "bvecq": // 7.4: smbdirect_map_sges_from_bvecq, one SGE per bvec piece
-      ret = mapping(() => walkPieces(ctx, it, len, add));
+      ret = mapping(() => walkPieces(ctx, it, len, add, walk));
       break;
     case "xarray":
       // smb_extract_xarray_to_rdma took every folio's offset from the original start (as

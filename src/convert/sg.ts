@@ -8,7 +8,7 @@
 import { checkLimit } from "../limits.ts";
 import type { Memory } from "../model/memory.ts";
 import type { Pfn, Retention } from "../types.ts";
-import { EntryRuns } from "./entry_runs.ts";
+import { EntryRuns } from "../model/entry_runs.ts";
 
 /** SG_MAX_SINGLE_ALLOC for 4 KiB pages and a 32-byte struct scatterlist. */
 export const SG_MAX_SINGLE_ALLOC = 128;

@@ -12,7 +12,7 @@ import type { ModelCtx } from "../model/ctx.ts";
 import type { WarningFields } from "../check/warnings.ts";
 import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
 import { walkPieces } from "./_pieces.ts";
-import { consecutive, type EntryRuns } from "./entry_runs.ts";
+import { consecutive, type EntryRuns } from "../model/entry_runs.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
 import type { PfnRun } from "../model/pfn_runs.ts";
 import type { SgEntry, SgTable } from "./sg.ts";

@@ -13,6 +13,7 @@ import type { Region } from "./memory.ts";
 import type { Pipe } from "./pipe.ts";
 import { maxRwCount, TASK_SIZE_MAX, UIO_MAXIOV } from "../profile.ts";
 import type { Addr, Direction, Pfn } from "../types.ts";
+import type { EntryRuns } from "./entry_runs.ts";
 
 /** Fields every constructor needs. */
 export interface IterOrigin {
@@ -65,6 +66,28 @@ export function iovIterKvec(o: IterOrigin, dir: Direction, kvec: readonly AddrSe
 /** iov_iter_bvec(). */
 export function iovIterBvec(o: IterOrigin, dir: Direction, bvec: readonly BvecSeg[]): IovIter {
   return { ...base(o, dir, sum(bvec)), kind: "bvec", segs: bvec, idx: 0 };
+}
+
+/**
+ * iov_iter_bvec() over bvecs kept as runs (bvec_runs.ts), `count` bytes: `segs` expands them
+ * when something reads it; the runs stay reachable (not enumerable) for the walks that use them.
+ */
+export function iovIterBvecRuns(
+  o: IterOrigin,
+  dir: Direction,
+  bvec: EntryRuns<BvecSeg>,
+  count: number,
+): IovIter {
+  const it = {
+    ...base(o, dir, count),
+    kind: "bvec" as const,
+    get segs() {
+      return bvec.array();
+    },
+    idx: 0,
+  };
+  Object.defineProperty(it, "bvecRuns", { value: bvec, enumerable: false });
+  return it;
 }
 
 /** iov_iter_xarray(). */

@@ -133,8 +133,11 @@ export function nrSegs(it: IovIter): number {
   switch (it.kind) {
     case "iovec":
     case "kvec":
-    case "bvec":
       return it.segs.length - it.idx;
+    case "bvec":
+      // counted from the runs a BVEC may keep its bvecs in (bvec_runs.ts), not expanding them
+      return ((it as { bvecRuns?: { length: number } }).bvecRuns?.length ?? it.segs.length) -
+        it.idx;
     case "ubuf":
       return it.nrSegs;
     case "folioq":

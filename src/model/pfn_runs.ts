@@ -59,3 +59,22 @@ export class PageRuns {
     return this.arr;
   }
 }
+
+/**
+ * Calls `f(pfn, n)` for each stretch of consecutive pfns among pages [a, b) of the list the
+ * runs describe (page 0 is the first run's first page).
+ */
+export function spanRuns(
+  runs: readonly PfnRun[],
+  a: number,
+  b: number,
+  f: (pfn: Pfn, n: number) => void,
+): void {
+  let at = 0;
+  for (const r of runs) {
+    if (at >= b) break;
+    const x = Math.max(a, at), y = Math.min(b, at + r.n);
+    if (x < y) f(r.first + (x - at), y - x);
+    at += r.n;
+  }
+}

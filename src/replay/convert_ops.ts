@@ -11,7 +11,7 @@ import type { OpArgs } from "../trace/schema.ts";
 import type { OpNode } from "../trace/load.ts";
 import { sgAllocTable, sgAppendFromPages, sgInitTable, type SgTable } from "../convert/sg.ts";
 import { extractIterToSg } from "../convert/to_sg.ts";
-import { type RdmaList, smbExtractIterToRdma } from "../convert/rdma.ts";
+import { pushSge, rdmaList, sgeCount, smbExtractIterToRdma } from "../convert/rdma.ts";
 import { ibMapMrSg } from "../convert/frwr.ts";
 import { bioIovIterGetPages, bioSubmitCheck, misalignedBvec, releaseBio } from "../convert/bio.ts";
 import { netfsLimitIter } from "../convert/netfs_limit.ts";
@@ -74,24 +74,24 @@ export function mapSges(
 ): number {
   const it = r.scope.iter(a.iter);
   const { rdma } = opened(r, a.rdma, "rdma", "an rdma SGE list", () => {
-    const list: RdmaList = {
+    const list = rdmaList({
       name: a.rdma,
-      sge: [],
       maxSge: a.max_sge,
       lkey: a.lkey,
       dir: a.dma_dir,
       step: node.index,
-    };
+    }, r.mem.pageSize);
     for (let i = 0; i < a.reserve; i++) {
-      list.sge.push({ addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
+      pushSge(list, { addr: 0, length: 0, lkey: a.lkey, pfn: -1, offset: 0, reserved: true });
     }
     return { type: "rdma", rdma: list };
   });
-  if (rdma.sge.length >= rdma.maxSge) {
+  const used = sgeCount(rdma);
+  if (used >= rdma.maxSge) {
     r.warn(
       "segment_limit",
-      { fn, list: a.rdma, used: rdma.sge.length, limit: rdma.maxSge },
-      `${fn}: "${a.rdma}" already holds ${rdma.sge.length} of ${rdma.maxSge} SGEs`,
+      { fn, list: a.rdma, used, limit: rdma.maxSge },
+      `${fn}: "${a.rdma}" already holds ${used} of ${rdma.maxSge} SGEs`,
       {
         cause: rdma.step,
       },

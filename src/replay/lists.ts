@@ -7,7 +7,7 @@
 import type { Direction, Pfn, Retention } from "../types.ts";
 import type { SgTable } from "../convert/sg.ts";
 import { type Bio, spanned } from "../convert/bio.ts";
-import { consecutive, type EntryRun, EntryRuns } from "../convert/entry_runs.ts";
+import { consecutive, type EntryRun, EntryRuns } from "../model/entry_runs.ts";
 import type { Holds } from "../convert/holds.ts";
 import type { PfnRun } from "../model/pfn_runs.ts";
 

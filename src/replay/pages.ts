@@ -12,7 +12,7 @@ import type { Direction, Pfn, Retention } from "../types.ts";
 import type { Handler, Handlers, OpCtx } from "./handler.ts";
 import { type ListedPages, makeList, type PageList } from "./lists.ts";
 import { netfsExtractUserIter } from "../convert/netfs.ts";
-import { iovIterBvec } from "../model/construct.ts";
+import { iovIterBvecRuns } from "../model/construct.ts";
 
 /** Creates a page list variable from an extraction. */
 export function addList(
@@ -255,15 +255,24 @@ export const PAGE_HANDLERS = {
     });
     if (res.ret < 0) return res.ret;
     for (const p of res.leaked) r.holds.take("pin", p);
-    const pages = { pfns: res.bvec.map((b) => b.pfn), holds: res.recorded };
+    // the bvecs' pages, read from the runs unless something needs them one by one
+    const pages: ListedPages = {
+      get pfns() {
+        return res.bvec.map((b) => b.pfn);
+      },
+      get holds() {
+        return res.recorded;
+      },
+      runs: res.runs,
+    };
     const list = makeList(r.holds, a.new, pages, "pin", {
-      offset0: res.bvec[0]?.offset ?? 0,
+      offset0: res.bvecRuns.at(0)?.offset ?? 0,
       bytes: res.count,
       dir: orig.dir,
       step: node.index,
     });
-    const bv = iovIterBvec({ name: a.new, task: orig.task, step: node.index }, orig.dir, res.bvec);
-    bv.count = res.count;
+    const o = { name: a.new, task: orig.task, step: node.index };
+    const bv = iovIterBvecRuns(o, orig.dir, res.bvecRuns, res.count);
     r.scope.define(a.new, { type: "iter", iter: bv, list }, ["new"]);
     if (res.leaked.length) {
       r.warn(

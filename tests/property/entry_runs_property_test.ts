@@ -1,6 +1,6 @@
 /**
  * Run-encoded entries against the per-page reference. Sg tables and page lists keep their
- * entries as runs of consecutive pages (src/convert/entry_runs.ts) and release them run by
+ * entries as runs of consecutive pages (src/model/entry_runs.ts) and release them run by
  * run; `setPerPageEntries(true)` makes the model build every entry as an object, as it did
  * before. Random traces (user buffers with contiguous, shuffled or partly unpopulated pfns,
  * read and write iovecs, extract_iter_to_sg into tables too small or too large,
@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { loadDocument } from "../../src/trace/load.ts";
 import { Replay } from "../../src/replay/engine.ts";
-import { EntryRuns, setPerPageEntries } from "../../src/convert/entry_runs.ts";
+import { EntryRuns, setPerPageEntries } from "../../src/model/entry_runs.ts";
 import { TraceError } from "../../src/errors.ts";
 
 const seed = Number(Deno.env.get("FC_SEED") ?? 9090);
@@ -39,6 +39,43 @@ Deno.test("entry runs expand to exactly the entries pushed one by one", () => {
       });
       const rs = runs.runs();
       if (rs) assert.equal(rs.reduce((s, r) => s + r.n, 0), naive.length);
+      assert.deepEqual(runs.array(), naive);
+    }),
+    { seed, numRuns: 300 },
+  );
+});
+
+Deno.test("entry runs with a field moving with the page expand and index like the pushed entries", () => {
+  // an SGE-like entry: its address moves a page with the pfn, so runs join only where it does
+  type E = { pfn: number; addr: number; a: number };
+  const pushArb = fc.record({
+    pfn: fc.integer({ min: 0, max: 30 }),
+    addr: fc.integer({ min: 0, max: 30 }).map((x) => x * 10),
+    a: fc.integer({ min: 0, max: 1 }),
+    n: fc.integer({ min: 0, max: 5 }),
+  });
+  fc.assert(
+    fc.property(fc.array(pushArb, { maxLength: 25 }), fc.nat(25), (pushes, expandAt) => {
+      const runs = new EntryRuns<E>(
+        (x, y, n) => x.a === y.a && y.addr === x.addr + n * 10,
+        (t, i) => ({ ...t, pfn: t.pfn + i, addr: t.addr + i * 10 }),
+      );
+      const naive: E[] = [];
+      pushes.forEach((p, i) => {
+        if (i === expandAt) runs.array();
+        runs.push({ pfn: p.pfn, addr: p.addr, a: p.a }, p.n);
+        for (let k = 0; k < p.n; k++) naive.push({ pfn: p.pfn + k, addr: p.addr + k * 10, a: p.a });
+        assert.equal(runs.length, naive.length);
+      });
+      for (let i = -1; i <= naive.length; i++) assert.deepEqual(runs.at(i), naive[i]);
+      const rs = runs.runs();
+      if (rs) {
+        for (let i = 0; i < naive.length; i++) {
+          const { run, at } = runs.locate(i);
+          assert.ok(at >= 0 && at < rs[run].n);
+          assert.equal(rs[run].tmpl.pfn + at, naive[i].pfn);
+        }
+      }
       assert.deepEqual(runs.array(), naive);
     }),
     { seed, numRuns: 300 },

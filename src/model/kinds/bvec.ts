@@ -10,6 +10,7 @@ import type { BvecIter, BvecqIter } from "../iter.ts";
 import type { Memory } from "../memory.ts";
 import { divRoundUp, type KindOps, type Step } from "./_kind.ts";
 import { segAdvance, segDescribed, segRevertBeyond } from "./_segs.ts";
+import { bvecRunsAdvance, bvecRunsOf } from "../bvec_runs.ts";
 
 /**
  * iterate_bvec: page pieces of each bvec from the position. A walk whose `len` runs out
@@ -62,7 +63,9 @@ export function bvecWalk(
 export const bvecOps: KindOps<BvecIter> = {
   walk: (mem, it, len, step) => bvecWalk(mem, it, len, step),
   advance(it, n) {
-    segAdvance(it, n, it.segs.length, (k) => it.segs[k].len);
+    const runs = bvecRunsOf(it);
+    if (runs) bvecRunsAdvance(it, runs, n);
+    else segAdvance(it, n, it.segs.length, (k) => it.segs[k].len);
   },
   revertBeyond: (it, unroll) => segRevertBeyond(it, unroll, (k) => it.segs[k].len),
 
