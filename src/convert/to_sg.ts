@@ -12,9 +12,9 @@ import type { ModelCtx } from "../model/ctx.ts";
 import type { WarningFields } from "../check/warnings.ts";
 import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
 import { walkPieces } from "./_pieces.ts";
-import { consecutive, type EntryRuns } from "../model/entry_runs.ts";
+import type { EntryRuns } from "../model/entry_runs.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
-import type { PfnRun } from "../model/pfn_runs.ts";
+import { PageRuns, type PfnRun } from "../model/pfn_runs.ts";
 import type { SgEntry, SgTable } from "./sg.ts";
 import type { Holds } from "./holds.ts";
 import type { Retention } from "../types.ts";
@@ -132,6 +132,14 @@ function userToSg(
     ctx.profile.has("user_to_sg_scratch_fix") ? t.nents : 0,
     o.sgMax,
   );
+  // the pins of every extraction, taken into the ledger at once (same step, same order) when
+  // the call ends or before a rollback releases some: one ledger update per run of pages
+  // rather than one per segment
+  const pins = new PageRuns();
+  const take = () => {
+    for (const run of pins.runs) holds.takeRun("pin", run.first, run.n);
+    pins.runs.length = 0;
+  };
   do {
     const r = iovIterExtractPages(ctx, it, {
       maxsize,
@@ -139,13 +147,15 @@ function userToSg(
       step: o.step,
       p2pdma: o.p2pdma,
     });
-    if (r.runs) { for (const run of r.runs) holds.takeRun("pin", run.first, run.n); }
-    else consecutive(r.holds, (k, n) => holds.takeRun("pin", r.holds[k], n));
+    if (r.runs) { for (const run of r.runs) pins.add(run.first, run.n); }
+    else for (const p of r.holds) pins.add(p);
     res = r.ret;
     if (res < 0 || (res === 0 && ctx.profile.has("extract_to_sg_zero_fail"))) {
+      take();
       return rollback(ctx, t, res, holds, it);
     }
     if (res === 0) {
+      take();
       ctx.warn(
         "zero_result_loop",
         { fn: "extract_user_to_sg", iter: it.name },
@@ -178,6 +188,7 @@ function userToSg(
       off = 0;
     }
   } while (maxsize > 0 && sgMax > 0);
+  take();
   return ret;
 }
 
@@ -196,28 +207,28 @@ function appendRuns(
   ps: number,
   step: number,
 ): void {
-  // pages [a, b) of the list, run by run, each piece as (pfn, count)
-  const span = (a: number, b: number, f: (pfn: number, n: number) => void) => {
-    let at = 0;
-    for (const r of pages) {
-      const x = Math.max(a, at), y = Math.min(b, at + r.n);
-      if (x < y) f(r.first + (x - at), y - x);
-      at += r.n;
-      if (at >= b) break;
-    }
-  };
-  const add = (pfn: number, n: number, offset: number, length: number) => {
-    runs.push(entry(pfn, offset, length, "pin", true, step), n);
-    t.nents += n;
-  };
-  // the first page from `off`, the last one partial, whole pages between
+  // the first page from `off`, the last one partial, whole pages between: page k of the list
+  // is described by (off, first) for k = 0, (0, ps) up to `whole`, (0, rest) for the last
   const first = Math.min(ps - off, len);
-  span(0, 1, (pfn) => add(pfn, 1, off, first));
-  len -= first;
-  const whole = Math.min(npages - 1, Math.floor(len / ps));
-  span(1, 1 + whole, (pfn, n) => add(pfn, n, 0, ps));
-  len -= whole * ps;
-  if (1 + whole < npages) span(1 + whole, 2 + whole, (pfn) => add(pfn, 1, 0, Math.min(ps, len)));
+  const whole = Math.min(npages - 1, Math.floor((len - first) / ps));
+  const rest = len - first - whole * ps;
+  const lastPage = 1 + whole < npages ? 1 + whole : -1;
+  let at = 0;
+  for (const r of pages) {
+    if (at >= npages) break;
+    // pages [at, at + r.n) of the list; split where the description changes
+    for (let k = at, end = Math.min(npages, at + r.n); k < end;) {
+      const pfn = r.first + (k - at);
+      let n = 1, offset = 0, length = ps;
+      if (k === 0) [offset, length] = [off, first];
+      else if (k === lastPage) length = Math.min(ps, rest);
+      else n = Math.min(end, lastPage < 0 ? end : lastPage) - k;
+      runs.push(entry(pfn, offset, length, "pin", true, step), n);
+      t.nents += n;
+      k += n;
+    }
+    at += r.n;
+  }
 }
 
 /** Bytes the entries [from, to) of a table describe. */

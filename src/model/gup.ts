@@ -10,7 +10,7 @@
  * @module
  */
 import type { ModelCtx } from "./ctx.ts";
-import { ZERO_PFN } from "./memory.ts";
+import { type Region, ZERO_PFN } from "./memory.ts";
 import { hex, type Pfn } from "../types.ts";
 import { TASK_SIZE_MAX } from "../profile.ts";
 import { PageRuns, perPage, type PfnRun } from "./pfn_runs.ts";
@@ -61,6 +61,51 @@ function taken(out: PageRuns): GupResult {
 }
 
 /**
+ * Why GUP cannot take a page of the VMA `r` at `addr` (the `k`-th page asked for), as a
+ * negative errno, or 0 when it can; a refusal at the first page is warned about. Kept out of
+ * gupFast so that the walk every extraction runs stays small.
+ */
+function refusal(
+  ctx: ModelCtx,
+  r: Region | undefined,
+  addr: bigint,
+  k: number,
+  flags: GupFlags,
+  cause: number | undefined,
+): number {
+  if (!r || r.space !== "user" || !r.alive || r.kind === "unmapped") return -14;
+  const what = flags.pin ? "pin_user_pages_fast" : "get_user_pages_fast";
+  if (r.kind === "io" || r.kind === "pfnmap") {
+    if (k === 0) {
+      ctx.warn(
+        "pin_unpinnable",
+        { fn: what, addr: hex(addr) },
+        `${what} at ${hex(addr)} in "${r.name}": a VM_${
+          r.kind === "io" ? "IO" : "PFNMAP"
+        } mapping has no pinnable struct page, -EFAULT`,
+        { cause },
+      );
+    }
+    return -14;
+  }
+  if (flags.write && r.prot === "r") return -14;
+  if (r.kind === "p2p" && !flags.p2pdma) {
+    if (k === 0) {
+      ctx.warn(
+        "p2p_without_flag",
+        { fn: what, addr: hex(addr) },
+        `${what} at ${
+          hex(addr)
+        } in "${r.name}": PCI P2PDMA memory without FOLL_PCI_P2PDMA, -EREMOTEIO`,
+        { cause },
+      );
+    }
+    return -121;
+  }
+  return 0;
+}
+
+/**
  * Takes up to `npages` user pages from `start` (page-aligned) in the mm `task`. The caller
  * records the holds in the ledger. Failures raise pin_unpinnable / p2p_without_flag.
  */
@@ -74,7 +119,6 @@ export function gupFast(
 ): GupResult {
   const ps = BigInt(ctx.mem.pageSize);
   const out = new PageRuns();
-  const what = flags.pin ? "pin_user_pages_fast" : "get_user_pages_fast";
   // gup_fast_fallback(): a range ending beyond user space is refused whole, before any page
   // is looked at (the end > TASK_SIZE_MAX check; access_ok() before it in older releases)
   if (start + BigInt(npages) * ps > TASK_SIZE_MAX) return { errno: -14 };
@@ -83,41 +127,11 @@ export function gupFast(
   while (k < npages) {
     const addr = start + BigInt(k) * ps;
     const loc = ctx.mem.translate(addr, task);
-    const r = loc?.region;
-    let errno = 0;
-    if (!loc || !r || r.space !== "user" || !r.alive || r.kind === "unmapped") {
-      errno = -14;
-    } else if (r.kind === "io" || r.kind === "pfnmap") {
-      if (k === 0) {
-        ctx.warn(
-          "pin_unpinnable",
-          { fn: what, addr: hex(addr) },
-          `${what} at ${hex(addr)} in "${r.name}": a VM_${
-            r.kind === "io" ? "IO" : "PFNMAP"
-          } mapping has no pinnable struct page, -EFAULT`,
-          { cause },
-        );
-      }
-      errno = -14;
-    } else if (flags.write && r.prot === "r") {
-      errno = -14;
-    } else if (r.kind === "p2p" && !flags.p2pdma) {
-      if (k === 0) {
-        ctx.warn(
-          "p2p_without_flag",
-          { fn: what, addr: hex(addr) },
-          `${what} at ${
-            hex(addr)
-          } in "${r.name}": PCI P2PDMA memory without FOLL_PCI_P2PDMA, -EREMOTEIO`,
-          { cause },
-        );
-      }
-      errno = -121;
-    }
+    const errno = refusal(ctx, loc?.region, addr, k, flags, cause);
     if (errno) return out.count ? taken(out) : { errno };
     // the checks above hold for the whole VMA: the rest of the walk inside this region
     // only looks at each page's pfn and whether it was faulted in
-    const reg = r!;
+    const reg = loc!.region;
     const first = Math.floor(loc!.offset / ctx.mem.pageSize);
     const end = Math.min(reg.npages, first + (npages - k));
     const zeroOk = !flags.write && reg.kind === "anon" && !noZero.has(reg.task);

@@ -105,14 +105,36 @@ export function makeList(
     }
     store.array().push(...entries);
   }
-  return withRuns({
-    name,
-    get entries() {
-      return store.array();
-    },
-    ...info,
-    ioComplete: false,
-  }, () => store.runs());
+  return new StoredList(name, store, info);
+}
+
+/**
+ * A page list over its EntryRuns store: `entries` and `runs` live on the prototype, so they
+ * neither print nor compare, and making one costs a constructor call (an object literal with
+ * a getter is built through V8's runtime, about a microsecond, once per extraction).
+ */
+class StoredList implements PageList {
+  readonly offset0: number;
+  readonly bytes: number;
+  readonly step: number;
+  readonly dir: Direction;
+  ioComplete = false;
+  constructor(
+    readonly name: string,
+    private readonly store: EntryRuns<PageEntry>,
+    info: { offset0: number; bytes: number; dir: Direction; step: number },
+  ) {
+    this.offset0 = info.offset0;
+    this.bytes = info.bytes;
+    this.step = info.step;
+    this.dir = info.dir;
+  }
+  get entries(): PageEntry[] {
+    return this.store.array();
+  }
+  runs(): readonly EntryRun<PageEntry>[] | undefined {
+    return this.store.runs();
+  }
 }
 
 /** Whether two page arrays list the same pages in the same order. */

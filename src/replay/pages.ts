@@ -60,16 +60,7 @@ export function extracted(
   // starts mid-page takes a ref on that page and returns 0 (6.12 __iov_iter_get_pages_alloc:
   // want_pages_array(0 bytes, start > 0) is 1 page), and no caller puts it
   // read lazily: an extraction given as runs builds its page arrays only if they are needed
-  const pages: ListedPages = {
-    get pfns() {
-      return res.ret > 0 ? res.pfns : [];
-    },
-    get holds() {
-      return res.holds;
-    },
-    runs: res.ret > 0 ? res.runs : undefined,
-  };
-  addList(r, as, pages, res.retention, {
+  addList(r, as, new Listed(res), res.retention, {
     offset0: res.offset0,
     bytes: Math.max(res.ret, 0),
     dir: it.dir,
@@ -77,6 +68,20 @@ export function extracted(
   }, ["as"]);
   r.out.offset0 = res.offset0;
   return res.ret;
+}
+
+/** An extraction's pages as a list takes them (a class: see StoredList in lists.ts). */
+class Listed implements ListedPages {
+  readonly runs: ListedPages["runs"];
+  constructor(private readonly res: Extraction) {
+    this.runs = res.ret > 0 ? res.runs : undefined;
+  }
+  get pfns(): readonly Pfn[] {
+    return this.res.ret > 0 ? this.res.pfns : [];
+  }
+  get holds(): readonly Pfn[] {
+    return this.res.holds;
+  }
 }
 
 type ReleaseKind = "unpin" | "unpin_dirty" | "put";
