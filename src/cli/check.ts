@@ -31,6 +31,7 @@ import {
   type Release,
   whenHolds,
 } from "../profile.ts";
+import { type Failure, failureSource } from "../replay/compare.ts";
 import {
   collectWhens,
   eraIndexOf,
@@ -106,6 +107,8 @@ interface EraRun {
   /** The golden text without its kernel line. */
   readonly body?: string;
   readonly res?: RunResult;
+  /** The source line of each failure (of the op or the expectation field). */
+  readonly lines?: Map<Failure, number>;
   /** not_in_era: an op of the trace does not exist in this era. */
   readonly gated?: string;
 }
@@ -122,17 +125,24 @@ async function runEra(
   const src = Array.isArray(opened.ops) ? opened : await openTrace(io, file);
   const s = styles(false);
   const lines: string[] = [];
+  const where = new Map<Failure, number>();
   const name = src.header.header.name;
   try {
     // with no golden to compare or write, no step text (and no change records) is built
     const res = await runTrace(
       src,
       { kernel: releaseName(era), changes: text },
-      text ? (st, node) => lines.push(renderStep(st, node.args, s)) : undefined,
+      (st, node) => {
+        for (const f of st.failures) where.set(f, node.locate(failureSource(f.path)).line);
+        if (text) lines.push(renderStep(st, node.args, s));
+      },
     );
-    if (!text) return { era, name, res, body: "" };
+    for (const f of res.failures) {
+      if (!where.has(f)) where.set(f, src.header.locate(failureSource(f.path)).line);
+    }
+    if (!text) return { era, name, res, body: "", lines: where };
     lines.push("", renderSummary(res.summary, res.endWarnings, res.failures, s));
-    return { era, name, res, body: "\n" + lines.join("\n") + "\n" };
+    return { era, name, res, body: "\n" + lines.join("\n") + "\n", lines: where };
   } catch (e) {
     if (e instanceof TraceError && /not_in_era/.test(e.message)) {
       // the golden of an era the trace cannot run in says why, without the file's path
@@ -429,7 +439,17 @@ function judge(file: string, name: string, runs: readonly EraRun[], o: CheckOpts
   };
   for (const run of live) {
     for (const f of run.res!.failures) {
-      add({ step: f.step ?? null, path: f.path, expected: f.expected, actual: f.actual }, run.era);
+      const line = run.lines?.get(f);
+      add(
+        {
+          step: f.step ?? null,
+          path: f.path,
+          expected: f.expected,
+          actual: f.actual,
+          ...(line !== undefined ? { line } : {}),
+        },
+        run.era,
+      );
     }
     if (o.failOn) {
       const min = o.failOn as Severity;
@@ -574,7 +594,8 @@ function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): voi
       if (f.era) io.stdout(`      ${era}golden: the replay differs from ${show(f.expected)}\n`);
       continue;
     }
-    io.stdout(`      ${era}${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
+    const at = f.line !== undefined ? `${entry.file}:${f.line}: ` : "";
+    io.stdout(`      ${era}${at}${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
   }
   if (entry.goldenDiff) {
     io.stdout(entry.goldenDiff.split("\n").map((l) => `      ${l}`).join("\n") + "\n");

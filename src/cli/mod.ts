@@ -74,6 +74,10 @@ export async function runCliOn(
       "--state",
       "also print the full state (every iterator, list, table, pipe, pin count) after each step",
     )
+    .option(
+      "--expand",
+      "list every page, entry and warning (text output folds runs of pages into ranges)",
+    )
     .addOption(
       new Option("--fail-on <severity>", FAIL_ON_HELP).choices(SEVERITY_ORDER),
     )

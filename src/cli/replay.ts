@@ -12,9 +12,11 @@ import { renderState, renderStep, renderSummary, styles } from "../render/text.t
 import type { Replay } from "../replay/engine.ts";
 import { jsonReplacer } from "../render/value.ts";
 import type { StepResult } from "../replay/engine.ts";
+import type { OpNode } from "../trace/load.ts";
 import type { Severity } from "../types.ts";
 import { kernelLabel, kernelProfile, releaseName, releaseProblem } from "../profile.ts";
 import { UsageError } from "../errors.ts";
+import { FailureSites } from "./where.ts";
 
 /** Options of `replay`. */
 export interface ReplayOpts {
@@ -25,6 +27,7 @@ export interface ReplayOpts {
   quiet?: true;
   failOn?: string;
   state?: true;
+  expand?: true;
 }
 
 /** Checks a --kernel value. */
@@ -52,11 +55,16 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
       } KiB)\n\n`,
     );
   }
-  const onStep = (st: StepResult, node: { args: Record<string, unknown> }, replay: Replay) => {
+  const sites = new FailureSites(file, src.header.locate);
+  const onStep = (st: StepResult, node: OpNode, replay: Replay) => {
+    if (st.failures.length) sites.note(st.failures, node);
     if (o.quiet || !inRange(st.index)) return;
     const state = o.state ? replay.stateView() : undefined;
     if (o.format === "text") {
-      io.stdout(renderStep(st, node.args, s) + "\n");
+      io.stdout(
+        renderStep(st, node.args, s, { expand: o.expand, at: sites.at }) +
+          "\n",
+      );
       if (state) io.stdout(renderState(state, s) + "\n");
     } else if (o.format === "jsonl") {
       io.stdout(JSON.stringify(state ? { ...st, state } : st, jsonReplacer) + "\n");
@@ -66,7 +74,11 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
   const name = src.header.header.name;
   if (o.format === "text") {
     io.stdout(
-      (o.quiet ? "" : "\n") + renderSummary(res.summary, res.endWarnings, res.failures, s) + "\n",
+      (o.quiet ? "" : "\n") +
+        renderSummary(res.summary, res.endWarnings, res.failures, s, {
+          expand: o.expand,
+          at: sites.at,
+        }) + "\n",
     );
   } else if (o.format === "jsonl") {
     io.stdout(

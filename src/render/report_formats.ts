@@ -17,6 +17,8 @@ export interface CheckEntry {
     actual: unknown;
     /** The era the failure was found in, when the trace was checked in several. */
     era?: string;
+    /** The trace's line the failed op or expectation is written on. */
+    line?: number;
   }[];
   /** The eras the trace was replayed in (the era matrix). */
   eras?: string[];
@@ -62,6 +64,7 @@ export function renderTap(entries: readonly CheckEntry[]): string {
       for (const f of e.failures) {
         lines.push(`  - path: ${quote(f.path)}`);
         lines.push(`    step: ${f.step ?? "null"}`);
+        if (f.line !== undefined) lines.push(`    at: ${quote(`${e.file}:${f.line}`)}`);
         lines.push(`    expected: ${quote(show(f.expected))}`);
         lines.push(`    actual: ${quote(show(f.actual))}`);
       }
@@ -121,7 +124,9 @@ export function renderJunit(entries: readonly CheckEntry[]): string {
       );
     } else {
       const body = e.failures.map((f) =>
-        `${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}`
+        `${f.line !== undefined ? `${e.file}:${f.line}: ` : ""}${f.path}: expected ${
+          show(f.expected)
+        }, got ${show(f.actual)}`
       );
       if (e.goldenDiff) body.push(e.goldenDiff);
       out.push(

@@ -9,6 +9,7 @@ import type { StepResult, Summary } from "../replay/engine.ts";
 import type { Warning } from "../check/warnings.ts";
 import type { Failure } from "../replay/compare.ts";
 import { show, showArg, shownArgs } from "./value.ts";
+import { foldPageList, foldRuns } from "./fold.ts";
 
 /** Colour functions; identity when colour is off. */
 export interface Styles {
@@ -26,17 +27,122 @@ export function styles(color: boolean): Styles {
   return { bold: c.bold, dim: c.dim, red: c.red, yellow: c.yellow, green: c.green, cyan: c.cyan };
 }
 
-function argSummary(args: Record<string, unknown>): string {
+/** Lines wider than this are wrapped: a list's entries go one per line below it. */
+export const WIDTH = 100;
+
+/** How steps are rendered. */
+export interface StepStyle {
+  /** List every page, entry and warning (no folding of runs). */
+  readonly expand?: boolean;
+  /** Where a failure comes from, as `file:line` (of the op or expectation). */
+  readonly at?: (f: Failure) => string | undefined;
+}
+
+function argSummary(args: Record<string, unknown>, long: boolean): string {
   return shownArgs(args).map(([k, v]) =>
-    Array.isArray(v) && v.length > 3 ? `${k}=[${v.length} entries]` : `${k}=${showArg(v)}`
+    Array.isArray(v) && (v.length > 3 || long)
+      ? `${k}=[${v.length} entries]`
+      : `${k}=${showArg(v)}`
   ).join(", ");
 }
 
+/** An op's list arguments, one entry per line, for a head line too wide to hold them. */
+function argLists(args: Record<string, unknown>, o: StepStyle): string[] {
+  const out: string[] = [];
+  for (const [k, v] of shownArgs(args)) {
+    if (!Array.isArray(v)) continue;
+    const items = v.map((x) => showArg(x));
+    for (const f of fold(items, o)) out.push(`       ${k}  ${f}`);
+  }
+  return out;
+}
+
+/** Folded (unless expanded) entries, each with its count when it stands for several. */
+function fold(items: readonly string[], o: StepStyle): string[] {
+  if (o.expand) return items.slice();
+  return foldRuns(items).map((f) => (f.count > 1 ? `${f.text}  x${f.count}` : f.text));
+}
+
+/** Whether a field holds a page list written as one string (`buf[0] buf[1] (released)`). */
+function isPageList(key: string | undefined, v: unknown): v is string {
+  return key === "pages" && typeof v === "string";
+}
+
+/** A page list's entries: a page name with its `(released)` mark, or a folded run. */
+function pageEntries(list: string, o: StepStyle): string[] {
+  return (o.expand ? list : foldPageList(list)).split(/ (?!\(|0x|x\d)/).filter(Boolean);
+}
+
+/** A value, with page lists and lists of entries folded unless expanded. */
+function showValue(v: unknown, o: StepStyle, key?: string): string {
+  if (isPageList(key, v)) return o.expand ? v : foldPageList(v);
+  if (o.expand || v === null || typeof v !== "object") return show(v);
+  if (Array.isArray(v)) return `[${fold(v.map(show), o).join(", ")}]`;
+  const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) =>
+    `${k}: ${showValue(x, o, k)}`
+  );
+  return `{${parts.join(", ")}}`;
+}
+
+/**
+ * A value too wide for one line: its scalar fields on the first line, each list below it with
+ * one (folded) entry per line, indented under the path.
+ */
+function wrapValue(v: unknown, o: StepStyle, indent: string, key?: string): string[] {
+  const list = (items: readonly string[]) => [
+    `[${items.length}]`,
+    ...items.map((x) => `${indent}  ${x}`),
+  ];
+  if (isPageList(key, v)) return list(pageEntries(v, o));
+  if (Array.isArray(v)) return list(fold(v.map(show), o));
+  if (v === null || typeof v !== "object") return [show(v)];
+  const scalars: string[] = [];
+  const lists: string[] = [];
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const entries = Array.isArray(x)
+      ? fold(x.map(show), o)
+      : isPageList(k, x)
+      ? pageEntries(x, o)
+      : undefined;
+    if (!entries) {
+      scalars.push(`${k}: ${show(x)}`);
+      continue;
+    }
+    lists.push(`${indent}  ${k}: [${entries.length}]`);
+    for (const e of entries) lists.push(`${indent}    ${e}`);
+  }
+  return [`{${scalars.join(", ")}}`, ...lists];
+}
+
 /** Renders one warning line (plus its message). */
-export function warningLine(w: Warning, s: Styles): string {
-  const col = w.severity === "bug" ? s.red : s.yellow;
-  const cause = w.cause !== undefined ? s.dim(` (cause #${w.cause})`) : "";
-  return `     ${col(`! ${w.code}`)} ${s.dim(`(${w.severity})`)}${cause}  ${w.message}`;
+export function warningLine(w: Warning, s: Styles, count = 1): string {
+  return warningText(w.code, count, w.severity, w.cause, w.message, s);
+}
+
+function warningText(
+  code: string,
+  count: number,
+  severity: string,
+  cause: number | string | undefined,
+  message: string,
+  s: Styles,
+): string {
+  const col = severity === "bug" ? s.red : s.yellow;
+  const c = cause !== undefined ? s.dim(` (cause #${cause})`) : "";
+  const n = count > 1 ? ` x${count}` : "";
+  return `     ${col(`! ${code}${n}`)} ${s.dim(`(${severity})`)}${c}  ${message}`;
+}
+
+const SEP = "\u0001";
+
+/** Warning lines, runs that differ only in their page folded into one line. */
+export function warningLines(ws: readonly Warning[], s: Styles, o: StepStyle = {}): string[] {
+  if (o.expand) return ws.map((w) => warningLine(w, s));
+  const keys = ws.map((w) => [w.code, w.severity, w.cause ?? "", w.message].join(SEP));
+  return foldRuns(keys).map((f) => {
+    const [code, severity, cause, message] = f.text.split(SEP);
+    return warningText(code, f.count, severity, cause === "" ? undefined : cause, message, s);
+  });
 }
 
 /** Renders one step. */
@@ -44,24 +150,71 @@ export function renderStep(
   st: StepResult,
   args: Record<string, unknown>,
   s: Styles,
+  o: StepStyle = {},
 ): string {
-  const head = ` ${s.bold(`#${st.index}`)}  ${s.cyan(st.op)}(${argSummary(args)})${
-    st.ret !== null ? ` = ${s.bold(show(st.ret))}` : ""
-  }${st.id ? s.dim(`   [${st.id}]`) : ""}`;
-  const lines = [st.skipped ? `${head}${s.dim(`   (skipped: ${st.skipped})`)}` : head];
-  for (const c of st.changes) {
-    if (c.before === null) lines.push(`     ${c.path}  ${s.green("+")} ${show(c.after)}`);
-    else if (c.after === null) lines.push(`     ${c.path}  ${s.red("-")} ${show(c.before)}`);
-    else lines.push(`     ${c.path}  ${show(c.before)} -> ${show(c.after)}`);
+  const tail = `${st.ret !== null ? ` = ${s.bold(show(st.ret))}` : ""}${
+    st.id ? s.dim(`   [${st.id}]`) : ""
+  }`;
+  let head = ` ${s.bold(`#${st.index}`)}  ${s.cyan(st.op)}(${argSummary(args, false)})${tail}`;
+  let lists: string[] = [];
+  if (stripAnsi(head).length > WIDTH && Object.values(args).some(Array.isArray)) {
+    head = ` ${s.bold(`#${st.index}`)}  ${s.cyan(st.op)}(${argSummary(args, true)})${tail}`;
+    lists = argLists(args, o);
   }
-  for (const w of st.warnings) lines.push(warningLine(w, s));
-  for (const f of st.failures) lines.push(failureLine(f, s));
+  const lines = [st.skipped ? `${head}${s.dim(`   (skipped: ${st.skipped})`)}` : head, ...lists];
+  if (st.expect_skipped) lines.push(s.dim(`     expect skipped (${st.expect_skipped})`));
+  const plain = st.changes.map((c) => {
+    const mark = c.before === null ? "+" : c.after === null ? "-" : ">";
+    const key = c.path.slice(c.path.lastIndexOf(".") + 1);
+    const value = c.before === null
+      ? showValue(c.after, o, key)
+      : c.after === null
+      ? showValue(c.before, o, key)
+      : `${showValue(c.before, o, key)} -> ${showValue(c.after, o, key)}`;
+    return [c.path, mark, value].join(SEP);
+  });
+  const runs = o.expand
+    ? plain.map((text, first) => ({ text, count: 1, first }))
+    : foldRuns(plain);
+  for (const r of runs) {
+    const [path, mark, value] = r.text.split(SEP);
+    const n = r.count > 1 ? s.dim(`   x${r.count}`) : "";
+    const sign = mark === "+" ? `${s.green("+")} ` : mark === "-" ? `${s.red("-")} ` : "";
+    const line = `     ${path}  ${sign}${value}${n}`;
+    if (r.count > 1 || stripAnsi(line).length <= WIDTH) {
+      lines.push(line);
+      continue;
+    }
+    // one change too wide for a line: its lists one entry per line
+    const c = st.changes[r.first];
+    const key = path.slice(path.lastIndexOf(".") + 1);
+    const indent = "       ";
+    if (mark === ">") {
+      lines.push(`     ${path}`);
+      lines.push(`       before ${wrapValue(c.before, o, indent, key).join("\n")}`);
+      lines.push(`       after  ${wrapValue(c.after, o, indent, key).join("\n")}`);
+    } else {
+      const v = mark === "+" ? c.after : c.before;
+      lines.push(`     ${path}  ${sign}${wrapValue(v, o, indent, key).join("\n")}`);
+    }
+  }
+  for (const w of warningLines(st.warnings, s, o)) lines.push(w);
+  for (const f of st.failures) lines.push(failureLine(f, s, o.at?.(f)));
   return lines.join("\n");
 }
 
-/** Renders an expectation failure. */
-export function failureLine(f: Failure, s: Styles): string {
-  return `     ${s.red("x expect")} ${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}`;
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+function stripAnsi(t: string): string {
+  return t.replace(ANSI, "");
+}
+
+/** Renders an expectation failure, with the `file:line` it comes from when known. */
+export function failureLine(f: Failure, s: Styles, at?: string): string {
+  return `     ${s.red("x expect")} ${at ? `${at}: ` : ""}${f.path}: expected ${
+    show(f.expected)
+  }, got ${show(f.actual)}`;
 }
 
 /** Renders the summary block. */
@@ -70,17 +223,17 @@ export function renderSummary(
   endWarnings: readonly Warning[],
   failures: readonly Failure[],
   s: Styles,
+  o: StepStyle = {},
 ): string {
   const lines: string[] = [];
-  for (const w of endWarnings) lines.push(warningLine(w, s));
-  for (const f of failures) lines.push(failureLine(f, s));
+  for (const w of warningLines(endWarnings, s, o)) lines.push(w);
+  for (const f of failures) lines.push(failureLine(f, s, o.at?.(f)));
   const c = (x: { acquired: number; released: number; outstanding: number }) =>
     `acquired ${x.acquired}, released ${x.released}, outstanding ${x.outstanding}`;
   lines.push(` ${s.bold("summary")}  pins ${c(sum.pins)}`);
   lines.push(`          refs ${c(sum.refs)}`);
-  for (const o of sum.outstanding) {
-    lines.push(`          outstanding ${o.kind} ${o.page} (taken at #${o.step})`);
-  }
+  const held = sum.outstanding.map((h) => `outstanding ${h.kind} ${h.page} (taken at #${h.step})`);
+  for (const f of fold(held, o)) lines.push(`          ${f}`);
   const ws = Object.entries(sum.warnings).map(([k, n]) => `${k} x${n}`).join(", ");
   lines.push(`          warnings: ${ws || "none"}`);
   const verdict = sum.verdict === "clean" ? s.green(sum.verdict) : s.yellow(sum.verdict);

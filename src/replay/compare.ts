@@ -23,6 +23,20 @@ export interface Failure {
   readonly actual: unknown;
 }
 
+/**
+ * The path inside the op (or, for trace-level failures, inside the trace) that a failure's
+ * path names: `ops[4].expect.ret` is `expect.ret` of op 4, `iter.u.segs[0].len` of a
+ * standalone expect is `iter.u.segs.0.len`; a list's `.length` is the list itself.
+ */
+export function failureSource(path: string): (string | number)[] {
+  const p = path.replace(/^ops\[\d+\]\./, "").replace(/\.length$/, "");
+  const out: (string | number)[] = [];
+  for (const m of p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  }
+  return out;
+}
+
 /** Resolves a page reference to its canonical name, or undefined. */
 export type PageCanon = (v: unknown) => string | undefined;
 

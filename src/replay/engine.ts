@@ -206,9 +206,8 @@ export class Replay {
     this.effects = [];
     const failures: Failure[] = [];
     const base = { index: node.index, op: node.op, id: node.id, line: node.line };
-    if (
-      node.op !== "expect" && node.args.when && !whenHolds(node.args.when, this.profile.release)
-    ) {
+    // an op, or a standalone expect, whose `when:` excludes this era is skipped, and says so
+    if (node.args.when && !whenHolds(node.args.when, this.profile.release)) {
       this.current = undefined;
       return {
         ...base,
@@ -221,6 +220,7 @@ export class Replay {
     }
     let ret: unknown = null;
     let effects: Effect[] = [];
+    let expectSkipped: string | undefined;
     if (node.op === "expect") {
       this.judge.state(node, failures);
     } else {
@@ -241,11 +241,13 @@ export class Replay {
       const exp = node.args.expect;
       if (exp && whenHolds(exp.when, this.profile.release)) {
         this.judge.inline(node, ret, this.stepWarnings, out.offset0, failures);
-      }
+      } else if (exp) expectSkipped = `when ${exp.when}`;
     }
     this.failureCount += failures.length;
     this.current = undefined;
-    return stepResult(base, ret, effects, this.mem, this.stepWarnings, failures);
+    const res = stepResult(base, ret, effects, this.mem, this.stepWarnings, failures);
+    if (expectSkipped) (res as { expect_skipped?: string }).expect_skipped = expectSkipped;
+    return res;
   }
 
   /** The op's handler; an op outside the era in effect stops the replay (not_in_era). */

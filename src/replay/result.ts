@@ -27,6 +27,8 @@ export interface StepResult {
   readonly failures: readonly Failure[];
   /** Set when the op's `when:` excludes the era in effect: the op did not run. */
   readonly skipped?: string;
+  /** Set when the op ran but its inline `expect:` has a `when:` excluding the era: not checked. */
+  readonly expect_skipped?: string;
 }
 
 /** Options of a replay. */
