@@ -89,7 +89,8 @@ Deno.test("check --format json prints the documented shape and exit 1 on a faile
   assert.equal(doc.failed, 1);
   assert.equal(doc.errors, 0);
   assert.deepEqual(doc.traces[1].failures, [
-    { step: 1, path: "ops[1].expect.iter.count", expected: 0xf00, actual: 0xe00 },
+    // `line` extends the documented shape: where the failed expectation is written
+    { step: 1, path: "ops[1].expect.iter.count", expected: 0xf00, actual: 0xe00, line: 17 },
   ]);
   assert.equal(doc.traces[0].status, "pass");
   assert.equal(doc.traces[1].name, "cli-trace");

@@ -2,8 +2,9 @@
  * Folding runs of per-page lines for text output: consecutive lines that differ only in
  * numbers stepping by a constant (`buf[0]`, `buf[1]`, ...; `pfn 0x1000`, `pfn 0x1001`; DMA
  * addresses one page apart) become one line with each varying number written as a range
- * (`buf[0..6]`) and a count. A person reads one line per run; `--expand` (no folding) lists
- * them all. JSON and JSONL output are never folded.
+ * (`buf[0..6]`; `0x1000..0x4000 step 0x1000` when the step is not one) and a count. A
+ * person reads one line per run; `--expand` (no folding) lists them all. JSON and JSONL
+ * output are never folded.
  *
  * @module
  */
@@ -69,14 +70,28 @@ function sameSteps(a: readonly number[], b: readonly number[]): boolean {
   return a.every((d, i) => d === b[i]);
 }
 
-/** Whether the only numbers that vary are page indices in brackets stepping by one. */
+/** Whether the number after this text names a page: `buf[3]`, `pfn 0x2000`, `p:2`. */
+function isIndex(before: string): boolean {
+  return before.endsWith("[") || before.endsWith("pfn ") || /[a-z_]:$/.test(before);
+}
+
+/** Whether the only numbers that vary are page indices or pfns stepping by one. */
 function indexOnly(s: Split, d: readonly number[]): boolean {
-  return d.every((x, i) => x === 0 || (x === 1 && s.parts[i].endsWith("[")));
+  return d.every((x, i) => x === 0 || (x === 1 && isIndex(s.parts[i])));
+}
+
+/**
+ * Whether a run is one thing repeated over pages: besides page indices, at most one number
+ * varies (a DMA address beside its page, an SGE's address); an address and a length that
+ * both happen to step are different entries, not a run.
+ */
+function onePerPage(s: Split, d: readonly number[]): boolean {
+  return d.filter((x, i) => x !== 0 && !isIndex(s.parts[i])).length <= 1;
 }
 
 /**
  * Folds runs of lines that differ only in numbers stepping by a constant. A run of two folds
- * only when its sole varying numbers are bracketed page indices (`buf[3]`, `buf[4]`); a run of
+ * only when its sole varying numbers are page indices or pfns (`buf[3]`, `buf[4]`); a run of
  * three or more folds whatever numbers step. Identical lines fold too (`x N`).
  */
 export function foldRuns(lines: readonly string[]): Folded[] {
@@ -101,7 +116,8 @@ export function foldRuns(lines: readonly string[]): Folded[] {
       j++;
     }
     const n = j - i;
-    const folds = n >= 3 || (n === 2 && (same || (d !== undefined && indexOnly(sp[i], d))));
+    const folds = same ? n >= 2 : d !== undefined &&
+      (n >= 3 ? onePerPage(sp[i], d) : n === 2 && indexOnly(sp[i], d));
     if (!folds) {
       out.push({ text: lines[i], count: 1, first: i });
       i++;
@@ -110,7 +126,13 @@ export function foldRuns(lines: readonly string[]): Folded[] {
     const a = sp[i], b = sp[j - 1];
     let text = a.parts[0];
     for (let k = 0; k < a.raw.length; k++) {
-      text += a.nums[k] === b.nums[k] ? a.raw[k] : `${a.raw[k]}..${b.raw[k]}`;
+      const step = d?.[k] ?? 0;
+      // a range steps by one unless it says otherwise (`pg[0..8 step 2]`, DMA addresses)
+      text += a.nums[k] === b.nums[k]
+        ? a.raw[k]
+        : `${a.raw[k]}..${b.raw[k]}${
+          step === 1 ? "" : ` step ${a.raw[k].startsWith("0x") ? `0x${step.toString(16)}` : step}`
+        }`;
       text += a.parts[k + 1];
     }
     out.push({ text, count: n, first: i });

@@ -40,9 +40,7 @@ export interface StepStyle {
 
 function argSummary(args: Record<string, unknown>, long: boolean): string {
   return shownArgs(args).map(([k, v]) =>
-    Array.isArray(v) && (v.length > 3 || long)
-      ? `${k}=[${v.length} entries]`
-      : `${k}=${showArg(v)}`
+    Array.isArray(v) && (v.length > 3 || long) ? `${k}=[${v.length} entries]` : `${k}=${showArg(v)}`
   ).join(", ");
 }
 
@@ -89,12 +87,12 @@ function showValue(v: unknown, o: StepStyle, key?: string): string {
  * one (folded) entry per line, indented under the path.
  */
 function wrapValue(v: unknown, o: StepStyle, indent: string, key?: string): string[] {
-  const list = (items: readonly string[]) => [
-    `[${items.length}]`,
+  const list = (items: readonly string[], n: number) => [
+    `[${n}]`,
     ...items.map((x) => `${indent}  ${x}`),
   ];
-  if (isPageList(key, v)) return list(pageEntries(v, o));
-  if (Array.isArray(v)) return list(fold(v.map(show), o));
+  if (isPageList(key, v)) return list(pageEntries(v, o), pageEntries(v, { expand: true }).length);
+  if (Array.isArray(v)) return list(fold(v.map(show), o), v.length);
   if (v === null || typeof v !== "object") return [show(v)];
   const scalars: string[] = [];
   const lists: string[] = [];
@@ -108,7 +106,8 @@ function wrapValue(v: unknown, o: StepStyle, indent: string, key?: string): stri
       scalars.push(`${k}: ${show(x)}`);
       continue;
     }
-    lists.push(`${indent}  ${k}: [${entries.length}]`);
+    const n = Array.isArray(x) ? x.length : pageEntries(x as string, { expand: true }).length;
+    lists.push(`${indent}  ${k}: [${n}]`);
     for (const e of entries) lists.push(`${indent}    ${e}`);
   }
   return [`{${scalars.join(", ")}}`, ...lists];
@@ -173,9 +172,7 @@ export function renderStep(
       : `${showValue(c.before, o, key)} -> ${showValue(c.after, o, key)}`;
     return [c.path, mark, value].join(SEP);
   });
-  const runs = o.expand
-    ? plain.map((text, first) => ({ text, count: 1, first }))
-    : foldRuns(plain);
+  const runs = o.expand ? plain.map((text, first) => ({ text, count: 1, first })) : foldRuns(plain);
   for (const r of runs) {
     const [path, mark, value] = r.text.split(SEP);
     const n = r.count > 1 ? s.dim(`   x${r.count}`) : "";
