@@ -1,7 +1,7 @@
 /**
  * `itertrace compare`: one trace in two eras (`--kernel A --kernel B`), or two traces (in one
- * era), step by step. Prints the first divergence and every one after it; exit 1 when they
- * differ.
+ * era), step by step. Prints every divergence with both sides' calls and values in replay's
+ * notation, marks the first, and compares the summaries; exit 1 when they differ.
  *
  * @module
  */
@@ -9,12 +9,21 @@ import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { TraceError, UsageError } from "../errors.ts";
-import { styles } from "../render/text.ts";
-import { diverge, type Side } from "../replay/diverge.ts";
-import type { StepResult } from "../replay/engine.ts";
+import { stepCall, styles } from "../render/text.ts";
+import { diverge, type Side, summaryDivergence } from "../replay/diverge.ts";
+import type { Replay, StepResult } from "../replay/engine.ts";
 import { checkKernel } from "./replay.ts";
 import { kernelLabel } from "../profile.ts";
-import { jsonReplacer } from "../render/value.ts";
+import { jsonReplacer, show } from "../render/value.ts";
+import { foldPageList } from "../render/fold.ts";
+
+/** The holds outstanding now, as compare compares them: `pin buf[0..1] x2; ref none`. */
+function holdsOf(replay: Replay): string {
+  return (["pin", "ref"] as const).map((k) => {
+    const pages = replay.ledger.outstanding(k).map((h) => replay.mem.pageName(h.pfn));
+    return `${k} ${pages.length ? foldPageList(pages.join(" ")) : "none"}`;
+  }).join("; ");
+}
 
 async function side(
   io: Io,
@@ -23,13 +32,26 @@ async function side(
   label: string,
 ): Promise<Side> {
   const steps: StepResult[] = [];
+  const calls: string[] = [];
+  const holds: string[] = [];
   const src = await openTrace(io, file);
   try {
-    const res = await runTrace(src, { kernel }, (st) => steps.push(st));
-    return { label, steps, summary: res.summary };
+    const res = await runTrace(src, { kernel }, (st, node, replay) => {
+      steps.push(st);
+      calls.push(stepCall(st, node.args));
+      holds.push(holdsOf(replay));
+    });
+    return { label, steps, calls, holds, summary: res.summary };
   } catch (e) {
     if (!(e instanceof TraceError)) throw e;
-    return { label, steps, summary: undefined, error: { message: e.message, step: steps.length } };
+    return {
+      label,
+      steps,
+      calls,
+      holds,
+      summary: undefined,
+      error: { message: e.message, step: steps.length },
+    };
   }
 }
 
@@ -57,8 +79,10 @@ export async function compareCommand(
   } else {
     throw new UsageError("compare takes one trace (with --kernel A --kernel B) or two traces");
   }
-  const divs = diverge(a, b);
+  const divs = diverge(a, b, show);
+  const sums = summaryDivergence(a.summary, b.summary);
   const first = divs.find((d) => !d.aspects.includes("path"));
+  const differ = !!first || sums.length > 0 || !!a.error !== !!b.error;
   if (o.format === "json") {
     io.stdout(
       JSON.stringify(
@@ -67,30 +91,40 @@ export async function compareCommand(
           b: { label: b.label, summary: b.summary ?? null, error: b.error ?? null },
           first: first?.index ?? null,
           divergences: divs,
+          summary: sums,
         },
         jsonReplacer,
         2,
       ) + "\n",
     );
-    return first ? 1 : 0;
+    return differ ? 1 : 0;
   }
   const s = styles(io.color);
   const w = Math.max(a.label.length, b.label.length);
   io.stdout(`${s.bold(`itertrace compare ${traces.join(" ")}`)}   (${a.label} vs ${b.label})\n\n`);
-  if (!divs.length) {
+  if (!divs.length && !sums.length) {
     io.stdout(" no divergence: every step has the same result, lists, pins and warnings\n");
   }
-  divs.forEach((d) => {
+  for (const d of divs) {
     const mark = d === first ? s.yellow("   <- first divergence") : "";
+    const same = d.calls.a === d.calls.b;
+    const call = d.calls.a.length > 80 ? `${d.calls.a.slice(0, 77)}...` : d.calls.a;
     io.stdout(
-      ` ${s.bold(`#${d.index}`)}  ${s.cyan(d.op)}  ${s.dim(`(${d.aspects.join(", ")})`)}${mark}\n`,
+      ` ${s.bold(`#${d.index}`)}  ${s.cyan(same ? call : d.op)}  ${
+        s.dim(`(${d.aspects.join(", ")})`)
+      }${mark}\n`,
     );
+    // two traces may run different ops at one step: each side shows its own
+    if (!same) {
+      io.stdout(`     ${a.label.padEnd(w)}  ${s.cyan(d.calls.a)}\n`);
+      io.stdout(`     ${b.label.padEnd(w)}  ${s.cyan(d.calls.b)}\n`);
+    }
     io.stdout(`     ${a.label.padEnd(w)}  ${d.a}\n`);
     io.stdout(`     ${b.label.padEnd(w)}  ${d.b}\n`);
-  });
+  }
   for (const x of [a, b]) {
     const v = x.summary
-      ? `${x.summary.verdict}; pins acquired ${x.summary.pins.acquired}, outstanding ${x.summary.pins.outstanding}`
+      ? `${x.summary.verdict}; pins acquired ${x.summary.pins.acquired}, outstanding ${x.summary.pins.outstanding}; refs acquired ${x.summary.refs.acquired}, outstanding ${x.summary.refs.outstanding}`
       : "";
     io.stdout(
       `\n ${s.bold(x.label.padEnd(w))}  ${
@@ -102,7 +136,9 @@ export async function compareCommand(
   io.stdout(
     `\n\n ${real} divergent step${real === 1 ? "" : "s"}${
       first ? `, first at #${first.index} (${first.op})` : ""
-    }; ${divs.length - real} era-specific (when:)\n`,
+    }; ${divs.length - real} era-specific (when:)${
+      sums.length ? `; summaries differ: ${sums.join(", ")}` : ""
+    }\n`,
   );
-  return first ? 1 : 0;
+  return differ ? 1 : 0;
 }

@@ -113,6 +113,11 @@ function wrapValue(v: unknown, o: StepStyle, indent: string, key?: string): stri
   return [`{${scalars.join(", ")}}`, ...lists];
 }
 
+/** A step's call as text, without colour: `op(args) = ret`. */
+export function stepCall(st: StepResult, args: Record<string, unknown>): string {
+  return `${st.op}(${argSummary(args, false)})${st.ret !== null ? ` = ${show(st.ret)}` : ""}`;
+}
+
 /** Renders one warning line (plus its message). */
 export function warningLine(w: Warning, s: Styles, count = 1): string {
   return warningText(w.code, count, w.severity, w.cause, w.message, s);
