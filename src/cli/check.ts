@@ -16,6 +16,7 @@ import { isInputError, TraceError } from "../errors.ts";
 import { globMatcher } from "./glob.ts";
 import { renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer, show } from "../render/value.ts";
+import { mdCheck } from "../render/markdown.ts";
 import { type CheckEntry, renderJunit, renderTap, seconds } from "../render/report_formats.ts";
 import { checkKernel } from "./replay.ts";
 import type { Severity } from "../types.ts";
@@ -393,6 +394,7 @@ export async function checkCommand(
     io.stdout(JSON.stringify(doc, jsonReplacer, 2) + "\n");
   } else if (o.format === "tap") io.stdout(renderTap(traces));
   else if (o.format === "junit") io.stdout(renderJunit(traces));
+  else if (o.format === "md") io.stdout(mdCheck(traces));
   else {
     io.stdout(
       `\n${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ""}${

@@ -16,6 +16,7 @@ import { checkKernel } from "./replay.ts";
 import { kernelLabel } from "../profile.ts";
 import { jsonReplacer, show } from "../render/value.ts";
 import { foldPageList } from "../render/fold.ts";
+import { mdCompare } from "../render/markdown.ts";
 
 /** The holds outstanding now, as compare compares them: `pin buf[0..1] x2; ref none`. */
 function holdsOf(replay: Replay): string {
@@ -38,7 +39,8 @@ async function side(
   try {
     const res = await runTrace(src, { kernel }, (st, node, replay) => {
       steps.push(st);
-      calls.push(stepCall(st, node.args));
+      // the call without its return value, which the divergence shows when it differs
+      calls.push(stepCall({ ...st, ret: null }, node.args));
       holds.push(holdsOf(replay));
     });
     return { label, steps, calls, holds, summary: res.summary };
@@ -99,6 +101,21 @@ export async function compareCommand(
     );
     return differ ? 1 : 0;
   }
+  const verdict = (x: Side) =>
+    x.error
+      ? `stopped at #${x.error.step}: ${x.error.message}`
+      : x.summary
+      ? `${x.summary.verdict}; pins acquired ${x.summary.pins.acquired}, outstanding ${x.summary.pins.outstanding}; refs acquired ${x.summary.refs.acquired}, outstanding ${x.summary.refs.outstanding}`
+      : "";
+  if (o.format === "md") {
+    io.stdout(
+      mdCompare(traces.join(" "), { a: a.label, b: b.label }, divs, first, {
+        a: verdict(a),
+        b: verdict(b),
+      }, sums),
+    );
+    return differ ? 1 : 0;
+  }
   const s = styles(io.color);
   const w = Math.max(a.label.length, b.label.length);
   io.stdout(`${s.bold(`itertrace compare ${traces.join(" ")}`)}   (${a.label} vs ${b.label})\n\n`);
@@ -123,14 +140,7 @@ export async function compareCommand(
     io.stdout(`     ${b.label.padEnd(w)}  ${d.b}\n`);
   }
   for (const x of [a, b]) {
-    const v = x.summary
-      ? `${x.summary.verdict}; pins acquired ${x.summary.pins.acquired}, outstanding ${x.summary.pins.outstanding}; refs acquired ${x.summary.refs.acquired}, outstanding ${x.summary.refs.outstanding}`
-      : "";
-    io.stdout(
-      `\n ${s.bold(x.label.padEnd(w))}  ${
-        x.error ? s.red(`stopped at #${x.error.step}: ${x.error.message}`) : v
-      }`,
-    );
+    io.stdout(`\n ${s.bold(x.label.padEnd(w))}  ${x.error ? s.red(verdict(x)) : verdict(x)}`);
   }
   const real = divs.filter((d) => !d.aspects.includes("path")).length;
   io.stdout(

@@ -64,7 +64,7 @@ export async function runCliOn(
     .description("replay a trace step by step, showing every change and warning")
     .argument("<trace>", "trace file (.yaml, .yml, .json, .jsonl)")
     .addOption(
-      formatOption(["text", "json", "jsonl"]),
+      formatOption(["text", "json", "jsonl", "md"]),
     )
     .option("-k, --kernel <release>", 'kernel era to replay as ("6.1", "6.12", "latest")')
     .option("--from <step>", "first step to show", parseStep)
@@ -93,7 +93,7 @@ export async function runCliOn(
     .description("run every trace under the paths and judge its expectations (CI mode)")
     .argument("<paths...>", "trace files or directories (searched recursively, sorted)")
     .addOption(
-      formatOption(["text", "json", "tap", "junit"]),
+      formatOption(["text", "json", "tap", "junit", "md"]),
     )
     .option(
       "-k, --kernel <release>",
@@ -137,7 +137,7 @@ export async function runCliOn(
     .argument("<traces...>", "one trace (with --kernel A --kernel B) or two traces")
     .option("-k, --kernel <release>", "an era to replay as (give two for one trace)", collect)
     .addOption(
-      formatOption(["text", "json"]),
+      formatOption(["text", "json", "md"]),
     )
     .addHelpText(
       "after",

@@ -17,6 +17,7 @@ import type { Severity } from "../types.ts";
 import { kernelLabel, kernelProfile, releaseName, releaseProblem } from "../profile.ts";
 import { UsageError } from "../errors.ts";
 import { FailureSites } from "./where.ts";
+import { mdReplayHead, mdStep, mdSummary } from "../render/markdown.ts";
 
 /** Options of `replay`. */
 export interface ReplayOpts {
@@ -48,6 +49,8 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
     (o.from === undefined || i >= o.from) && (o.to === undefined || i <= o.to);
   const steps: unknown[] = [];
   const kernel = o.kernel ?? src.header.header.kernel;
+  const page = kernelProfile(kernel).pageSize / 1024;
+  if (o.format === "md" && !o.quiet) io.stdout(mdReplayHead(file, kernelLabel(kernel), page));
   if (o.format === "text" && !o.quiet) {
     io.stdout(
       `${s.bold(`itertrace replay ${file}`)}   (kernel ${kernelLabel(kernel)}, page ${
@@ -60,7 +63,8 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
     if (st.failures.length) sites.note(st.failures, node);
     if (o.quiet || !inRange(st.index)) return;
     const state = o.state ? replay.stateView() : undefined;
-    if (o.format === "text") {
+    if (o.format === "md") io.stdout(mdStep(st, node.args, { expand: o.expand, at: sites.at }));
+    else if (o.format === "text") {
       io.stdout(
         renderStep(st, node.args, s, { expand: o.expand, at: sites.at }) +
           "\n",
@@ -72,7 +76,12 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
   };
   const res = await runTrace(src, { kernel: o.kernel, changes: !o.quiet }, onStep);
   const name = src.header.header.name;
-  if (o.format === "text") {
+  if (o.format === "md") {
+    if (o.quiet) io.stdout(`### itertrace replay \`${file}\` (kernel ${kernelLabel(kernel)})\n`);
+    io.stdout(
+      mdSummary(res.summary, res.endWarnings, res.failures, { expand: o.expand, at: sites.at }),
+    );
+  } else if (o.format === "text") {
     io.stdout(
       (o.quiet ? "" : "\n") +
         renderSummary(res.summary, res.endWarnings, res.failures, s, {

@@ -167,6 +167,22 @@ export function renderStep(
   }
   const lines = [st.skipped ? `${head}${s.dim(`   (skipped: ${st.skipped})`)}` : head, ...lists];
   if (st.expect_skipped) lines.push(s.dim(`     expect skipped (${st.expect_skipped})`));
+  for (const l of changeLines(st, s, o)) lines.push(l);
+  for (const w of warningLines(st.warnings, s, o)) lines.push(w);
+  for (const f of st.failures) lines.push(failureLine(f, s, o.at?.(f)));
+  return lines.join("\n");
+}
+
+/**
+ * A step's changes as lines: runs folded (unless expanded), each line indented; with `wrap`
+ * (the default) a change too wide for a line is written with its lists one entry per line.
+ */
+export function changeLines(
+  st: StepResult,
+  s: Styles,
+  o: StepStyle & { readonly wrap?: boolean } = {},
+): string[] {
+  const out: string[] = [];
   const plain = st.changes.map((c) => {
     const mark = c.before === null ? "+" : c.after === null ? "-" : ">";
     const key = c.path.slice(c.path.lastIndexOf(".") + 1);
@@ -183,8 +199,8 @@ export function renderStep(
     const n = r.count > 1 ? s.dim(`   x${r.count}`) : "";
     const sign = mark === "+" ? `${s.green("+")} ` : mark === "-" ? `${s.red("-")} ` : "";
     const line = `     ${path}  ${sign}${value}${n}`;
-    if (r.count > 1 || stripAnsi(line).length <= WIDTH) {
-      lines.push(line);
+    if (r.count > 1 || o.wrap === false || stripAnsi(line).length <= WIDTH) {
+      out.push(line);
       continue;
     }
     // one change too wide for a line: its lists one entry per line
@@ -192,17 +208,23 @@ export function renderStep(
     const key = path.slice(path.lastIndexOf(".") + 1);
     const indent = "       ";
     if (mark === ">") {
-      lines.push(`     ${path}`);
-      lines.push(`       before ${wrapValue(c.before, o, indent, key).join("\n")}`);
-      lines.push(`       after  ${wrapValue(c.after, o, indent, key).join("\n")}`);
+      out.push(`     ${path}`);
+      out.push(`       before ${wrapValue(c.before, o, indent, key).join("\n")}`);
+      out.push(`       after  ${wrapValue(c.after, o, indent, key).join("\n")}`);
     } else {
       const v = mark === "+" ? c.after : c.before;
-      lines.push(`     ${path}  ${sign}${wrapValue(v, o, indent, key).join("\n")}`);
+      out.push(`     ${path}  ${sign}${wrapValue(v, o, indent, key).join("\n")}`);
     }
   }
-  for (const w of warningLines(st.warnings, s, o)) lines.push(w);
-  for (const f of st.failures) lines.push(failureLine(f, s, o.at?.(f)));
-  return lines.join("\n");
+  return out;
+}
+
+/** The summary's outstanding holds, runs folded: `outstanding pin buf[0..6] (taken at #1)  x7`. */
+export function outstandingLines(sum: Summary, o: StepStyle = {}): string[] {
+  return fold(
+    sum.outstanding.map((h) => `outstanding ${h.kind} ${h.page} (taken at #${h.step})`),
+    o,
+  );
 }
 
 // deno-lint-ignore no-control-regex
@@ -234,8 +256,7 @@ export function renderSummary(
     `acquired ${x.acquired}, released ${x.released}, outstanding ${x.outstanding}`;
   lines.push(` ${s.bold("summary")}  pins ${c(sum.pins)}`);
   lines.push(`          refs ${c(sum.refs)}`);
-  const held = sum.outstanding.map((h) => `outstanding ${h.kind} ${h.page} (taken at #${h.step})`);
-  for (const f of fold(held, o)) lines.push(`          ${f}`);
+  for (const f of outstandingLines(sum, o)) lines.push(`          ${f}`);
   const ws = Object.entries(sum.warnings).map(([k, n]) => `${k} x${n}`).join(", ");
   lines.push(`          warnings: ${ws || "none"}`);
   const verdict = sum.verdict === "clean" ? s.green(sum.verdict) : s.yellow(sum.verdict);
