@@ -97,7 +97,7 @@ Deno.test("compare of two traces shows both sides' calls and values in hex", asy
   assert.equal(await runCli(["compare", "a.yaml", "b.yaml"], io), 1);
   assert.match(io.out, /#1 {2}iov_iter_advance {2}\(ret/);
   assert.match(io.out, / a\.yaml {2}iov_iter_advance\(iter=kv, bytes=0x1200\)\n/);
-  assert.match(io.out, / b\.yaml {2}iov_iter_zero\(iter=kv, bytes=0x1200\) = 0x1200\n/);
+  assert.match(io.out, / b\.yaml {2}iov_iter_zero\(iter=kv, bytes=0x1200\)\n/);
   assert.match(io.out, /ret: 0x1200/);
   assert.doesNotMatch(io.out, /4608/, "no decimal values");
 });

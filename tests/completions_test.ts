@@ -42,6 +42,7 @@ Deno.test("bash: the script parses, and completes commands, options and option v
     "text",
     "json",
     "jsonl",
+    "md",
   ]);
   assert.deepEqual(await bashComplete(["itertrace", "check", "-f", "j"]), ["json", "junit"]);
   assert.deepEqual(await bashComplete(["itertrace", "replay", "--fail-on", "h"]), ["hazard"]);
@@ -53,9 +54,12 @@ Deno.test("zsh: every command described; value options take a value, choices are
   const s = await script("zsh");
   assert.match(s, /^#compdef itertrace\n/);
   for (const c of COMMANDS) assert.match(s, new RegExp(`\\n {4}'${c}:[^']+'\\n`), c);
-  assert.match(s, /\{-f,--format\}'\[output format\]:value:\(text json jsonl\)'/);
-  // --kernel takes a release: without ":value:" zsh would complete a file name after it
-  assert.match(s, /\{-k,--kernel\}'\[kernel era to replay as [^\]]*\]:value: '/);
+  assert.match(s, /\{-f,--format\}'\[output format\]:value:\(text json jsonl md\)'/);
+  // --kernel takes a release: the modelled ones are offered
+  assert.match(
+    s,
+    /\{-k,--kernel\}'\[kernel era to replay as [^\]]*\]:value:\(5\.15 [^)]*latest\)'/,
+  );
   // a flag takes nothing
   assert.match(s, /\{-q,--quiet\}'\[print the summary only\]' \\/);
 });
@@ -67,8 +71,90 @@ Deno.test("fish: every command, choices as exclusive arguments, value options re
   }
   assert.match(
     s,
-    /-n '__fish_seen_subcommand_from replay' -s f -l format -x -a 'text json jsonl' -d /,
+    /-n '__fish_seen_subcommand_from replay' -s f -l format -x -a 'text json jsonl md' -d /,
   );
-  assert.match(s, /-n '__fish_seen_subcommand_from replay' -s k -l kernel -r -d /);
+  assert.match(
+    s,
+    /-n '__fish_seen_subcommand_from replay' -s k -l kernel -x -a '5\.15 [^']*latest' -d /,
+  );
   assert.match(s, /-n '__fish_seen_subcommand_from replay' -s q -l quiet -d /);
+});
+
+/** What bash would offer after `words`, the last being the word being completed. */
+async function bashCompleteIn(words: string[], cwd: string): Promise<string[]> {
+  const file = await Deno.makeTempFile({ suffix: ".bash" });
+  await Deno.writeTextFile(file, await script("bash"));
+  const quoted = words.map((w) => `'${w}'`).join(" ");
+  const prog = `source '${file}'; COMP_WORDS=(${quoted}); COMP_CWORD=${
+    words.length - 1
+  }; _itertrace; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const out = await new Deno.Command("bash", { args: ["-c", prog], cwd, stdout: "piped" }).output();
+  await Deno.remove(file);
+  assert.equal(out.code, 0);
+  return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean).sort();
+}
+
+const haveBash = await new Deno.Command("bash", { args: ["-c", "true"] }).output().then(
+  (o) => o.success,
+  () => false,
+);
+
+Deno.test({
+  name: "bash completion offers warning codes, ops, releases, formats and trace files",
+  ignore: !haveBash,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(`${dir}/a.yaml`, "");
+      await Deno.writeTextFile(`${dir}/b.jsonl`, "");
+      await Deno.writeTextFile(`${dir}/notes.txt`, "");
+      await Deno.mkdir(`${dir}/sub`);
+      assert.ok((await bashCompleteIn(["itertrace", "explain", "pin_"], dir)).includes("pin_leak"));
+      assert.deepEqual(await bashCompleteIn(["itertrace", "ops", "iov_iter_extract_p"], dir), [
+        "iov_iter_extract_pages",
+      ]);
+      const kernels = await bashCompleteIn(["itertrace", "replay", "--kernel", "6.1"], dir);
+      assert.deepEqual(kernels, [
+        "6.1",
+        "6.10",
+        "6.11",
+        "6.12",
+        "6.13",
+        "6.14",
+        "6.15",
+        "6.16",
+        "6.17",
+        "6.18",
+        "6.19",
+      ]);
+      assert.ok((await bashCompleteIn(["itertrace", "check", "-f", ""], dir)).includes("md"));
+      assert.deepEqual(await bashCompleteIn(["itertrace", "replay", ""], dir), [
+        "a.yaml",
+        "b.jsonl",
+        "sub",
+      ]);
+      assert.ok(
+        (await bashCompleteIn(["itertrace", "replay", "--e"], dir)).includes("--expand"),
+      );
+      assert.ok(
+        (await bashCompleteIn(["itertrace", "eras", "extract_iter_to"], dir)).includes(
+          "extract_iter_to_sg",
+        ),
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("zsh and fish completions carry the same values", async () => {
+  const zsh = await script("zsh");
+  assert.match(zsh, /explain\)\n {6}_arguments \\\n {8}'\*:value:\([^)]*\bpin_leak\b/);
+  assert.match(zsh, /\{-k,--kernel\}'\[[^\]]*\]:value:\(5\.15 [^)]* 6\.12 [^)]*latest\)'/);
+  assert.match(zsh, /'\*:trace:_files -g "\*\.\(yaml\|yml\|json\|jsonl\)"'/);
+  const fish = await script("fish");
+  assert.match(fish, /__fish_seen_subcommand_from explain' -x -a '[^']*\bpin_leak\b/);
+  assert.match(fish, /__fish_seen_subcommand_from ops' -x -a '[^']*\biov_iter_extract_pages\b/);
+  assert.match(fish, /-s k -l kernel -x -a '5\.15 [^']*latest'/);
+  assert.match(fish, /__fish_seen_subcommand_from replay' -x -a '\(__fish_complete_suffix \.yaml/);
 });

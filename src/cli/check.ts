@@ -17,6 +17,7 @@ import { globMatcher } from "./glob.ts";
 import { renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer, show } from "../render/value.ts";
 import { mdCheck } from "../render/markdown.ts";
+import { Progress } from "./progress.ts";
 import { type CheckEntry, renderJunit, renderTap, seconds } from "../render/report_formats.ts";
 import { checkKernel } from "./replay.ts";
 import type { Severity } from "../types.ts";
@@ -371,14 +372,20 @@ export async function checkCommand(
   };
   const traces: CheckEntry[] = [];
   const start = io.now?.();
-  for (const file of files) {
+  const progress = new Progress(io, "check");
+  for (const [i, file] of files.entries()) {
+    progress.tick(i, files.length, file);
     const t0 = io.now?.();
     const entry = await checkTrace(io, file, o, run);
     if (!entry) continue;
     if (t0 !== undefined) entry.time = (io.now!() - t0) / 1000;
     traces.push(entry);
-    if (o.format === "text") printText(io, entry, s);
+    if (o.format === "text") {
+      progress.end();
+      printText(io, entry, s);
+    }
   }
+  progress.end();
   const passed = traces.filter((t) => t.status === "pass").length;
   const failed = traces.filter((t) => t.status === "fail").length;
   const errors = traces.filter((t) => t.status === "error").length;

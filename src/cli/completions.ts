@@ -1,6 +1,9 @@
 /**
  * `itertrace completions bash|zsh|fish`: shell completion scripts generated from the
- * commander declaration, so they never drift from the real options.
+ * commander declaration, so they never drift from the real options, with real values: the
+ * choices of every option and argument (formats, severities, shells), the modelled releases
+ * for `--kernel`, warning codes for `explain`, ops for `ops`, kernel functions for `eras`, and
+ * trace files (`.yaml`, `.yml`, `.json`, `.jsonl`, and directories) where a trace is expected.
  *
  * @module
  */
@@ -14,55 +17,93 @@ export interface ProgramShape {
       long?: string;
       description: string;
       argChoices?: string[];
-      /** Takes a value (`<value>`). */
       required?: boolean;
-      /** Takes an optional value (`[value]`). */
       optional?: boolean;
     }[];
+    readonly registeredArguments?: readonly { name(): string; argChoices?: string[] }[];
   }[];
+}
+
+/** Values the declaration does not carry: what an option or a command's argument may be. */
+export interface CompletionValues {
+  /** By long option name (`--kernel`): the values it takes. */
+  readonly options: Readonly<Record<string, readonly string[]>>;
+  /** By command: the values of its first argument. */
+  readonly args: Readonly<Record<string, readonly string[]>>;
+  /** Commands whose arguments are trace files or directories. */
+  readonly traceCommands: readonly string[];
+}
+
+interface OptSpec {
+  flags: string[];
+  description: string;
+  takesValue: boolean;
+  values?: readonly string[];
 }
 
 interface Spec {
   name: string;
   description: string;
-  options: {
-    flags: string[];
-    description: string;
-    choices?: readonly string[];
-    takesValue: boolean;
-  }[];
+  options: OptSpec[];
+  /** Values of the first argument, if known. */
+  args?: readonly string[];
+  traces: boolean;
 }
 
-function specs(program: ProgramShape): Spec[] {
-  return program.commands.map((c) => ({
-    name: c.name(),
-    description: c.description(),
-    options: c.options.map((o) => ({
-      flags: [o.short, o.long].filter((f): f is string => !!f),
-      description: o.description,
-      takesValue: !!(o.required || o.optional),
-      ...(o.argChoices ? { choices: o.argChoices } : {}),
-    })),
-  }));
+function specs(program: ProgramShape, v: CompletionValues): Spec[] {
+  return program.commands.map((c) => {
+    const argChoices = c.registeredArguments?.[0]?.argChoices;
+    return {
+      name: c.name(),
+      description: c.description(),
+      options: c.options.map((o) => ({
+        flags: [o.short, o.long].filter((f): f is string => !!f),
+        description: o.description,
+        takesValue: !!(o.required || o.optional),
+        ...(o.argChoices
+          ? { values: o.argChoices }
+          : o.long && v.options[o.long]
+          ? { values: v.options[o.long] }
+          : {}),
+      })),
+      ...(argChoices ? { args: argChoices } : v.args[c.name()] ? { args: v.args[c.name()] } : {}),
+      traces: v.traceCommands.includes(c.name()),
+    };
+  });
+}
+
+const TRACE_GLOB = "*.@(yaml|yml|json|jsonl)";
+
+function words(list: readonly string[]): string {
+  return list.join(" ");
 }
 
 function bash(s: Spec[]): string {
   const cases = s.map((c) => {
     const opts = c.options.flatMap((o) => o.flags).join(" ");
-    const choiceCases = c.options.filter((o) => o.choices).map((o) =>
-      `        ${o.flags.join("|")}) COMPREPLY=( $(compgen -W "${
-        o.choices!.join(" ")
-      }" -- "$cur") ); return ;;`
+    const valueCases = c.options.filter((o) => o.takesValue).map((o) =>
+      o.values
+        ? `        ${o.flags.join("|")}) COMPREPLY=( $(compgen -W "${
+          words(o.values)
+        }" -- "$cur") ); return ;;`
+        : `        ${o.flags.join("|")}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`
     ).join("\n");
+    const rest = c.args
+      ? `$(compgen -W "${words(c.args)}" -- "$cur")`
+      : c.traces
+      ? `$(compgen -d -- "$cur") $(compgen -f -X '!${TRACE_GLOB}' -- "$cur")`
+      : `$(compgen -f -- "$cur")`;
     return `    ${c.name})
       case "$prev" in
-${choiceCases}
+${valueCases}
       esac
-      COMPREPLY=( $(compgen -W "${opts}" -- "$cur") $(compgen -f -- "$cur") ) ;;`;
+      if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "${opts}" -- "$cur") ); return; fi
+      COMPREPLY=( ${rest} ) ;;`;
   }).join("\n");
   return `# bash completion for itertrace: eval "$(itertrace completions bash)"
 _itertrace() {
   local cur prev cmd
+  shopt -s extglob
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
   cmd="\${COMP_WORDS[1]}"
@@ -78,16 +119,24 @@ complete -o filenames -F _itertrace itertrace
 `;
 }
 
+function zshQuote(s: string): string {
+  return s.replace(/[\[\]':]/g, "");
+}
+
 function zsh(s: Spec[]): string {
-  const subs = s.map((c) => `    '${c.name}:${c.description.replace(/'/g, "")}'`).join("\n");
+  const subs = s.map((c) => `    '${c.name}:${zshQuote(c.description)}'`).join("\n");
   const cases = s.map((c) => {
     const args = c.options.map((o) => {
-      // commander's long flag has no "<value>" in it: whether a value follows is o.takesValue
-      const takes = o.choices ? `:value:(${o.choices.join(" ")})` : o.takesValue ? ":value: " : "";
+      const takes = o.values ? `:value:(${words(o.values)})` : o.takesValue ? ":value:_files" : "";
       const names = o.flags.length > 1 ? `{${o.flags.join(",")}}` : o.flags[0];
-      return `        ${names}'[${o.description.replace(/[\[\]']/g, "")}]${takes}'`;
-    }).join(" \\\n");
-    return `    ${c.name})\n      _arguments \\\n${args} \\\n        '*:file:_files' ;;`;
+      return `        ${names}'[${zshQuote(o.description)}]${takes}'`;
+    });
+    const rest = c.args
+      ? `'*:value:(${words(c.args)})'`
+      : c.traces
+      ? `'*:trace:_files -g "*.(yaml|yml|json|jsonl)"'`
+      : `'*:file:_files'`;
+    return `    ${c.name})\n      _arguments \\\n${[...args, `        ${rest}`].join(" \\\n")} ;;`;
   }).join("\n");
   return `#compdef itertrace
 # zsh completion for itertrace: itertrace completions zsh > "\${fpath[1]}/_itertrace"
@@ -108,27 +157,37 @@ _itertrace "$@"
 `;
 }
 
+function fishQuote(s: string): string {
+  return s.replace(/'/g, "");
+}
+
 function fish(s: Spec[]): string {
   const lines = ["# fish completion for itertrace: itertrace completions fish | source"];
   lines.push("complete -c itertrace -f");
   for (const c of s) {
+    const when = `-n '__fish_seen_subcommand_from ${c.name}'`;
     lines.push(
       `complete -c itertrace -n '__fish_use_subcommand' -a ${c.name} -d '${
-        c.description.replace(/'/g, "")
+        fishQuote(c.description)
       }'`,
     );
     for (const o of c.options) {
       const short = o.flags.find((f) => /^-[^-]/.test(f));
       const long = o.flags.find((f) => f.startsWith("--"));
-      const parts = [`complete -c itertrace -n '__fish_seen_subcommand_from ${c.name}'`];
+      const parts = [`complete -c itertrace ${when}`];
       if (short) parts.push(`-s ${short.slice(1)}`);
       if (long) parts.push(`-l ${long.slice(2)}`);
-      if (o.choices) parts.push(`-x -a '${o.choices.join(" ")}'`);
-      else if (o.takesValue) parts.push("-r");
-      parts.push(`-d '${o.description.replace(/'/g, "")}'`);
+      if (o.values) parts.push(`-x -a '${words(o.values)}'`);
+      else if (o.takesValue) parts.push("-r -F");
+      parts.push(`-d '${fishQuote(o.description)}'`);
       lines.push(parts.join(" "));
     }
-    lines.push(`complete -c itertrace -n '__fish_seen_subcommand_from ${c.name}' -F`);
+    if (c.args) lines.push(`complete -c itertrace ${when} -x -a '${words(c.args)}'`);
+    else if (c.traces) {
+      lines.push(
+        `complete -c itertrace ${when} -x -a '(__fish_complete_suffix .yaml .yml .json .jsonl; __fish_complete_directories)'`,
+      );
+    } else lines.push(`complete -c itertrace ${when} -F`);
   }
   return lines.join("\n") + "\n";
 }
@@ -137,7 +196,8 @@ function fish(s: Spec[]): string {
 export function completionScript(
   program: ProgramShape,
   shell: "bash" | "zsh" | "fish",
+  values: CompletionValues = { options: {}, args: {}, traceCommands: [] },
 ): string {
-  const s = specs(program);
+  const s = specs(program, values);
   return shell === "bash" ? bash(s) : shell === "zsh" ? zsh(s) : fish(s);
 }

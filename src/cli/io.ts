@@ -49,6 +49,8 @@ export interface Io {
   now?(): number;
   /** Whether stdout is a terminal and colour is allowed (NO_COLOR unset). */
   readonly color: boolean;
+  /** Whether stderr is a terminal (a progress line may be drawn there). */
+  readonly stderrTerminal?: boolean;
 }
 
 /** An output file being written (see Io.createOutput). */
@@ -366,5 +368,6 @@ export function denoIo(): Io {
     },
     // Deno.noColor reflects NO_COLOR and needs no env permission
     color: Deno.stdout.isTerminal() && !Deno.noColor,
+    stderrTerminal: Deno.stderr.isTerminal(),
   };
 }

@@ -12,7 +12,10 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { completionScript } from "./completions.ts";
+import { completionScript, type CompletionValues } from "./completions.ts";
+import { FEATURES, modelledEras } from "../profile.ts";
+import { WARNINGS } from "../check/warnings.ts";
+import { DECLARED_OPS } from "../trace/ops/mod.ts";
 import { compareCommand } from "./compare.ts";
 import { importCommand } from "./import.ts";
 import { reportCommand } from "./report.ts";
@@ -311,7 +314,7 @@ export async function runCliOn(
       '\nExamples:\n  eval "$(itertrace completions bash)"\n  itertrace completions fish | source\n',
     )
     .action((shell) => {
-      io.stdout(completionScript(program, shell as "bash" | "zsh" | "fish"));
+      io.stdout(completionScript(program, shell as "bash" | "zsh" | "fish", completionValues()));
       code = 0;
     });
 
@@ -351,6 +354,23 @@ function formatOption<const T extends readonly [string, ...string[]]>(
   help = "output format",
 ) {
   return new Option("-f, --format <format>", help).choices(choices).default(choices[0]);
+}
+
+/** What completions offer beyond the declared choices. */
+function completionValues(): CompletionValues {
+  const functions = new Set<string>();
+  for (const f of Object.values(FEATURES) as { functions: readonly string[] }[]) {
+    for (const fn of f.functions) functions.add(fn);
+  }
+  return {
+    options: { "--kernel": [...modelledEras(), "latest"] },
+    args: {
+      explain: Object.keys(WARNINGS).sort(),
+      ops: [...DECLARED_OPS],
+      eras: [...functions].sort(),
+    },
+    traceCommands: ["replay", "check", "validate", "compare", "report", "lab", "live"],
+  };
 }
 
 function collect(v: string, prev: string[] | undefined): string[] {

@@ -17,6 +17,7 @@ import type { Severity } from "../types.ts";
 import { kernelLabel, kernelProfile, releaseName, releaseProblem } from "../profile.ts";
 import { UsageError } from "../errors.ts";
 import { FailureSites } from "./where.ts";
+import { Progress } from "./progress.ts";
 import { mdReplayHead, mdStep, mdSummary } from "../render/markdown.ts";
 
 /** Options of `replay`. */
@@ -59,7 +60,11 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
     );
   }
   const sites = new FailureSites(file, src.header.locate);
+  const total = Array.isArray(src.ops) ? src.ops.length : undefined;
+  // only where nothing else is printed until the end: streamed steps would break the line
+  const progress = new Progress(io, "replay", !!o.quiet || o.format === "json");
   const onStep = (st: StepResult, node: OpNode, replay: Replay) => {
+    progress.tick(st.index + 1, total, "steps");
     if (st.failures.length) sites.note(st.failures, node);
     if (o.quiet || !inRange(st.index)) return;
     const state = o.state ? replay.stateView() : undefined;
@@ -74,7 +79,9 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
       io.stdout(JSON.stringify(state ? { ...st, state } : st, jsonReplacer) + "\n");
     } else steps.push(state ? { ...st, state } : st);
   };
-  const res = await runTrace(src, { kernel: o.kernel, changes: !o.quiet }, onStep);
+  const res = await runTrace(src, { kernel: o.kernel, changes: !o.quiet }, onStep).finally(() =>
+    progress.end()
+  );
   const name = src.header.header.name;
   if (o.format === "md") {
     if (o.quiet) io.stdout(`### itertrace replay \`${file}\` (kernel ${kernelLabel(kernel)})\n`);
