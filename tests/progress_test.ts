@@ -29,6 +29,7 @@ Deno.test("Progress draws after a second on a terminal, throttled, and erases it
   assert.equal(io.err, "", "nothing in the first second");
   at(1500);
   p.tick(2, 10, "b.yaml");
+  // deno-lint-ignore no-control-regex
   assert.match(io.err, /^\r\x1b\[Kcheck \[#####-+\] 2\/10 2 s b\.yaml$/);
   const drawn = io.err;
   at(1550);
@@ -56,5 +57,6 @@ Deno.test("Progress stays silent with CI set, off a terminal, or when not wanted
 Deno.test("check in a pipe (as in tests and CI) prints no progress line", async () => {
   const io = fakeIo();
   await runCli(["check", "traces/examples"], io);
+  // deno-lint-ignore no-control-regex
   assert.doesNotMatch(io.out + io.err, /\r|\x1b/);
 });
