@@ -145,3 +145,23 @@ ${
   await runCli(["replay", "-f", "json", "s.yaml"], wide);
   assert.equal(JSON.parse(wide.out).steps[1].changes.at(-1).after.sge.length, 12);
 });
+
+Deno.test("check: a when:-skipped expect is listed in JSON and is a <skipped/> JUnit test", async () => {
+  const json = fakeIo({ "leak.yaml": LEAK });
+  await runCli(["check", "-f", "json", "--kernel", "6.12", "leak.yaml"], json);
+  const t = JSON.parse(json.out).traces[0];
+  assert.deepEqual(t.skipped_expects, [
+    { step: 2, line: 9, when: "when <6.3", eras: ["6.12"], all: true },
+    { step: 3, line: 12, when: "when <6.0", eras: ["6.12"], all: true },
+  ]);
+  const junit = fakeIo({ "leak.yaml": LEAK });
+  await runCli(["check", "-f", "junit", "--kernel", "6.12", "leak.yaml"], junit);
+  assert.match(
+    junit.out,
+    /<testsuites name="itertrace" tests="3" failures="1" errors="0" skipped="2"/,
+  );
+  assert.match(
+    junit.out,
+    /<testcase classname="itertrace" name="leak #2 expect" file="leak\.yaml" line="9" time="0\.000">\n {6}<skipped message="when &lt;6\.3 \(6\.12\)"\/>/,
+  );
+});

@@ -111,6 +111,8 @@ interface EraRun {
   readonly res?: RunResult;
   /** The source line of each failure (of the op or the expectation field). */
   readonly lines?: Map<Failure, number>;
+  /** Expectations this era's `when:` skipped: a standalone expect or an op's inline one. */
+  readonly skips?: readonly { step: number; line: number; when: string }[];
   /** not_in_era: an op of the trace does not exist in this era. */
   readonly gated?: string;
 }
@@ -128,6 +130,7 @@ async function runEra(
   const s = styles(false);
   const lines: string[] = [];
   const where = new Map<Failure, number>();
+  const skips: { step: number; line: number; when: string }[] = [];
   const name = src.header.header.name;
   try {
     // with no golden to compare or write, no step text (and no change records) is built
@@ -136,15 +139,17 @@ async function runEra(
       { kernel: releaseName(era), changes: text },
       (st, node) => {
         for (const f of st.failures) where.set(f, node.locate(failureSource(f.path)).line);
+        const skipped = node.op === "expect" ? st.skipped : st.expect_skipped;
+        if (skipped) skips.push({ step: st.index, line: node.line, when: skipped });
         if (text) lines.push(renderStep(st, node.args, s));
       },
     );
     for (const f of res.failures) {
       if (!where.has(f)) where.set(f, src.header.locate(failureSource(f.path)).line);
     }
-    if (!text) return { era, name, res, body: "", lines: where };
+    if (!text) return { era, name, res, body: "", lines: where, skips };
     lines.push("", renderSummary(res.summary, res.endWarnings, res.failures, s));
-    return { era, name, res, body: "\n" + lines.join("\n") + "\n", lines: where };
+    return { era, name, res, body: "\n" + lines.join("\n") + "\n", lines: where, skips };
   } catch (e) {
     if (e instanceof TraceError && /not_in_era/.test(e.message)) {
       // the golden of an era the trace cannot run in says why, without the file's path
@@ -476,6 +481,21 @@ function judge(file: string, name: string, runs: readonly EraRun[], o: CheckOpts
   }
   for (const { f, eras } of seen.values()) {
     entry.failures.push(eras.length === live.length ? f : { ...f, era: eras.join(", ") });
+  }
+  // expectations skipped by their when:, with the eras that skipped them
+  const skipped = new Map<number, { step: number; line: number; when: string; eras: string[] }>();
+  for (const run of live) {
+    for (const k of run.skips ?? []) {
+      const had = skipped.get(k.step) ?? { ...k, eras: [] };
+      had.eras.push(releaseName(run.era));
+      skipped.set(k.step, had);
+    }
+  }
+  if (skipped.size) {
+    entry.skipped_expects = [...skipped.values()].map((k) => ({
+      ...k,
+      all: k.eras.length === live.length,
+    }));
   }
   if (entry.failures.length) entry.status = "fail";
   return entry;

@@ -27,6 +27,12 @@ export interface CheckEntry {
   goldenDiff?: string;
   /** Seconds the trace took, when measured. */
   time?: number;
+  /**
+   * Expectations skipped by their `when:` (a standalone `expect` or an op's inline one): the
+   * step, its line, the condition, the eras that skipped it and whether that is every era
+   * checked.
+   */
+  skipped_expects?: { step: number; line: number; when: string; eras: string[]; all: boolean }[];
 }
 
 /** Seconds as JUnit and the text summary print them. */
@@ -90,16 +96,21 @@ function xml(s: string): string {
  * trace's folder (`traces/pins` gives `traces.pins`), the name its file name.
  */
 export function renderJunit(entries: readonly CheckEntry[]): string {
-  const count = (s: CheckEntry["status"]) => entries.filter((e) => e.status === s).length;
+  const skips = entries.flatMap((e) =>
+    (e.skipped_expects ?? []).filter((k) => k.all).map((k) => ({ e, k }))
+  );
+  const count = (s: CheckEntry["status"]) =>
+    entries.filter((e) => e.status === s).length + (s === "skip" ? skips.length : 0);
+  const tests = entries.length + skips.length;
   const total = seconds(entries.reduce((a, e) => a + (e.time ?? 0), 0));
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="itertrace" tests="${entries.length}" failures="${count("fail")}" errors="${
+    `<testsuites name="itertrace" tests="${tests}" failures="${count("fail")}" errors="${
       count("error")
     }" skipped="${count("skip")}" time="${total}">`,
-    `  <testsuite name="itertrace check" tests="${entries.length}" failures="${
-      count("fail")
-    }" errors="${count("error")}" skipped="${count("skip")}" time="${total}">`,
+    `  <testsuite name="itertrace check" tests="${tests}" failures="${count("fail")}" errors="${
+      count("error")
+    }" skipped="${count("skip")}" time="${total}">`,
   ];
   for (const e of entries) {
     const slash = e.file.lastIndexOf("/");
@@ -136,6 +147,20 @@ export function renderJunit(entries: readonly CheckEntry[]): string {
       );
     }
     out.push("    </testcase>");
+  }
+  // an expectation every era checked skipped by its when: is a skipped test of its own
+  for (const { e, k } of skips) {
+    const slash = e.file.lastIndexOf("/");
+    const dir = slash < 0 ? "" : e.file.slice(0, slash);
+    const cls = dir.replace(/^(\.\.?\/)+|^\/+/, "").replace(/\/+/g, ".") || "itertrace";
+    const name = `${e.file.slice(slash + 1).replace(/\.(ya?ml|jsonl?)$/, "")} #${k.step} expect`;
+    out.push(
+      `    <testcase classname="${xml(cls)}" name="${xml(name)}" file="${
+        xml(e.file)
+      }" line="${k.line}" time="0.000">`,
+      `      <skipped message="${xml(`${k.when} (${k.eras.join(", ")})`)}"/>`,
+      "    </testcase>",
+    );
   }
   out.push("  </testsuite>", "</testsuites>");
   return out.join("\n") + "\n";
