@@ -35,11 +35,14 @@ export async function runTrace(
     changes: opts.changes ?? true,
   });
   const stepFailures: Failure[] = [];
-  for await (const node of src.ops as AsyncIterable<OpNode>) {
+  const one = (node: OpNode) => {
     const st = replay.step(node);
     for (const f of st.failures) stepFailures.push(f);
     onStep?.(st, node, replay);
-  }
+  };
+  // a JSON Lines file comes a read at a time: no promise per op
+  if (src.batches) { for await (const b of src.batches) for (const node of b) one(node); }
+  else for await (const node of src.ops as AsyncIterable<OpNode>) one(node);
   const end = replay.finish();
   return {
     replay,

@@ -5,7 +5,13 @@
  * @module
  */
 import type { Io } from "./io.ts";
-import { loadDocument, type LoadedHeader, type OpNode, streamJsonl } from "../trace/load.ts";
+import {
+  loadDocument,
+  type LoadedHeader,
+  openJsonlBatches,
+  type OpNode,
+  streamJsonl,
+} from "../trace/load.ts";
 import { FileError, TraceError, type TraceIssue } from "../errors.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { checkStrictJson } from "../trace/json_strict.ts";
@@ -14,6 +20,12 @@ import { checkStrictJson } from "../trace/json_strict.ts";
 export interface TraceSource {
   readonly header: LoadedHeader;
   readonly ops: AsyncIterable<OpNode> | readonly OpNode[];
+  /**
+   * A JSON Lines file's ops a batch at a time (one per read of the file, each drained before
+   * the next), without a promise per op; the same stream as `ops`: a caller reads one or the
+   * other.
+   */
+  readonly batches?: AsyncIterable<Iterable<OpNode>>;
   readonly issues: TraceIssue[];
 }
 
@@ -43,6 +55,28 @@ function checkedOps(
 }
 
 /**
+ * The op batches of a JSON Lines stream, then a TraceError when a problem stopped it (the ops
+ * before the problem are given first, as a replay runs them before it stops).
+ */
+async function* checkedBatches(
+  batches: AsyncIterable<Iterable<OpNode>>,
+  issues: TraceIssue[],
+): AsyncIterable<Iterable<OpNode>> {
+  for await (const b of batches) yield b;
+  if (issues.length) throw new TraceError(issues);
+}
+
+/** The ops of the batches one by one. */
+async function* flat(batches: AsyncIterable<Iterable<OpNode>>): AsyncIterable<OpNode> {
+  for await (const b of batches) yield* b;
+}
+
+/** Lines read one by one as batches of one (an Io without readLineBatches). */
+async function* oneByOne(lines: AsyncIterable<string>): AsyncIterable<string[]> {
+  for await (const l of lines) yield [l];
+}
+
+/**
  * Opens a trace; throws TraceError when the header (or a whole document) is invalid, and
  * FileError when the path is not a readable regular file. A `.json` trace is strict JSON,
  * `.jsonl` JSON Lines, anything else YAML.
@@ -65,11 +99,11 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
   }
   if (path.endsWith(".jsonl")) {
     const issues: TraceIssue[] = [];
-    const gen = streamJsonl(io.readLines(path), path, issues);
-    const first = await gen.next();
-    if (first.done || !("header" in first.value)) throw new TraceError(issues);
-    const header = first.value as LoadedHeader;
-    return { header, ops: checkedOps(gen, issues), issues };
+    const lines = io.readLineBatches?.(path) ?? oneByOne(io.readLines(path));
+    const opened = await openJsonlBatches(lines, path, issues);
+    if (!opened.header) throw new TraceError(issues);
+    const batches = checkedBatches(opened.ops, issues);
+    return { header: opened.header, ops: flat(batches), batches, issues };
   }
   if (st.size > limit("file_bytes")) throw new FileError(path, limitMessage("file_bytes", st.size));
   const text = await io.readTextFile(path);

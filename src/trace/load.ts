@@ -431,35 +431,26 @@ export function loadDocument(
 }
 
 /**
- * Streams a JSON Lines trace: line 1 is the header, every later non-empty line one op.
- * Lines are parsed with JSON.parse; only a line with a problem is parsed again for
- * positions. Yields the header first, then ops; problems are pushed to `issues` and the op
- * is skipped.
+ * A JSON Lines trace read line by line: the first non-empty line is the header, every later
+ * non-empty line one op. Lines are parsed with JSON.parse; only a line with a problem is
+ * parsed again for positions. Problems go to `issues` (the line is skipped); `done` is set
+ * when the trace cannot go on (a header that is not one, the input unreadable).
  */
-export async function* streamJsonl(
-  lines: AsyncIterable<string>,
-  file: string,
-  issues: TraceIssue[],
-): AsyncGenerator<LoadedHeader | OpNode> {
-  let lineNo = 0;
-  let index = 0;
-  let sawHeader = false;
-  const it = lines[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<string>;
-    try {
-      next = await it.next();
-    } catch (e) {
-      issues.push({ file, line: lineNo + 1, column: 1, message: friendly(e) });
-      return;
-    }
-    if (next.done) break;
-    const line = next.value;
-    lineNo++;
-    const here = lineNo;
-    if (!line.trim()) continue;
+class JsonlReader {
+  private lineNo = 0;
+  private index = 0;
+  private sawHeader = false;
+  /** The header was refused or the input failed: no more lines are read. */
+  done = false;
+
+  constructor(private readonly file: string, private readonly issues: TraceIssue[]) {}
+
+  /** Reads the next line: the header or the op it holds, or undefined. */
+  line(line: string): LoadedHeader | OpNode | undefined {
+    const file = this.file, issues = this.issues;
+    const here = ++this.lineNo;
+    if (!line.trim()) return undefined;
     let value: unknown;
-    let locate: Locator | undefined;
     try {
       // an integer beyond 2^53 keeps its exact text (JSON.parse's source access), as in YAML
       value = /\d{16}/.test(line) ? JSON.parse(line, exactInt) : JSON.parse(line);
@@ -472,16 +463,17 @@ export async function* streamJsonl(
         column: p ? p.offset + 1 : 1,
         message: `not a JSON value: ${p ? p.message : friendly(e)}`,
       });
-      continue;
+      return undefined;
     }
+    let locate: Locator | undefined;
     const lazy: Locator = (path, key) => {
       if (!locate) {
         locate = parse(line, file, [], here - 1)?.locate ?? (() => ({ line: here, column: 1 }));
       }
       return locate(path, key);
     };
-    if (!sawHeader) {
-      sawHeader = true;
+    if (!this.sawHeader) {
+      this.sawHeader = true;
       if (value && typeof value === "object" && "ops" in value) {
         issues.push({
           file,
@@ -490,14 +482,136 @@ export async function* streamJsonl(
         });
       }
       const h = validateHeader(value, file, lazy, issues);
-      if (!h) return;
-      yield { file, header: h, locate: lazy };
-      continue;
+      if (!h) {
+        this.done = true;
+        return undefined;
+      }
+      return { file, header: h, locate: lazy };
     }
-    const node = validateOp(value, index++, file, lazy, [], issues, { line: here, column: 1 });
-    if (node) yield node;
+    return validateOp(value, this.index++, file, lazy, [], issues, { line: here, column: 1 });
   }
-  if (!sawHeader) {
-    issues.push({ file, line: 1, column: 1, message: "empty JSON Lines trace: no header" });
+
+  /** The input failed after the lines read so far. */
+  failed(e: unknown): void {
+    this.issues.push({ file: this.file, line: this.lineNo + 1, column: 1, message: friendly(e) });
+    this.done = true;
   }
+
+  /** The input ended. */
+  end(): void {
+    if (!this.sawHeader) {
+      this.issues.push({
+        file: this.file,
+        line: 1,
+        column: 1,
+        message: "empty JSON Lines trace: no header",
+      });
+    }
+  }
+}
+
+/**
+ * Streams a JSON Lines trace: line 1 is the header, every later non-empty line one op.
+ * Lines are parsed with JSON.parse; only a line with a problem is parsed again for
+ * positions. Yields the header first, then ops; problems are pushed to `issues` and the op
+ * is skipped.
+ */
+export async function* streamJsonl(
+  lines: AsyncIterable<string>,
+  file: string,
+  issues: TraceIssue[],
+): AsyncGenerator<LoadedHeader | OpNode> {
+  const r = new JsonlReader(file, issues);
+  const it = lines[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await it.next();
+    } catch (e) {
+      r.failed(e);
+      return;
+    }
+    if (next.done) break;
+    const v = r.line(next.value);
+    if (r.done) return;
+    if (v) yield v;
+  }
+  r.end();
+}
+
+/** A JSON Lines trace opened a read at a time (see openJsonlBatches). */
+export interface JsonlBatches {
+  /** The header, or undefined when there is none to go on with (the problems in `issues`). */
+  readonly header: LoadedHeader | undefined;
+  /**
+   * The ops, a batch per read of the input (each parsed as it is iterated, to be drained
+   * before the next is asked for), up to the first problem: the ops before the first problem
+   * line are given, and the stream ends at the next op (or at the end), the problems of the
+   * lines between in `issues`.
+   */
+  readonly ops: AsyncIterable<Iterable<OpNode>>;
+}
+
+/**
+ * Opens a JSON Lines trace read as batches of lines (one per read of the input): as
+ * streamJsonl, without a promise per line. Reads up to the header at once.
+ */
+export async function openJsonlBatches(
+  batches: AsyncIterable<string[]>,
+  file: string,
+  issues: TraceIssue[],
+): Promise<JsonlBatches> {
+  const r = new JsonlReader(file, issues);
+  const it = batches[Symbol.asyncIterator]();
+  let pending: string[] = [], at = 0;
+  const pull = async (): Promise<boolean> => {
+    try {
+      const n = await it.next();
+      if (n.done) return false;
+      pending = n.value;
+      at = 0;
+      return true;
+    } catch (e) {
+      r.failed(e);
+      return false;
+    }
+  };
+  let header: LoadedHeader | undefined;
+  while (!header && !r.done) {
+    if (at >= pending.length && !(await pull())) {
+      if (!r.done) r.end();
+      break;
+    }
+    header = r.line(pending[at++]) as LoadedHeader | undefined;
+  }
+  // each batch's lines are parsed as the consumer takes its ops, so that an op is built
+  // just before it is used (a batch parsed ahead outlives the young generation of the GC)
+  let stop = false;
+  function* parsed(): Generator<OpNode> {
+    while (at < pending.length) {
+      const node = r.line(pending[at++]) as OpNode | undefined;
+      if (!node) continue;
+      if (issues.length) {
+        stop = true;
+        return;
+      }
+      yield node;
+    }
+  }
+  async function* ops(): AsyncGenerator<Iterable<OpNode>> {
+    try {
+      for (;;) {
+        if (at < pending.length) yield parsed();
+        if (stop) return;
+        if (!(await pull())) {
+          if (!r.done) r.end();
+          return;
+        }
+      }
+    } finally {
+      // a consumer that stops early closes the input
+      await it.return?.();
+    }
+  }
+  return { header, ops: ops() };
 }
