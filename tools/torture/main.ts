@@ -15,9 +15,15 @@
  * @module
  */
 import type { TortureCase } from "./case.ts";
-import { handCases } from "./hand.ts";
-import { mutationCases } from "./mutate.ts";
-import { type Outcome, runCase, type Verdict } from "./run.ts";
+import { failureLines, runPool, type Verdict } from "./run.ts";
+import {
+  allCases,
+  DEFAULT_PER_CAPTURE,
+  DEFAULT_PER_TRACE,
+  isRoot,
+  needsRoot,
+  sampleCases,
+} from "./sample.ts";
 
 /** The checkout whose main.ts, traces and captures are used (`--repo DIR`, else this one). */
 const REPO = option("--repo", "") ||
@@ -26,35 +32,6 @@ const REPO = option("--repo", "") ||
 function option(name: string, fallback: string): string {
   const i = Deno.args.indexOf(name);
   return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
-}
-
-/** fixtures/bad/*: each file through replay (which validates first). */
-function badCorpusCases(): TortureCase[] {
-  const out: TortureCase[] = [];
-  for (
-    const e of [...Deno.readDirSync(`${REPO}/fixtures/bad`)].sort((a, b) =>
-      a.name < b.name ? -1 : 1
-    )
-  ) {
-    if (!e.isFile || e.name === "expected.json" || e.name === "README.md") continue;
-    const text = Deno.readTextFileSync(`${REPO}/fixtures/bad/${e.name}`);
-    for (const cmd of [["replay", "-q"]]) {
-      out.push({
-        id: `bad/${e.name}/${cmd[0]}`,
-        files: {},
-        setup: [{ bytes: e.name, data: new TextEncoder().encode(text) }],
-        argv: [...cmd, e.name],
-        input: e.name,
-        pos: "auto",
-      });
-    }
-  }
-  // binary fixtures are copied as bytes, not text
-  return out.map((c) => {
-    const name = c.input!;
-    const data = Deno.readFileSync(`${REPO}/fixtures/bad/${name}`);
-    return { ...c, setup: [{ bytes: name, data }] };
-  });
 }
 
 const KINDS: readonly Verdict[] = [
@@ -69,51 +46,47 @@ const KINDS: readonly Verdict[] = [
 async function main(): Promise<number> {
   const jobs = Number(option("--jobs", "4"));
   const seed = Number(option("--seed", "1"));
-  const perTrace = Number(option("--mutations", "1"));
-  const perCapture = Number(option("--capture-mutations", "4"));
+  const perTrace = Number(option("--mutations", String(DEFAULT_PER_TRACE)));
+  const perCapture = Number(option("--capture-mutations", String(DEFAULT_PER_CAPTURE)));
+  const sample = Deno.args.includes("--sample");
   const only = option("--only", "");
   const keep = Deno.args.includes("--keep");
   const json = option("--json", "");
   const root = option("--root", "") || await Deno.makeTempDir({ prefix: "itertrace-torture-" });
   await Deno.mkdir(root, { recursive: true });
 
-  const hand = handCases();
-  const bad = badCorpusCases();
-  const mutations = mutationCases(REPO, seed, perTrace, perCapture);
+  const { hand, bad, mutations } = allCases(REPO, seed, perTrace, perCapture);
   const ids = new Set<string>();
-  const all = [...hand, ...bad, ...mutations].filter((c) => {
+  for (const c of [...hand, ...bad, ...mutations]) {
     if (ids.has(c.id)) throw new Error(`duplicate case id ${c.id}`);
     ids.add(c.id);
-    return !only || new RegExp(only).test(c.id);
-  });
+  }
+  // chattr +i (read-only even for root) needs root; elsewhere those cases are left out
+  const root_ = isRoot();
+  const runnable = (c: TortureCase) => root_ || !needsRoot(c);
+  let all = [...hand, ...bad, ...mutations];
+  const skipped = all.filter((c) => !runnable(c)).length;
+  all = sample ? sampleCases(all, seed, runnable) : all.filter(runnable);
+  if (only) all = all.filter((c) => new RegExp(only).test(c.id));
   console.log(
-    `torture: ${all.length} runs (${hand.length} hand-written, ${bad.length} fixtures/bad, ${mutations.length} mutations, seed ${seed}), ${jobs} at a time, scratch ${root}`,
+    `torture: ${all.length} runs (${
+      sample ? "the CI sample of " : ""
+    }${hand.length} hand-written, ${bad.length} fixtures/bad, ${mutations.length} mutations, seed ${seed}), ${jobs} at a time, scratch ${root}${
+      skipped ? `; ${skipped} cases need root (chattr +i) and are left out` : ""
+    }`,
   );
 
-  const outcomes: Outcome[] = [];
-  let next = 0;
   const t0 = performance.now();
-  const worker = async () => {
-    while (next < all.length) {
-      const c = all[next++];
-      const o = await runCase(c, REPO, root, keep);
-      outcomes.push(o);
-      if (o.verdicts.length) {
-        console.log(
-          `FAIL ${o.id}  [${o.verdicts.join(", ")}]\n     itertrace ${
-            o.argv.join(" ")
-          }   (in ${o.dir})`,
-        );
-        for (const w of o.why) console.log(`     ${w}`);
+  const outcomes = await runPool(all, REPO, root, {
+    jobs,
+    keep,
+    done(o, n) {
+      if (o.verdicts.length) console.log(failureLines(o).join("\n"));
+      if (n % 100 === 0) {
+        console.log(`  ${n}/${all.length} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       }
-      if (outcomes.length % 100 === 0) {
-        console.log(
-          `  ${outcomes.length}/${all.length} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: jobs }, worker));
+    },
+  });
 
   const count = (v: Verdict) => outcomes.filter((o) => o.verdicts.includes(v)).length;
   const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 5);

@@ -187,7 +187,26 @@ interface Spawned {
   readonly killedFor: "hang" | "memory" | undefined;
 }
 
-/** Runs `main.ts argv` in `dir` under /usr/bin/time, the clock and the memory watchdog. */
+/** GNU time, for the peak RSS of a whole run; without it the watchdog's samples are all. */
+const TIME = "/usr/bin/time";
+let haveTime: boolean | undefined;
+function timeAvailable(): boolean {
+  if (haveTime === undefined) {
+    try {
+      haveTime = Deno.statSync(TIME).isFile;
+    } catch {
+      haveTime = false;
+    }
+  }
+  return haveTime;
+}
+
+/**
+ * Runs `main.ts argv` in `dir` under /usr/bin/time, the clock and the memory watchdog. Where
+ * /usr/bin/time is missing (a fresh CI machine), deno runs directly and its peak RSS is the
+ * watchdog's last reading of VmHWM (a high-water mark, so a peak is missed only when the run
+ * ends within one 100 ms tick of it).
+ */
 async function spawnOne(
   repo: string,
   argv: readonly string[],
@@ -196,20 +215,18 @@ async function spawnOne(
   rssFile: string,
 ): Promise<Spawned> {
   const t0 = performance.now();
-  const child = new Deno.Command("/usr/bin/time", {
-    args: [
-      "-f",
-      "%M %U %S",
-      "-o",
-      rssFile,
-      Deno.execPath(),
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      `${repo}/main.ts`,
-      ...argv,
-    ],
+  const timed = timeAvailable();
+  const deno = [
+    Deno.execPath(),
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    `${repo}/main.ts`,
+    ...argv,
+  ];
+  const child = new Deno.Command(timed ? TIME : deno[0], {
+    args: timed ? ["-f", "%M %U %S", "-o", rssFile, ...deno] : deno.slice(1),
     cwd: dir,
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
@@ -219,7 +236,7 @@ async function spawnOne(
   let killedFor: "hang" | "memory" | undefined;
   let peak = 0, cpu = 0;
   const watch = setInterval(() => {
-    const pid = childPid(child.pid);
+    const pid = timed ? childPid(child.pid) : child.pid;
     if (pid === undefined) return;
     peak = Math.max(peak, hwmKiB(pid));
     cpu = Math.max(cpu, cpuSeconds(pid));
@@ -313,4 +330,33 @@ export async function runCase(
     stderr: runs.map((r) => r.err).join("\n").slice(0, 2000),
     dir,
   };
+}
+
+/** Runs `cases`, `jobs` at a time; calls `done` with each outcome as it comes. */
+export async function runPool(
+  cases: readonly TortureCase[],
+  repo: string,
+  root: string,
+  opts: { jobs: number; keep: boolean; done?: (o: Outcome, finished: number) => void },
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const o = await runCase(cases[next++], repo, root, opts.keep);
+      outcomes.push(o);
+      opts.done?.(o, outcomes.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
+  return outcomes;
+}
+
+/** A failed outcome as the lines `deno task torture` prints. */
+export function failureLines(o: Outcome): string[] {
+  return [
+    `FAIL ${o.id}  [${o.verdicts.join(", ")}]`,
+    `     itertrace ${o.argv.join(" ")}   (in ${o.dir})`,
+    ...o.why.map((w) => `     ${w}`),
+  ];
 }
