@@ -17,6 +17,11 @@ export interface LimitSpec {
 /** The limits and their defaults. */
 export const LIMIT_DEFAULTS = {
   file_bytes: { value: 64 * 2 ** 20, what: "bytes of a YAML or JSON trace file" },
+  document_bytes: {
+    value: 2 ** 20,
+    what:
+      "characters of YAML or JSON parsed as one document (a JSON trace, a YAML trace not in the block style, a YAML header or op)",
+  },
   op_name: { value: 256, what: "characters of an op name" },
   folioq_folios: { value: 1 << 20, what: "folios one folio queue holds" },
   sg_entries: { value: 1 << 16, what: "entries of one scatterlist table" },

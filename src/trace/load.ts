@@ -4,6 +4,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { type Alias, type Document, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import type { TraceIssue } from "../errors.ts";
@@ -15,6 +16,7 @@ import { fastParse } from "./fast.ts";
 import { fieldNames } from "./fields.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { WARNINGS } from "../check/warnings.ts";
+import { type OpChunk, splitBlockOps, type SplitTrace } from "./yaml_chunks.ts";
 
 /** One op of a trace, validated, with its position. */
 export interface OpNode {
@@ -58,6 +60,37 @@ export interface LoadedTrace extends LoadedHeader {
   readonly ops: OpNode[];
 }
 
+let envSnapshot: Record<string, string> | undefined;
+
+/**
+ * Runs `f` with `process.env` a plain copy of the environment: npm:yaml's parser reads
+ * `process.env.LOG_TOKENS` for every token, which under Deno is a permission-checked call
+ * into the runtime each time (most of a large parse's time), and a refusal without
+ * --allow-env. The copy is taken once; `f` is synchronous, so nothing else sees it.
+ */
+function withPlainEnv<T>(f: () => T): T {
+  if (envSnapshot === undefined) {
+    try {
+      envSnapshot = { ...process.env } as Record<string, string>;
+    } catch {
+      envSnapshot = {};
+    }
+  }
+  const desc = Object.getOwnPropertyDescriptor(process, "env");
+  if (!desc?.configurable) return f();
+  Object.defineProperty(process, "env", {
+    value: envSnapshot,
+    writable: true,
+    configurable: true,
+    enumerable: desc.enumerable,
+  });
+  try {
+    return f();
+  } finally {
+    Object.defineProperty(process, "env", desc);
+  }
+}
+
 /** Parser limits that keep hostile input bounded. */
 const YAML_OPTS = {
   maxAliasCount: 100,
@@ -72,6 +105,25 @@ function parse(
   issues: TraceIssue[],
   lineOffset = 0,
 ): { value: unknown; locate: Locator } | undefined {
+  if (text.length > limit("document_bytes")) {
+    // the parser's syntax tree takes about 150 times the text: refused before parsing, at
+    // the character where the limit is crossed
+    const at = limit("document_bytes");
+    let line = 1, lineStart = 0;
+    for (let i = text.indexOf("\n"); i >= 0 && i < at; i = text.indexOf("\n", i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    issues.push({
+      file,
+      line: line + lineOffset,
+      column: at - lineStart + 1,
+      message: `${
+        limitMessage("document_bytes", text.length)
+      }; a YAML trace in the block style (ops: then one "- " item per op) is parsed op by op and may be larger, and JSON Lines (.jsonl) streams`,
+    });
+    return undefined;
+  }
   const deep = flowDepthProblem(text);
   if (deep) {
     issues.push({ file, line: deep.line + lineOffset, column: deep.column, message: deep.message });
@@ -80,7 +132,7 @@ function parse(
   const lc = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { ...YAML_OPTS, lineCounter: lc });
+    doc = withPlainEnv(() => parseDocument(text, { ...YAML_OPTS, lineCounter: lc }));
   } catch (e) {
     issues.push({
       file,
@@ -401,14 +453,39 @@ function validateHeader(
   return r.data;
 }
 
+/** Problems reported for one trace before the rest of its ops are left unchecked. */
+export const MAX_ISSUES = 1000;
+
+/** True (and says so, at `pos`) when MAX_ISSUES problems are reported already. */
+function tooMany(
+  issues: TraceIssue[],
+  file: string,
+  pos: { line: number; column: number },
+): boolean {
+  if (issues.length < MAX_ISSUES) return false;
+  issues.push({
+    file,
+    ...pos,
+    message: `stopping after ${MAX_ISSUES} problems: the ops from here on are not checked`,
+  });
+  return true;
+}
+
 /**
  * Loads a YAML or JSON trace. Returns the trace, or the issues found (all of them: header,
- * every op).
+ * every op). A block-style YAML trace is read in chunks of about `chunkChars` characters of
+ * whole ops (0: as one document; the result is the same).
  */
 export function loadDocument(
   text: string,
   file: string,
+  chunkChars?: number,
 ): { trace: LoadedTrace; issues: [] } | { trace: undefined; issues: TraceIssue[] } {
+  const split = chunkChars === 0 ? undefined : splitBlockOps(text, chunkChars);
+  if (split) {
+    const r = loadChunked(text, file, split);
+    if (r) return r;
+  }
   const issues: TraceIssue[] = [];
   const parsed = parse(text, file, issues);
   if (!parsed) return { trace: undefined, issues };
@@ -421,13 +498,107 @@ export function loadDocument(
   } else if (!Array.isArray(rawOps)) {
     issues.push({ file, ...locate(["ops"]), message: "ops: expected a list of ops" });
   } else {
-    rawOps.forEach((v, i) => {
+    for (const [i, v] of rawOps.entries()) {
+      if (tooMany(issues, file, locate(["ops", i]))) break;
       const node = validateOp(v, i, file, locate, ["ops", i], issues);
       if (node) ops.push(node);
-    });
+    }
   }
   if (issues.length || !header) return { trace: undefined, issues };
   return { trace: { file, header, locate, ops }, issues: [] };
+}
+
+/**
+ * Loads a block-style YAML trace chunk by chunk (see yaml_chunks.ts): the same trace, issues
+ * and positions as the whole document, with one chunk's syntax tree alive at a time. Returns
+ * undefined when a chunk does not parse and the file is small enough to be parsed whole,
+ * whose messages are then the ones given.
+ */
+function loadChunked(
+  text: string,
+  file: string,
+  split: SplitTrace,
+): { trace: LoadedTrace; issues: [] } | { trace: undefined; issues: TraceIssue[] } | undefined {
+  const whole = text.length <= limit("document_bytes");
+  const shift = (line: number) => line > split.opsLine ? line + split.removed : line;
+  const headerIssues: TraceIssue[] = [];
+  const hp = parse(split.header, file, headerIssues);
+  const issues = headerIssues.map((i) => ({ ...i, line: shift(i.line) }));
+  if (!hp) return whole ? undefined : { trace: undefined, issues };
+  const hloc: Locator = (p, key) => {
+    const r = hp.locate(p, key);
+    return { line: shift(r.line), column: r.column };
+  };
+  const header = validateHeader(hp.value, file, hloc, issues);
+  // one chunk's syntax tree is kept for positions: the one being read, or the last asked for
+  let kept: { chunk: OpChunk; locate: Locator } | undefined;
+  const chunkLocate = (c: OpChunk): Locator => {
+    if (kept?.chunk !== c) {
+      const r = parse(text.slice(c.start, c.end), file, [], c.lineOffset);
+      kept = { chunk: c, locate: r?.locate ?? (() => ({ line: c.lineOffset + 1, column: 1 })) };
+    }
+    return kept.locate;
+  };
+  const chunkOf = (index: number): OpChunk => {
+    let lo = 0, hi = split.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (split.chunks[mid].firstOp <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return split.chunks[lo];
+  };
+  const locate: Locator = (p, key) => {
+    if (p[0] !== "ops" || typeof p[1] !== "number") return hloc(p, key);
+    const c = chunkOf(p[1]);
+    return chunkLocate(c)([p[1] - c.firstOp, ...p.slice(2)], key);
+  };
+  const ops: OpNode[] = [];
+  for (const c of split.chunks) {
+    const chunkIssues: TraceIssue[] = [];
+    const r = parse(text.slice(c.start, c.end), file, chunkIssues, c.lineOffset);
+    if (!r || !Array.isArray(r.value)) {
+      if (whole) return undefined;
+      issues.push(...chunkIssues);
+      continue;
+    }
+    kept = { chunk: c, locate: r.locate };
+    for (const [k, v] of r.value.entries()) {
+      const index = c.firstOp + k;
+      const pos = r.locate([k]);
+      if (tooMany(issues, file, pos)) break;
+      const node = validateOp(v, index, file, locate, ["ops", index], issues, pos);
+      if (node) ops.push(node);
+    }
+    if (issues.length > MAX_ISSUES) break;
+  }
+  kept = undefined;
+  if (issues.length || !header) return { trace: undefined, issues };
+  return { trace: { file, header, locate, ops }, issues: [] };
+}
+
+/**
+ * Checks YAML text holding a run of op items (`  - op: ...`, as a block-style trace's ops
+ * are written) whose first op is op `firstIndex` and first line follows `lineOffset` lines:
+ * the issues loading would report for these ops (none when they are valid).
+ */
+export function checkOpItems(
+  text: string,
+  file: string,
+  firstIndex: number,
+  lineOffset: number,
+): TraceIssue[] {
+  const issues: TraceIssue[] = [];
+  const r = parse(text, file, issues, lineOffset);
+  if (!r) return issues;
+  if (!Array.isArray(r.value)) {
+    return [{ file, line: lineOffset + 1, column: 1, message: "ops: expected a list of ops" }];
+  }
+  const locate: Locator = (p, key) => r.locate([Number(p[1]) - firstIndex, ...p.slice(2)], key);
+  r.value.forEach((v, k) => {
+    validateOp(v, firstIndex + k, file, locate, ["ops", firstIndex + k], issues);
+  });
+  return issues;
 }
 
 /**
