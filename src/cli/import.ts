@@ -15,7 +15,7 @@ import { parseSyzProgram } from "../import/syz.ts";
 import type { ImportPath } from "../import/to_trace.ts";
 import { emitOps, header, type ImportOptions, plan } from "../import/run.ts";
 import type { Call } from "../import/capture.ts";
-import { loadDocument } from "../trace/load.ts";
+import { checkOpItems, loadDocument } from "../trace/load.ts";
 import { checkKernel } from "./replay.ts";
 
 /** Options of `import`. */
@@ -128,16 +128,38 @@ export async function importCommand(
       }
       await write(batch);
     } else {
-      const ops: unknown[] = [];
-      for await (const op of emitOps(calls, opts, layout)) ops.push(op);
-      nops = ops.length;
-      const yaml = stringify({ ...head, ops, expect }, { lineWidth: 0 });
-      // what is written must load: the importer never writes a trace itertrace rejects
-      const check = loadDocument(yaml, o.output ?? "<stdout>");
-      if (check.issues.length) {
-        throw new Error(`import produced an invalid trace: ${check.issues[0].message}`);
+      // the header, then the ops in batches, each checked and written as it is made: memory
+      // stays bounded however long the capture (the whole trace was once built, stringified
+      // and parsed back as one document: about 1 GiB for 20k calls). What is written must
+      // load: the importer never writes a trace itertrace rejects.
+      const name = o.output ?? "<stdout>";
+      const rejected = (issues: { message: string }[]) => {
+        if (issues.length) {
+          throw new Error(`import produced an invalid trace: ${issues[0].message}`);
+        }
+      };
+      const headText = stringify(head, { lineWidth: 0 });
+      const tail = stringify({ expect }, { lineWidth: 0 });
+      rejected(loadDocument(`${headText}ops: []\n${tail}`, name).issues);
+      await write(headText);
+      let lines = headText.split("\n").length; // lines written, +1: the first op's line
+      let batch = "", first = 0;
+      const flush = async () => {
+        if (!batch) return;
+        rejected(checkOpItems(batch, name, first, lines));
+        await write(first === 0 ? `ops:\n${batch}` : batch);
+        lines += batch.split("\n").length - 1;
+        batch = "";
+        first = nops;
+      };
+      for await (const op of emitOps(calls, opts, layout)) {
+        // one op as the whole document would write it: a block item indented under ops:
+        batch += stringify([op], { lineWidth: 0 }).replace(/^(?=.)/gm, "  ");
+        nops++;
+        if (batch.length > 1 << 16) await flush();
       }
-      await write(yaml);
+      await flush();
+      await write(nops ? tail : `ops: []\n${tail}`);
     }
     if (out) await out.commit();
   } catch (e) {
