@@ -86,12 +86,19 @@ Deno.test("an op argument is shown as written: len -5 is -5, not -EIO", async ()
   );
 });
 
-Deno.test("an 8 MB op name is refused by its length, quickly", async () => {
-  const r = await validate(`${H}ops:\n  - { op: ${"x".repeat(8 * 2 ** 20)} }\n`);
+Deno.test("a 600 KB op name is refused by its length, quickly; an 8 MB op before it is parsed", async () => {
+  const r = await validate(`${H}ops:\n  - { op: ${"x".repeat(600 * 1024)} }\n`);
   assert.equal(r.code, 2);
   assert.match(
     r.err,
-    /t\.yaml:4:11: ops\[0\]\.op: unknown op of 8388608 characters \(characters of an op name are limited to 256; this needs 8388608 \(raise with ITERTRACE_LIMITS=op_name=8388608\)\)/,
+    /t\.yaml:4:11: ops\[0\]\.op: unknown op of 614400 characters \(characters of an op name are limited to 256; this needs 614400 \(raise with ITERTRACE_LIMITS=op_name=614400\)\)/,
+  );
+  // one op beyond document_bytes is refused where it crosses the limit, unparsed
+  const big = await validate(`${H}ops:\n  - { op: ${"x".repeat(8 * 2 ** 20)} }\n`);
+  assert.equal(big.code, 2);
+  assert.match(
+    big.err,
+    /^t\.yaml:4:1048577: characters of YAML or JSON parsed as one document .* are limited to 1048576; this needs \d+ \(raise with ITERTRACE_LIMITS=document_bytes=\d+\)/,
   );
 });
 

@@ -4,7 +4,7 @@
  * seeded mutations of them; and the parse limit stops a document before the parser sees it.
  */
 import assert from "node:assert/strict";
-import { loadDocument } from "../src/trace/load.ts";
+import { loadDocument, loadYamlTrace } from "../src/trace/load.ts";
 import { splitBlockOps } from "../src/trace/yaml_chunks.ts";
 import { mutate } from "../tools/torture/mutate.ts";
 import { setLimits } from "../src/limits.ts";
@@ -113,6 +113,36 @@ Deno.test("a document beyond document_bytes is refused before parsing, at the ch
     const g = loadDocument(big, "g.yaml", 32);
     assert.equal(g.trace, undefined);
     assert.deepEqual([g.issues[0].line, g.issues[0].column], [5, 48]);
+  } finally {
+    setLimits(undefined);
+  }
+});
+
+Deno.test("beyond document_bytes, a block-style trace's ops are read again at each iteration: the same ops, the same positions", () => {
+  try {
+    const f = "traces/examples/async-dio-iovec-to-bvec.yaml";
+    const text = Deno.readTextFileSync(f);
+    const whole = loadDocument(text, f, 0).trace!;
+    setLimits("document_bytes=1K");
+    const r = loadYamlTrace(text, f);
+    assert.ok(r.trace && !Array.isArray(r.ops), "streamed");
+    const view = (ops: Iterable<{ index: number; args: unknown; line: number; column: number }>) =>
+      [...ops].map((o) => [o.index, o.args, o.line, o.column]);
+    const first = view(r.ops as Iterable<typeof whole.ops[0]>);
+    assert.deepEqual(first, view(whole.ops));
+    assert.deepEqual(view(r.ops as Iterable<typeof whole.ops[0]>), first, "a second pass");
+    const op = [...(r.ops as Iterable<typeof whole.ops[0]>)].at(-1)!;
+    assert.deepEqual(op.locate(["op"]), whole.ops.at(-1)!.locate(["op"]));
+    // a problem is found before any op is handed out
+    const at = text.lastIndexOf("- op: ") + 6;
+    const bad = text.slice(0, at) + "no_such_op" + text.slice(at).replace(/^\w+/, "");
+    assert.notEqual(bad, text);
+    const b = loadYamlTrace(bad, f);
+    assert.equal(b.trace, undefined);
+    assert.match(
+      (b as { issues: { message: string }[] }).issues[0].message,
+      /unknown op "no_such_op"/,
+    );
   } finally {
     setLimits(undefined);
   }

@@ -8,6 +8,7 @@ import type { Io } from "./io.ts";
 import {
   loadDocument,
   type LoadedHeader,
+  loadYamlTrace,
   openJsonlBatches,
   type OpNode,
   streamJsonl,
@@ -19,7 +20,7 @@ import { checkStrictJson } from "../trace/json_strict.ts";
 /** An opened trace. `issues` fills as JSON Lines ops stream in. */
 export interface TraceSource {
   readonly header: LoadedHeader;
-  readonly ops: AsyncIterable<OpNode> | readonly OpNode[];
+  readonly ops: AsyncIterable<OpNode> | readonly OpNode[] | Iterable<OpNode>;
   /**
    * A JSON Lines file's ops a batch at a time (one per read of the file, each drained before
    * the next), without a promise per op; the same stream as `ops`: a caller reads one or the
@@ -107,10 +108,15 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
   }
   if (st.size > limit("file_bytes")) throw new FileError(path, limitMessage("file_bytes", st.size));
   const text = await io.readTextFile(path);
-  if (path.endsWith(".json")) strictJson(text, path);
-  const r = loadDocument(text, path);
+  if (path.endsWith(".json")) {
+    strictJson(text, path);
+    const r = loadDocument(text, path);
+    if (!r.trace) throw new TraceError(r.issues);
+    return { header: r.trace, ops: r.trace.ops, issues: [] };
+  }
+  const r = loadYamlTrace(text, path);
   if (!r.trace) throw new TraceError(r.issues);
-  return { header: r.trace, ops: r.trace.ops, issues: [] };
+  return { header: r.trace, ops: r.ops, issues: [] };
 }
 
 /** Where positions in a trace read from standard input point. */
@@ -150,9 +156,9 @@ async function openStdin(io: Io): Promise<TraceSource> {
     if (size > limit("file_bytes")) throw new FileError("-", limitMessage("file_bytes", size));
     parts.push(l);
   }
-  const r = loadDocument(parts.join("\n"), STDIN_NAME);
+  const r = loadYamlTrace(parts.join("\n"), STDIN_NAME);
   if (!r.trace) throw new TraceError(r.issues);
-  return { header: r.trace, ops: r.trace.ops, issues: [] };
+  return { header: r.trace, ops: r.ops, issues: [] };
 }
 
 /**

@@ -518,7 +518,11 @@ function loadChunked(
   text: string,
   file: string,
   split: SplitTrace,
-): { trace: LoadedTrace; issues: [] } | { trace: undefined; issues: TraceIssue[] } | undefined {
+  retain = true,
+):
+  | { trace: LoadedTrace; issues: []; again: () => Iterable<OpNode> }
+  | { trace: undefined; issues: TraceIssue[] }
+  | undefined {
   const whole = text.length <= limit("document_bytes");
   const shift = (line: number) => line > split.opsLine ? line + split.removed : line;
   const headerIssues: TraceIssue[] = [];
@@ -568,13 +572,53 @@ function loadChunked(
       const pos = r.locate([k]);
       if (tooMany(issues, file, pos)) break;
       const node = validateOp(v, index, file, locate, ["ops", index], issues, pos);
-      if (node) ops.push(node);
+      if (node && retain) ops.push(node);
     }
     if (issues.length > MAX_ISSUES) break;
   }
   kept = undefined;
   if (issues.length || !header) return { trace: undefined, issues };
-  return { trace: { file, header, locate, ops }, issues: [] };
+  // the ops read again from the text, chunk by chunk: valid, as they were just checked
+  function* again(): Iterable<OpNode> {
+    for (const c of split.chunks) {
+      const r = parse(text.slice(c.start, c.end), file, [], c.lineOffset)!;
+      kept = { chunk: c, locate: r.locate };
+      for (const [k, v] of (r.value as unknown[]).entries()) {
+        const index = c.firstOp + k;
+        const node = validateOp(v, index, file, locate, ["ops", index], [], r.locate([k]));
+        if (node) yield node;
+      }
+    }
+    kept = undefined;
+  }
+  return { trace: { file, header, locate, ops }, issues: [], again };
+}
+
+/**
+ * Loads a YAML trace for one pass over its ops. Up to `document_bytes` (or when it is not in
+ * the block style) this is loadDocument; beyond, the ops are checked chunk by chunk and then
+ * read again from the text as they are iterated, so that memory holds the text and one
+ * chunk rather than every op (a 300k-op trace held 1 GiB of ops): each iteration parses the
+ * ops again. Returns the header and the ops, or the issues.
+ */
+export function loadYamlTrace(
+  text: string,
+  file: string,
+): { trace: LoadedHeader; ops: readonly OpNode[] | Iterable<OpNode> } | {
+  trace: undefined;
+  issues: TraceIssue[];
+} {
+  const split = text.length > limit("document_bytes") ? splitBlockOps(text) : undefined;
+  const r = split ? loadChunked(text, file, split, false) : undefined;
+  if (r?.trace) {
+    return {
+      trace: r.trace,
+      ops: { [Symbol.iterator]: () => r.again()[Symbol.iterator]() },
+    };
+  }
+  if (r) return r;
+  const d = loadDocument(text, file);
+  return d.trace ? { trace: d.trace, ops: d.trace.ops } : d;
 }
 
 /**
