@@ -4,9 +4,11 @@
  * `profile.has("name")`, never compares versions itself.
  *
  * A release is a mainline release "X.Y" (X.Y.0: every modelled change up to it, no stable
- * backports) or a stable point release "X.Y.Z" (X.Y.0 plus the rows whose fix was backported
- * to X.Y.N with N <= Z). "latest" stands for {@link LATEST}. Releases outside
- * {@link MAINLINE} are refused, never replaced by a neighbour.
+ * backports), a stable point release "X.Y.Z" (X.Y.0 plus the rows whose fix was backported
+ * to X.Y.N with N <= Z) or, for the series of {@link RC_SERIES}, a release candidate
+ * "X.Y-rcN" (the rows placed at X.Y-rcM with M <= N; X.Y-rc1 < ... < X.Y < X.Y.1). "latest"
+ * stands for {@link LATEST}. Releases outside {@link MAINLINE} are refused, never replaced by
+ * a neighbour.
  *
  * @module
  */
@@ -15,8 +17,9 @@ import type { Feature, FeatureName } from "./eras/features.ts";
 export { FEATURES };
 export type { Change, Feature, FeatureName } from "./eras/features.ts";
 
-import type { Release } from "./eras/release.ts";
+import { isStable, rc, RC_BASE, rcNumber, type Release } from "./eras/release.ts";
 export type { Release } from "./eras/release.ts";
+export { isStable, rc, rcNumber };
 
 /**
  * Every mainline release the model describes, oldest first. 5.15 is the first with the
@@ -45,6 +48,29 @@ export const LATEST: Release = [7, 4];
  * released when the record ends).
  */
 const NEWEST_STABLE_SERIES: Release = [7, 3];
+
+/**
+ * Series whose release candidates are modelled, each with the last -rc in the record. In
+ * these series every row of {@link FEATURES} that starts or ends there is placed at the -rc
+ * whose tag first carried its commit (a merge-window change at -rc1, a fix at the -rc of the
+ * week its pull was merged), so "7.3-rc2" means what a 7.3-rc2 kernel did. Elsewhere rows are
+ * placed at mainline releases only and an -rc would be a guess, so it is refused.
+ *
+ * 7.3: rc2 6 Sep, rc4 20 Sep, rc5 27 Sep and rc7 ~4 Oct 2026 are in the torvalds/linux-next
+ * post-receive record (kernel-2026.md section 1); the record ends before a 7.3-rc8 or 7.3.
+ */
+export const RC_SERIES: Readonly<Record<string, number>> = { "7.3": 7 };
+
+/** The last modelled -rc of a series, or undefined when its -rcs are not modelled. */
+export function lastRc(r: Release): number | undefined {
+  return RC_SERIES[`${r[0]}.${r[1]}`];
+}
+
+/**
+ * A release as a trace or the command line writes it (without anchors): "6.12", "6.12.88",
+ * "7.3-rc2". Used by the trace schema and the era conditions.
+ */
+export const RELEASE_PATTERN = String.raw`\d{1,3}\.\d{1,3}(?:\.\d{1,4}|-rc\d{1,2})?`;
 
 /** The behaviour of one kernel release. */
 export interface KernelProfile {
@@ -81,16 +107,21 @@ export function compareRelease(a: Release, b: Release): number {
   return (a[2] ?? 0) - (b[2] ?? 0);
 }
 
-/** "6.12" or "6.12.88". */
+/** "6.12", "6.12.88" or "7.3-rc2". */
 export function releaseName(r: Release): string {
-  return r.join(".");
+  const n = rcNumber(r);
+  return n === undefined ? r.join(".") : `${r[0]}.${r[1]}-rc${n}`;
 }
 
-/** Parses "X.Y", "X.Y.Z" or "latest" (syntax only); undefined when malformed. */
+/** Parses "X.Y", "X.Y.Z", "X.Y-rcN" or "latest" (syntax only); undefined when malformed. */
 export function parseRelease(text: string): Release | undefined {
   if (text === "latest") return LATEST;
-  const m = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(text);
+  const m = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4})|-rc(\d{1,2}))?$/.exec(text);
   if (!m) return undefined;
+  if (m[4] !== undefined) {
+    const n = Number(m[4]);
+    return n >= 1 && n < RC_BASE ? [Number(m[1]), Number(m[2]), rc(n)] : undefined;
+  }
   return m[3] === undefined
     ? [Number(m[1]), Number(m[2])]
     : [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -104,13 +135,31 @@ const RANGE = `${releaseName(MAINLINE[0])} to ${releaseName(LATEST)}`;
 export function releaseProblem(text: string): string | undefined {
   const r = parseRelease(text);
   if (!r) {
-    return `"${text}" is not a release: expected "X.Y" (mainline), "X.Y.Z" (stable) or "latest"`;
+    return `"${text}" is not a release: expected "X.Y" (mainline), "X.Y.Z" (stable), "X.Y-rcN" (release candidate) or "latest"`;
   }
   const series = MAINLINE.find((m) => m[0] === r[0] && m[1] === r[1]);
   if (!series) {
     return `kernel ${text} is not modelled: the modelled releases are ${RANGE} (mainline), their stable point releases, and "latest" (${
       releaseName(LATEST)
     })`;
+  }
+  const n = rcNumber(r);
+  if (n !== undefined) {
+    const last = lastRc(r);
+    const modelled = Object.entries(RC_SERIES).map(([s, k]) => `${s}-rc1 to ${s}-rc${k}`);
+    if (last === undefined) {
+      return `kernel ${text}: the release candidates of ${
+        releaseName(series)
+      } are not modelled (its era rows are placed at mainline releases only); modelled release candidates: ${
+        modelled.join(", ")
+      }; use "${releaseName(series)}"`;
+    }
+    if (n > last) {
+      return `kernel ${text}: ${releaseName(series)}-rc${last} is the last release candidate of ${
+        releaseName(series)
+      } in the record; modelled release candidates: ${modelled.join(", ")}`;
+    }
+    return undefined;
   }
   if (r[2] !== undefined && compareRelease(series, NEWEST_STABLE_SERIES) > 0) {
     return `kernel ${text}: ${
@@ -137,7 +186,7 @@ export function kernelLabel(text: string): string {
 
 /** Whether stable point release `r` carries a backport listed as "X.Y.Z". */
 function backported(list: readonly string[] | undefined, r: Release): boolean {
-  if (!list || r[2] === undefined) return false;
+  if (!list || !isStable(r)) return false;
   return list.some((b) => {
     const p = parseRelease(b)!;
     return p[0] === r[0] && p[1] === r[1] && r[2]! >= p[2]!;
@@ -188,7 +237,9 @@ export function boundaryReleases(): string[] {
   const out = new Map<string, Release>();
   const add = (r: Release) => out.set(releaseName(r), r);
   const prev = (r: Release): Release | undefined => {
-    const i = MAINLINE.findIndex((m) => compareRelease(m, r) === 0);
+    const n = rcNumber(r);
+    if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
+    const i = MAINLINE.findIndex((m) => m[0] === r[0] && m[1] === r[1]);
     return i > 0 ? MAINLINE[i - 1] : undefined;
   };
   for (const f of Object.values(FEATURES) as Feature[]) {
@@ -233,7 +284,7 @@ export function whenHolds(cond: string | undefined, release: Release): boolean {
 }
 
 function allHold(cond: string, release: Release): boolean {
-  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+(?:\.\d+)?|latest)/g)) {
+  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+(?:\.\d+|-rc\d+)?|latest)/g)) {
     const r = parseRelease(m[2])!;
     const c = compareRelease(release, r);
     const op = m[1] ?? "==";

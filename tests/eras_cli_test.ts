@@ -56,3 +56,38 @@ ops:
   assert.equal(await runCli(["replay", "t.yaml"], hdr), 2);
   assert.match(hdr.err, /t\.yaml:3:\d+: .*6\.21 is not modelled/);
 });
+
+Deno.test("release candidates: --kernel 7.3-rc2 and kernel: run, an unknown -rc is an error", async () => {
+  const trace = `itertrace: 1
+name: t
+kernel: "7.3-rc2"
+memory:
+  kernel: [{ region: kbuf, kind: vmalloc, size: 16K }]
+ops:
+  - op: iov_iter_kvec
+    iter: k
+    dir: source
+    kvec: [{ base: kbuf, len: 0x10 }]
+    expect: { when: ">=7.3-rc1 <7.3-rc3", ret: 0x10 }
+`;
+  const io = fakeIo({ "t.yaml": trace });
+  assert.equal(await runCli(["replay", "t.yaml"], io), 0);
+  assert.match(io.out, /\(kernel 7\.3-rc2, page 4 KiB\)/);
+  const k = fakeIo({ "t.yaml": trace });
+  assert.equal(await runCli(["replay", "-q", "--kernel", "7.3-rc7", "t.yaml"], k), 0);
+  const bad = fakeIo({ "t.yaml": trace });
+  assert.equal(await runCli(["replay", "--kernel", "7.3-rc8", "t.yaml"], bad), 2);
+  assert.match(bad.err, /7\.3-rc7 is the last release candidate of 7\.3/);
+  const hdr = fakeIo({ "t.yaml": trace.replace('"7.3-rc2"', '"6.12-rc3"') });
+  assert.equal(await runCli(["replay", "t.yaml"], hdr), 2);
+  assert.match(hdr.err, /t\.yaml:3:\d+: .*release candidates of 6\.12 are not modelled/);
+  const eras = fakeIo();
+  assert.equal(await runCli(["eras", "bio_iov_iter_get_pages"], eras), 0);
+  assert.match(eras.out, /release candidates 7\.3-rc1 to 7\.3-rc7/);
+  assert.match(eras.out, /7\.3-rc1 \+ dio_align_at_extract/);
+  assert.match(eras.out, /7\.3-rc3 \+ extract_bvecs_check_fix/);
+  assert.ok(eras.out.indexOf("7.3-rc1 +") < eras.out.indexOf("7.3-rc3 +"));
+  assert.ok(eras.out.indexOf("7.0    + ") < eras.out.indexOf("7.3-rc1 +"));
+  assert.match(eras.out, /b0d8d56b7c93 "block: Fix start and length check/);
+  assert.match(eras.out, /stable {5}7\.2\.7/);
+});

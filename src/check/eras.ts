@@ -13,9 +13,12 @@ import {
   compareRelease,
   type Feature,
   FEATURES,
+  lastRc,
   LATEST,
   MAINLINE,
   parseRelease,
+  rc,
+  rcNumber,
   type Release,
   releaseName as baseName,
   whenHolds,
@@ -34,14 +37,29 @@ function mainlineIndex(r: Release): number {
   return MAINLINE.findIndex((m) => m[0] === r[0] && m[1] === r[1]);
 }
 
-/** The modelled mainline release after `r`'s series (6.19 -> 7.0); undefined after the last. */
+/**
+ * The modelled release after `r`: the next mainline series (6.19 -> 7.0), or for a release
+ * candidate the next one (7.3-rc2 -> 7.3-rc3; the last -rc -> 7.3); undefined after the last.
+ */
 export function nextRelease(r: Release): Release | undefined {
+  const n = rcNumber(r);
+  if (n !== undefined) return n < (lastRc(r) ?? 0) ? [r[0], r[1], rc(n + 1)] : [r[0], r[1]];
   const i = mainlineIndex(r);
-  return i >= 0 ? MAINLINE[i + 1] : undefined;
+  const next = i >= 0 ? MAINLINE[i + 1] : undefined;
+  return next && lastRc(next) !== undefined ? [next[0], next[1], rc(1)] : next;
 }
 
-/** The modelled mainline release before `r`'s series (7.0 -> 6.19); undefined before the first. */
+/**
+ * The modelled release before `r`: the previous mainline series (7.0 -> 6.19), or for a
+ * release candidate the one before it (7.3-rc3 -> 7.3-rc2; 7.3-rc1 -> 7.2); undefined before
+ * the first.
+ */
 export function prevRelease(r: Release): Release | undefined {
+  const n = rcNumber(r);
+  if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
+  if (n === undefined && r[2] === undefined && lastRc(r) !== undefined) {
+    return [r[0], r[1], rc(lastRc(r)!)];
+  }
   const i = mainlineIndex(r);
   return i > 0 ? MAINLINE[i - 1] : undefined;
 }
@@ -51,9 +69,14 @@ export function prevRelease(r: Release): Release | undefined {
  * whole previous series (X'.Y'.y) for a mainline one.
  */
 export function lastBefore(r: Release): Release {
+  const n = rcNumber(r);
+  if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
   if (r[2] !== undefined && r[2] > 1) return [r[0], r[1], r[2] - 1];
-  if (r[2] !== undefined) return [r[0], r[1]];
-  const p = prevRelease(r) ?? r;
+  if (r[2] !== undefined && n === undefined) return [r[0], r[1]];
+  // X.Y (whose -rcs are modelled): its last -rc; X.Y-rc1 or X.Y: the previous series
+  if (n === undefined && lastRc(r) !== undefined) return [r[0], r[1], rc(lastRc(r)!)];
+  const i = mainlineIndex(r);
+  const p = i > 0 ? MAINLINE[i - 1] : r;
   return [p[0], p[1], SERIES_END];
 }
 
@@ -95,11 +118,14 @@ export function modelledEras(): readonly Release[] {
 /** The releases where an era condition changes value (`>X` and `<=X` flip after X). */
 export function condReleases(cond: string): Release[] {
   const out: Release[] = [];
-  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+(?:\.\d+)?|latest)/g)) {
+  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+(?:\.\d+|-rc\d+)?|latest)/g)) {
     const r = parseRelease(m[2]);
     if (!r) continue;
     if (m[1] !== ">" && m[1] !== "<=") out.push(r);
-    else if (r[2] !== undefined) out.push([r[0], r[1], r[2] + 1]);
+    else if (rcNumber(r) !== undefined) {
+      const n = nextRelease(r);
+      if (n) out.push(n);
+    } else if (r[2] !== undefined) out.push([r[0], r[1], r[2] + 1]);
     else {
       const n = nextRelease(r);
       if (n) out.push(n);
@@ -210,9 +236,12 @@ export function rangeName(r: EraRange): string {
 
 /** Parses rangeName() output; an end "X.Y" is the whole series. */
 export function parseRange(text: string): EraRange | undefined {
-  const m = /^(\d+\.\d+(?:\.\d+)?)(?:-(\d+\.\d+(?:\.\d+|\.y)?|latest))?$/.exec(text);
+  const m = /^(\d+\.\d+(?:\.\d+|-rc\d+)?)(?:-(\d+\.\d+(?:\.\d+|\.y|-rc\d+)?|latest))?$/.exec(
+    text,
+  );
   if (!m) return undefined;
-  const from = parseRelease(m[1])!;
+  const from = parseRelease(m[1]);
+  if (!from) return undefined;
   const end = m[2] ?? m[1];
   let to: Release;
   if (end === "latest") to = LATEST;
@@ -220,7 +249,8 @@ export function parseRange(text: string): EraRange | undefined {
     const [a, b] = end.split(".").map(Number);
     to = [a, b, SERIES_END];
   } else {
-    const p = parseRelease(end)!;
+    const p = parseRelease(end);
+    if (!p) return undefined;
     to = p[2] === undefined ? [p[0], p[1], SERIES_END] : p;
   }
   return compareRelease(from, to) <= 0 ? { from, to } : undefined;

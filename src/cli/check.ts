@@ -154,7 +154,7 @@ async function runEra(
     if (e instanceof TraceError && /not_in_era/.test(e.message)) {
       // the golden of an era the trace cannot run in says why, without the file's path
       const why = e.issues
-        .map((i) => `line ${i.line}: ${i.message.replace(/, kernel is [\w.]+\)/, ")")}`)
+        .map((i) => `line ${i.line}: ${i.message.replace(/, kernel is [\w.-]+\)/, ")")}`)
         .join("\n");
       return { era, name, gated: e.message, body: `\n${why}\n` };
     }

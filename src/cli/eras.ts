@@ -15,6 +15,7 @@ import {
   LATEST,
   MAINLINE,
   parseRelease,
+  RC_SERIES,
   releaseName,
 } from "../profile.ts";
 import { suggest } from "../trace/suggest.ts";
@@ -62,6 +63,11 @@ function renderEvent(e: EraEvent): string {
   return lines.join("\n");
 }
 
+/** "7.3-rc1 to 7.3-rc7" for each series whose -rcs are modelled. */
+function rcRanges(): string {
+  return Object.entries(RC_SERIES).map(([s, n]) => `${s}-rc1 to ${s}-rc${n}`).join(", ");
+}
+
 /** Runs `eras`; returns the exit code. */
 export function erasCommand(io: Io, fn: string | undefined, o: { format: string }): number {
   let events = eraEvents();
@@ -83,6 +89,11 @@ export function erasCommand(io: Io, fn: string | undefined, o: { format: string 
         {
           modelled: MAINLINE.map(releaseName),
           latest: releaseName(LATEST),
+          release_candidates: Object.entries(RC_SERIES).map(([s, n]) => ({
+            series: s,
+            first: `${s}-rc1`,
+            last: `${s}-rc${n}`,
+          })),
           events,
         },
         null,
@@ -94,7 +105,9 @@ export function erasCommand(io: Io, fn: string | undefined, o: { format: string 
   io.stdout(
     `Modelled releases ${releaseName(MAINLINE[0])} to ${
       releaseName(LATEST)
-    } and their stable point releases; "latest" is ${releaseName(LATEST)}.\n` +
+    }, their stable point releases and the release candidates ${rcRanges()}; "latest" is ${
+      releaseName(LATEST)
+    }.\n` +
       `+ a behaviour starts in the release, - it ends. ${events.length} change${
         events.length === 1 ? "" : "s"
       }${fn ? ` touching ${fn}` : ""}.\n\n`,

@@ -69,7 +69,10 @@ export async function runCliOn(
     .addOption(
       formatOption(["text", "json", "jsonl", "md"]),
     )
-    .option("-k, --kernel <release>", 'kernel era to replay as ("6.1", "6.12", "latest")')
+    .option(
+      "-k, --kernel <release>",
+      'kernel era to replay as ("6.1", "6.12.88", "7.3-rc2", "latest")',
+    )
     .option("--from <step>", "first step to show", parseStep)
     .option("--to <step>", "last step to show", parseStep)
     .option("-q, --quiet", "print the summary only")

@@ -103,7 +103,7 @@ export function bioIovIterGetPages(
   const isP2p = (p: Pfn) => ctx.mem.pageLoc(p)?.region.kind === "p2p";
   let ret = 0;
   do {
-    if (atExtract && userBacked(it) && misalignedSegment(it, o.dmaAlignment)) {
+    if (atExtract && userBacked(it) && misalignedSegment(ctx, it, o.dmaAlignment)) {
       // 7.3: iov_iter_extract_bvecs refuses the segment before pinning it; the pins taken so
       // far are released and BIO_PAGE_PINNED cleared (the bio will not be submitted)
       releaseBio(ctx, bio, holds, false);
@@ -183,19 +183,41 @@ export function bioIovIterGetPages(
 
 /**
  * The 7.3 per-segment check of iov_iter_extract_bvecs(): the current user segment's address
- * and the length left in it, against the memory alignment mask.
+ * and the length left in it, against the memory alignment mask. 7.3-rc1/rc2 and 7.2.4-7.2.6
+ * read the segment as iter_iov_addr()/iter_iov_len() give it; from b0d8d56b7c93
+ * (extract_bvecs_check_fix) the segment extraction takes, its length capped by the count.
  */
-function misalignedSegment(it: IovIter, mask: number): boolean {
+function misalignedSegment(ctx: ModelCtx, it: IovIter, mask: number): boolean {
   if (!mask) return false;
-  const seg = currentUserSegment(it);
+  const seg = ctx.profile.has("extract_bvecs_check_fix")
+    ? currentUserSegment(it)
+    : rawUserSegment(it);
   if (!seg) return false;
-  return ((seg.addr | BigInt(seg.len)) & BigInt(mask)) !== 0n;
+  return ((seg.addr | seg.len) & BigInt(mask)) !== 0n;
+}
+
+/**
+ * iter_iov_addr() and iter_iov_len() (include/linux/uio.h) of a UBUF/IOVEC iterator: the
+ * current iovec at iov_offset, empty or not, and its whole rest, not capped by the count. A
+ * UBUF's one-entry iovec has iov_len aliased to count, so its length is count - iov_offset
+ * (as a size_t).
+ */
+function rawUserSegment(it: IovIter): { addr: bigint; len: bigint } | undefined {
+  if (it.kind === "ubuf") {
+    return {
+      addr: it.ubuf + BigInt(it.iovOffset),
+      len: BigInt.asUintN(64, BigInt(it.count - it.iovOffset)),
+    };
+  }
+  if (it.kind !== "iovec" || it.idx >= it.segs.length) return undefined;
+  const s = it.segs[it.idx];
+  return { addr: s.base + BigInt(it.iovOffset), len: BigInt(s.len - it.iovOffset) };
 }
 
 /** The current segment of a UBUF/IOVEC iterator: its address at the position and length left. */
-function currentUserSegment(it: IovIter): { addr: bigint; len: number } | undefined {
+function currentUserSegment(it: IovIter): { addr: bigint; len: bigint } | undefined {
   if (it.kind === "ubuf") {
-    return { addr: it.ubuf + BigInt(it.iovOffset), len: it.count };
+    return { addr: it.ubuf + BigInt(it.iovOffset), len: BigInt(it.count) };
   }
   if (it.kind !== "iovec") return undefined;
   let k = it.idx, skip = it.iovOffset;
@@ -206,7 +228,7 @@ function currentUserSegment(it: IovIter): { addr: bigint; len: number } | undefi
   }
   if (k >= it.segs.length) return undefined;
   const s = it.segs[k];
-  return { addr: s.base + BigInt(skip), len: Math.min(s.len - skip, it.count) };
+  return { addr: s.base + BigInt(skip), len: BigInt(Math.min(s.len - skip, it.count)) };
 }
 
 /**

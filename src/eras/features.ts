@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Release } from "./release.ts";
+import { rc, type Release } from "./release.ts";
 
 /** One commit that starts or ends a behaviour. */
 export interface Change {
@@ -754,22 +754,41 @@ export const FEATURES = {
     },
   },
   dio_align_at_extract: {
-    since: [7, 3],
+    since: [7, 3, rc(1)],
     what:
       "bio_iov_iter_get_pages checks each user segment's address and remaining length against the memory alignment mask as it extracts (iov_iter_extract_bvecs): -EINVAL after releasing the pins taken so far; passthrough (bio_map_user_iov) passes masks 0/0",
     functions: ["bio_iov_iter_get_pages", "submit_bio"],
     introduced: {
       commit: "14b007e17881",
       subject: "block: validate user space vectors during extraction",
-      release: "7.3",
+      release: "7.3-rc1",
       backports: ["7.2.4"],
       evidence:
-        "axboe for-7.3/block post-receive (id 66124950763); in Linus' tree with the akpm/mm 'linus' ref of 21 Aug 2026, the 7.3 merge window after 7.2 (~16 Aug) (id 66285436795); v3 5/5 <20260624170905.3972095-6-kbusch@meta.com> (id 60354317447): Cc stable, Fixes 5ff3f74e145a and 7eac33186957; in linux-7.2.y as 67821539626c in the 7.2.4-rc1 push (id 65754786921) and again after the queue was rebased (d44a97a3b1c0, 9 Sep 2026, id 68807968908), no other stable series in the record; its follow-up b0d8d56b7c93 'block: Fix start and length check added to iov_iter_extract_bvecs()' is 7.3-rc3 (block-7.3-20260911), so no release shipped the unfixed check",
+        "axboe for-7.3/block post-receive (id 66124950763); in Linus' tree with the akpm/mm 'linus' ref of 21 Aug 2026, the 7.3 merge window after 7.2 (~16 Aug) (id 66285436795); v3 5/5 <20260624170905.3972095-6-kbusch@meta.com> (id 60354317447): Cc stable, Fixes 5ff3f74e145a and 7eac33186957; in linux-7.2.y as 67821539626c in the 7.2.4-rc1 push (id 65754786921) and again after the queue was rebased (d44a97a3b1c0, 9 Sep 2026, id 68807968908), no other stable series in the record; its follow-up b0d8d56b7c93 'block: Fix start and length check added to iov_iter_extract_bvecs()' is 7.3-rc3 (block-7.3-20260911) and 7.2.7, so 7.3-rc1, 7.3-rc2 and 7.2.4 to 7.2.6 shipped the unfixed check (row extract_bvecs_check_fix)",
     },
     audit: {
       verdict: "kept",
       note:
         "7.3 confirmed: in Linus' tree 21 Aug 2026; source on both sides from the v3 diff: its old side (the June 2026 block tree) has bio_iov_iter_get_pages(bio, iter, len_align_mask) and no per-segment check, its new side adds mem_align_mask to it and to iov_iter_extract_bvecs (no 7.3 kernel to measure here)",
+    },
+  },
+  extract_bvecs_check_fix: {
+    since: [7, 3, rc(3)],
+    what:
+      "iov_iter_extract_bvecs checks the user segment extraction takes (the first non-empty one) and only the bytes of it the iterator's count covers; before, from 14b007e17881 (7.3-rc1, 7.2.4), it checked iter_iov_addr()/iter_iov_len() as they stand: an empty current segment instead of the next one, which extraction then took unchecked, and the whole rest of the segment even past the count (for UBUF count - iov_offset, as iov_len aliases count)",
+    functions: ["bio_iov_iter_get_pages"],
+    introduced: {
+      commit: "b0d8d56b7c93",
+      subject: "block: Fix start and length check added to iov_iter_extract_bvecs()",
+      release: "7.3-rc3",
+      backports: ["7.2.7"],
+      evidence:
+        "merged into Linus' tree with 'Merge tag block-7.3-20260911' (35ef102063fd) next to ata-7.3-rc3 and the other pulls of the 7.3-rc3 week (torvalds post-receive, ids 68634881001, 69460306615); not in 7.3-rc2 (6 Sep 2026); in linux-7.2.y as aa5e6ea3c4bb / 5264dfc1ae49 in both 7.2.7-rc1 pushes of 17 Sep 2026 (stable-rc post-receive, ids 69545025052, 69796594126), after 7.2.4 to 7.2.6 had shipped the unfixed check. The unfixed side is read from source: `if ((start | iter_iov_len(iter)) & mem_align_mask) return -EINVAL;` with start = iter_iov_addr(iter), before iov_iter_extract_pages() (14b007e17881 as v3 5/5 <20260624170905.3972095-6-kbusch@meta.com>, id 60354317447; the same lines in a later lib/iov_iter.c transliteration, id 67588560255), and include/linux/uio.h's iter_iov_addr/iter_iov_len describe the current iovec without skipping empty ones or capping by the count. The fix's diff is not in the record: the fixed check modelled (the segment extraction takes, capped by the count) is what the subject names, not one read from source",
+    },
+    audit: {
+      verdict: "new",
+      note:
+        "new row (bug 12 of kernel-2026.md section 3): the unfixed check read from 14b007e17881's diff; the fix placed from merge and stable-queue evidence (7.3-rc3; 7.2.7); its fixed side inferred from the subject, the diff not found",
     },
   },
   folioq_boundary_fix: {

@@ -24,7 +24,7 @@ import {
   size,
 } from "./args.ts";
 import { type DeclaredOp, OP_DECLS, type OpShape } from "./ops/mod.ts";
-import { releaseProblem } from "../profile.ts";
+import { RELEASE_PATTERN, releaseProblem } from "../profile.ts";
 
 export { MAX_MOVE, MAX_REGION_SIZE };
 
@@ -123,11 +123,11 @@ const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]).superRef
 });
 // comparisons separated by spaces all hold; alternatives separated by "||" (stable releases)
 // (release numbers as parseRelease reads them: a longer number is no release)
-const cmp = String.raw`(?:>=|<=|>|<|==|=)?\s*(?:\d{1,3}\.\d{1,3}(?:\.\d{1,4})?|latest)`;
+const cmp = String.raw`(?:>=|<=|>|<|==|=)?\s*(?:${RELEASE_PATTERN}|latest)`;
 const conj = String.raw`${cmp}(?:\s+${cmp})*`;
 const when = z.string().max(256).regex(
   new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`),
-  'expected an era condition such as ">=6.13", "<7.0", ">=6.3 <6.5" or ">=7.1 || >=6.12.88 <6.13"',
+  'expected an era condition such as ">=6.13", "<7.0", ">=6.3 <6.5", ">=7.1 || >=6.12.88 <6.13" or ">=7.3-rc1 <7.3-rc3"',
 );
 const counters = z.object({
   acquired: num.optional(),
@@ -333,8 +333,8 @@ export const header = z.object({
   description: z.string().optional(),
   kernel: z.string({ message: 'expected a quoted release such as "6.12" or "latest"' })
     .regex(
-      /^(\d{1,3}\.\d{1,3}(\.\d{1,4})?|latest)$/,
-      'expected a quoted release such as "6.12", "6.12.88" or "latest"',
+      new RegExp(String.raw`^(?:${RELEASE_PATTERN}|latest)$`),
+      'expected a quoted release such as "6.12", "6.12.88", "7.3-rc2" or "latest"',
     )
     .superRefine((k, c) => {
       const why = releaseProblem(k);
@@ -351,8 +351,8 @@ export const header = z.object({
     z.string().max(256).regex(new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`)),
     z.array(
       z.string().regex(
-        /^(\d{1,3}\.\d{1,3}(\.\d{1,4})?|latest)$/,
-        'expected a quoted release such as "6.12" or "6.12.88"',
+        new RegExp(String.raw`^(?:${RELEASE_PATTERN}|latest)$`),
+        'expected a quoted release such as "6.12", "6.12.88" or "7.3-rc2"',
       ),
     ).min(1),
   ], { message: 'expected "all", an era range such as ">=6.3 <7.0", or a list of releases' })

@@ -14,6 +14,8 @@ import {
   LATEST,
   modelledEras,
   parseRelease,
+  RC_SERIES,
+  releaseName,
   releaseProblem,
   whenHolds,
 } from "../../src/profile.ts";
@@ -75,7 +77,7 @@ Deno.test("era table: every row names functions, commits with releases matching,
     for (const [edge, c] of [[f.since, f.introduced], [f.until, f.ended]] as const) {
       if (!edge) continue;
       assert.ok(c, `${name}: a boundary without its commit`);
-      assert.equal(c.release, edge.join("."), `${name}: ${c.subject}`);
+      assert.equal(c.release, releaseName(edge), `${name}: ${c.subject}`);
       if (c.commit) assert.match(c.commit, /^[0-9a-f]{12}$/, name);
       assert.ok(c.evidence.length > 10, name);
       for (const b of c.backports ?? []) {
@@ -109,4 +111,61 @@ Deno.test("when: alternatives and stable releases", () => {
   assert.ok(!whenHolds(c, [6, 13]));
   assert.ok(whenHolds("latest", [7, 4]));
   assert.ok(whenHolds(">=6.3 <6.5", [6, 4, 3]));
+});
+
+Deno.test("release candidates: X.Y-rc1 < ... < X.Y < X.Y.1, modelled where rows are placed by -rc", () => {
+  assert.deepEqual(parseRelease("7.3-rc2"), [7, 3, -98]);
+  assert.equal(releaseName(parseRelease("7.3-rc2")!), "7.3-rc2");
+  const order = ["7.2", "7.2.6", "7.3-rc1", "7.3-rc2", "7.3-rc3", "7.3-rc7", "7.3", "7.3.1", "7.4"];
+  const sorted = [...order].sort((a, b) => compareRelease(parseRelease(a)!, parseRelease(b)!));
+  assert.deepEqual(sorted, order);
+  assert.equal(parseRelease("7.3-rc0"), undefined);
+  assert.equal(parseRelease("7.3-rc"), undefined);
+  assert.equal(parseRelease("7.3.1-rc1"), undefined);
+  for (const ok of ["7.3-rc1", "7.3-rc2", "7.3-rc7"]) {
+    assert.equal(releaseProblem(ok), undefined, ok);
+  }
+  assert.equal(kernelProfile("7.3-rc2").label, "7.3-rc2");
+  // an -rc past the last one in the record, or of a series whose rows are placed at mainline
+  // releases only, is refused like any unknown release
+  assert.match(releaseProblem("7.3-rc8")!, /7\.3-rc7 is the last release candidate/);
+  assert.match(releaseProblem("6.12-rc3")!, /release candidates of 6\.12 are not modelled/);
+  assert.match(releaseProblem("7.4-rc1")!, /release candidates of 7\.4 are not modelled/);
+  assert.match(releaseProblem("7.5-rc1")!, /modelled releases are 5\.15 to 7\.4/);
+  assert.match(releaseProblem("7.3-rcx")!, /X\.Y-rcN/);
+  assert.throws(() => kernelProfile("7.3-rc9"), RangeError);
+});
+
+Deno.test("release candidates: a series with modelled -rcs has every row placed at an -rc", () => {
+  for (const series of Object.keys(RC_SERIES)) {
+    const s = parseRelease(series)!;
+    for (const [name, f] of Object.entries(FEATURES) as [string, Feature][]) {
+      for (const edge of [f.since, f.until]) {
+        if (!edge || edge[0] !== s[0] || edge[1] !== s[1]) continue;
+        assert.ok(
+          edge[2] !== undefined && edge[2] < 0,
+          `${name}: ${releaseName(edge)} in ${series}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("bug 12: the raw segment check is in 7.3-rc1, 7.3-rc2 and 7.2.4-7.2.6 only", () => {
+  const check = (r: string) => kernelProfile(r).has("dio_align_at_extract");
+  const fixed = (r: string) => kernelProfile(r).has("extract_bvecs_check_fix");
+  const raw = (r: string) => check(r) && !fixed(r);
+  for (const r of ["7.3-rc1", "7.3-rc2", "7.2.4", "7.2.5", "7.2.6"]) assert.ok(raw(r), r);
+  for (const r of ["7.2", "7.2.3", "7.2.7", "7.2.30", "7.3-rc3", "7.3", "7.3.1", "7.4"]) {
+    assert.ok(!raw(r), r);
+  }
+  for (const r of ["7.2.4", "7.3-rc1", "7.3-rc2", "7.3", "7.4"]) assert.ok(check(r), r);
+  for (const r of ["7.2", "7.2.3", "6.18.40"]) assert.ok(!check(r), r);
+  const b = boundaryReleases();
+  for (const r of ["7.2", "7.3-rc1", "7.3-rc2", "7.3-rc3", "7.2.6", "7.2.7"]) {
+    assert.ok(b.includes(r), r);
+  }
+  assert.ok(whenHolds(">=7.3-rc1 <7.3-rc3", [7, 3, -98]));
+  assert.ok(!whenHolds(">=7.3-rc1 <7.3-rc3", [7, 3]));
+  assert.ok(!whenHolds(">=7.2.7 <7.3-rc1", [7, 3, -99]));
 });
