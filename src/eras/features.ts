@@ -237,14 +237,16 @@ export const FEATURES = {
         "cifs iov_iter conversion for 6.3; e5fbdde43017 is the id Howells' 2026 fix names in its Fixes: tag (id 61388644143)",
     },
     ended: {
-      subject: "netfs/cifs: ITER_FOLIOQ replaces ITER_XARRAY in the cifs crypto and RDMA paths",
+      commit: "4aa571d67e81",
+      subject: "cifs: Don't support ITER_XARRAY",
       release: "6.12",
-      evidence: "netfs folio_queue series merged for 6.12 (with db0aa2e9566f)",
+      evidence:
+        "Howells' netfs read/write series [PATCH 24/24] (29 Jul 2024, id 5657215937), in vfs.netfs next to db0aa2e9566f and c45ebd636c32 'cifs: Provide the capability to extract from ITER_FOLIOQ to RDMA SGEs' (6.12-window lists, ids 65975527122, 65716640522); a linux-next conflict mail names 4aa571d67e81 from the vfs-brauner tree (id 46563478301)",
     },
     audit: {
       verdict: "kept",
       note:
-        "start commit corrected to e5fbdde43017 (the cited subject was a caller conversion); 6.12 end not re-read",
+        "start commit corrected to e5fbdde43017 (the cited subject was a caller conversion); end verified: 4aa571d67e81 in the 6.12 netfs series; source both sides: the diff's old side (fs/smb/client/smbdirect.c 52acead63d9d, 6.11) has case ITER_XARRAY -> smb_extract_xarray_to_rdma, Debian's 6.12.118 smb_extract_iter_to_rdma has BVEC, KVEC and FOLIOQ only",
     },
   },
   smb_extract_iter_to_rdma_fn: {
@@ -799,14 +801,14 @@ export const FEATURES = {
       commit: "808471ddb0fa",
       subject: "iov_iter: iterate_folioq: fix handling of offset >= folio size",
       release: "6.17",
-      backports: ["6.12.118"],
+      backports: ["6.12.44", "6.16.4"],
       evidence:
-        "read from the 808471ddb0fa diff (ab06ba3); Debian's 6.12.118 iterate_folioq checks skip < fsize, and its UML KUnit run (fixtures/kunit/6.12, itk_036) stepped past the exhausted folio (first 6.12.y carrying it not confirmed)",
+        "Dominique Martinet, Aug 2025, Fixes db0aa2e9566f, Cc stable v6.12+; mm-hotfixes-unstable (id 29624871405) and the mm-hotfixes lists of Aug 2025 (id 65759995420): 6.17; stable: the 6.12.44-rc1 and 6.16.4-rc1 reviews of 26 Aug 2025 list it (ids 10217676897, 30201885000); 6.13-6.15 were no longer maintained (6.15.11, 18 Aug 2025, was the last 6.15.y review in the record)",
     },
     audit: {
-      verdict: "kept",
+      verdict: "moved",
       note:
-        "verified: 808471ddb0fa in the mm-hotfixes lists of Aug 2025 (ids 65759995420, 29624871405), 6.17 window/rc; the 6.12.y release that first carries it is not pinned (6.12.118 read)",
+        "6.17 kept; the stable backports are 6.12.44 and 6.16.4 (was 6.12.118, the first release read, and no 6.16.y); source both sides: the 808471ddb0fa diff (ab06ba3) adds the skip < fsize test; Debian's 6.12.118 iterate_folioq has it and its UML KUnit run (fixtures/kunit/6.12, itk_036) stepped past the exhausted folio",
     },
   },
 } as const satisfies Record<string, Feature>;
