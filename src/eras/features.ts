@@ -262,14 +262,19 @@ export const FEATURES = {
       evidence: "merge tag '6.3-rc-smb3-client-fixes' (Steve French) lists it",
     },
     ended: {
-      commit: "3cd8b194bf34",
-      subject: "Merge tag 'v7.1-rc-part1-smbdirect-fixes'",
+      commit: "e5fd091663f8",
+      subject: "smb: client: make use of smbdirect_map_sges_from_iter()",
       release: "7.1",
       evidence:
-        "Metzmacher's common smbdirect series v4 000/145 (25 Nov 2025, patch 025 id 3320976943), linux-next 16 Feb 2026 (id 65828172767), merged for 7.1",
+        "Metzmacher v4 074/145 (25 Nov 2025, id 11192467968); merged with the common smbdirect series by 3cd8b194bf34 \"Merge tag 'v7.1-rc-part1-smbdirect-fixes'\": both in a mirror of Linus' tree pushed 20 Apr 2026, the 7.1 merge window (ids 66856444324, 66426485710); linux-next carried rebased ids from Feb 2026 (2c812fe27cac, id 66257368616)",
     },
-    audit: { verdict: "new", note: "the 7.1 rename had no row" },
+    audit: {
+      verdict: "new",
+      note:
+        "the 7.1 rename had no row; end now cites the client conversion e5fd091663f8 (was the merge); source: Debian's 6.12.118 fs/smb/client/smbdirect.c defines smb_extract_iter_to_rdma, the v4 074 patch replaces its uses with the common smbdirect_map_sges_from_iter",
+    },
   },
+
   algif_aead_out_of_place: {
     since: [7, 0],
     what:
