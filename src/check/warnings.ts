@@ -80,10 +80,10 @@ export const WARNINGS = {
     severity: "hazard",
     title: "a page array the extraction allocated is never freed",
     explain:
-      "Called with *pages == NULL, iov_iter_extract_pages() kvmallocs the page array and the caller kvfrees it. Until 11cf15dacff6 (7.2) iov_iter_extract_user_pages() returned the pinning error without freeing the array it had just allocated: every failed extraction leaked it.",
+      "Called with *pages == NULL, iov_iter_extract_pages() kvmallocs the page array and the caller kvfrees it. Until 72698020e15d (7.2) iov_iter_extract_user_pages() returned the pinning error without freeing the array it had just allocated: every failed extraction leaked it.",
     kernel: [
       "lib/iov_iter.c iov_iter_extract_user_pages()",
-      "11cf15dacff6 iov_iter: Fix a memory leak in iov_iter_extract_user_pages() (7.2)",
+      "72698020e15d iov_iter: Fix a memory leak in iov_iter_extract_user_pages() (7.2)",
     ],
     fields: ["iter", "ret"],
   },

@@ -51,7 +51,7 @@ export interface PieceOptions {
    * remaining length, and the whole kvec counts as done even when the target fills up.
    */
   readonly kvecWholeLength?: boolean;
-  /** extract_xarray_to_sg before 132e70406412: every folio's offset from the original start. */
+  /** extract_xarray_to_sg before 2bcd3ab37287: every folio's offset from the original start. */
   readonly xarrayOffsetFromStart?: boolean;
 }
 

@@ -182,7 +182,7 @@ export function iovIterExtractPages(
     case "iovec": {
       const r = userPages(ctx, it, maxsize, o, true, o.p2pdma);
       // iov_iter_extract_user_pages returned GUP's error without freeing the array it had
-      // just allocated until 11cf15dacff6 (7.2)
+      // just allocated until 72698020e15d (7.2)
       if (
         r.ret < 0 && r.ret !== ENOMEM && o.alloc && !ctx.profile.has("extract_user_pages_leak_fix")
       ) {
@@ -584,7 +584,7 @@ function xarrayPages(
         { fn: "iov_iter_extract_pages", iter: it.name, advanced: maxsize, described: 0 },
         `iov_iter_extract_pages on XARRAY "${it.name}": hole at index ${index} with offset0 ${
           hex(offset0)
-        } underflows; ${hex(maxsize)} bytes reported with no pages (fixed by 72c00e84e611)`,
+        } underflows; ${hex(maxsize)} bytes reported with no pages (fixed by 55f4bb9373ca)`,
         { cause: it.createdAt },
       );
       it.iovOffset += maxsize;

@@ -42,7 +42,7 @@ Deno.test("lab oracle: a mid-folio XARRAY start shows the offset-from-start defe
   for (const id of ["a", "b", "d", "f"]) assert.equal(cell(rep, 0, id).badEntries, 0, id);
 });
 
-Deno.test("lab oracle: 132e70406412 (7.2) clears the merged path's XARRAY entries; the RFC keeps its defect", () => {
+Deno.test("lab oracle: 2bcd3ab37287 (7.2) clears the merged path's XARRAY entries; the RFC keeps its defect", () => {
   const rep = lab("7.2");
   assert.equal(cell(rep, 0, "e").badEntries, 0);
   assert.equal(cell(rep, 0, "c").badEntries, 1);

@@ -282,7 +282,7 @@ Deno.test("extract_iter_to_sg on XARRAY beyond count describes more than it adva
  * What smbdirect does with an XARRAY, era by era, written from the source rather than from the
  * model: 6.3 to 6.11 smb_extract_xarray_to_rdma (fs/smb/client/smbdirect.c) maps every folio
  * at offset_in_folio(folio, start), `start` being the iterator's position before the call (not
- * start + ret: the bug extract_xarray_to_sg had until 132e70406412), length min(maxsize,
+ * start + ret: the bug extract_xarray_to_sg had until 2bcd3ab37287), length min(maxsize,
  * folio_size - off), stops at max_sge or when maxsize is used, then iov_iter_advance(ret);
  * before 6.3 there is no such function and from 6.12 (ITER_FOLIOQ replaces it) XARRAY is
  * the default case: WARN_ON_ONCE, -EIO, nothing mapped or advanced.
