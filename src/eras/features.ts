@@ -284,14 +284,14 @@ export const FEATURES = {
       commit: "a664bf3d603d",
       subject: "crypto: algif_aead - Revert to operating out-of-place",
       release: "7.0",
-      backports: ["6.12.85"],
+      backports: ["6.6.137", "6.12.85", "6.18.22", "6.19.12"],
       evidence:
-        "herbert/crypto-2.6 master 3 Apr 2026 with tag v7.0-p4, next to e02494114ebf 'crypto: authencesn - Do not place hiseq at end of dst for out-of-place decryption' (id 67527305636), pulled for 7.0-rc7; in Linus' tree lists (ids 66530062041, 67177038678); CVE-2026-31431 (published 22 Apr 2026); 6.12.y: 6.12.85 (8b88d99341f1, id 54550331476, list id 66222174484); other stable series carry it (ids 66687360680, 66130981669) at releases not pinned here",
+        "herbert/crypto-2.6 master 3 Apr 2026 with tag v7.0-p4, next to e02494114ebf 'crypto: authencesn - Do not place hiseq at end of dst for out-of-place decryption' (id 67527305636), pulled for 7.0-rc7; in Linus' tree lists (ids 66530062041, 67177038678); CVE-2026-31431 (published 22 Apr 2026); 6.12.y: 6.12.85 (8b88d99341f1, id 54550331476, list id 66222174484); OSV CVE-2026-31431 (id 68355811409): affected >=4.14 <5.10.254, >=5.11 <5.15.204, >=5.16 <6.1.170, >=6.2 <6.6.137, >=6.7 <6.12.85, >=6.13 <6.18.22, >=6.19 <6.19.12, so also 6.6.137, 6.18.22 and 6.19.12 (stable pushes ids 66687360680, 66130981669); 5.15.204 and 6.1.170 are not carried here: the model's TX path (extract_iter_to_sg with MSG_SPLICE_PAGES) starts at 6.5 and no trace reaches those series, so 5.15.y/6.1.y stay modelled in place",
     },
     audit: {
       verdict: "new",
       note:
-        "bug 3 of kernel-2026.md section 3; the in-place path dates from 72548b093ee3 (4.14), so every modelled release before 7.0 has it; the splice path through extract_iter_to_sg is 6.5+",
+        "verified: 7.0 and, from OSV, the stable releases of every modelled series from 6.5 on (was 6.12.85 only); bug 3 of kernel-2026.md section 3; the in-place path dates from 72548b093ee3 (4.14), so every modelled release before 7.0 has it; the splice path through extract_iter_to_sg is 6.5+",
     },
   },
   bcachefs: {
