@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { coldRun, loadAverage, median } from "./_cold.ts";
 import { EXTRACT_SHAPES, type ExtractShape, extractTrace, limitsFor } from "./extract_trace.ts";
 
 const TIMED = new URL("./_replay_timed.ts", import.meta.url).pathname;
@@ -42,42 +43,18 @@ interface Run {
 
 /** One cold replay. */
 async function once(file: string, pages: number): Promise<Run> {
-  const out = await new Deno.Command("/usr/bin/time", {
-    args: [
-      "-f",
-      "time %e %U %S %M",
-      Deno.execPath(),
-      "run",
-      "--allow-read",
-      "--allow-env",
-      TIMED,
-      "replay",
-      "-q",
-      file,
-    ],
+  const r = await coldRun(["--allow-read", "--allow-env", TIMED, "replay", "-q", file], {
     env: { ITERTRACE_LIMITS: limitsFor(pages), NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const err = new TextDecoder().decode(out.stderr);
-  const t = /^time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/m.exec(err);
-  const r = /^replay-cpu-us (\d+)$/m.exec(err);
+  });
+  const cpu = /^replay-cpu-us (\d+)$/m.exec(r.stderr);
   // exit 1 is a replay with findings; anything else is a failure of the run itself
-  if (!t || !r || out.code > 1) throw new Error(`${file}: exit ${out.code}\n${err}`);
-  return {
-    wall: Number(t[1]),
-    cpu: Number(t[2]) + Number(t[3]),
-    mib: Number(t[4]) / 1024,
-    replay: Number(r[1]) / 1e6,
-  };
+  if (!cpu || r.code > 1) throw new Error(`${file}: exit ${r.code}\n${r.stderr}`);
+  return { wall: r.wall, cpu: r.cpu, mib: r.mib, replay: Number(cpu[1]) / 1e6 };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
 
 const dir = await Deno.makeTempDir({ prefix: "itertrace-extract-" });
 try {
-  console.log(`load average ${load()}; median of ${runs} cold runs each`);
+  console.log(`load average ${loadAverage()}; median of ${runs} cold runs each`);
   console.log(
     "shape  pages     wall s  cpu s  peak MiB  replay cpu s  ns/page (replay cpu)  (wall)",
   );
@@ -112,7 +89,7 @@ try {
       );
     }
   }
-  console.log(`load average at the end ${load()}`);
+  console.log(`load average at the end ${loadAverage()}`);
 } finally {
   await Deno.remove(dir, { recursive: true });
 }

@@ -19,6 +19,7 @@ import { writeWorkload } from "./workload.ts";
 import { parseLines } from "./parse_lines.ts";
 import { runCli } from "../src/cli/mod.ts";
 import { denoIo } from "../src/cli/io.ts";
+import { type ColdRun, coldRun, loadAverage, median } from "./_cold.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const arg = (name: string, def: string) => {
@@ -32,41 +33,16 @@ const dir = arg("--dir", "/tmp/itertrace-bench");
 const skipWarm = Deno.args.includes("--no-warm");
 await Deno.mkdir(dir, { recursive: true });
 
-interface Cold {
-  wall: number;
-  cpu: number;
-  rssMiB: number;
-  out: string;
+/** A cold run under /usr/bin/time, failing unless it exits 0. */
+async function cold(args: string[]): Promise<ColdRun> {
+  const r = await coldRun(args, { cwd: root, stdout: true });
+  if (r.code !== 0) {
+    throw new Error(`${args.join(" ")} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  }
+  return r;
 }
 
-/** Runs a command under /usr/bin/time -v. */
-async function cold(args: string[]): Promise<Cold> {
-  const p = await new Deno.Command("/usr/bin/time", {
-    args: ["-v", Deno.execPath(), "run", ...args],
-    stdout: "piped",
-    stderr: "piped",
-    cwd: root,
-  }).output();
-  const err = new TextDecoder().decode(p.stderr);
-  const field = (label: string) => {
-    const m = new RegExp(`${label}: (.*)`).exec(err);
-    if (!m) throw new Error(`no "${label}" in /usr/bin/time output:\n${err}`);
-    return m[1].trim();
-  };
-  const clock = field("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)").split(":").map(Number);
-  const wall = clock.reduce((s, v) => s * 60 + v, 0);
-  const cpu = Number(field("User time \\(seconds\\)")) + Number(field("System time \\(seconds\\)"));
-  const rssMiB = Number(field("Maximum resident set size \\(kbytes\\)")) / 1024;
-  const out = new TextDecoder().decode(p.stdout);
-  const status = field("Exit status");
-  if (status !== "0") throw new Error(`${args.join(" ")} exited ${status}:\n${out}\n${err}`);
-  return { wall, cpu, rssMiB, out };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f2 = (x: number) => x.toFixed(2);
-const load = async () =>
-  (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 
 const quietIo = { ...denoIo(), stdout: () => {}, stderr: () => {} };
 
@@ -78,7 +54,7 @@ async function warm(fn: () => Promise<unknown>): Promise<number> {
 
 const results: Record<string, unknown>[] = [];
 console.log(
-  `itertrace bench: ${Deno.build.target}, deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cpus, load ${await load()}`,
+  `itertrace bench: ${Deno.build.target}, deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cpus, load ${loadAverage()}`,
 );
 for (const ops of sizes) {
   const file = `${dir}/workload-${ops}-${seed}.jsonl`;
@@ -87,11 +63,11 @@ for (const ops of sizes) {
     `\n${ops} ops (${file}): ${st.ios} I/Os (${st.dio} O_DIRECT, ${st.kvec} KVEC->sg, ${st.bvec} BVEC->SGE), ` +
       `${f2(st.segments / st.dio)} segments and ${f2(st.pages / st.dio)} pages per O_DIRECT I/O`,
   );
-  const rows: Record<string, Cold[]> = { parse: [], replay: [], validate: [] };
+  const rows: Record<string, ColdRun[]> = { parse: [], replay: [], validate: [] };
   const warmRows: Record<string, number[]> = { parse: [], replay: [] };
   const loads: string[] = [];
   for (let r = 0; r < repeat; r++) {
-    loads.push(await load());
+    loads.push(loadAverage());
     rows.parse.push(await cold(["--allow-read", "bench/parse_lines.ts", file]));
     rows.replay.push(await cold(["--allow-read", "--allow-env", "main.ts", "replay", "-q", file]));
     rows.validate.push(await cold(["--allow-read", "--allow-env", "main.ts", "validate", file]));
@@ -110,7 +86,7 @@ for (const ops of sizes) {
   };
   for (const [what, cs] of Object.entries(rows)) {
     const wall = median(cs.map((c) => c.wall)), cpu = median(cs.map((c) => c.cpu));
-    const rss = median(cs.map((c) => c.rssMiB));
+    const rss = median(cs.map((c) => c.mib));
     const row = {
       ops,
       what: `${what} (cold)`,
@@ -119,7 +95,7 @@ for (const ops of sizes) {
       wall_ratio: wall / base.wall,
       cpu_ratio: cpu / base.cpu,
       peak_rss_mib: rss,
-      runs: cs.map((c) => `${f2(c.wall)}s/${f2(c.cpu)}s/${c.rssMiB.toFixed(0)}M`).join(" "),
+      runs: cs.map((c) => `${f2(c.wall)}s/${f2(c.cpu)}s/${c.mib.toFixed(0)}M`).join(" "),
     };
     results.push(row);
     console.log(

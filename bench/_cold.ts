@@ -1,0 +1,57 @@
+/**
+ * What both cold benchmarks (`deno task bench`, `deno task bench-extract`) measure of one
+ * process: it runs under GNU time (/usr/bin/time), whose one line gives wall and CPU seconds
+ * and peak RSS; that line is taken out of the process's stderr. Also the median and the load
+ * average they both report.
+ *
+ * @module
+ */
+
+/** One cold process. */
+export interface ColdRun {
+  /** Wall-clock seconds. */
+  wall: number;
+  /** CPU seconds, user + system. */
+  cpu: number;
+  /** Peak resident set, MiB. */
+  mib: number;
+  /** The process's exit status. */
+  code: number;
+  stdout: string;
+  /** Its stderr without GNU time's line. */
+  stderr: string;
+}
+
+const MARK = "itertrace-cold-time";
+
+/** Runs `deno run ARGS` in a fresh process under /usr/bin/time. */
+export async function coldRun(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; stdout?: boolean } = {},
+): Promise<ColdRun> {
+  const p = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", `${MARK} %e %U %S %M`, Deno.execPath(), "run", ...args],
+    cwd: opts.cwd,
+    env: opts.env,
+    stdout: opts.stdout ? "piped" : "null",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(p.stderr);
+  const t = new RegExp(`^${MARK} ([\\d.]+) ([\\d.]+) ([\\d.]+) (\\d+)$`, "m").exec(err);
+  if (!t) throw new Error(`deno run ${args.join(" ")}: no time line (exit ${p.code})\n${err}`);
+  return {
+    wall: Number(t[1]),
+    cpu: Number(t[2]) + Number(t[3]),
+    mib: Number(t[4]) / 1024,
+    code: p.code,
+    stdout: opts.stdout ? new TextDecoder().decode(p.stdout) : "",
+    stderr: err.replace(t[0], "").trimEnd(),
+  };
+}
+
+/** The median of a non-empty list. */
+export const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The 1, 5 and 15 minute load averages (needs --allow-sys=loadavg). */
+export const loadAverage = (): string => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
