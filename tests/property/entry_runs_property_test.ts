@@ -11,10 +11,8 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { loadDocument } from "../../src/trace/load.ts";
-import { Replay } from "../../src/replay/engine.ts";
-import { EntryRuns, setPerPageEntries } from "../../src/model/entry_runs.ts";
-import { TraceError } from "../../src/errors.ts";
+import { EntryRuns } from "../../src/model/entry_runs.ts";
+import { assertRunsShowPerPage, bufferTrace } from "./_runs_reference.ts";
 
 const seed = Number(Deno.env.get("FC_SEED") ?? 9090);
 const PAGES = 32, PS = 4096;
@@ -216,57 +214,14 @@ function traceOf(l: Layout, plan: Step[]) {
       }
     }
   });
-  const doc = {
-    itertrace: 1,
-    name: "runs",
-    kernel: l.kernel,
-    memory: {
-      user: [{
-        region: "buf",
-        size: PAGES * PS,
-        vma: "anon",
-        prot: "rw",
-        populated: l.populated,
-        ...(l.pfns ? { pfns: l.pfns } : {}),
-      }],
-    },
-    ops,
-  };
-  return { doc, peeks };
-}
-
-/** Everything a `-q` replay shows, in order. */
-function observe(doc: unknown, peeks: Set<number>, perPage: boolean): unknown[] {
-  setPerPageEntries(perPage);
-  try {
-    const loaded = loadDocument(JSON.stringify(doc), "runs.json");
-    assert.ok(loaded.trace, JSON.stringify(loaded.issues));
-    const r = new Replay(loaded.trace, { changes: false });
-    const seen: unknown[] = [];
-    for (const [i, node] of loaded.trace.ops.entries()) {
-      if (peeks.has(i)) seen.push(JSON.stringify(r.stateView()));
-      try {
-        const st = r.step(node);
-        seen.push(st.ret, st.warnings);
-      } catch (e) {
-        if (!(e instanceof TraceError)) throw e;
-        seen.push(`error ${e.message}`);
-        return seen;
-      }
-    }
-    const end = r.finish();
-    seen.push(end.summary, end.endWarnings, end.failures, JSON.stringify(r.stateView()));
-    return seen;
-  } finally {
-    setPerPageEntries(false);
-  }
+  return { doc: bufferTrace("runs", l, PAGES * PS, ops), peeks };
 }
 
 Deno.test("replay -q with run-encoded entries shows exactly what the per-page model shows", () => {
   fc.assert(
     fc.property(layoutArb, fc.array(stepArb, { minLength: 1, maxLength: 16 }), (l, plan) => {
       const { doc, peeks } = traceOf(l, plan);
-      assert.deepEqual(observe(doc, peeks, false), observe(doc, peeks, true));
+      assertRunsShowPerPage(doc, peeks);
     }),
     { seed, numRuns: 250 },
   );
