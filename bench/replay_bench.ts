@@ -3,7 +3,7 @@
  * Measures, never asserts.
  */
 import { streamJsonl } from "../src/trace/load.ts";
-import { linesOf } from "../src/cli/io.ts";
+import { lineBatches, linesOf } from "../src/cli/io.ts";
 import { openTrace } from "../src/cli/source.ts";
 import { runTrace } from "../src/cli/run_trace.ts";
 import type { Io } from "../src/cli/io.ts";
@@ -48,7 +48,7 @@ function streamOf(text: string): ReadableStream<Uint8Array> {
 const fixed = workload(20000);
 const io = {
   exists: () => Promise.resolve(true),
-  readLines: () => linesOf(streamOf(fixed)),
+  readLineBatches: () => lineBatches(streamOf(fixed)),
 } as unknown as Io;
 
 Deno.bench("parse 20k JSONL ops", { group: "jsonl", baseline: true }, async () => {

@@ -2,7 +2,7 @@
  * An in-memory Io for running the CLI in-process: reads real files, captures output.
  */
 import type { Io } from "../src/cli/io.ts";
-import { denoIo, linesOf } from "../src/cli/io.ts";
+import { denoIo, lineBatches } from "../src/cli/io.ts";
 
 /** A fake Io that captures stdout/stderr and can overlay virtual files. */
 export function fakeIo(files: Record<string, string> = {}): Io & { out: string; err: string } {
@@ -14,13 +14,8 @@ export function fakeIo(files: Record<string, string> = {}): Io & { out: string; 
     async readTextFile(p: string) {
       return p in files ? files[p] : await real.readTextFile(p);
     },
-    async *readLines(p: string) {
-      if (p in files) {
-        yield* linesOf(new Blob([files[p]]).stream());
-        return;
-      }
-      yield* real.readLines(p);
-    },
+    readLineBatches: (p: string) =>
+      p in files ? lineBatches(new Blob([files[p]]).stream()) : real.readLineBatches(p),
     writeTextFile: (p: string, t: string) => {
       files[p] = t;
       return Promise.resolve();

@@ -18,13 +18,12 @@ export interface PathInfo {
 export interface Io {
   /** A whole text file; refuses directories and non-regular files (FileError). */
   readTextFile(path: string): Promise<string>;
-  /** Lines of a file, streamed. */
-  readLines(path: string): AsyncIterable<string>;
   /**
-   * The same lines a chunk at a time (an array per read): what a long JSON Lines trace is
-   * read with, without a promise per line. Optional: readLines stands in.
+   * Lines of a file, streamed a chunk at a time (an array per read, as lineBatches splits
+   * them): a long JSON Lines trace is read without a promise per line; fileLines gives them
+   * one by one.
    */
-  readLineBatches?(path: string): AsyncIterable<string[]>;
+  readLineBatches(path: string): AsyncIterable<string[]>;
   /** Lines of standard input, streamed (a trace given as `-`). */
   stdinLines?(): AsyncIterable<string>;
   /** Writes atomically (a temporary file renamed over the target); FileError on failure. */
@@ -166,13 +165,13 @@ export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterabl
 }
 
 /**
- * Lines of a capture or other line-oriented input: what linesOf refuses (binary, gzip,
- * UTF-32, invalid UTF-8, an over-long line) becomes a FileError naming the file (exit 2),
- * not an exception escaping the command.
+ * Lines of a capture or other line-oriented input, one by one: what lineBatches refuses
+ * (binary, gzip, UTF-32, invalid UTF-8, an over-long line) becomes a FileError naming the
+ * file (exit 2), not an exception escaping the command.
  */
 export async function* fileLines(io: Io, path: string): AsyncIterable<string> {
   try {
-    yield* io.readLines(path);
+    for await (const b of io.readLineBatches(path)) yield* b;
   } catch (e) {
     if (e instanceof RangeError) throw new FileError(path, e.message.replace(/^the input /, ""));
     throw e;
@@ -329,16 +328,6 @@ export function denoIo(): Io {
         throw new FileError(p, `cannot read: ${fsReason(e)}`);
       }
       return decodeText(bytes, p);
-    },
-    async *readLines(p) {
-      await regularFile(p);
-      let f: Deno.FsFile;
-      try {
-        f = await Deno.open(p);
-      } catch (e) {
-        throw new FileError(p, `cannot read: ${fsReason(e)}`);
-      }
-      yield* linesOf(f.readable);
     },
     async *readLineBatches(p) {
       await regularFile(p);

@@ -72,11 +72,6 @@ async function* flat(batches: AsyncIterable<Iterable<OpNode>>): AsyncIterable<Op
   for await (const b of batches) yield* b;
 }
 
-/** Lines read one by one as batches of one (an Io without readLineBatches). */
-async function* oneByOne(lines: AsyncIterable<string>): AsyncIterable<string[]> {
-  for await (const l of lines) yield [l];
-}
-
 /**
  * Opens a trace; throws TraceError when the header (or a whole document) is invalid, and
  * FileError when the path is not a readable regular file. A `.json` trace is strict JSON,
@@ -100,8 +95,7 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
   }
   if (path.endsWith(".jsonl")) {
     const issues: TraceIssue[] = [];
-    const lines = io.readLineBatches?.(path) ?? oneByOne(io.readLines(path));
-    const opened = await openJsonlBatches(lines, path, issues);
+    const opened = await openJsonlBatches(io.readLineBatches(path), path, issues);
     if (!opened.header) throw new TraceError(issues);
     const batches = checkedBatches(opened.ops, issues);
     return { header: opened.header, ops: flat(batches), batches, issues };
