@@ -48,6 +48,7 @@ function streamOf(text: string): ReadableStream<Uint8Array> {
 const fixed = workload(20000);
 const io = {
   exists: () => Promise.resolve(true),
+  stat: () => Promise.resolve({ kind: "file", size: fixed.length }),
   readLineBatches: () => lineBatches(streamOf(fixed)),
 } as unknown as Io;
 
@@ -84,6 +85,7 @@ for (const pages of [1000, 10000, 100000]) {
   Deno.bench(`extract_iter_to_sg + unpin of ${pages} pages`, { group: "pages" }, async () => {
     const io = {
       exists: () => Promise.resolve(true),
+      stat: () => Promise.resolve({ kind: "file", size: text.length }),
       readTextFile: () => Promise.resolve(text),
     } as unknown as Io;
     await runTrace(await openTrace(io, "pages.json"), {});
