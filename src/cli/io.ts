@@ -24,8 +24,8 @@ export interface Io {
    * one by one.
    */
   readLineBatches(path: string): AsyncIterable<string[]>;
-  /** Lines of standard input, streamed (a trace given as `-`). */
-  stdinLines?(): AsyncIterable<string>;
+  /** Lines of standard input, streamed as readLineBatches does (a trace given as `-`). */
+  stdinLineBatches?(): AsyncIterable<string[]>;
   /** Writes atomically (a temporary file renamed over the target); FileError on failure. */
   writeTextFile(path: string, text: string): Promise<void>;
   /** Directory entries (names), or undefined if `path` is not a directory. */
@@ -339,7 +339,7 @@ export function denoIo(): Io {
       }
       yield* lineBatches(f.readable);
     },
-    stdinLines: () => linesOf(Deno.stdin.readable),
+    stdinLineBatches: () => lineBatches(Deno.stdin.readable),
     now: () => performance.now(),
     writeTextFile: writeAtomic,
     remove: (p) => Deno.remove(p),

@@ -1,6 +1,7 @@
 /**
- * Opens a trace file as a header and a stream of ops: YAML/JSON parsed whole, JSON Lines
- * streamed line by line.
+ * Opens a trace file as a header and its ops: JSON parsed whole, YAML parsed whole or (beyond
+ * document_bytes, in the block style) chunk by chunk, JSON Lines streamed a read at a time
+ * (from a file or standard input alike).
  *
  * @module
  */
@@ -11,7 +12,6 @@ import {
   loadYamlTrace,
   openJsonlBatches,
   type OpNode,
-  streamJsonl,
 } from "../trace/load.ts";
 import { FileError, TraceError, type TraceIssue } from "../errors.ts";
 import { limit, limitMessage } from "../limits.ts";
@@ -34,28 +34,6 @@ export interface TraceSource {
 export const TRACE_EXT = /\.(ya?ml|json|jsonl)$/;
 
 /**
- * The ops of a JSON Lines stream, stopping with a TraceError at the first op after a problem
- * (or at the end). A plain iterator rather than an async generator: one layer of generator
- * per op is a measurable part of a replay's cost on a long trace.
- */
-function checkedOps(
-  gen: AsyncIterator<LoadedHeader | OpNode>,
-  issues: TraceIssue[],
-): AsyncIterable<OpNode> {
-  const next = async (): Promise<IteratorResult<OpNode>> => {
-    const r = await gen.next();
-    if (issues.length) throw new TraceError(issues);
-    return r as IteratorResult<OpNode>;
-  };
-  // a consumer that stops early (an error in the replay) closes the stream, as for-await would
-  const stop = async (): Promise<IteratorResult<OpNode>> => {
-    await gen.return?.(undefined);
-    return { done: true, value: undefined };
-  };
-  return { [Symbol.asyncIterator]: () => ({ next, return: stop }) };
-}
-
-/**
  * The op batches of a JSON Lines stream, then a TraceError when a problem stopped it (the ops
  * before the problem are given first, as a replay runs them before it stops).
  */
@@ -70,6 +48,19 @@ async function* checkedBatches(
 /** The ops of the batches one by one. */
 async function* flat(batches: AsyncIterable<Iterable<OpNode>>): AsyncIterable<OpNode> {
   for await (const b of batches) yield* b;
+}
+
+/**
+ * A JSON Lines trace read as batches of lines (a file's or standard input's): throws
+ * TraceError when there is no header to go on with; the ops stop with a TraceError at the
+ * first op after a problem (or at the end).
+ */
+async function openJsonl(lines: AsyncIterable<string[]>, file: string): Promise<TraceSource> {
+  const issues: TraceIssue[] = [];
+  const opened = await openJsonlBatches(lines, file, issues);
+  if (!opened.header) throw new TraceError(issues);
+  const batches = checkedBatches(opened.ops, issues);
+  return { header: opened.header, ops: flat(batches), batches, issues };
 }
 
 /**
@@ -93,13 +84,7 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
       "is not a regular file (a FIFO, device or socket); itertrace reads traces from regular files only",
     );
   }
-  if (path.endsWith(".jsonl")) {
-    const issues: TraceIssue[] = [];
-    const opened = await openJsonlBatches(io.readLineBatches(path), path, issues);
-    if (!opened.header) throw new TraceError(issues);
-    const batches = checkedBatches(opened.ops, issues);
-    return { header: opened.header, ops: flat(batches), batches, issues };
-  }
+  if (path.endsWith(".jsonl")) return await openJsonl(io.readLineBatches(path), path);
   if (st.size > limit("file_bytes")) throw new FileError(path, limitMessage("file_bytes", st.size));
   const text = await io.readTextFile(path);
   if (path.endsWith(".json")) {
@@ -121,34 +106,31 @@ export const STDIN_NAME = "<stdin>";
  * streamed), otherwise a YAML or JSON document read whole, within the file size limit.
  */
 async function openStdin(io: Io): Promise<TraceSource> {
-  if (!io.stdinLines) throw new FileError("-", "standard input is not available here");
-  const lines = io.stdinLines()[Symbol.asyncIterator]();
-  const first = await lines.next();
+  if (!io.stdinLineBatches) throw new FileError("-", "standard input is not available here");
+  const batches = io.stdinLineBatches()[Symbol.asyncIterator]();
+  // a batch holds at least one line
+  const first = await batches.next();
   if (first.done) throw new FileError("-", "standard input is empty; give a trace");
   let jsonl = false;
   try {
-    const v = JSON.parse(first.value);
+    const v = JSON.parse(first.value[0]);
     jsonl = typeof v === "object" && v !== null && !Array.isArray(v);
   } catch {
     jsonl = false;
   }
-  async function* all(): AsyncIterable<string> {
-    yield first.value as string;
-    for (let r = await lines.next(); !r.done; r = await lines.next()) yield r.value;
+  async function* all(): AsyncIterable<string[]> {
+    yield first.value as string[];
+    for (let r = await batches.next(); !r.done; r = await batches.next()) yield r.value;
   }
-  if (jsonl) {
-    const issues: TraceIssue[] = [];
-    const gen = streamJsonl(all(), STDIN_NAME, issues);
-    const head = await gen.next();
-    if (head.done || !("header" in head.value)) throw new TraceError(issues);
-    return { header: head.value as LoadedHeader, ops: checkedOps(gen, issues), issues };
-  }
+  if (jsonl) return await openJsonl(all(), STDIN_NAME);
   const parts: string[] = [];
   let size = 0;
-  for await (const l of all()) {
-    size += l.length + 1;
-    if (size > limit("file_bytes")) throw new FileError("-", limitMessage("file_bytes", size));
-    parts.push(l);
+  for await (const b of all()) {
+    for (const l of b) {
+      size += l.length + 1;
+      if (size > limit("file_bytes")) throw new FileError("-", limitMessage("file_bytes", size));
+      parts.push(l);
+    }
   }
   const r = loadYamlTrace(parts.join("\n"), STDIN_NAME);
   if (!r.trace) throw new TraceError(r.issues);
