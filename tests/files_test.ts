@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli } from "../src/cli/mod.ts";
-import { denoIo, type Io, linesOf } from "../src/cli/io.ts";
+import { denoIo, type Io, lineBatches, linesOf } from "../src/cli/io.ts";
 
 /** The real Io with captured output. */
 function realIo(env: Record<string, string> = {}): Io & { out: string; err: string } {
@@ -215,6 +215,32 @@ Deno.test("encodings: UTF-8 and UTF-16 byte-order marks decode; UTF-32, gzip, bi
     }
   }
   await Deno.remove(d, { recursive: true });
+});
+
+Deno.test("standard input that is not UTF-8 text is refused as a file is: one line, exit 2", async () => {
+  const enc = new TextEncoder();
+  const cases: [Uint8Array<ArrayBuffer>, RegExp][] = [
+    [new Uint8Array([0x1f, 0x8b, 0x08, 0x00]), /^error: -: is gzip-compressed/],
+    [new Uint8Array([0x00, 0x61, 0x00, 0x3a]), /^error: -: looks like UTF-16 or UTF-32/],
+    [
+      new Uint8Array([...enc.encode("itertrace: 1\n"), 0xff, 0x0a]),
+      /^error: -: not valid UTF-8 \(byte 0xff in line 2\)/,
+    ],
+    // a JSON Lines header, then a bad byte in the same read: refused before any op
+    [
+      new Uint8Array([...enc.encode('{"itertrace": 1}\n'), 0xff, 0x0a]),
+      /^error: -: not valid UTF-8/,
+    ],
+  ];
+  for (const [bytes, re] of cases) {
+    const io = realIo();
+    io.stdinLineBatches = () => lineBatches(new Blob([bytes]).stream());
+    const code = await runCli(["replay", "-"], io);
+    assert.doesNotMatch(io.err, /internal error/);
+    assert.equal(code, 2, io.err);
+    assert.match(io.err, re);
+    assert.equal(io.err.trim().split("\n").length, 1, io.err);
+  }
 });
 
 Deno.test("linesOf splits any chunking the same way and names a bad encoding", async () => {

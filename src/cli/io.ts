@@ -165,16 +165,20 @@ export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterabl
 }
 
 /**
- * Lines of a capture or other line-oriented input, one by one: what lineBatches refuses
- * (binary, gzip, UTF-32, invalid UTF-8, an over-long line) becomes a FileError naming the
- * file (exit 2), not an exception escaping the command.
+ * What lineBatches refuses (binary, gzip, UTF-32, invalid UTF-8, an over-long line) as a
+ * FileError naming `path` (exit 2), not an exception escaping the command; any other error
+ * as it is.
  */
+export function refusal(path: string, e: unknown): unknown {
+  return e instanceof RangeError ? new FileError(path, e.message.replace(/^the input /, "")) : e;
+}
+
+/** Lines of a capture or other line-oriented input, one by one; a refusal names the file. */
 export async function* fileLines(io: Io, path: string): AsyncIterable<string> {
   try {
     for await (const b of io.readLineBatches(path)) yield* b;
   } catch (e) {
-    if (e instanceof RangeError) throw new FileError(path, e.message.replace(/^the input /, ""));
-    throw e;
+    throw refusal(path, e);
   }
 }
 

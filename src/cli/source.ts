@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Io } from "./io.ts";
+import { type Io, refusal } from "./io.ts";
 import {
   loadDocument,
   type LoadedHeader,
@@ -108,8 +108,8 @@ export const STDIN_NAME = "<stdin>";
 async function openStdin(io: Io): Promise<TraceSource> {
   if (!io.stdinLineBatches) throw new FileError("-", "standard input is not available here");
   const batches = io.stdinLineBatches()[Symbol.asyncIterator]();
-  // a batch holds at least one line
-  const first = await batches.next();
+  // a batch holds at least one line; input that is not text is refused as a file's is
+  const first = await batches.next().catch((e) => Promise.reject(refusal("-", e)));
   if (first.done) throw new FileError("-", "standard input is empty; give a trace");
   let jsonl = false;
   try {
@@ -125,12 +125,18 @@ async function openStdin(io: Io): Promise<TraceSource> {
   if (jsonl) return await openJsonl(all(), STDIN_NAME);
   const parts: string[] = [];
   let size = 0;
-  for await (const b of all()) {
-    for (const l of b) {
-      size += l.length + 1;
-      if (size > limit("file_bytes")) throw new FileError("-", limitMessage("file_bytes", size));
-      parts.push(l);
+  try {
+    for await (const b of all()) {
+      for (const l of b) {
+        size += l.length + 1;
+        if (size > limit("file_bytes")) {
+          throw new FileError("-", limitMessage("file_bytes", size));
+        }
+        parts.push(l);
+      }
     }
+  } catch (e) {
+    throw refusal("-", e);
   }
   const r = loadYamlTrace(parts.join("\n"), STDIN_NAME);
   if (!r.trace) throw new TraceError(r.issues);
