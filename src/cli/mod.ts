@@ -89,7 +89,7 @@ export async function runCliOn(
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  itertrace replay traces/copy/KVEC+vmalloc-1M+8ranges.yaml\n  itertrace replay -q --kernel 6.1 trace.yaml\n",
+      "\nExamples:\n  itertrace replay traces/copy/KVEC+vmalloc-1M+8ranges+copy_to_iter.yaml\n  itertrace replay -q --kernel 6.1 trace.yaml\n",
     )
     .action(async (trace, opts) => {
       code = await replayCommand(io, trace, opts);
@@ -204,7 +204,7 @@ export async function runCliOn(
     .option("--force", "replace the -o file if it exists")
     .addHelpText(
       "after",
-      "\nExamples:\n  itertrace import bpftrace fixtures/captures/dd-odirect-write.bt.txt -o dd.yaml\n  itertrace import strace --file data.bin --path netfs run.strace -f jsonl -o run.jsonl\n  itertrace import syz fixtures/captures/syz/vmsplice-pipe.syz\n",
+      "\nExamples:\n  itertrace import bpftrace fixtures/captures/dd-write.bt.txt -o dd.yaml\n  itertrace import strace --file data.bin --path netfs run.strace -f jsonl -o run.jsonl\n  itertrace import syz fixtures/captures/syz/vmsplice-pipe.syz\n",
     )
     .action(async (kind, file, opts) => {
       code = await importCommand(io, kind, file, opts);
