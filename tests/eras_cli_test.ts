@@ -35,10 +35,11 @@ Deno.test("eras FUNCTION: only the rows that touch it; unknown names get a sugge
   );
 });
 
-Deno.test("--kernel: point releases run; unknown releases are usage errors naming the range", async () => {
-  const trace = `itertrace: 1
+/** A one-op trace (a KVEC over vmalloc memory) for `kernel`, with more YAML for the op. */
+function kvecTrace(kernel: string, more = ""): string {
+  return `itertrace: 1
 name: t
-kernel: "6.12"
+kernel: "${kernel}"
 memory:
   kernel: [{ region: kbuf, kind: vmalloc, size: 16K }]
 ops:
@@ -46,7 +47,11 @@ ops:
     iter: k
     dir: source
     kvec: [{ base: kbuf, len: 0x10 }]
-`;
+${more}`;
+}
+
+Deno.test("--kernel: point releases run; unknown releases are usage errors naming the range", async () => {
+  const trace = kvecTrace("6.12");
   const io = fakeIo({ "t.yaml": trace });
   assert.equal(await runCli(["replay", "-q", "--kernel", "6.12.88", "t.yaml"], io), 0);
   const bad = fakeIo({ "t.yaml": trace });
@@ -58,18 +63,7 @@ ops:
 });
 
 Deno.test("release candidates: --kernel 7.3-rc2 and kernel: run, an unknown -rc is an error", async () => {
-  const trace = `itertrace: 1
-name: t
-kernel: "7.3-rc2"
-memory:
-  kernel: [{ region: kbuf, kind: vmalloc, size: 16K }]
-ops:
-  - op: iov_iter_kvec
-    iter: k
-    dir: source
-    kvec: [{ base: kbuf, len: 0x10 }]
-    expect: { when: ">=7.3-rc1 <7.3-rc3", ret: 0x10 }
-`;
+  const trace = kvecTrace("7.3-rc2", `    expect: { when: ">=7.3-rc1 <7.3-rc3", ret: 0x10 }\n`);
   const io = fakeIo({ "t.yaml": trace });
   assert.equal(await runCli(["replay", "t.yaml"], io), 0);
   assert.match(io.out, /\(kernel 7\.3-rc2, page 4 KiB\)/);
