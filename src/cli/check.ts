@@ -15,10 +15,16 @@ import { runTrace } from "./run_trace.ts";
 import { isInputError, TraceError } from "../errors.ts";
 import { globMatcher } from "./glob.ts";
 import { renderStep, renderSummary, styles } from "../render/text.ts";
-import { jsonReplacer, show } from "../render/value.ts";
+import { jsonReplacer } from "../render/value.ts";
 import { mdCheck } from "../render/markdown.ts";
 import { Progress } from "./progress.ts";
-import { type CheckEntry, renderJunit, renderTap, seconds } from "../render/report_formats.ts";
+import {
+  type CheckEntry,
+  checkFailureText,
+  renderJunit,
+  renderTap,
+  seconds,
+} from "../render/report_formats.ts";
 import { checkKernel } from "./replay.ts";
 import type { Severity } from "../types.ts";
 import type { TraceSource } from "./source.ts";
@@ -624,13 +630,9 @@ function printText(io: Io, entry: CheckEntry, s: ReturnType<typeof styles>): voi
   const time = entry.time !== undefined ? s.dim(`${seconds(entry.time).padStart(7)} s  `) : "";
   io.stdout(`${tag} ${time}${entry.file}\n`);
   for (const f of entry.failures) {
-    const era = f.era ? `[${f.era}] ` : "";
-    if (f.path === "golden") {
-      if (f.era) io.stdout(`      ${era}golden: the replay differs from ${show(f.expected)}\n`);
-      continue;
-    }
-    const at = f.line !== undefined ? `${entry.file}:${f.line}: ` : "";
-    io.stdout(`      ${era}${at}${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}\n`);
+    // a golden mismatch in every era is shown by its diff below
+    if (f.path === "golden" && !f.era) continue;
+    io.stdout(`      ${checkFailureText(entry, f)}\n`);
   }
   if (entry.goldenDiff) {
     io.stdout(entry.goldenDiff.split("\n").map((l) => `      ${l}`).join("\n") + "\n");

@@ -11,9 +11,18 @@ import type { Failure } from "../replay/compare.ts";
 import type { StepDivergence } from "../replay/diverge.ts";
 import type { CheckEntry } from "./report_formats.ts";
 import { seconds } from "./report_formats.ts";
-import { changeLines, outstandingLines, stepCall, type StepStyle, warningLines } from "./text.ts";
-import { styles } from "./text.ts";
-import { show } from "./value.ts";
+import {
+  changeLines,
+  failedCount,
+  holdCounts,
+  outstandingLines,
+  stepCall,
+  type StepStyle,
+  styles,
+  warningLines,
+} from "./text.ts";
+import { failureText, show } from "./value.ts";
+import { checkFailureText } from "./report_formats.ts";
 
 const PLAIN = styles(false);
 
@@ -39,11 +48,8 @@ export function mdReplayHead(file: string, kernel: string, pageKiB: number): str
     "|--:|---|---|---|---|\n";
 }
 
-function failureText(f: Failure, o: StepStyle): string {
-  const at = o.at?.(f);
-  return `**x expect** ${at ? `${at}: ` : ""}${f.path}: expected ${show(f.expected)}, got ${
-    show(f.actual)
-  }`;
+function failureNote(f: Failure, o: StepStyle): string {
+  return `**x expect** ${failureText(f, o.at?.(f))}`;
 }
 
 /** One step as a table row. */
@@ -54,7 +60,7 @@ export function mdStep(st: StepResult, args: Record<string, unknown>, o: StepSty
   if (st.expect_skipped) changes.unshift(`expect skipped (${st.expect_skipped})`);
   const notes = [
     ...warningLines(st.warnings, PLAIN, o).map((l) => cell(l.trim())),
-    ...st.failures.map((f) => cell(failureText(f, o))),
+    ...st.failures.map((f) => cell(failureNote(f, o))),
   ];
   return `| ${st.index}${st.id ? ` ${cell(`[${st.id}]`)}` : ""} | ${code(call)} | ${ret} | ${
     changes.join("<br>")
@@ -69,16 +75,14 @@ export function mdSummary(
   o: StepStyle = {},
 ): string {
   const out = [""];
-  const c = (x: { acquired: number; released: number; outstanding: number }) =>
-    `acquired ${x.acquired}, released ${x.released}, outstanding ${x.outstanding}`;
   out.push(
     `**Summary**: verdict **${sum.verdict}**${
-      sum.failures ? `, ${sum.failures} expectation${sum.failures === 1 ? "" : "s"} failed` : ""
+      sum.failures ? `, ${failedCount(sum.failures)}` : ""
     }`,
   );
   out.push("");
-  out.push(`- pins ${c(sum.pins)}`);
-  out.push(`- refs ${c(sum.refs)}`);
+  out.push(`- pins ${holdCounts(sum.pins)}`);
+  out.push(`- refs ${holdCounts(sum.refs)}`);
   for (const l of outstandingLines(sum, o)) {
     out.push(`- ${l.replace(/\s{2,}/g, " ")}`);
   }
@@ -87,7 +91,7 @@ export function mdSummary(
   for (const w of warningLines(endWarnings, PLAIN, o)) {
     out.push(`- at the end: ${w.trim().replace(/\s{2,}/g, " ")}`);
   }
-  for (const f of failures) out.push(`- ${failureText(f, o)}`);
+  for (const f of failures) out.push(`- ${failureNote(f, o)}`);
   return out.join("\n") + "\n";
 }
 
@@ -100,14 +104,7 @@ export function mdCheck(entries: readonly CheckEntry[]): string {
     "|---|---|---|--:|---|",
   ];
   for (const e of entries) {
-    const fails = e.failures.map((f) => {
-      const era = f.era ? `[${f.era}] ` : "";
-      if (f.path === "golden") {
-        return cell(`${era}golden: the replay differs from ${show(f.expected)}`);
-      }
-      const at = f.line !== undefined ? `${e.file}:${f.line}: ` : "";
-      return cell(`${era}${at}${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}`);
-    });
+    const fails = e.failures.map((f) => cell(checkFailureText(e, f)));
     if (e.error) fails.push(cell(e.error.split("\n")[0]));
     const status = e.status === "pass" ? "pass" : `**${e.status.toUpperCase()}**`;
     const eras = e.eras ?? [];

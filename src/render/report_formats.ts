@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { show } from "./value.ts";
+import { failureText, show } from "./value.ts";
 
 /** One trace's check outcome. */
 export interface CheckEntry {
@@ -33,6 +33,21 @@ export interface CheckEntry {
    * checked.
    */
   skipped_expects?: { step: number; line: number; when: string; eras: string[]; all: boolean }[];
+}
+
+/** Where a check entry's failure is written: `file:line`, when known. */
+function failureAt(e: CheckEntry, f: CheckEntry["failures"][number]): string | undefined {
+  return f.line !== undefined ? `${e.file}:${f.line}` : undefined;
+}
+
+/**
+ * A check entry's failure as text and Markdown state it: the eras it was found in (when not
+ * all), then a golden mismatch or the expectation with its `file:line`.
+ */
+export function checkFailureText(e: CheckEntry, f: CheckEntry["failures"][number]): string {
+  const era = f.era ? `[${f.era}] ` : "";
+  if (f.path === "golden") return `${era}golden: the replay differs from ${show(f.expected)}`;
+  return era + failureText(f, failureAt(e, f));
 }
 
 /** Seconds as JUnit and the text summary print them. */
@@ -134,11 +149,7 @@ export function renderJunit(entries: readonly CheckEntry[]): string {
         }</error>`,
       );
     } else {
-      const body = e.failures.map((f) =>
-        `${f.line !== undefined ? `${e.file}:${f.line}: ` : ""}${f.path}: expected ${
-          show(f.expected)
-        }, got ${show(f.actual)}`
-      );
+      const body = e.failures.map((f) => failureText(f, failureAt(e, f)));
       if (e.goldenDiff) body.push(e.goldenDiff);
       out.push(
         `      <failure message="${xml(`${e.failures.length || 1} expectation(s) failed`)}">${

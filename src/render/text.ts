@@ -8,7 +8,7 @@ import pc from "picocolors";
 import type { StepResult, Summary } from "../replay/engine.ts";
 import type { Warning } from "../check/warnings.ts";
 import type { Failure } from "../replay/compare.ts";
-import { show, showArg, shownArgs } from "./value.ts";
+import { failureText, show, showArg, shownArgs } from "./value.ts";
 import { foldPageList, foldRuns } from "./fold.ts";
 
 /** Colour functions; identity when colour is off. */
@@ -236,9 +236,17 @@ function stripAnsi(t: string): string {
 
 /** Renders an expectation failure, with the `file:line` it comes from when known. */
 export function failureLine(f: Failure, s: Styles, at?: string): string {
-  return `     ${s.red("x expect")} ${at ? `${at}: ` : ""}${f.path}: expected ${
-    show(f.expected)
-  }, got ${show(f.actual)}`;
+  return `     ${s.red("x expect")} ${failureText(f, at)}`;
+}
+
+/** Pin or ref counts as the summary states them. */
+export function holdCounts(x: { acquired: number; released: number; outstanding: number }): string {
+  return `acquired ${x.acquired}, released ${x.released}, outstanding ${x.outstanding}`;
+}
+
+/** `N expectation(s) failed`. */
+export function failedCount(n: number): string {
+  return `${n} expectation${n === 1 ? "" : "s"} failed`;
 }
 
 /** Renders the summary block. */
@@ -252,17 +260,13 @@ export function renderSummary(
   const lines: string[] = [];
   for (const w of warningLines(endWarnings, s, o)) lines.push(w);
   for (const f of failures) lines.push(failureLine(f, s, o.at?.(f)));
-  const c = (x: { acquired: number; released: number; outstanding: number }) =>
-    `acquired ${x.acquired}, released ${x.released}, outstanding ${x.outstanding}`;
-  lines.push(` ${s.bold("summary")}  pins ${c(sum.pins)}`);
-  lines.push(`          refs ${c(sum.refs)}`);
+  lines.push(` ${s.bold("summary")}  pins ${holdCounts(sum.pins)}`);
+  lines.push(`          refs ${holdCounts(sum.refs)}`);
   for (const f of outstandingLines(sum, o)) lines.push(`          ${f}`);
   const ws = Object.entries(sum.warnings).map(([k, n]) => `${k} x${n}`).join(", ");
   lines.push(`          warnings: ${ws || "none"}`);
   const verdict = sum.verdict === "clean" ? s.green(sum.verdict) : s.yellow(sum.verdict);
-  const fails = sum.failures
-    ? s.red(`${sum.failures} expectation${sum.failures === 1 ? "" : "s"} failed`)
-    : "";
+  const fails = sum.failures ? s.red(failedCount(sum.failures)) : "";
   lines.push(`          verdict: ${verdict}${fails ? `   ${fails}` : ""}`);
   return lines.join("\n");
 }

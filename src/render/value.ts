@@ -42,6 +42,17 @@ export function shownArgs(args: Record<string, unknown>): [string, unknown][] {
   return Object.entries(args).filter(([k, v]) => !ARG_SKIP.has(k) && v !== undefined);
 }
 
+/**
+ * A failed expectation as every output format states it: `path: expected X, got Y`, after the
+ * `file:line` it is written on when known.
+ */
+export function failureText(
+  f: { readonly path: string; readonly expected: unknown; readonly actual: unknown },
+  at?: string,
+): string {
+  return `${at ? `${at}: ` : ""}${f.path}: expected ${show(f.expected)}, got ${show(f.actual)}`;
+}
+
 /** JSON.stringify replacer: bigints become hex strings. */
 export function jsonReplacer(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? hex(v) : v;
