@@ -39,7 +39,7 @@ import {
   type Release,
   whenHolds,
 } from "../profile.ts";
-import { type Failure, failureSource } from "../replay/compare.ts";
+import { FailureSites } from "./where.ts";
 import {
   collectWhens,
   eraIndexOf,
@@ -116,7 +116,7 @@ interface EraRun {
   readonly body?: string;
   readonly res?: RunResult;
   /** The source line of each failure (of the op or the expectation field). */
-  readonly lines?: Map<Failure, number>;
+  readonly sites?: FailureSites;
   /** Expectations this era's `when:` skipped: a standalone expect or an op's inline one. */
   readonly skips?: readonly { step: number; line: number; when: string }[];
   /** not_in_era: an op of the trace does not exist in this era. */
@@ -135,7 +135,7 @@ async function runEra(
   const src = Array.isArray(opened.ops) ? opened : await openTrace(io, file);
   const s = styles(false);
   const lines: string[] = [];
-  const where = new Map<Failure, number>();
+  const sites = new FailureSites(file, src.header.locate);
   const skips: { step: number; line: number; when: string }[] = [];
   const name = src.header.header.name;
   try {
@@ -144,18 +144,15 @@ async function runEra(
       src,
       { kernel: releaseName(era), changes: text },
       (st, node) => {
-        for (const f of st.failures) where.set(f, node.locate(failureSource(f.path)).line);
+        if (st.failures.length) sites.note(st.failures, node);
         const skipped = node.op === "expect" ? st.skipped : st.expect_skipped;
         if (skipped) skips.push({ step: st.index, line: node.line, when: skipped });
         if (text) lines.push(renderStep(st, node.args, s));
       },
     );
-    for (const f of res.failures) {
-      if (!where.has(f)) where.set(f, src.header.locate(failureSource(f.path)).line);
-    }
-    if (!text) return { era, name, res, body: "", lines: where, skips };
+    if (!text) return { era, name, res, body: "", sites, skips };
     lines.push("", renderSummary(res.summary, res.endWarnings, res.failures, s));
-    return { era, name, res, body: "\n" + lines.join("\n") + "\n", lines: where, skips };
+    return { era, name, res, body: "\n" + lines.join("\n") + "\n", sites, skips };
   } catch (e) {
     if (e instanceof TraceError && /not_in_era/.test(e.message)) {
       // the golden of an era the trace cannot run in says why, without the file's path
@@ -465,7 +462,7 @@ function judge(file: string, name: string, runs: readonly EraRun[], o: CheckOpts
   };
   for (const run of live) {
     for (const f of run.res!.failures) {
-      const line = run.lines?.get(f);
+      const line = run.sites?.line(f);
       add(
         {
           step: f.step ?? null,
