@@ -106,6 +106,16 @@ function xml(s: string): string {
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "");
 }
 
+/** A trace's JUnit classname (its folder, dotted) and name (its file name, no extension). */
+function testcaseOf(file: string): { cls: string; name: string } {
+  const slash = file.lastIndexOf("/");
+  const dir = slash < 0 ? "" : file.slice(0, slash);
+  return {
+    cls: dir.replace(/^(\.\.?\/)+|^\/+/, "").replace(/\/+/g, ".") || "itertrace",
+    name: file.slice(slash + 1).replace(/\.(ya?ml|jsonl?)$/, ""),
+  };
+}
+
 /**
  * JUnit XML: one testsuite, one testcase per trace, with its time; the classname is the
  * trace's folder (`traces/pins` gives `traces.pins`), the name its file name.
@@ -128,10 +138,7 @@ export function renderJunit(entries: readonly CheckEntry[]): string {
     }" skipped="${count("skip")}" time="${total}">`,
   ];
   for (const e of entries) {
-    const slash = e.file.lastIndexOf("/");
-    const dir = slash < 0 ? "" : e.file.slice(0, slash);
-    const cls = dir.replace(/^(\.\.?\/)+|^\/+/, "").replace(/\/+/g, ".") || "itertrace";
-    const name = e.file.slice(slash + 1).replace(/\.(ya?ml|jsonl?)$/, "");
+    const { cls, name } = testcaseOf(e.file);
     const open = `    <testcase classname="${xml(cls)}" name="${xml(name)}" file="${
       xml(e.file)
     }" time="${seconds(e.time ?? 0)}"`;
@@ -161,12 +168,9 @@ export function renderJunit(entries: readonly CheckEntry[]): string {
   }
   // an expectation every era checked skipped by its when: is a skipped test of its own
   for (const { e, k } of skips) {
-    const slash = e.file.lastIndexOf("/");
-    const dir = slash < 0 ? "" : e.file.slice(0, slash);
-    const cls = dir.replace(/^(\.\.?\/)+|^\/+/, "").replace(/\/+/g, ".") || "itertrace";
-    const name = `${e.file.slice(slash + 1).replace(/\.(ya?ml|jsonl?)$/, "")} #${k.step} expect`;
+    const { cls, name } = testcaseOf(e.file);
     out.push(
-      `    <testcase classname="${xml(cls)}" name="${xml(name)}" file="${
+      `    <testcase classname="${xml(cls)}" name="${xml(`${name} #${k.step} expect`)}" file="${
         xml(e.file)
       }" line="${k.line}" time="0.000">`,
       `      <skipped message="${xml(`${k.when} (${k.eras.join(", ")})`)}"/>`,
