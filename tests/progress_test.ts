@@ -60,3 +60,18 @@ Deno.test("check in a pipe (as in tests and CI) prints no progress line", async 
   // deno-lint-ignore no-control-regex
   assert.doesNotMatch(io.out + io.err, /\r|\x1b/);
 });
+
+Deno.test("replay -q on a terminal draws the line, reading the clock once per 1024 steps", async () => {
+  const { longTrace } = await import("../bench/_long_trace.ts");
+  const { io } = termIo();
+  let reads = 0;
+  // each clock read is a second later, so every tick that reads it draws
+  (io as { now: () => number }).now = () => ++reads * 1000;
+  const files = { "long.jsonl": longTrace(3000) };
+  const run = Object.assign(fakeIo(files), { stderrTerminal: true, now: io.now, env: io.env });
+  assert.equal(await runCli(["replay", "-q", "long.jsonl"], run), 0, run.err);
+  // the constructor's read, then steps 1, 1025 and 2049
+  assert.equal(reads, 4);
+  assert.match(run.err, /replay 2049 \d+ s steps/);
+  assert.ok(run.err.endsWith("\r\x1b[K"), "erased at the end");
+});
