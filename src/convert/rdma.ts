@@ -77,8 +77,9 @@ export function pushSge(rdma: RdmaList, sge: Sge): void {
 /**
  * Runs smb_extract_iter_to_rdma (6.3 to 7.0) or its 7.1 successor in the common smbdirect
  * code, smbdirect_map_sges_from_iter (`fn`), for `len` bytes into `rdma`; returns bytes or
- * -EIO. The 7.1 function takes ITER_SOURCE only (WARN_ON_ONCE and -EIO otherwise) and, from
- * 7.4, ITER_BVECQ instead of ITER_FOLIOQ.
+ * -EIO. The 7.1 function takes ITER_SOURCE only (WARN_ON_ONCE and -EIO otherwise), refuses a
+ * list already full (-EIO, nothing mapped) and, from 7.4, takes ITER_BVECQ instead of
+ * ITER_FOLIOQ.
  */
 export function smbExtractIterToRdma(
   ctx: ModelCtx,
@@ -101,7 +102,12 @@ export function smbExtractIterToRdma(
     return -5;
   }
   let ret: number;
+  // smbdirect_map_sges_single_page() (7.1) refuses a piece for a full list before mapping it,
+  // and the walk returns -EIO; smb_set_sge() (6.3 to 7.0) has no such check and fills the slot
+  // past max_sge. Only a list full on entry gets there: every walk stops once it is full.
+  const refuseFull = fn === "smbdirect_map_sges_from_iter";
   const add = (pfn: Pfn, off: number, l: number): boolean => {
+    if (refuseFull && sgeCount(rdma) >= rdma.maxSge) throw MAP_FAILED;
     // ib_dma_mapping_error() on this piece: the walk returns -EIO before advancing
     if (attempts++ === failMapAt) throw MAP_FAILED;
     pushSge(rdma, {
@@ -117,10 +123,11 @@ export function smbExtractIterToRdma(
   // `n` pieces (pfn + i, off, l) as add() would map them one by one, as one run of SGEs
   const addRun = (pfn: Pfn, off: number, l: number, n: number): PiecesTaken => {
     const runs = rdma.sgeRuns!;
-    // add() pushes one SGE even into a full list, then reports it full
-    const c = Math.min(n, Math.max(1, rdma.maxSge - runs.length));
+    // a list full on entry takes (or refuses) one piece, as add() decides
+    const room = rdma.maxSge - runs.length;
+    const c = Math.min(n, Math.max(1, room));
     const fails = failMapAt !== undefined && failMapAt >= attempts && failMapAt < attempts + c;
-    const addr = fails ? undefined : dma.mapRun(pfn, off, l, c);
+    const addr = fails || room <= 0 ? undefined : dma.mapRun(pfn, off, l, c);
     if (addr === undefined) {
       for (let k = 0; k < c; k++) if (add(pfn + k, off, l)) return { taken: k + 1, full: true };
       return { taken: c, full: false };
@@ -163,7 +170,7 @@ export function smbExtractIterToRdma(
   return ret;
 }
 
-/** Thrown by a piece whose mapping the trace made fail. */
+/** Thrown by a piece that is not mapped: a failure the trace injects, or a full list (7.1). */
 const MAP_FAILED = Symbol("ib_dma_mapping_error");
 
 /** Runs a walk; a failed mapping makes it -EIO. */
