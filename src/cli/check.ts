@@ -10,7 +10,7 @@ import { failsOn } from "./severity.ts";
 import { WARNINGS } from "../check/warnings.ts";
 import { createTwoFilesPatch } from "diff";
 import type { Io } from "./io.ts";
-import { openTrace, TRACE_EXT } from "./source.ts";
+import { openTrace, reiterable, TRACE_EXT } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { isInputError, TraceError } from "../errors.ts";
 import { globMatcher } from "./glob.ts";
@@ -131,8 +131,8 @@ async function runEra(
   era: Release,
   text = true,
 ): Promise<EraRun> {
-  // a YAML/JSON document is parsed once; JSON Lines stream again for each era
-  const src = Array.isArray(opened.ops) ? opened : await openTrace(io, file);
+  // a YAML/JSON document is loaded and checked once; JSON Lines stream again for each era
+  const src = reiterable(opened) ? opened : await openTrace(io, file);
   const s = styles(false);
   const lines: string[] = [];
   const sites = new FailureSites(file, src.header.locate);
@@ -202,11 +202,11 @@ async function runEras(
   return runs;
 }
 
-/** Every `when:` in a trace (YAML/JSON: the parsed ops; JSON Lines: one streaming pass). */
+/** Every `when:` in a trace (YAML/JSON: the loaded ops; JSON Lines: one streaming pass). */
 async function traceWhens(io: Io, file: string, src: TraceSource): Promise<Set<string>> {
   const out = collectWhens(src.header.header.expect);
-  if (Array.isArray(src.ops)) {
-    for (const n of src.ops as readonly OpNode[]) collectWhens(n.args, out);
+  if (reiterable(src)) {
+    for (const n of src.ops) collectWhens(n.args, out);
   } else {
     for await (const n of (await openTrace(io, file)).ops as AsyncIterable<OpNode>) {
       collectWhens(n.args, out);

@@ -30,6 +30,17 @@ export interface TraceSource {
   readonly issues: TraceIssue[];
 }
 
+/**
+ * Whether the ops of `src` can be iterated again without opening the trace again: a JSON or
+ * YAML document's ops, held or (a large YAML trace) read again from its text at each pass.
+ * JSON Lines ops stream once.
+ */
+export function reiterable(
+  src: TraceSource,
+): src is TraceSource & { readonly ops: Iterable<OpNode> } {
+  return Symbol.iterator in src.ops;
+}
+
 /** Extensions recognised as traces. */
 export const TRACE_EXT = /\.(ya?ml|json|jsonl)$/;
 
