@@ -472,6 +472,29 @@ function tooMany(
 }
 
 /**
+ * The ops of a parsed run of op items (a chunk of a block-style trace, the whole `ops:` list,
+ * or an importer's batch) whose first is op `firstOp`, validated: problems go to `issues`
+ * (the op is skipped), and past MAX_ISSUES the rest is not checked. `locate` places paths of
+ * the whole trace (`ops[i]...`), `itemLocate` paths inside the run (`[k]...`).
+ */
+function* validItems(
+  items: readonly unknown[],
+  itemLocate: Locator,
+  firstOp: number,
+  file: string,
+  locate: Locator,
+  issues: TraceIssue[],
+): Generator<OpNode> {
+  for (const [k, v] of items.entries()) {
+    const index = firstOp + k;
+    const pos = itemLocate([k]);
+    if (tooMany(issues, file, pos)) return;
+    const node = validateOp(v, index, file, locate, ["ops", index], issues, pos);
+    if (node) yield node;
+  }
+}
+
+/**
  * Loads a YAML or JSON trace. Returns the trace, or the issues found (all of them: header,
  * every op). A block-style YAML trace is read in chunks of about `chunkChars` characters of
  * whole ops (0: as one document; the result is the same).
@@ -498,11 +521,8 @@ export function loadDocument(
   } else if (!Array.isArray(rawOps)) {
     issues.push({ file, ...locate(["ops"]), message: "ops: expected a list of ops" });
   } else {
-    for (const [i, v] of rawOps.entries()) {
-      if (tooMany(issues, file, locate(["ops", i]))) break;
-      const node = validateOp(v, i, file, locate, ["ops", i], issues);
-      if (node) ops.push(node);
-    }
+    const item: Locator = (p, key) => locate(["ops", ...p], key);
+    for (const node of validItems(rawOps, item, 0, file, locate, issues)) ops.push(node);
   }
   if (issues.length || !header) return { trace: undefined, issues };
   return { trace: { file, header, locate, ops }, issues: [] };
@@ -534,11 +554,13 @@ function loadChunked(
     return { line: shift(r.line), column: r.column };
   };
   const header = validateHeader(hp.value, file, hloc, issues);
+  const parseChunk = (c: OpChunk, into: TraceIssue[] = []) =>
+    parse(text.slice(c.start, c.end), file, into, c.lineOffset);
   // one chunk's syntax tree is kept for positions: the one being read, or the last asked for
   let kept: { chunk: OpChunk; locate: Locator } | undefined;
   const chunkLocate = (c: OpChunk): Locator => {
     if (kept?.chunk !== c) {
-      const r = parse(text.slice(c.start, c.end), file, [], c.lineOffset);
+      const r = parseChunk(c);
       kept = { chunk: c, locate: r?.locate ?? (() => ({ line: c.lineOffset + 1, column: 1 })) };
     }
     return kept.locate;
@@ -560,19 +582,15 @@ function loadChunked(
   const ops: OpNode[] = [];
   for (const c of split.chunks) {
     const chunkIssues: TraceIssue[] = [];
-    const r = parse(text.slice(c.start, c.end), file, chunkIssues, c.lineOffset);
+    const r = parseChunk(c, chunkIssues);
     if (!r || !Array.isArray(r.value)) {
       if (whole) return undefined;
       issues.push(...chunkIssues);
       continue;
     }
     kept = { chunk: c, locate: r.locate };
-    for (const [k, v] of r.value.entries()) {
-      const index = c.firstOp + k;
-      const pos = r.locate([k]);
-      if (tooMany(issues, file, pos)) break;
-      const node = validateOp(v, index, file, locate, ["ops", index], issues, pos);
-      if (node && retain) ops.push(node);
+    for (const node of validItems(r.value, r.locate, c.firstOp, file, locate, issues)) {
+      if (retain) ops.push(node);
     }
     if (issues.length > MAX_ISSUES) break;
   }
@@ -581,13 +599,9 @@ function loadChunked(
   // the ops read again from the text, chunk by chunk: valid, as they were just checked
   function* again(): Iterable<OpNode> {
     for (const c of split.chunks) {
-      const r = parse(text.slice(c.start, c.end), file, [], c.lineOffset)!;
+      const r = parseChunk(c)!;
       kept = { chunk: c, locate: r.locate };
-      for (const [k, v] of (r.value as unknown[]).entries()) {
-        const index = c.firstOp + k;
-        const node = validateOp(v, index, file, locate, ["ops", index], [], r.locate([k]));
-        if (node) yield node;
-      }
+      yield* validItems(r.value as unknown[], r.locate, c.firstOp, file, locate, []);
     }
     kept = undefined;
   }
@@ -639,9 +653,9 @@ export function checkOpItems(
     return [{ file, line: lineOffset + 1, column: 1, message: "ops: expected a list of ops" }];
   }
   const locate: Locator = (p, key) => r.locate([Number(p[1]) - firstIndex, ...p.slice(2)], key);
-  r.value.forEach((v, k) => {
-    validateOp(v, firstIndex + k, file, locate, ["ops", firstIndex + k], issues);
-  });
+  for (const _ of validItems(r.value, r.locate, firstIndex, file, locate, issues)) {
+    // each op is validated as it is taken; its problems are in `issues`
+  }
   return issues;
 }
 
