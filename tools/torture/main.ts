@@ -62,8 +62,8 @@ async function main(): Promise<number> {
     ids.add(c.id);
   }
   // chattr +i (read-only even for root) needs root; elsewhere those cases are left out
-  const root_ = isRoot();
-  const runnable = (c: TortureCase) => root_ || !needsRoot(c);
+  const asRoot = isRoot();
+  const runnable = (c: TortureCase) => asRoot || !needsRoot(c);
   let all = [...hand, ...bad, ...mutations];
   const skipped = all.filter((c) => !runnable(c)).length;
   all = sample ? sampleCases(all, seed, runnable) : all.filter(runnable);

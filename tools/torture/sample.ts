@@ -107,7 +107,7 @@ export function sampleCases(
   return cases.filter((c) => chosen.has(c.id));
 }
 
-/** True when the case needs root (chattr +i) and this process is not root. */
+/** True when the case needs root (its setup makes a file immutable with chattr +i). */
 export function needsRoot(c: TortureCase): boolean {
   return (c.setup ?? []).some((s) => "immutable" in s);
 }
