@@ -40,7 +40,7 @@ async function side(
     const res = await runTrace(src, { kernel }, (st, node, replay) => {
       steps.push(st);
       // the call without its return value, which the divergence shows when it differs
-      calls.push(stepCall({ ...st, ret: null }, node.args));
+      calls.push(stepCall(st.op, node.args));
       holds.push(holdsOf(replay));
     });
     return { label, steps, calls, holds, summary: res.summary };

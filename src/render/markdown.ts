@@ -54,7 +54,7 @@ function failureNote(f: Failure, o: StepStyle): string {
 
 /** One step as a table row. */
 export function mdStep(st: StepResult, args: Record<string, unknown>, o: StepStyle = {}): string {
-  const call = stepCall({ ...st, ret: null }, args);
+  const call = stepCall(st.op, args);
   const ret = st.skipped ? `skipped (${st.skipped})` : st.ret === null ? "" : code(show(st.ret));
   const changes = changeLines(st, PLAIN, o).map((l) => code(l.trim()));
   if (st.expect_skipped) changes.unshift(`expect skipped (${st.expect_skipped})`);

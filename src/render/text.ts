@@ -113,9 +113,9 @@ function wrapValue(v: unknown, o: StepStyle, indent: string, key?: string): stri
   return [`{${scalars.join(", ")}}`, ...lists];
 }
 
-/** A step's call as text, without colour: `op(args) = ret`. */
-export function stepCall(st: StepResult, args: Record<string, unknown>): string {
-  return `${st.op}(${argSummary(args, false)})${st.ret !== null ? ` = ${show(st.ret)}` : ""}`;
+/** A step's call as text, without colour or return value: `op(args)`. */
+export function stepCall(op: string, args: Record<string, unknown>): string {
+  return `${op}(${argSummary(args, false)})`;
 }
 
 /** Renders one warning line (plus its message). */
