@@ -10,7 +10,7 @@ import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { stepCall, styles } from "../render/text.ts";
-import { diverge, type Side, summaryDivergence } from "../replay/diverge.ts";
+import { diverge, divergenceTally, type Side, summaryDivergence } from "../replay/diverge.ts";
 import type { Replay, StepResult } from "../replay/engine.ts";
 import { checkKernel } from "./replay.ts";
 import { kernelLabel } from "../profile.ts";
@@ -142,11 +142,8 @@ export async function compareCommand(
   for (const x of [a, b]) {
     io.stdout(`\n ${s.bold(x.label.padEnd(w))}  ${x.error ? s.red(verdict(x)) : verdict(x)}`);
   }
-  const real = divs.filter((d) => !d.aspects.includes("path")).length;
   io.stdout(
-    `\n\n ${real} divergent step${real === 1 ? "" : "s"}${
-      first ? `, first at #${first.index} (${first.op})` : ""
-    }; ${divs.length - real} era-specific (when:)${
+    `\n\n ${divergenceTally(divs, first)}${
       sums.length ? `; summaries differ: ${sums.join(", ")}` : ""
     }\n`,
   );

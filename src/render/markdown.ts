@@ -8,7 +8,7 @@
 import type { StepResult, Summary } from "../replay/engine.ts";
 import type { Warning } from "../check/warnings.ts";
 import type { Failure } from "../replay/compare.ts";
-import type { StepDivergence } from "../replay/diverge.ts";
+import { divergenceTally, type StepDivergence } from "../replay/diverge.ts";
 import type { CheckEntry } from "./report_formats.ts";
 import { seconds } from "./report_formats.ts";
 import {
@@ -156,15 +156,10 @@ export function mdCompare(
       );
     }
   }
-  const real = divs.filter((d) => !d.aspects.includes("path")).length;
   out.push("");
   out.push(`- ${cell(labels.a)}: ${cell(verdicts.a)}`);
   out.push(`- ${cell(labels.b)}: ${cell(verdicts.b)}`);
-  out.push(
-    `- **${real} divergent step${real === 1 ? "" : "s"}**${
-      first ? `, first at #${first.index} (${first.op})` : ""
-    }; ${divs.length - real} era-specific (when:)`,
-  );
+  out.push(`- ${divergenceTally(divs, first, (s) => `**${s}**`)}`);
   if (sums.length) out.push(`- summaries differ: ${sums.join(", ")}`);
   return out.join("\n") + "\n";
 }

@@ -108,6 +108,22 @@ export function diverge(a: Side, b: Side, show: Show = String): StepDivergence[]
 }
 
 /**
+ * The count of divergent steps as compare states it, with the first and the era-specific
+ * (`when:`) ones: `2 divergent steps, first at #3 (op); 1 era-specific (when:)`. `strong`
+ * marks the count (bold in Markdown).
+ */
+export function divergenceTally(
+  divs: readonly StepDivergence[],
+  first: StepDivergence | undefined,
+  strong: (s: string) => string = (s) => s,
+): string {
+  const real = divs.filter((d) => !d.aspects.includes("path")).length;
+  return `${strong(`${real} divergent step${real === 1 ? "" : "s"}`)}${
+    first ? `, first at #${first.index} (${first.op})` : ""
+  }; ${divs.length - real} era-specific (when:)`;
+}
+
+/**
  * How two replays' summaries differ: pins and refs acquired/released/outstanding and the
  * warnings by code; empty when they agree.
  */
