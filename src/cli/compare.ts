@@ -10,7 +10,13 @@ import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { TraceError, UsageError } from "../errors.ts";
 import { stepCall, styles } from "../render/text.ts";
-import { diverge, divergenceTally, type Side, summaryDivergence } from "../replay/diverge.ts";
+import {
+  diverge,
+  divergenceTally,
+  isHoldChange,
+  type Side,
+  summaryDivergence,
+} from "../replay/diverge.ts";
 import type { Replay, StepResult } from "../replay/engine.ts";
 import { checkKernel } from "./replay.ts";
 import { kernelLabel } from "../profile.ts";
@@ -36,12 +42,15 @@ async function side(
   const calls: string[] = [];
   const holds: string[] = [];
   const src = await openTrace(io, file);
+  let held = "";
   try {
     const res = await runTrace(src, { kernel }, (st, node, replay) => {
       steps.push(st);
       // the call without its return value, which the divergence shows when it differs
       calls.push(stepCall(st.op, node.args));
-      holds.push(holdsOf(replay));
+      // the holds are listed again only after a step that took or dropped one
+      if (!holds.length || st.changes.some(isHoldChange)) held = holdsOf(replay);
+      holds.push(held);
     });
     return { label, steps, calls, holds, summary: res.summary };
   } catch (e) {

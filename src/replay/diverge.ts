@@ -46,6 +46,11 @@ export type Show = (v: unknown) => string;
 
 const PIN_PATH = /^(pins|refs)\./;
 
+/** Whether a change is a pin or ref count (`pins.buf[0]`): its step took or dropped a hold. */
+export function isHoldChange(c: { readonly path: string }): boolean {
+  return PIN_PATH.test(c.path);
+}
+
 function describe(
   st: StepResult | undefined,
   stopped: boolean,
