@@ -6,7 +6,8 @@
  * them one by one, as it did before. Random traces (user buffers with contiguous, shuffled or
  * partly unpopulated pfns, with and without an IOMMU; iovecs pinned into BVECs, mapped into
  * SGE lists with reserved slots, small max_sge, appends and injected mapping failures; the
- * BVECs advanced, reverted and extracted from; unpins and frees; state read at random points)
+ * BVECs advanced, reverted, extracted from and counted (iov_iter_npages,
+ * iov_iter_single_seg_count); unpins and frees; state read at random points)
  * replay `-q` both ways: every step's return value, warnings and errors, every state read,
  * the summary and the end warnings must be identical.
  */
@@ -87,6 +88,8 @@ type Step =
   | { k: "advance" | "revert"; v: number; bytes: number }
   | { k: "extract"; v: number; maxpages: number; part: number }
   | { k: "unpin" | "free"; v: number }
+  | { k: "npages"; v: number; maxpages: number }
+  | { k: "single"; v: number }
   | { k: "peek" };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -133,6 +136,15 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({ k: fc.constantFrom("unpin" as const, "free" as const), v: fc.nat(6) }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("peek" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("npages" as const),
+      v: fc.nat(6),
+      maxpages: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.constant(0x7fffffff)),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("single" as const), v: fc.nat(6) }) },
 );
 
 const segArb = fc.record({
@@ -200,7 +212,10 @@ function traceOf(l: Layout, plan: Step[]) {
           maxpages: p.maxpages,
           as: `x${n}`,
         });
-      } else if (p.k === "unpin") ops.push({ op: "unpin_user_pages", pages: bv.name });
+      } else if (p.k === "npages") {
+        ops.push({ op: "iov_iter_npages", iter: bv.name, maxpages: p.maxpages });
+      } else if (p.k === "single") ops.push({ op: "iov_iter_single_seg_count", iter: bv.name });
+      else if (p.k === "unpin") ops.push({ op: "unpin_user_pages", pages: bv.name });
       else {
         ops.push({ op: "free", var: bv.name });
         bvs.splice(bvs.indexOf(bv), 1);

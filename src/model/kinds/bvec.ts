@@ -10,7 +10,7 @@ import type { BvecIter, BvecqIter } from "../iter.ts";
 import type { Memory } from "../memory.ts";
 import { divRoundUp, type KindOps, type Step } from "./_kind.ts";
 import { segAdvance, segDescribed, segRevertBeyond } from "./_segs.ts";
-import { bvecRunsAdvance, bvecRunsOf } from "../bvec_runs.ts";
+import { bvecAt, bvecCount, bvecRunsAdvance, bvecRunsNpages, bvecRunsOf } from "../bvec_runs.ts";
 
 /**
  * iterate_bvec: page pieces of each bvec from the position. A walk whose `len` runs out
@@ -73,6 +73,8 @@ export const bvecOps: KindOps<BvecIter> = {
   npages(mem, it, maxpages) {
     if (!it.count) return 0;
     const ps = mem.pageSize;
+    const runs = bvecRunsOf(it);
+    if (runs) return bvecRunsNpages(it, runs, ps, maxpages);
     let size = it.count, npages = 0, skip = it.iovOffset;
     for (let k = it.idx; k < it.segs.length && size; k++, skip = 0) {
       const seg = it.segs[k];
@@ -118,9 +120,10 @@ export const bvecOps: KindOps<BvecIter> = {
     } while (size);
     return true;
   },
+  // counted from the runs a BVEC may keep its bvecs in, not expanding them
   singleSegCount(it) {
-    if (it.segs.length - it.idx > 1) {
-      return Math.min(it.count, it.segs[it.idx].len - it.iovOffset);
+    if (bvecCount(it) - it.idx > 1) {
+      return Math.min(it.count, bvecAt(it, it.idx)!.len - it.iovOffset);
     }
     return it.count;
   },
