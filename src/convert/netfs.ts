@@ -17,7 +17,7 @@ import { iovIterNpages } from "../model/query.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
 import type { EntryRuns } from "../model/entry_runs.ts";
 import { newBvecRuns } from "../model/bvec_runs.ts";
-import { PageRuns, type PfnRun, spanRuns } from "../model/pfn_runs.ts";
+import { pagePieceRuns, PageRuns, type PfnRun } from "../model/pfn_runs.ts";
 import type { Pfn } from "../types.ts";
 
 /** The result: the bvec array, the count it describes, and every hold taken. */
@@ -67,6 +67,9 @@ export function netfsExtractUserIter(
   const leaked: Pfn[] = [];
   // whether every recorded page came as part of a run-encoded extraction (pfns = holds)
   let asRuns = true;
+  // one bvec per page piece, `n` pages from pfn cut alike as one run
+  const pushBvecs = (pfn: Pfn, n: number, offset: number, l: number) =>
+    bvec.push({ pfn, offset, len: l }, n);
   let count = len;
   while (count && bvec.length < maxPages) {
     const r = iovIterExtractPages(ctx, orig, {
@@ -91,19 +94,15 @@ export function netfsExtractUserIter(
       for (const p of r.holds) leaked.push(p);
       break;
     }
-    // page i gets (offset0 on the first, 0 after; up to the page's end or the bytes' end)
-    const lenOf = (i: number) => Math.min(ps, rem - i * ps) - (i ? 0 : r.offset0);
     if (r.runs && bvec.runs()) {
-      const push = (a: number, b: number, offset: number, l: number) =>
-        spanRuns(r.runs!, a, b, (pfn, n) => bvec.push({ pfn, offset, len: l }, n));
-      push(0, 1, r.offset0, lenOf(0));
-      if (cur > 2) push(1, cur - 1, 0, ps);
-      if (cur > 1) push(cur - 1, cur, 0, lenOf(cur - 1));
+      pagePieceRuns(r.runs, r.offset0, r.ret, ps, pushBvecs);
       for (const run of r.runs) recorded.add(run.first, run.n);
     } else {
       asRuns = false;
+      // page i gets (offset0 on the first, 0 after; up to the page's end or the bytes' end)
       for (let i = 0; i < cur; i++) {
-        bvec.push({ pfn: r.pfns[i], offset: i ? 0 : r.offset0, len: lenOf(i) });
+        const len = Math.min(ps, rem - i * ps) - (i ? 0 : r.offset0);
+        bvec.push({ pfn: r.pfns[i], offset: i ? 0 : r.offset0, len });
       }
       for (const p of r.holds) recorded.add(p);
     }

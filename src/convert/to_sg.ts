@@ -14,7 +14,7 @@ import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
 import { walkPieces } from "./_pieces.ts";
 import type { EntryRuns } from "../model/entry_runs.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
-import { PageRuns, type PfnRun } from "../model/pfn_runs.ts";
+import { pagePieceRuns, PageRuns } from "../model/pfn_runs.ts";
 import type { SgEntry, SgTable } from "./sg.ts";
 import type { Holds } from "./holds.ts";
 import type { Retention } from "../types.ts";
@@ -140,6 +140,11 @@ function userToSg(
     for (const run of pins.runs) holds.takeRun("pin", run.first, run.n);
     pins.runs.length = 0;
   };
+  // extract_user_to_sg's entries (page, off, len) for `n` pinned pages from pfn, as one run
+  const appendRun = (pfn: number, n: number, offset: number, length: number) => {
+    t.runs!.push(entry(pfn, offset, length, "pin", true, o.step), n);
+    t.nents += n;
+  };
   do {
     const r = iovIterExtractPages(ctx, it, {
       maxsize,
@@ -173,7 +178,7 @@ function userToSg(
     scratch.check(ctx, t, npages, it.createdAt);
     if (r.runs && t.runs?.runs() && t.nents + npages <= t.capacity) {
       // every page held, none past the storage: the entries go in as runs
-      appendRuns(t, t.runs, r.runs, npages, off, len, ps, o.step);
+      pagePieceRuns(r.runs, off, len, ps, appendRun);
       continue;
     }
     const heldSet = new Map<number, number>();
@@ -190,45 +195,6 @@ function userToSg(
   } while (maxsize > 0 && sgMax > 0);
   take();
   return ret;
-}
-
-/**
- * extract_user_to_sg's entries for the first `npages` pinned pages of `pages`, `len` bytes
- * from `off` in the first: (page, off, min(PAGE - off, len)), then (page, 0, min(PAGE, rest)),
- * appended as runs of consecutive pages described alike instead of one object each.
- */
-function appendRuns(
-  t: SgTable,
-  runs: EntryRuns<SgEntry>,
-  pages: readonly PfnRun[],
-  npages: number,
-  off: number,
-  len: number,
-  ps: number,
-  step: number,
-): void {
-  // the first page from `off`, the last one partial, whole pages between: page k of the list
-  // is described by (off, first) for k = 0, (0, ps) up to `whole`, (0, rest) for the last
-  const first = Math.min(ps - off, len);
-  const whole = Math.min(npages - 1, Math.floor((len - first) / ps));
-  const rest = len - first - whole * ps;
-  const lastPage = 1 + whole < npages ? 1 + whole : -1;
-  let at = 0;
-  for (const r of pages) {
-    if (at >= npages) break;
-    // pages [at, at + r.n) of the list; split where the description changes
-    for (let k = at, end = Math.min(npages, at + r.n); k < end;) {
-      const pfn = r.first + (k - at);
-      let n = 1, offset = 0, length = ps;
-      if (k === 0) [offset, length] = [off, first];
-      else if (k === lastPage) length = Math.min(ps, rest);
-      else n = Math.min(end, lastPage < 0 ? end : lastPage) - k;
-      runs.push(entry(pfn, offset, length, "pin", true, step), n);
-      t.nents += n;
-      k += n;
-    }
-    at += r.n;
-  }
 }
 
 /** Bytes the entries [from, to) of a table describe. */

@@ -61,20 +61,40 @@ export class PageRuns {
 }
 
 /**
- * Calls `f(pfn, n)` for each stretch of consecutive pfns among pages [a, b) of the list the
- * runs describe (page 0 is the first run's first page).
+ * The page pieces of an extraction described as runs: `len` bytes from `off` in the first of
+ * the pages `runs` lists, page 0 from `off` to its end (or the bytes' end), whole pages, then
+ * the last page's rest, as extract_user_to_sg and netfs_extract_user_iter cut them. Calls
+ * `f(pfn, n, offset, length)` for each stretch of consecutive pages cut alike, in order.
  */
-export function spanRuns(
+export function pagePieceRuns(
   runs: readonly PfnRun[],
-  a: number,
-  b: number,
-  f: (pfn: Pfn, n: number) => void,
+  off: number,
+  len: number,
+  ps: number,
+  f: (pfn: Pfn, n: number, offset: number, length: number) => void,
 ): void {
+  const npages = Math.ceil((off + len) / ps);
+  const first = Math.min(ps - off, len);
+  const whole = Math.min(npages - 1, Math.floor((len - first) / ps));
+  const rest = len - first - whole * ps;
+  // the page cut short at the end, if any (-1: every page after the first is whole)
+  const lastPage = 1 + whole < npages ? 1 + whole : -1;
   let at = 0;
   for (const r of runs) {
-    if (at >= b) break;
-    const x = Math.max(a, at), y = Math.min(b, at + r.n);
-    if (x < y) f(r.first + (x - at), y - x);
+    if (at >= npages) break;
+    // pages [at, at + r.n) of the list, split where the cut changes
+    for (let k = at, end = Math.min(npages, at + r.n); k < end;) {
+      const pfn = r.first + (k - at);
+      if (k === 0) f(pfn, 1, off, first);
+      else if (k === lastPage) f(pfn, 1, 0, Math.min(ps, rest));
+      else {
+        const n = Math.min(end, lastPage < 0 ? end : lastPage) - k;
+        f(pfn, n, 0, ps);
+        k += n;
+        continue;
+      }
+      k++;
+    }
     at += r.n;
   }
 }
