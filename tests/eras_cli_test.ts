@@ -21,7 +21,10 @@ Deno.test("eras: the table in release order with commits and evidence", async ()
 Deno.test("eras FUNCTION: only the rows that touch it; unknown names get a suggestion", async () => {
   const io = fakeIo();
   assert.equal(await runCli(["eras", "netfs_limit_iter"], io), 0);
-  assert.match(io.out, /1 change touching netfs_limit_iter/);
+  assert.match(io.out, /2 changes touching netfs_limit_iter/);
+  assert.ok(
+    io.out.indexOf("6.8    + netfs_limit_iter") < io.out.indexOf("7.0    + netfs_limit_kvec"),
+  );
   assert.doesNotMatch(io.out, /slab_refcount_frozen/);
   const bad = fakeIo();
   assert.equal(await runCli(["eras", "netfs_limit_ite"], bad), 2);

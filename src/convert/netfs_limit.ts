@@ -1,7 +1,7 @@
 /**
  * netfs_limit_iter() (fs/netfs/iterator.c; added by cae932d3aee5 "netfs: Add func to calculate
- * pagecount/size-limited span of an iterator", posted for the 6.8 merge window, absent from
- * 6.1.y; not 6.3 as netfs_extract_user_iter): how many bytes from `startOffset` fit in
+ * pagecount/size-limited span of an iterator" in 6.8, not 6.3 as netfs_extract_user_iter: the
+ * op is gated on era row netfs_limit_iter): how many bytes from `startOffset` fit in
  * `maxSize` and `maxSegs` segments, leaving the iterator untouched. BVEC counts bvecs,
  * XARRAY folios, FOLIOQ slots, KVEC kvecs (2026); start beyond count WARNs and gives 0, an
  * empty iterator gives 0 silently; other kinds BUG().

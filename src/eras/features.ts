@@ -706,6 +706,24 @@ export const FEATURES = {
         "verified: 7.2 (7.2-rc2); mainline id 2bcd3ab37287 (132e70406412 was the pre-rebase vfs.fixes id); source both sides: Debian's 6.12.118 extract_xarray_to_sg computes offset_in_folio(folio, start) with start never advanced, the v4 diff adds start += len per entry",
     },
   },
+  netfs_limit_iter: {
+    since: [6, 8],
+    what:
+      "netfs_limit_iter: the span of an iterator from a position that fits a size and segment limit (BVEC, XARRAY; other kinds BUG())",
+    functions: ["netfs_limit_iter"],
+    introduced: {
+      commit: "cae932d3aee5",
+      subject: "netfs: Add func to calculate pagecount/size-limited span of an iterator",
+      release: "6.8",
+      evidence:
+        "Howells' netfs-lib-20231228 pulled into vfs.netfs on 28 Dec 2023 (post-receive revlist 3a91e29efc64..86fb59411553, id 67509144433); merged to mainline by 16df6e07d6a8 \"Merge tag 'vfs-6.8.netfs'\" in the 6.8 merge window: both in a tree following Linus' master on 20 Jan 2024, the eve of 6.8-rc1 (id 65727753202); the 7.0 KVEC fix 67e467a11f62 names it in Fixes:; a new function, no stable backport",
+    },
+    audit: {
+      verdict: "new",
+      note:
+        "the op had no era gate (the model answered it from 5.15 on); source both sides: 6.6.14's fs/netfs/iterator.c (id 39961283318) holds only netfs_extract_user_iter, Debian's 6.1.192 has no fs/netfs/iterator.c, the patch (id 37151071064) adds netfs_limit_iter dispatching BVEC and XARRAY and BUG() otherwise; Debian's 6.12.118 defines and exports it (FOLIOQ added by then)",
+    },
+  },
   netfs_limit_kvec: {
     since: [7, 0],
     what: "netfs_limit_iter handles ITER_KVEC (before, a KVEC iterator hit its BUG())",

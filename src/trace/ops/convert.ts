@@ -43,6 +43,7 @@ export const CONVERT_OPS = {
   netfs_limit_iter: op({
     summary: "how many bytes from a position fit in a size and segment limit",
     follows: { fn: "netfs_limit_iter", file: "fs/netfs/iterator.c" },
+    era: "netfs_limit_iter",
     args: {
       iter: arg.name("the iterator"),
       start_offset: arg.num("offset from the iterator's position"),
