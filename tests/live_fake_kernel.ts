@@ -16,22 +16,23 @@ import {
   FS_IOC_FIEMAP,
   Libc,
   MADV_HUGEPAGE,
+  O_CREAT,
+  O_DIRECT,
 } from "../src/live/libc.ts";
 import type { Native, Symbols } from "../src/live/libc.ts";
 import type { LiveSystem } from "../src/live/system.ts";
+import { KPF_THP, KPF_ZERO_PAGE } from "../src/live/kernel.ts";
+import { PAGE, THP } from "../src/live/shapes.ts";
+import { FAKE_PFN } from "../src/live/to_trace.ts";
 
-const PAGE = 4096;
-const THP = 2 * 1024 * 1024;
-const O_CREAT = 0o100;
-const O_DIRECT = Deno.build.arch === "aarch64" ? 0o200000 : 0o40000;
 export const EINVAL = 22;
 export const ENOENT = 2;
 export const ENOMEM = 12;
 export const EBADF = 9;
 const ZERO_PFN = 0x1000;
-/** kpageflags bits: KPF_THP 22, KPF_ZERO_PAGE 24. */
-const KPF_THP = 1n << 22n;
-const KPF_ZERO_PAGE = 1n << 24n;
+/** kpageflags of a THP's pages and of the shared zero page. */
+const THP_FLAGS = 1n << KPF_THP;
+const ZERO_PAGE_FLAGS = 1n << KPF_ZERO_PAGE;
 
 /** One syscall the command made, as the fake kernel saw it. */
 export interface Call {
@@ -193,7 +194,7 @@ export class FakeKernel {
     if (had !== undefined && !(write && had === ZERO_PFN)) return 0;
     if (!write && this.opts.zeroPage) {
       this.frames.set(page, ZERO_PFN);
-      this.flags.set(ZERO_PFN, KPF_ZERO_PAGE);
+      this.flags.set(ZERO_PFN, ZERO_PAGE_FLAGS);
       return 0;
     }
     if (m.thp) {
@@ -203,7 +204,7 @@ export class FakeKernel {
       this.nextPfn = base + 512;
       for (let i = 0; i < 512; i++) {
         this.frames.set(head + BigInt(i * PAGE), base + i);
-        this.flags.set(base + i, KPF_THP);
+        this.flags.set(base + i, THP_FLAGS);
       }
       return 0;
     }
@@ -286,7 +287,7 @@ export class FakeKernel {
         if (!pfn) this.frames.delete(page);
         else {
           this.frames.set(page, pfn);
-          this.flags.set(pfn, a.thp ? KPF_THP : 0n);
+          this.flags.set(pfn, a.thp ? THP_FLAGS : 0n);
         }
       });
     }
@@ -446,9 +447,6 @@ export function loadRecording(name: string): { head: Record<string, unknown>; re
   const lines = text.trim().split("\n").map((l) => JSON.parse(l));
   return { head: lines[0], recs: lines.slice(1) };
 }
-
-/** Frames for pages the kernel never mapped, as src/live/to_trace.ts writes them. */
-const FAKE_PFN = 0x40000000;
 
 /**
  * The recorded kernel as an answer: each call is matched to the recorded case with the same

@@ -14,7 +14,7 @@ import { MAX_REQUEST, randomShapes } from "./shapes.ts";
 import type { LiveShape } from "./shapes.ts";
 import { readFaultMapsZeroPage, runShape } from "./kernel.ts";
 import { type MachineFacts, modelCase } from "./to_trace.ts";
-import { iovecs, O_DIRECT, O_RDWR } from "./libc.ts";
+import { iovecs, O_CREAT, O_DIRECT, O_RDWR } from "./libc.ts";
 import { type LiveSystem, realSystem } from "./system.ts";
 import { shapeOfTrace } from "./from_trace.ts";
 
@@ -80,7 +80,7 @@ function makeTestFile(sys: LiveSystem, dir: string): string {
   const c = sys.libc;
   const path = `${dir.replace(/\/$/, "")}/itertrace-live.${sys.pid()}`;
   const size = 32 * 1024 * 1024;
-  const fd = c.openFile(path + "", 0o100 | O_RDWR | O_DIRECT);
+  const fd = c.openFile(path, O_CREAT | O_RDWR | O_DIRECT);
   if (fd < 0) {
     // a file system refusing O_DIRECT may refuse it only after creating the file
     try {

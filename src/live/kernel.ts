@@ -17,12 +17,11 @@ import {
 } from "./libc.ts";
 import type { LiveSystem } from "./system.ts";
 import { type PinCounters, readPins } from "./vmstat.ts";
-import type { LiveShape } from "./shapes.ts";
+import { type LiveShape, PAGE, THP } from "./shapes.ts";
 
-const PAGE = 4096;
-const THP = 2 * 1024 * 1024;
-const KPF_ZERO_PAGE = 24n;
-const KPF_THP = 22n;
+/** /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h). */
+export const KPF_THP = 22n;
+export const KPF_ZERO_PAGE = 24n;
 
 /** What one syscall did. */
 export interface KernelRun {

@@ -12,6 +12,7 @@
 
 /** open(2) flags and mmap/madvise constants (Linux, x86-64 and arm64 agree on these). */
 export const O_RDWR = 0o2;
+export const O_CREAT = 0o100;
 export const O_DIRECT = Deno.build.arch === "aarch64" ? 0o200000 : 0o40000;
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;

@@ -32,8 +32,9 @@ export function rng(seed: number): () => number {
   };
 }
 
-const PAGE = 4096;
-const THP = 2 * 1024 * 1024;
+/** The page size and a PMD-sized THP (x86-64, arm64 with 4 KiB pages). */
+export const PAGE = 4096;
+export const THP = 2 * 1024 * 1024;
 /** The largest request generated (the test file holds 32 MiB). */
 export const MAX_REQUEST = 16 * 1024 * 1024;
 

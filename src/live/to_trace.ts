@@ -45,7 +45,7 @@ export interface ModelOutcome {
 const BIO_MAX_VECS = 256;
 const PIPE_SLOTS = 16;
 /** Frames for pages the kernel never mapped: far apart, so nothing merges with them. */
-const FAKE_PFN = 0x40000000;
+export const FAKE_PFN = 0x40000000;
 
 /** The trace document of a case (without expectations). */
 export function caseTrace(
