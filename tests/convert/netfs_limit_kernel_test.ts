@@ -7,48 +7,21 @@
  * whatever start_offset is, taking that position's offset in every folio.
  */
 import assert from "node:assert/strict";
-import {
-  fileSpec,
-  kernelRegion,
-  makeCtx,
-  memSpec,
-  origin,
-  PAGE,
-  type TestCtx,
-} from "../_helpers.ts";
+import { origin, type TestCtx } from "../_helpers.ts";
+import { netfsWorld, pgPfn } from "./_netfs_world.ts";
 import { iovIterBvec, iovIterKvec, iovIterXarray } from "../../src/model/construct.ts";
 import { iovIterAdvance, iovIterTruncate } from "../../src/model/advance.ts";
 import { netfsLimitIter } from "../../src/convert/netfs_limit.ts";
 
-function world(release = "latest"): TestCtx {
-  return makeCtx(
-    memSpec({
-      kernel: [
-        kernelRegion("pg", 8 * PAGE, { kind: "page_alloc" }),
-        kernelRegion("core", 16 * PAGE, { kind: "vmalloc" }),
-      ],
-      files: [
-        fileSpec("f16k", 16 * PAGE, { folio_order: 2 }),
-        fileSpec("mixed", 16 * PAGE, {
-          folios: [
-            { index: 0, order: 2, pfn: 0x4000 },
-            { index: 4, order: 0, pfn: 0x5000 },
-            { index: 5, order: 0, pfn: 0x6003 },
-            { index: 8, order: 1, pfn: 0x7000 },
-          ],
-        }),
-      ],
-    }),
-    release,
-  );
-}
-
-const pg = (c: TestCtx, page: number) => c.mem.regions.get("pg")!.pfnOf(page);
 const bvecs = (c: TestCtx, lens: number[]) =>
-  iovIterBvec(origin("b"), "source", lens.map((len, i) => ({ pfn: pg(c, 2 * i), offset: 0, len })));
+  iovIterBvec(
+    origin("b"),
+    "source",
+    lens.map((len, i) => ({ pfn: pgPfn(c, 2 * i), offset: 0, len })),
+  );
 
 Deno.test("netfs_limit_bvec: a start that skips a segment of an advanced iterator comes out short by iov_offset", () => {
-  const c = world();
+  const c = netfsWorld();
   const it = bvecs(c, [0x1000, 0x1000]);
   iovIterAdvance(c, it, 0x100); // iov_offset 0x100, count 0x1f00
   // skip = 0x100 + 0xf00 = 0x1000: bvec 0 skipped whole, n = 0x1f00 - 0x1000 = 0xf00, and
@@ -60,7 +33,7 @@ Deno.test("netfs_limit_bvec: a start that skips a segment of an advanced iterato
 });
 
 Deno.test("netfs_limit_bvec: on a truncated iterator the span runs past count - start_offset", () => {
-  const c = world();
+  const c = netfsWorld();
   const it = bvecs(c, [0x3000]);
   iovIterTruncate(it, 0x1000);
   // skip 0x800 stays inside bvec 0: n = count = 0x1000 bounds min3(0x1000, 0x2800, max)
@@ -70,7 +43,7 @@ Deno.test("netfs_limit_bvec: on a truncated iterator the span runs past count - 
 });
 
 Deno.test("netfs_limit_bvec: skipping a segment longer than the count wraps n, which then bounds nothing", () => {
-  const c = world();
+  const c = netfsWorld();
   const it = bvecs(c, [0x1000, 0x1000, 0x1000]);
   iovIterAdvance(c, it, 0xf00); // iov_offset 0xf00, count 0x2100
   iovIterTruncate(it, 0x200);
@@ -81,7 +54,7 @@ Deno.test("netfs_limit_bvec: skipping a segment longer than the count wraps n, w
 });
 
 Deno.test("netfs_limit_kvec (7.0+) keeps the same n as netfs_limit_bvec", () => {
-  const c = world("7.0");
+  const c = netfsWorld("7.0");
   const core = c.mem.regions.get("core")!.start!;
   const it = iovIterKvec(origin("k"), "source", [
     { base: core, len: 0x1000 },
@@ -94,7 +67,7 @@ Deno.test("netfs_limit_kvec (7.0+) keeps the same n as netfs_limit_bvec", () => 
 });
 
 Deno.test("netfs_limit_xarray: start_offset shrinks max_size but does not move the walk", () => {
-  const c = world();
+  const c = netfsWorld();
   const f = c.mem.regions.get("f16k")!;
   const x = () => iovIterXarray(origin("x"), "dest", f, 0, 0xa000);
   // pos = 0: folios 0 and 1 whole (0x8000); max_size = min(1M, 0xa000 - 0x1000) = 0x9000
@@ -104,7 +77,7 @@ Deno.test("netfs_limit_xarray: start_offset shrinks max_size but does not move t
 });
 
 Deno.test("netfs_limit_xarray: every folio is taken from the start position's offset in it", () => {
-  const c = world();
+  const c = netfsWorld();
   const f = c.mem.regions.get("f16k")!;
   // pos 0x1800: offset 0x1800 in each 16 KiB folio, so 0x2800 per folio, three folios 0x7800
   assert.equal(
@@ -113,7 +86,7 @@ Deno.test("netfs_limit_xarray: every folio is taken from the start position's of
   );
   // mixed sizes from pos 0xc00: folio 0 (16 KiB) 0x4000 - 0xc00, folios 4 and 5 (4 KiB)
   // 0x1000 - 0xc00 each, then past the hole at 6-7 folio 8 (8 KiB) 0x2000 - 0xc00
-  const m = c.mem.regions.get("mixed")!;
+  const m = c.mem.regions.get("data")!;
   assert.equal(
     netfsLimitIter(c, iovIterXarray(origin("m"), "dest", m, 0xc00, 0x8000), 0, 1 << 20, 4),
     0x3400 + 0x400 + 0x400 + 0x1400,

@@ -6,16 +6,8 @@
  * stopping at max_size or max_segs; WARN_ON(start_offset > n); n == 0 gives 0).
  */
 import assert from "node:assert/strict";
-import {
-  fileSpec,
-  kernelRegion,
-  makeCtx,
-  memSpec,
-  origin,
-  PAGE,
-  type TestCtx,
-  userRegion,
-} from "../_helpers.ts";
+import { origin, PAGE, type TestCtx } from "../_helpers.ts";
+import { netfsWorld, pgPfn } from "./_netfs_world.ts";
 import {
   iovIterBvec,
   iovIterFolioQueue,
@@ -27,39 +19,13 @@ import {
 import { netfsExtractUserIter } from "../../src/convert/netfs.ts";
 import { netfsLimitIter } from "../../src/convert/netfs_limit.ts";
 
-function world(release = "latest"): TestCtx {
-  return makeCtx(
-    memSpec({
-      user: [userRegion("buf", 8 * PAGE)],
-      kernel: [
-        kernelRegion("pg", 8 * PAGE, { kind: "page_alloc" }),
-        kernelRegion("core", 16 * PAGE, { kind: "vmalloc" }),
-      ],
-      files: [
-        fileSpec("f16k", 16 * PAGE, { folio_order: 2 }),
-        // the folio layout of traces/convert/FOLIOQ+smb_extract_iter_to_rdma+max_sge.yaml
-        fileSpec("data", 16 * PAGE, {
-          folios: [
-            { index: 0, order: 2, pfn: 0x4000 },
-            { index: 4, order: 0, pfn: 0x5000 },
-            { index: 5, order: 0, pfn: 0x6003 },
-            { index: 8, order: 1, pfn: 0x7000 },
-          ],
-        }),
-      ],
-    }),
-    release,
-  );
-}
-
 const addr = (c: TestCtx, region: string, off: number) =>
   c.mem.regions.get(region)!.start! + BigInt(off);
 const pfnAt = (c: TestCtx, region: string, page: number) =>
   c.mem.translate(addr(c, region, page * PAGE))!.pfn;
-const pgPfn = (c: TestCtx, page: number) => c.mem.regions.get("pg")!.pfnOf(page);
 
 Deno.test("netfs_extract_user_iter: one bvec per page piece of each segment, every page pinned", () => {
-  const c = world();
+  const c = netfsWorld();
   // seg 0: 0x800 bytes from buf+0x100 (page 0); seg 1: 0x1e00 from buf+0x2200 (pages 2-3)
   const it = iovIterInit(origin("u"), "dest", [
     { base: addr(c, "buf", 0x100), len: 0x800 },
@@ -83,7 +49,7 @@ Deno.test("netfs_extract_user_iter: one bvec per page piece of each segment, eve
 });
 
 Deno.test("netfs_extract_user_iter: orig_len below the count stops inside a segment", () => {
-  const c = world();
+  const c = netfsWorld();
   const it = iovIterInit(origin("u"), "source", [
     { base: addr(c, "buf", 0x100), len: 0x800 },
     { base: addr(c, "buf", 0x2200), len: 0x1e00 },
@@ -98,7 +64,7 @@ Deno.test("netfs_extract_user_iter: orig_len below the count stops inside a segm
   assert.equal(r.count, 0x900);
   assert.equal(it.count, 0x1d00);
   // a UBUF of 0x1800 from page offset 0xc00 spans three pages
-  const c2 = world();
+  const c2 = netfsWorld();
   const u = iovIterUbuf(origin("ub"), "dest", addr(c2, "buf", 0x4c00), 0x1800);
   const r2 = netfsExtractUserIter(c2, u, 0x1800, { p2pdma: false, step: 1 });
   assert.deepEqual(r2.bvec.map((b) => [b.offset, b.len]), [[0xc00, 0x400], [0, 0x1000], [
@@ -108,7 +74,7 @@ Deno.test("netfs_extract_user_iter: orig_len below the count stops inside a segm
 });
 
 Deno.test("netfs_extract_user_iter: a kernel iterator is refused with WARN_ON_ONCE and -EIO", () => {
-  const c = world();
+  const c = netfsWorld();
   const it = iovIterKvec(origin("k"), "source", [{ base: addr(c, "core", 0), len: 0x1000 }]);
   const r = netfsExtractUserIter(c, it, 0x1000, { p2pdma: false, step: 1 });
   assert.equal(r.ret, -5);
@@ -120,7 +86,7 @@ Deno.test("netfs_extract_user_iter: a kernel iterator is refused with WARN_ON_ON
 });
 
 Deno.test("netfs_limit_iter on BVEC: whole segments skipped, then capped by size and segments", () => {
-  const c = world();
+  const c = netfsWorld();
   const bv = () =>
     iovIterBvec(origin("b"), "source", [
       { pfn: pgPfn(c, 0), offset: 0, len: 0x1000 },
@@ -140,7 +106,7 @@ Deno.test("netfs_limit_iter on BVEC: whole segments skipped, then capped by size
 });
 
 Deno.test("netfs_limit_iter: start beyond the count WARNs and gives 0; an empty iterator gives 0 silently", () => {
-  const c = world();
+  const c = netfsWorld();
   const b = iovIterBvec(origin("b"), "source", [{ pfn: pgPfn(c, 0), offset: 0, len: 0x1000 }]);
   assert.equal(netfsLimitIter(c, b, 0x1001, 0x100000, 16), 0);
   assert.deepEqual(c.warnings.map((w) => [w.code, w.severity]), [["unsupported_kind", "warn"]]);
@@ -158,7 +124,7 @@ Deno.test("netfs_limit_iter on KVEC: BUG() before 67e467a11f62 (7.0), netfs_limi
       { base: addr(c, "core", 0), len: 0x3000 },
       { base: addr(c, "core", 0x8000), len: 0x5000 },
     ]);
-  const old = world("6.19");
+  const old = netfsWorld("6.19");
   assert.equal(netfsLimitIter(old, kv(old), 0x1000, 0x100000, 16), 0);
   assert.deepEqual(old.warnings.map((w) => [w.code, w.severity]), [[
     "unsupported_kind_bug",
@@ -168,14 +134,14 @@ Deno.test("netfs_limit_iter on KVEC: BUG() before 67e467a11f62 (7.0), netfs_limi
   const e = iovIterKvec(origin("e"), "source", []);
   assert.equal(netfsLimitIter(old, e, 0, 0x100000, 16), 0);
   assert.equal(old.warnings[1].code, "unsupported_kind_bug");
-  const fixed = world("7.0");
+  const fixed = netfsWorld("7.0");
   assert.equal(netfsLimitIter(fixed, kv(fixed), 0x1000, 0x100000, 16), 0x7000);
   assert.equal(netfsLimitIter(fixed, kv(fixed), 0x1000, 0x100000, 1), 0x2000);
   assert.deepEqual(fixed.warnings, []);
 });
 
 Deno.test("netfs_limit_iter on XARRAY: whole folios from a folio-aligned start", () => {
-  const c = world();
+  const c = netfsWorld();
   const f = c.mem.regions.get("f16k")!;
   // 16 KiB folios; count 0xa000 from 0: folio 0 and 1 are 0x8000, the third reaches max_size
   assert.equal(
@@ -194,7 +160,7 @@ Deno.test("netfs_limit_iter on XARRAY: whole folios from a folio-aligned start",
 });
 
 Deno.test("netfs_limit_iter on FOLIOQ: slots from the iterator's slot and offset", () => {
-  const c = world();
+  const c = netfsWorld();
   const data = c.mem.regions.get("data")!;
   const fq = () =>
     iovIterFolioQueue(c, origin("fq"), "source", data, {
@@ -213,7 +179,7 @@ Deno.test("netfs_limit_iter on FOLIOQ: slots from the iterator's slot and offset
 });
 
 Deno.test("netfs_limit_iter on a user iterator BUG()s", () => {
-  const c = world();
+  const c = netfsWorld();
   const u = iovIterUbuf(origin("u"), "dest", addr(c, "buf", 0), 0x1000);
   assert.equal(netfsLimitIter(c, u, 0, 1 << 20, 16), 0);
   assert.deepEqual(c.warnings.map((w) => [w.code, w.fields]), [
