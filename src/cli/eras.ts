@@ -48,6 +48,11 @@ export function eraEvents(): EraEvent[] {
   );
 }
 
+/** The kernel functions some boundary touches, sorted: what `eras FUNCTION` accepts. */
+export function eraFunctions(events: readonly EraEvent[] = eraEvents()): string[] {
+  return [...new Set(events.flatMap((e) => e.functions))].sort();
+}
+
 function renderEvent(e: EraEvent): string {
   const c = e.change;
   const lines = [
@@ -72,7 +77,7 @@ function rcRanges(): string {
 export function erasCommand(io: Io, fn: string | undefined, o: { format: string }): number {
   let events = eraEvents();
   if (fn !== undefined) {
-    const known = [...new Set(events.flatMap((e) => e.functions))].sort();
+    const known = eraFunctions(events);
     if (!known.includes(fn)) {
       const hint = suggest(fn, known);
       io.stderr(

@@ -13,7 +13,7 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { completionScript, type CompletionValues } from "./completions.ts";
-import { FEATURES, modelledEras } from "../profile.ts";
+import { modelledEras } from "../profile.ts";
 import { WARNINGS } from "../check/warnings.ts";
 import { DECLARED_OPS } from "../trace/ops/mod.ts";
 import { compareCommand } from "./compare.ts";
@@ -27,7 +27,7 @@ import { checkCommand } from "./check.ts";
 import { validateCommand } from "./validate.ts";
 import { explainCommand } from "./explain.ts";
 import { opsCommand } from "./ops.ts";
-import { erasCommand } from "./eras.ts";
+import { eraFunctions, erasCommand } from "./eras.ts";
 import { schemaCommand } from "./schema.ts";
 import { labCommand } from "./lab.ts";
 import { exportKunitCommand } from "./export.ts";
@@ -361,16 +361,12 @@ function formatOption<const T extends readonly [string, ...string[]]>(
 
 /** What completions offer beyond the declared choices. */
 function completionValues(): CompletionValues {
-  const functions = new Set<string>();
-  for (const f of Object.values(FEATURES) as { functions: readonly string[] }[]) {
-    for (const fn of f.functions) functions.add(fn);
-  }
   return {
     options: { "--kernel": [...modelledEras(), "latest"] },
     args: {
       explain: Object.keys(WARNINGS).sort(),
       ops: [...DECLARED_OPS],
-      eras: [...functions].sort(),
+      eras: eraFunctions(),
     },
     traceCommands: ["replay", "check", "validate", "compare", "report", "lab", "live"],
   };
