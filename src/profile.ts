@@ -66,6 +66,39 @@ export function lastRc(r: Release): number | undefined {
   return RC_SERIES[`${r[0]}.${r[1]}`];
 }
 
+function mainlineIndex(r: Release): number {
+  return MAINLINE.findIndex((m) => m[0] === r[0] && m[1] === r[1]);
+}
+
+/**
+ * The modelled release after `r`: the next mainline series (6.19 -> 7.0), or for a release
+ * candidate the next one (7.3-rc2 -> 7.3-rc3; the last -rc -> 7.3); a series whose -rcs are
+ * modelled is entered at its -rc1 (7.2 -> 7.3-rc1); undefined after the last.
+ */
+export function nextRelease(r: Release): Release | undefined {
+  const n = rcNumber(r);
+  if (n !== undefined) return n < (lastRc(r) ?? 0) ? [r[0], r[1], rc(n + 1)] : [r[0], r[1]];
+  const i = mainlineIndex(r);
+  const next = i >= 0 ? MAINLINE[i + 1] : undefined;
+  return next && lastRc(next) !== undefined ? [next[0], next[1], rc(1)] : next;
+}
+
+/**
+ * The modelled release before `r`: the previous mainline series (7.0 -> 6.19), or for a
+ * release candidate the one before it (7.3-rc3 -> 7.3-rc2; 7.3-rc1 -> 7.2); a mainline
+ * release whose -rcs are modelled follows its last -rc (7.3 -> 7.3-rc7); undefined before
+ * the first.
+ */
+export function prevRelease(r: Release): Release | undefined {
+  const n = rcNumber(r);
+  if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
+  if (n === undefined && r[2] === undefined && lastRc(r) !== undefined) {
+    return [r[0], r[1], rc(lastRc(r)!)];
+  }
+  const i = mainlineIndex(r);
+  return i > 0 ? MAINLINE[i - 1] : undefined;
+}
+
 /**
  * A release as a trace or the command line writes it (without anchors): "6.12", "6.12.88",
  * "7.3-rc2". Used by the trace schema and the era conditions.
@@ -236,17 +269,11 @@ export function modelledEras(): string[] {
 export function boundaryReleases(): string[] {
   const out = new Map<string, Release>();
   const add = (r: Release) => out.set(releaseName(r), r);
-  const prev = (r: Release): Release | undefined => {
-    const n = rcNumber(r);
-    if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
-    const i = MAINLINE.findIndex((m) => m[0] === r[0] && m[1] === r[1]);
-    return i > 0 ? MAINLINE[i - 1] : undefined;
-  };
   for (const f of Object.values(FEATURES) as Feature[]) {
     for (const b of [f.since, f.until]) {
       if (!b) continue;
       add(b);
-      const p = prev(b);
+      const p = prevRelease(b);
       if (p) add(p);
     }
     for (const c of [f.introduced, f.ended]) {

@@ -16,7 +16,9 @@ import {
   lastRc,
   LATEST,
   MAINLINE,
+  nextRelease,
   parseRelease,
+  prevRelease,
   rc,
   rcNumber,
   type Release,
@@ -37,32 +39,7 @@ function mainlineIndex(r: Release): number {
   return MAINLINE.findIndex((m) => m[0] === r[0] && m[1] === r[1]);
 }
 
-/**
- * The modelled release after `r`: the next mainline series (6.19 -> 7.0), or for a release
- * candidate the next one (7.3-rc2 -> 7.3-rc3; the last -rc -> 7.3); undefined after the last.
- */
-export function nextRelease(r: Release): Release | undefined {
-  const n = rcNumber(r);
-  if (n !== undefined) return n < (lastRc(r) ?? 0) ? [r[0], r[1], rc(n + 1)] : [r[0], r[1]];
-  const i = mainlineIndex(r);
-  const next = i >= 0 ? MAINLINE[i + 1] : undefined;
-  return next && lastRc(next) !== undefined ? [next[0], next[1], rc(1)] : next;
-}
-
-/**
- * The modelled release before `r`: the previous mainline series (7.0 -> 6.19), or for a
- * release candidate the one before it (7.3-rc3 -> 7.3-rc2; 7.3-rc1 -> 7.2); undefined before
- * the first.
- */
-export function prevRelease(r: Release): Release | undefined {
-  const n = rcNumber(r);
-  if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
-  if (n === undefined && r[2] === undefined && lastRc(r) !== undefined) {
-    return [r[0], r[1], rc(lastRc(r)!)];
-  }
-  const i = mainlineIndex(r);
-  return i > 0 ? MAINLINE[i - 1] : undefined;
-}
+export { nextRelease, prevRelease };
 
 /**
  * The release just before `r`, as an inclusive end: X.Y.(Z-1) for a stable release, the
