@@ -13,13 +13,12 @@ import {
   compareRelease,
   type Feature,
   FEATURES,
-  lastRc,
+  isStable,
   LATEST,
   MAINLINE,
   nextRelease,
   parseRelease,
   prevRelease,
-  rc,
   rcNumber,
   type Release,
   releaseName as baseName,
@@ -42,19 +41,16 @@ function mainlineIndex(r: Release): number {
 export { nextRelease, prevRelease };
 
 /**
- * The release just before `r`, as an inclusive end: X.Y.(Z-1) for a stable release, the
- * whole previous series (X'.Y'.y) for a mainline one.
+ * The release just before `r`, as an inclusive end: X.Y.(Z-1) for a stable release, the -rc
+ * before it for a release candidate or a mainline release whose -rcs are modelled, the whole
+ * previous series (X'.Y'.y) for any other mainline release and for an -rc1.
  */
 export function lastBefore(r: Release): Release {
-  const n = rcNumber(r);
-  if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
-  if (r[2] !== undefined && r[2] > 1) return [r[0], r[1], r[2] - 1];
-  if (r[2] !== undefined && n === undefined) return [r[0], r[1]];
-  // X.Y (whose -rcs are modelled): its last -rc; X.Y-rc1 or X.Y: the previous series
-  if (n === undefined && lastRc(r) !== undefined) return [r[0], r[1], rc(lastRc(r)!)];
-  const i = mainlineIndex(r);
-  const p = i > 0 ? MAINLINE[i - 1] : r;
-  return [p[0], p[1], SERIES_END];
+  if (isStable(r)) return r[2] > 1 ? [r[0], r[1], r[2] - 1] : [r[0], r[1]];
+  // a release candidate or mainline release: the release before it, an -rc as itself, a
+  // mainline one as its whole series
+  const p = prevRelease(r) ?? r;
+  return rcNumber(p) !== undefined ? p : [p[0], p[1], SERIES_END];
 }
 
 /**
@@ -99,10 +95,7 @@ export function condReleases(cond: string): Release[] {
     const r = parseRelease(m[2]);
     if (!r) continue;
     if (m[1] !== ">" && m[1] !== "<=") out.push(r);
-    else if (rcNumber(r) !== undefined) {
-      const n = nextRelease(r);
-      if (n) out.push(n);
-    } else if (r[2] !== undefined) out.push([r[0], r[1], r[2] + 1]);
+    else if (isStable(r)) out.push([r[0], r[1], r[2] + 1]);
     else {
       const n = nextRelease(r);
       if (n) out.push(n);
