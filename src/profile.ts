@@ -105,6 +105,22 @@ export function prevRelease(r: Release): Release | undefined {
  */
 export const RELEASE_PATTERN = String.raw`\d{1,3}\.\d{1,3}(?:\.\d{1,4}|-rc\d{1,2})?`;
 
+const CONDITION_TERM = new RegExp(String.raw`(>=|<=|>|<|==|=)?\s*(${RELEASE_PATTERN}|latest)`, "g");
+
+/**
+ * The comparisons of an era condition (or of one of its alternatives), in order: each
+ * operator (">=", "<", ...; "==" when none is written) and release. ">=7.3-rc1 <7.3-rc3" is
+ * [[">=", 7.3-rc1], ["<", 7.3-rc3]].
+ */
+export function conditionTerms(cond: string): [op: string, release: Release][] {
+  const out: [string, Release][] = [];
+  for (const m of cond.matchAll(CONDITION_TERM)) {
+    const r = parseRelease(m[2]);
+    if (r) out.push([m[1] ?? "==", r]);
+  }
+  return out;
+}
+
 /** The behaviour of one kernel release. */
 export interface KernelProfile {
   /** The release as written in the trace ("6.12", "6.12.88", "latest"). */
@@ -311,10 +327,8 @@ export function whenHolds(cond: string | undefined, release: Release): boolean {
 }
 
 function allHold(cond: string, release: Release): boolean {
-  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+(?:\.\d+|-rc\d+)?|latest)/g)) {
-    const r = parseRelease(m[2])!;
+  for (const [op, r] of conditionTerms(cond)) {
     const c = compareRelease(release, r);
-    const op = m[1] ?? "==";
     const ok = op === ">="
       ? c >= 0
       : op === "<="

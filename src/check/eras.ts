@@ -11,6 +11,7 @@
  */
 import {
   compareRelease,
+  conditionTerms,
   type Feature,
   FEATURES,
   isStable,
@@ -91,10 +92,8 @@ export function modelledEras(): readonly Release[] {
 /** The releases where an era condition changes value (`>X` and `<=X` flip after X). */
 export function condReleases(cond: string): Release[] {
   const out: Release[] = [];
-  for (const m of cond.matchAll(/(>=|<=|>|<|==|=)?\s*(\d+\.\d+(?:\.\d+|-rc\d+)?|latest)/g)) {
-    const r = parseRelease(m[2]);
-    if (!r) continue;
-    if (m[1] !== ">" && m[1] !== "<=") out.push(r);
+  for (const [op, r] of conditionTerms(cond)) {
+    if (op !== ">" && op !== "<=") out.push(r);
     else if (isStable(r)) out.push([r[0], r[1], r[2] + 1]);
     else {
       const n = nextRelease(r);
