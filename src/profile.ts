@@ -61,6 +61,11 @@ const NEWEST_STABLE_SERIES: Release = [7, 3];
  */
 export const RC_SERIES: Readonly<Record<string, number>> = { "7.3": 7 };
 
+/** The modelled release candidates, one range per series: ["7.3-rc1 to 7.3-rc7"]. */
+export function rcRanges(): string[] {
+  return Object.entries(RC_SERIES).map(([s, n]) => `${s}-rc1 to ${s}-rc${n}`);
+}
+
 /** The last modelled -rc of a series, or undefined when its -rcs are not modelled. */
 export function lastRc(r: Release): number | undefined {
   return RC_SERIES[`${r[0]}.${r[1]}`];
@@ -195,7 +200,7 @@ export function releaseProblem(text: string): string | undefined {
   const n = rcNumber(r);
   if (n !== undefined) {
     const last = lastRc(r);
-    const modelled = Object.entries(RC_SERIES).map(([s, k]) => `${s}-rc1 to ${s}-rc${k}`);
+    const modelled = rcRanges();
     if (last === undefined) {
       return `kernel ${text}: the release candidates of ${
         releaseName(series)

@@ -16,6 +16,7 @@ import {
   MAINLINE,
   parseRelease,
   RC_SERIES,
+  rcRanges,
   releaseName,
 } from "../profile.ts";
 import { suggest } from "../trace/suggest.ts";
@@ -68,11 +69,6 @@ function renderEvent(e: EraEvent): string {
   return lines.join("\n");
 }
 
-/** "7.3-rc1 to 7.3-rc7" for each series whose -rcs are modelled. */
-function rcRanges(): string {
-  return Object.entries(RC_SERIES).map(([s, n]) => `${s}-rc1 to ${s}-rc${n}`).join(", ");
-}
-
 /** Runs `eras`; returns the exit code. */
 export function erasCommand(io: Io, fn: string | undefined, o: { format: string }): number {
   let events = eraEvents();
@@ -110,9 +106,9 @@ export function erasCommand(io: Io, fn: string | undefined, o: { format: string 
   io.stdout(
     `Modelled releases ${releaseName(MAINLINE[0])} to ${
       releaseName(LATEST)
-    }, their stable point releases and the release candidates ${rcRanges()}; "latest" is ${
-      releaseName(LATEST)
-    }.\n` +
+    }, their stable point releases and the release candidates ${
+      rcRanges().join(", ")
+    }; "latest" is ${releaseName(LATEST)}.\n` +
       `+ a behaviour starts in the release, - it ends. ${events.length} change${
         events.length === 1 ? "" : "s"
       }${fn ? ` touching ${fn}` : ""}.\n\n`,
