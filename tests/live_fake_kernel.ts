@@ -21,6 +21,7 @@ import {
 } from "../src/live/libc.ts";
 import type { Native, Symbols } from "../src/live/libc.ts";
 import type { LiveSystem } from "../src/live/system.ts";
+import type { LiveRecord } from "../src/live/command.ts";
 import { KPF_THP, KPF_ZERO_PAGE } from "../src/live/kernel.ts";
 import { PAGE, THP } from "../src/live/shapes.ts";
 import { FAKE_PFN } from "../src/live/to_trace.ts";
@@ -417,29 +418,13 @@ export class FakeKernel {
   }
 }
 
-/** One case of a recorded `itertrace live --record` run (fixtures/live/*.jsonl). */
-export interface LiveRec {
-  case: number;
-  shape: {
-    syscall: "preadv" | "pwritev" | "vmsplice";
-    size: number;
-    thp: boolean;
-    touched: boolean;
-    segs: { off: number; len: number }[];
-    kind: string;
-  };
-  kernel: {
-    ret: number;
-    acquired: number;
-    released: number;
-    runs: number;
-    stable: boolean;
-    thp: boolean;
-  };
-  model: { ret: number; acquired: number; released: number };
-  agree: boolean;
-  trace: { name: string; memory: { user: { pfns?: string[] }[] }; ops: { op: string }[] };
-}
+/**
+ * One case of a recorded `itertrace live --record` run (fixtures/live/*.jsonl): the record
+ * `live` writes, with the parts of its trace the fake kernel reads.
+ */
+export type LiveRec = Omit<LiveRecord, "trace"> & {
+  readonly trace: { name: string; memory: { user: { pfns?: string[] }[] }; ops: { op: string }[] };
+};
 
 /** A recorded run: its header line and its cases. */
 export function loadRecording(name: string): { head: Record<string, unknown>; recs: LiveRec[] } {
