@@ -326,8 +326,11 @@ export const WARNINGS = {
     severity: "bug",
     title: "a caller loops forever on an extraction that returns 0",
     explain:
-      "Before 2024 extract_user_to_sg looped forever when extraction returned 0: asked for more than the iterator held, it drained it and then spun, never leaving the kernel.",
-    kernel: ["lib/scatterlist.c extract_user_to_sg()"],
+      "Before 2024 extract_user_to_sg looped forever when extraction returned 0: asked for more than the iterator held, it drained it and then spun, never leaving the kernel. smb_extract_folioq_to_rdma (6.12 until a379a8a2a003: 6.16, 6.12.35, 6.15.4) spun the same way once its bytes were used up before the folio queue's end: each pass took a 0-byte part at the same place and mapped it into the next SGE, past the array.",
+    kernel: [
+      "lib/scatterlist.c extract_user_to_sg()",
+      "fs/smb/client/smbdirect.c smb_extract_folioq_to_rdma() (6.12-6.15)",
+    ],
     fields: ["fn", "iter"],
   },
   bad_maxpages: {
@@ -448,6 +451,17 @@ export const WARNINGS = {
     kernel: ["lib/scatterlist.c extract_iter_to_sg()"],
     fields: ["sgt", "entry", "capacity"],
     was: "segment_limit",
+  },
+  sge_overrun: {
+    severity: "bug",
+    title: "an SGE is written past max_sge: the ib_sge array is overrun",
+    explain:
+      "smb_extract_iter_to_rdma()'s smb_set_sge() (fs/smb/client/smbdirect.c, 6.3-7.0) fills rdma->sge[nr_sge] without looking at max_sge, and the cifs send path's array has exactly max_sge slots: every entry written at or past max_sge corrupts what follows it. A list already full on entry gets one; smb_extract_folioq_to_rdma() from 6.12 until a379a8a2a003 'smb: client: fix max_sge overflow in smb_extract_folioq_to_rdma()' (6.16; 6.12.35, 6.15.4) walked on to the queue's end whatever nr_sge was ('Fix netfs_writepages crash with smbdirect/RDMA'). smbdirect_map_sges_from_iter() (7.1) refuses a full list with -EIO instead.",
+    kernel: [
+      "fs/smb/client/smbdirect.c smb_set_sge(), smb_extract_folioq_to_rdma() (6.3-7.0)",
+      "a379a8a2a003 smb: client: fix max_sge overflow in smb_extract_folioq_to_rdma() (6.16)",
+    ],
+    fields: ["fn", "list", "entry", "limit"],
   },
   pipe_buffer_under_io: {
     severity: "hazard",

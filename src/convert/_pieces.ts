@@ -53,6 +53,11 @@ export interface PieceOptions {
   readonly kvecWholeLength?: boolean;
   /** extract_xarray_to_sg before 2bcd3ab37287: every folio's offset from the original start. */
   readonly xarrayOffsetFromStart?: boolean;
+  /**
+   * smb_extract_folioq_to_rdma before a379a8a2a003 (6.12 to 6.15; 6.12.y before 6.12.35,
+   * 6.15.y before 6.15.4): the loop ignores a full target and runs to the queue's end.
+   */
+  readonly folioqToQueueEnd?: boolean;
 }
 
 /** A kernel-backed iterator a conversion can walk. */
@@ -81,7 +86,9 @@ export function walkPieces(
     case "iovec":
       return advanced(ctx, it, kvecPieces(ctx, it, maxsize, emit, !!opts.kvecWholeLength));
     case "folioq":
-      return folioqPieces(ctx, it, maxsize, emit);
+      return opts.folioqToQueueEnd
+        ? folioqPiecesToQueueEnd(ctx, it, maxsize, emit)
+        : folioqPieces(ctx, it, maxsize, emit);
     case "xarray":
       return advanced(ctx, it, xarrayPieces(ctx, it, maxsize, emit, !!opts.xarrayOffsetFromStart));
   }
@@ -224,6 +231,64 @@ function folioqPieces(ctx: ModelCtx, it: FolioqIter, maxsize: number, emit: Emit
     }
     if (full) break;
   }
+  return folioqDone(ctx, it, slot, offset, ret);
+}
+
+/**
+ * smb_extract_folioq_to_rdma as 6.12 added it (c45ebd636c32) until a379a8a2a003 (6.16;
+ * 6.12.35, 6.15.4): the do-loop continued while nr_sge < max_sge OR maxsize > 0, and maxsize
+ * was never lowered (each part was min(maxsize - ret, rest of the folio)), so the condition
+ * always held: a full SGE array did not stop the walk, only the end of the queue did. When
+ * the bytes ran out before the queue did, every later pass took a part of 0 bytes at the same
+ * place and mapped it, without end. The model emits that first empty piece, flags the loop
+ * and stops there, leaving the iterator where the kernel's never-reached epilogue would.
+ * With a maxsize of 0 the condition is nr_sge < max_sge alone: 0-byte pieces until full.
+ */
+function folioqPiecesToQueueEnd(
+  ctx: ModelCtx,
+  it: FolioqIter,
+  maxsize: number,
+  emit: Emit,
+): number {
+  let slot = it.idx, offset = it.iovOffset, ret = 0;
+  while (slot < it.slots.length) {
+    const s = it.slots[slot];
+    let full = false;
+    if (offset < s.size) {
+      const part = Math.min(maxsize - ret, s.size - offset);
+      full = emit(s.headPfn, offset, part);
+      if (part === 0 && maxsize > 0) {
+        ctx.warn(
+          "zero_result_loop",
+          { fn: "smb_extract_folioq_to_rdma", iter: it.name },
+          `smb_extract_folioq_to_rdma on "${it.name}": the ${
+            hex(maxsize)
+          } bytes asked for are used up before the queue's end, and the loop (nr_sge < max_sge || maxsize > 0, maxsize never lowered) maps a 0-byte piece of slot ${slot} again and again, writing SGEs past the array without end (fixed by a379a8a2a003); the model stops after the first`,
+          { cause: it.createdAt },
+        );
+        break;
+      }
+      offset += part;
+      ret += part;
+    }
+    if (offset >= s.size) {
+      offset = 0;
+      slot++;
+    }
+    // only a maxsize of 0 makes the condition depend on nr_sge: 0-byte pieces until full
+    if (maxsize === 0 && full) break;
+  }
+  return folioqDone(ctx, it, slot, offset, ret);
+}
+
+/** The FOLIOQ walkers' epilogue: slot, offset and the unchecked count subtraction. */
+function folioqDone(
+  ctx: ModelCtx,
+  it: FolioqIter,
+  slot: number,
+  offset: number,
+  ret: number,
+): number {
   it.idx = slot;
   it.iovOffset = offset;
   if (ret > it.count) {

@@ -3,7 +3,9 @@
  * memory straight into an ib_sge array with the device's local_dma_lkey, no pins, no
  * intermediate scatterlist. BVEC gives one SGE per bvec piece, KVEC one per page, FOLIOQ one
  * per folio piece (6.12+), XARRAY one per folio (6.3 to 6.11); user kinds WARN and -EIO.
- * Stops at max_sge or when the bytes are done; advances by the bytes mapped.
+ * Stops at max_sge or when the bytes are done; advances by the bytes mapped. Until
+ * a379a8a2a003 (6.16; 6.12.35, 6.15.4) the FOLIOQ walk did not stop at max_sge: it wrote
+ * SGEs past the array to the queue's end, or forever once the bytes were used up.
  *
  * @module
  */
@@ -107,7 +109,16 @@ export function smbExtractIterToRdma(
   // past max_sge. Only a list full on entry gets there: every walk stops once it is full.
   const refuseFull = fn === "smbdirect_map_sges_from_iter";
   const add = (pfn: Pfn, off: number, l: number): boolean => {
-    if (refuseFull && sgeCount(rdma) >= rdma.maxSge) throw MAP_FAILED;
+    const at = sgeCount(rdma);
+    if (at >= rdma.maxSge) {
+      if (refuseFull) throw MAP_FAILED;
+      ctx.warn(
+        "sge_overrun",
+        { fn, list: rdma.name, entry: at, limit: rdma.maxSge },
+        `${fn} writes sge[${at}] of "${rdma.name}", past its max_sge ${rdma.maxSge}: smb_set_sge() fills rdma->sge[nr_sge] without looking at the limit, so the ib_sge array is overrun`,
+        { cause: rdma.step },
+      );
+    }
     // ib_dma_mapping_error() on this piece: the walk returns -EIO before advancing
     if (attempts++ === failMapAt) throw MAP_FAILED;
     pushSge(rdma, {
@@ -142,6 +153,16 @@ export function smbExtractIterToRdma(
     case "bvec":
     case "kvec":
     case "folioq": // until 7.4 (ITER_FOLIOQ is removed there)
+      // smb_extract_folioq_to_rdma before a379a8a2a003 (6.16; 6.12.35, 6.15.4) walks on
+      // past a full array to the queue's end; the 7.1 common copy is the fixed one
+      ret = mapping(() =>
+        walkPieces(ctx, it, len, add, {
+          ...walk,
+          folioqToQueueEnd: fn === "smb_extract_iter_to_rdma" &&
+            !ctx.profile.has("smb_folioq_max_sge_fix"),
+        })
+      );
+      break;
     case "bvecq": // 7.4: smbdirect_map_sges_from_bvecq, one SGE per bvec piece
       ret = mapping(() => walkPieces(ctx, it, len, add, walk));
       break;

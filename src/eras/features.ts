@@ -274,6 +274,25 @@ export const FEATURES = {
         "the 7.1 rename had no row; end now cites the client conversion e5fd091663f8 (was the merge); source: Debian's 6.12.118 fs/smb/client/smbdirect.c defines smb_extract_iter_to_rdma, the v4 074 patch replaces its uses with the common smbdirect_map_sges_from_iter",
     },
   },
+  smb_folioq_max_sge_fix: {
+    since: [6, 16],
+    what:
+      "smb_extract_folioq_to_rdma stops at max_sge or when maxsize is used up (before, its loop went on while nr_sge < max_sge OR maxsize > 0 and never lowered maxsize: it mapped folio pieces past the end of the SGE array until the queue ended, and with the bytes used up before the queue's end it mapped zero-length pieces forever)",
+    functions: ["smb_extract_iter_to_rdma", "smb_extract_folioq_to_rdma"],
+    introduced: {
+      commit: "a379a8a2a003",
+      subject: "smb: client: fix max_sge overflow in smb_extract_folioq_to_rdma()",
+      release: "6.16",
+      backports: ["6.12.35", "6.15.4"],
+      evidence:
+        "Metzmacher's [PATCH 0/2] 'smb: client: fix problems with smbdirect/rdma mounts' (18 Jun 2025, id 30553198333), reviewed by Howells and Talpey ('Looks like it happened between 6.11 and 6.12', ids 30598665663, 30600942950); pull 'v6.16-rc2-smb3-client-fixes' ('Fix netfs_writepages crash with smbdirect/RDMA', 20 Jun 2025, id 27490670591), a379a8a2a003 in Linus' tree next to 'erofs-for-6.16-rc3-fixes' and 'io_uring-6.16-20250621' (id 66721309551): 6.16-rc3, so 6.16 (the 6.16 -rcs are not modelled); stable: '[PATCH 6.12 000/414] 6.12.35-rc1 review' lists it (23 Jun 2025, id 35401755708; linux-6.12.y push as c7a6dba749a3, id 66751420535), '6.15.4-rc2' lists it (id 35072995546; linux-6.15.y push as e5ca1c4e61a7, 26 Jun 2025, id 67083049256); 6.13.y and 6.14.y had ended ('the LAST 6.14.y release', 6.14.11, 10 Jun 2025, id 47720299979); the bug came with c45ebd636c32 'cifs: Provide the capability to extract from ITER_FOLIOQ to RDMA SGEs' (6.12, id 21147139791)",
+    },
+    audit: {
+      verdict: "new",
+      note:
+        "source both sides: the 6.12 patch that added smb_extract_folioq_to_rdma (id 21147139791) and the fix's quoted old side end the do-loop with 'nr_sge < max_sge || maxsize > 0' and take part = umin(maxsize - ret, ...) without lowering maxsize; Debian's 6.12.118 (fs/smb/client/smbdirect.c, after the 6.12.35 backport) ends it with '&&' and lowers maxsize by each part; the 7.1 common copy (smbdirect_map_sges_from_folioq, v4 patch 025, id 3320976943) has the fixed '&&' loop",
+    },
+  },
 
   algif_aead_out_of_place: {
     since: [7, 0],

@@ -1,7 +1,7 @@
 /**
  * An SGE list already full when the call begins. smb_set_sge() (fs/smb/client/smbdirect.c,
  * 6.3 to 7.0) maps the first piece into sge[nr_sge] without looking at max_sge, so the list
- * ends one past its limit; smbdirect_map_sges_single_page() (fs/smb/common/smbdirect, 7.1)
+ * ends one past its limit (sge_overrun); smbdirect_map_sges_single_page() (fs/smb/common/smbdirect, 7.1)
  * returns false when num_sge >= max_sge, before ib_dma_map_page(), and the walk returns -EIO
  * with nothing mapped and the iterator where it was.
  */
@@ -60,7 +60,7 @@ for (const perPage of [false, true]) {
       const { steps, view } = replay("7.0", "smb_extract_iter_to_rdma");
       assert.equal(steps[1].ret, 0x2000);
       assert.equal(steps[2].ret, 0x1000);
-      assert.deepEqual(steps[2].warnings.map((w) => w.code), ["segment_limit"]);
+      assert.deepEqual(steps[2].warnings.map((w) => w.code), ["segment_limit", "sge_overrun"]);
       assert.equal(view["rdma.r"].nr_sge, 3);
       assert.equal(view["rdma.r"].sge.length, 3);
       assert.equal(view["iter.b"].count, 0x1000);
