@@ -12,7 +12,6 @@ import type { ModelCtx } from "../model/ctx.ts";
 import type { WarningFields } from "../check/warnings.ts";
 import type { IovIter, UbufIter, VecIter } from "../model/iter.ts";
 import { walkPieces } from "./_pieces.ts";
-import type { EntryRuns } from "../model/entry_runs.ts";
 import { iovIterExtractPages } from "../model/extract.ts";
 import { pagePieceRuns, PageRuns } from "../model/pfn_runs.ts";
 import type { SgEntry, SgTable } from "./sg.ts";
