@@ -16,6 +16,8 @@ import { iovIterExtractPages, iovIterGetPages } from "../model/extract.ts";
 import { iovIterIsAligned } from "../model/query.ts";
 import { userBacked } from "../model/iter.ts";
 import type { Holds } from "./holds.ts";
+import type { Extraction } from "../model/extract.ts";
+import type { PfnRun } from "../model/pfn_runs.ts";
 import type { Pfn } from "../types.ts";
 import { ZERO_PFN } from "../model/memory.ts";
 
@@ -101,11 +103,13 @@ export function bioIovIterGetPages(
   const alignAfter = ctx.profile.has("bio_align_after_build");
   const atExtract = ctx.profile.has("dio_align_at_extract");
   const isP2p = (p: Pfn) => ctx.mem.pageLoc(p)?.region.kind === "p2p";
+  const pending = new PendingHolds(holds, kind);
   let ret = 0;
   do {
     if (atExtract && userBacked(it) && misalignedSegment(ctx, it, o.dmaAlignment)) {
       // 7.3: iov_iter_extract_bvecs refuses the segment before pinning it; the pins taken so
       // far are released and BIO_PAGE_PINNED cleared (the bio will not be submitted)
+      pending.flush();
       releaseBio(ctx, bio, holds, false);
       bio.released = false;
       bio.pinned = false;
@@ -122,17 +126,12 @@ export function bioIovIterGetPages(
       ? iovIterExtractPages(ctx, it, { ...opts, p2pdma: o.p2p })
       : iovIterGetPages(ctx, it, { ...opts, advance: advances });
     if (!modern && !advances && r.ret > 0) iovIterAdvance(ctx, it, r.ret);
-    const took = new Map<Pfn, number>();
-    for (const p of r.holds) {
-      holds.take(kind, p);
-      took.set(p, (took.get(p) ?? 0) + 1);
-    }
+    // the holds go to the ledger when the call ends (or before anything else reads them)
+    if (r.runs) { for (const run of r.runs) pending.take(run.first, run.n); }
+    else for (const p of r.holds) pending.take(p, 1);
+    const took = new Took(r);
     const release = (p: Pfn) => {
-      const n = took.get(p) ?? 0;
-      if (n && (bio.pinned || bio.reffed)) {
-        holds.drop(kind, p);
-        took.set(p, n - 1);
-      }
+      if ((bio.pinned || bio.reffed) && took.give(p)) pending.drops.push(p);
     };
     if (r.ret <= 0) {
       ret = r.ret ? r.ret : -14;
@@ -148,12 +147,17 @@ export function bioIovIterGetPages(
       break;
     }
     let left = size, i = 0;
+    const pfns = r.pfns;
+    // whether the last bvec's page is P2P memory (read once, then carried along)
+    let prevP2p = modern && bio.bvec.length ? isP2p(bio.bvec[bio.bvec.length - 1].pfn) : false;
     while (left > 0) {
-      const pfn = r.pfns[i];
+      const pfn = pfns[i];
+      const loc = ctx.mem.pageLoc(pfn);
       // zone_device_pages_have_same_pgmap(): P2P pages never share a bio with ordinary ones
-      const prev = bio.bvec[bio.bvec.length - 1];
-      if (modern && prev && isP2p(prev.pfn) !== isP2p(pfn)) break;
-      const fo = ctx.mem.folioOfPfn(pfn);
+      const p2p = loc?.region.kind === "p2p";
+      if (modern && bio.bvec.length && prevP2p !== p2p) break;
+      const fo = (loc ? loc.region.folioOf(loc.index) : undefined) ??
+        { headPfn: pfn, headIndex: 0, order: 0 };
       const large = fo.order > 0;
       const folioOff = (pfn - fo.headPfn) * ps + off;
       const fsize = ps * 2 ** fo.order;
@@ -167,16 +171,26 @@ export function bioIovIterGetPages(
           break;
         }
       }
-      addRange(ctx, bio, large ? fo.headPfn : pfn, large ? folioOff : off, len, merge, release);
+      const added = addRange(
+        ctx,
+        bio,
+        large ? fo.headPfn : pfn,
+        large ? folioOff : off,
+        len,
+        merge,
+        release,
+      );
+      if (modern && added) prevP2p = large ? isP2p(fo.headPfn) : p2p;
       left -= len;
       i += n;
       off = 0;
     }
     if (left) iovIterRevert(ctx, it, left);
-    for (; i < r.pfns.length; i++) release(r.pfns[i]);
+    for (; i < pfns.length; i++) release(pfns[i]);
     bio.size += size - left;
     if (left) break;
   } while (!ret && it.count && bio.bvec.length < bio.maxVecs);
+  pending.flush();
   if (!bio.bvec.length) return ret;
   return alignAfter ? alignDown(ctx, it, bio, lbsMask, holds) : 0;
 }
@@ -291,7 +305,65 @@ function alignDown(ctx: ModelCtx, it: IovIter, bio: Bio, mask: number, holds: Ho
   return bio.bvec.length ? 0 : -14;
 }
 
-/** bio_iov_add_folio(): merge into the previous bvec when contiguous (6.3 to 6.19), else add. */
+/**
+ * The holds one bio_iov_iter_get_pages call took (runs of consecutive pages, in order) and
+ * gave back (pages merged into the previous bvec's page, pages of a trimmed tail), handed to
+ * the ledger together by flush(): in one step, taking all before dropping any leaves every
+ * page the same holds as the kernel's order does, and a segment's pages join the previous
+ * segment's run when they follow it.
+ */
+class PendingHolds {
+  private runs: PfnRun[] = [];
+  drops: Pfn[] = [];
+  constructor(private readonly holds: Holds, private readonly kind: "pin" | "ref") {}
+
+  take(first: Pfn, n: number): void {
+    this.runs.push({ first, n });
+  }
+
+  flush(): void {
+    if (!this.runs.length && !this.drops.length) return;
+    this.holds.takeThenDrop(this.kind, this.runs, this.drops);
+    this.runs = [];
+    this.drops = [];
+  }
+}
+
+/**
+ * How many holds of each page one extraction took that the bio has not given back: the
+ * extraction's runs (or its hold list) are read only when a page is given back, which few
+ * extractions do (a merge into the same page, a trimmed tail).
+ */
+class Took {
+  private left: Map<Pfn, number> | undefined;
+  constructor(private readonly r: Extraction) {}
+
+  /** Gives back one hold of `p`; false when the extraction took none left to give. */
+  give(p: Pfn): boolean {
+    if (!this.left) {
+      const left = this.left = new Map<Pfn, number>();
+      const r = this.r;
+      if (r.runs) {
+        for (const run of r.runs) {
+          if (run.first <= p && p < run.first + run.n) left.set(p, (left.get(p) ?? 0) + 1);
+        }
+      } else for (const q of r.holds) left.set(q, (left.get(q) ?? 0) + 1);
+    } else if (this.r.runs && !this.left.has(p)) {
+      let n = 0;
+      for (const run of this.r.runs) if (run.first <= p && p < run.first + run.n) n++;
+      this.left.set(p, n);
+    }
+    const n = this.left.get(p) ?? 0;
+    if (!n) return false;
+    this.left.set(p, n - 1);
+    return true;
+  }
+}
+
+/**
+ * bio_iov_add_folio(): merge into the previous bvec when contiguous (6.3 to 6.19), else add.
+ * True when a bvec was added.
+ */
 function addRange(
   ctx: ModelCtx,
   bio: Bio,
@@ -300,7 +372,7 @@ function addRange(
   len: number,
   merge: boolean,
   release: (p: Pfn) => void,
-): void {
+): boolean {
   const ps = ctx.mem.pageSize;
   const prev = bio.bvec[bio.bvec.length - 1];
   if (merge && prev) {
@@ -310,39 +382,42 @@ function addRange(
       const samePage = Math.floor((prevEnd - 1) / ps) === Math.floor(start / ps);
       prev.len += len;
       if (samePage) release(Math.floor(start / ps));
-      return;
+      return false;
     }
   }
   bio.bvec.push({ pfn, offset, len });
+  return true;
 }
 
 /**
  * bio_release_pages(): only for BIO_PAGE_PINNED bios (and ref-holding bios before 6.3):
- * every page each bvec spans is unpinned (put), after marking it dirty when asked.
- * Returns the pages released.
+ * every page each bvec spans is unpinned (put), after marking it dirty when asked. The pages
+ * of a bvec are dropped as one run; a page with nothing left to release is warned about.
  */
-export function releaseBio(ctx: ModelCtx, bio: Bio, holds: Holds, _dirty: boolean): Pfn[] {
-  if (!bio.pinned && !bio.reffed) return [];
+export function releaseBio(ctx: ModelCtx, bio: Bio, holds: Holds, _dirty: boolean): void {
+  if (!bio.pinned && !bio.reffed) return;
   const kind = bio.pinned ? "pin" : "ref";
-  const out: Pfn[] = [];
-  for (const bv of bio.bvec) {
-    for (const p of spanned(bv.pfn, bv.offset, bv.len, ctx.mem.pageSize)) {
-      // unpinning the shared zero page is a no-op from 6.5 (it was never counted)
-      if (p === ZERO_PFN && kind === "pin" && ctx.profile.has("zero_page_unpinned")) continue;
-      if (!holds.drop(kind, p)) {
-        holds.miss(kind);
-        ctx.warn(
-          "double_unpin",
-          { fn: "bio_release_pages", list: bio.name },
-          `bio_release_pages on "${bio.name}": ${
-            ctx.mem.pageName(p)
-          } has no ${kind} left to release`,
-          { cause: bio.step, page: ctx.mem.pageName(p) },
-        );
-      }
-      out.push(p);
+  const ps = ctx.mem.pageSize;
+  // unpinning the shared zero page is a no-op from 6.5 (it was never counted)
+  const skipZero = kind === "pin" && ctx.profile.has("zero_page_unpinned");
+  const missed = (first: Pfn, n: number) => {
+    for (let p = first; p < first + n; p++) {
+      holds.miss(kind);
+      ctx.warn(
+        "double_unpin",
+        { fn: "bio_release_pages", list: bio.name },
+        `bio_release_pages on "${bio.name}": ${ctx.mem.pageName(p)} has no ${kind} left to release`,
+        { cause: bio.step, page: ctx.mem.pageName(p) },
+      );
     }
+  };
+  for (const bv of bio.bvec) {
+    const first = bv.pfn + Math.floor(bv.offset / ps);
+    const n = Math.ceil(((bv.offset % ps) + bv.len) / ps);
+    if (skipZero && first <= ZERO_PFN && ZERO_PFN < first + n) {
+      holds.dropRun(kind, first, ZERO_PFN - first, missed);
+      holds.dropRun(kind, ZERO_PFN + 1, first + n - ZERO_PFN - 1, missed);
+    } else holds.dropRun(kind, first, n, missed);
   }
   bio.released = true;
-  return out;
 }

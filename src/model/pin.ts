@@ -51,11 +51,17 @@ export class PinLedger {
 
   /**
    * Drops the oldest hold of `kind` on each of `n` consecutive pages from `first` that has
-   * one; returns how many were dropped (the others had none).
+   * one; returns how many were dropped (the others had none, and `onMiss` is told of them in
+   * pfn order).
    */
-  dropRun(kind: "pin" | "ref", first: Pfn, n: number): number {
+  dropRun(
+    kind: "pin" | "ref",
+    first: Pfn,
+    n: number,
+    onMiss?: (first: Pfn, n: number) => void,
+  ): number {
     if (n <= 0) return 0;
-    const dropped = this.held[kind].remove(first, n);
+    const dropped = this.held[kind].remove(first, n, onMiss);
     this.counters(kind).released += dropped;
     return dropped;
   }

@@ -20,9 +20,14 @@ interface Run {
 }
 
 /**
- * A hold update of `n` pages that hold alike: their new step list, or undefined for none.
+ * A hold update of the `n` pages from `at` that hold alike: their new step list, or undefined
+ * for none. Called in pfn order.
  */
-type Update = (steps: readonly number[] | undefined, n: number) => readonly number[] | undefined;
+type Update = (
+  steps: readonly number[] | undefined,
+  n: number,
+  at: number,
+) => readonly number[] | undefined;
 
 function sameSteps(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
@@ -54,12 +59,16 @@ export class HoldRuns {
 
   /**
    * Drops the oldest hold of each of `n` pages from `first` that has one; returns how many
-   * were dropped (pages without a hold are left alone).
+   * were dropped (pages without a hold are left alone). `onMiss` is told of each stretch of
+   * pages that had none, in pfn order.
    */
-  remove(first: Pfn, n: number): number {
+  remove(first: Pfn, n: number, onMiss?: (first: Pfn, n: number) => void): number {
     let dropped = 0;
-    this.each(first, n, (s, k) => {
-      if (!s) return undefined;
+    this.each(first, n, (s, k, at) => {
+      if (!s) {
+        onMiss?.(at, k);
+        return undefined;
+      }
       dropped += k;
       return s.length > 1 ? s.slice(1) : undefined;
     });
@@ -93,7 +102,7 @@ export class HoldRuns {
     const runs = this.buckets.get(key);
     if (!runs) {
       // nothing held in this bucket: one hole
-      const r = f(undefined, b - a);
+      const r = f(undefined, b - a, a);
       if (!r) return;
       this.buckets.set(key, [{ start: a, end: b, steps: r }]);
       return;
@@ -105,7 +114,7 @@ export class HoldRuns {
     }
     const out: Run[] = [];
     const apply = (s: readonly number[] | undefined, from: number, to: number) => {
-      const r = f(s, to - from);
+      const r = f(s, to - from, from);
       if (r) out.push({ start: from, end: to, steps: r });
     };
     let cur = a, j = i;
@@ -155,7 +164,7 @@ export class HoldRuns {
 function quick(runs: Run[], i: number, a: number, b: number, f: Update): boolean {
   const r = runs[i];
   if (r !== undefined && r.start <= a && b <= r.end) {
-    const s = f(r.steps, b - a);
+    const s = f(r.steps, b - a, a);
     const pieces: Run[] = [];
     let from = i, to = i + 1;
     if (r.start < a) pieces.push({ start: r.start, end: a, steps: r.steps });
@@ -180,7 +189,7 @@ function quick(runs: Run[], i: number, a: number, b: number, f: Update): boolean
   // a hole: [a, b) ends before run i (if any), and no neighbour touches it
   if (r !== undefined && r.start <= b) return false;
   if (i > 0 && runs[i - 1].end === a) return false;
-  const s = f(undefined, b - a);
+  const s = f(undefined, b - a, a);
   if (s !== undefined) runs.splice(i, 0, { start: a, end: b, steps: s });
   return true;
 }

@@ -193,7 +193,14 @@ Deno.test("BVECQ: extract_iter_to_sg stops at the count (extract_bvecq_to_sg cap
   const { c, it } = setup();
   const short = { ...it, count: 0x2800 };
   const t = sgInitTable("s", 8, 2);
-  const holds = { take() {}, drop: () => true, takeRun() {}, dropRun: () => 0, miss() {} };
+  const holds = {
+    take() {},
+    drop: () => true,
+    takeRun() {},
+    dropRun: () => 0,
+    takeThenDrop() {},
+    miss() {},
+  };
   const o = { maxsize: 0x10000, sgMax: 8, p2pdma: false, step: 2 };
   assert.equal(extractIterToSg(c, short, t, o, holds), 0x2800);
   assert.equal(short.count, 0);

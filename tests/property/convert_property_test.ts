@@ -44,6 +44,7 @@ const holds: Holds = {
   drop: () => true,
   takeRun() {},
   dropRun: (_k, _f, n) => n,
+  takeThenDrop() {},
   miss() {},
 };
 

@@ -180,6 +180,8 @@ function holdsOf(acct: Acct): Holds {
     drop: () => true,
     takeRun: (kind, first, n) => acct.hold(kind, Array.from({ length: n }, (_, k) => first + k)),
     dropRun: (_kind, _first, n) => n,
+    takeThenDrop: (kind, runs) =>
+      acct.hold(kind, runs.flatMap((r) => Array.from({ length: r.n }, (_, k) => r.first + k))),
     miss: () => {},
   };
 }
