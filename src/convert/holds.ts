@@ -73,10 +73,11 @@ export function withRuns(
       let net = runs;
       const made: Pfn[] = [];
       if (drops.length) {
-        const rs = runs.map((r) => ({ first: r.first, n: r.n }));
-        let cancelled = 0;
+        const rs = runs.slice();
+        let cancelled = 0, from = 0;
         for (const p of drops) {
-          if (ledger.count(kind, p) === 0 && cancelTake(rs, p)) cancelled++;
+          const at = ledger.count(kind, p) === 0 ? cancelTake(rs, p, from) : -1;
+          if (at >= 0) cancelled++, from = at;
           else made.push(p);
         }
         const c = ledger.counters(kind);
@@ -99,18 +100,27 @@ export function withRuns(
   };
 }
 
-/** Takes page `p` out of one of the runs (false when none holds it). */
-function cancelTake(runs: PfnRun[], p: Pfn): boolean {
-  for (let i = runs.length - 1; i >= 0; i--) {
-    const r = runs[i];
-    if (p < r.first || p >= r.first + r.n) continue;
-    if (p === r.first) runs[i] = { first: p + 1, n: r.n - 1 };
-    else if (p === r.first + r.n - 1) runs[i] = { first: r.first, n: r.n - 1 };
-    else {runs.splice(i, 1, { first: r.first, n: p - r.first }, {
-        first: p + 1,
-        n: r.first + r.n - p - 1,
-      });}
-    return true;
+/**
+ * Takes page `p` out of one of the runs, looking from run `from` on first (a call gives pages
+ * back in the order it took them, so the run is seldom before the last one found); returns
+ * the index of the run it was taken from, or -1 when none holds it.
+ */
+function cancelTake(runs: PfnRun[], p: Pfn, from: number): number {
+  let i = from;
+  while (i < runs.length && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
+  if (i === runs.length) {
+    i = 0;
+    while (i < from && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
+    if (i === from) return -1;
   }
-  return false;
+  const r = runs[i];
+  if (p === r.first) runs[i] = { first: p + 1, n: r.n - 1 };
+  else if (p === r.first + r.n - 1) runs[i] = { first: r.first, n: r.n - 1 };
+  else {
+    runs.splice(i, 1, { first: r.first, n: p - r.first }, {
+      first: p + 1,
+      n: r.first + r.n - p - 1,
+    });
+  }
+  return i;
 }
