@@ -104,6 +104,18 @@ export function bioIovIterGetPages(
   const atExtract = ctx.profile.has("dio_align_at_extract");
   const isP2p = (p: Pfn) => ctx.mem.pageLoc(p)?.region.kind === "p2p";
   const pending = new PendingHolds(holds, kind);
+  // 6.3+: extraction; 6.0-6.2: iov_iter_get_pages2; before 6.0: iov_iter_get_pages, after
+  // which bio_iov_iter_get_pages advanced the iterator itself
+  const advances = ctx.profile.has("get_pages2");
+  // the extraction being added and its pages; what it took is counted only if a page is
+  // given back (one closure per call, not per extraction)
+  const pages = new PagesOf();
+  let took: Took | undefined;
+  const release = (p: Pfn) => {
+    if (!bio.pinned && !bio.reffed) return;
+    took ??= new Took(pages.r!);
+    if (took.give(p)) pending.drops.push(p);
+  };
   let ret = 0;
   do {
     if (atExtract && userBacked(it) && misalignedSegment(ctx, it, o.dmaAlignment)) {
@@ -117,22 +129,17 @@ export function bioIovIterGetPages(
       bio.size = 0;
       return -22;
     }
-    const nrPages = bio.maxVecs - bio.bvec.length;
-    const opts = { maxsize: UINT_MAX - bio.size, maxpages: nrPages, step: o.step };
-    // 6.3+: extraction; 6.0-6.2: iov_iter_get_pages2; before 6.0: iov_iter_get_pages, after
-    // which bio_iov_iter_get_pages advanced the iterator itself
-    const advances = ctx.profile.has("get_pages2");
+    const maxpages = bio.maxVecs - bio.bvec.length;
+    const maxsize = UINT_MAX - bio.size;
     const r = modern
-      ? iovIterExtractPages(ctx, it, { ...opts, p2pdma: o.p2p })
-      : iovIterGetPages(ctx, it, { ...opts, advance: advances });
+      ? iovIterExtractPages(ctx, it, { maxsize, maxpages, step: o.step, p2pdma: o.p2p })
+      : iovIterGetPages(ctx, it, { maxsize, maxpages, step: o.step, advance: advances });
     if (!modern && !advances && r.ret > 0) iovIterAdvance(ctx, it, r.ret);
     // the holds go to the ledger when the call ends (or before anything else reads them)
     if (r.runs) { for (const run of r.runs) pending.take(run.first, run.n); }
     else for (const p of r.holds) pending.take(p, 1);
-    const took = new Took(r);
-    const release = (p: Pfn) => {
-      if ((bio.pinned || bio.reffed) && took.give(p)) pending.drops.push(p);
-    };
+    pages.reset(r);
+    took = undefined;
     if (r.ret <= 0) {
       ret = r.ret ? r.ret : -14;
       break;
@@ -142,16 +149,15 @@ export function bioIovIterGetPages(
     if (trim) iovIterRevert(ctx, it, trim);
     size -= trim;
     if (!size) {
-      for (const p of r.pfns) release(p);
+      for (let i = 0; i < pages.count; i++) release(pages.at(i));
       ret = -14;
       break;
     }
     let left = size, i = 0;
-    const pfns = r.pfns;
     // whether the last bvec's page is P2P memory (read once, then carried along)
     let prevP2p = modern && bio.bvec.length ? isP2p(bio.bvec[bio.bvec.length - 1].pfn) : false;
     while (left > 0) {
-      const pfn = pfns[i];
+      const pfn = pages.at(i);
       const loc = ctx.mem.pageLoc(pfn);
       // zone_device_pages_have_same_pgmap(): P2P pages never share a bio with ordinary ones
       const p2p = loc?.region.kind === "p2p";
@@ -165,7 +171,7 @@ export function bioIovIterGetPages(
       // a run inside a large folio must be pages extraction returned consecutively
       let n = Math.ceil((off + len) / ps);
       for (let k = 1; k < n; k++) {
-        if (r.pfns[i + k] !== pfn + k) {
+        if (pages.at(i + k) !== pfn + k) {
           len = k * ps - off;
           n = k;
           break;
@@ -186,7 +192,7 @@ export function bioIovIterGetPages(
       off = 0;
     }
     if (left) iovIterRevert(ctx, it, left);
-    for (; i < pfns.length; i++) release(pfns[i]);
+    for (; i < pages.count; i++) release(pages.at(i));
     bio.size += size - left;
     if (left) break;
   } while (!ret && it.count && bio.bvec.length < bio.maxVecs);
@@ -326,6 +332,44 @@ class PendingHolds {
     this.holds.takeThenDrop(this.kind, this.runs, this.drops);
     this.runs = [];
     this.drops = [];
+  }
+}
+
+/**
+ * The pages of one extraction by index, read from its runs when it gives them (without
+ * building the page array), a page at a time in increasing order as the bvec loop reads them.
+ */
+class PagesOf {
+  r: Extraction | undefined;
+  /** Pages in all. */
+  count = 0;
+  private runs: readonly PfnRun[] | undefined;
+  /** The run that holds page `base` onwards. */
+  private run = 0;
+  private base = 0;
+
+  reset(r: Extraction): void {
+    this.r = r;
+    this.runs = r.runs;
+    this.run = 0;
+    this.base = 0;
+    if (r.runs) {
+      let n = 0;
+      for (const run of r.runs) n += run.n;
+      this.count = n;
+    } else this.count = r.pfns.length;
+  }
+
+  /** Page `i` (undefined past the end). */
+  at(i: number): Pfn {
+    const runs = this.runs;
+    if (!runs) return this.r!.pfns[i];
+    if (i < this.base) this.run = this.base = 0;
+    while (this.run < runs.length && i >= this.base + runs[this.run].n) {
+      this.base += runs[this.run].n;
+      this.run++;
+    }
+    return this.run < runs.length ? runs[this.run].first + (i - this.base) : undefined as never;
   }
 }
 

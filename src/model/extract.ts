@@ -19,6 +19,7 @@ import type {
 } from "./iter.ts";
 import { iovIterAdvance } from "./advance.ts";
 import { gupFast } from "./gup.ts";
+import { pageOffset } from "./addr_math.ts";
 import type { PfnRun } from "./pfn_runs.ts";
 import { ZERO_PFN } from "./memory.ts";
 import { maxRwCount } from "../profile.ts";
@@ -245,7 +246,7 @@ function userPages(
   let addr: bigint;
   let size = maxsize;
   if (it.kind === "ubuf") {
-    addr = it.ubuf + BigInt(it.iovOffset);
+    addr = it.iovOffset ? it.ubuf + BigInt(it.iovOffset) : it.ubuf;
   } else {
     let k = it.idx, skip = it.iovOffset;
     while (k < it.segs.length && it.segs[k].len - skip <= 0) {
@@ -254,13 +255,13 @@ function userPages(
     }
     if (k >= it.segs.length) return fail(0);
     const seg = it.segs[k];
-    addr = seg.base + BigInt(skip);
+    addr = skip ? seg.base + BigInt(skip) : seg.base;
     size = Math.min(size, seg.len - skip);
   }
-  const offset0 = Number(addr % BigInt(ps));
+  const offset0 = pageOffset(addr, ps);
   const n = wantPages(ps, size, offset0, o.maxpages);
   if (!n) return fail(ENOMEM);
-  const g = gupFast(ctx, it.task, addr - BigInt(offset0), n, {
+  const g = gupFast(ctx, it.task, offset0 ? addr - BigInt(offset0) : addr, n, {
     write: it.dir === "dest",
     pin,
     p2pdma,

@@ -13,6 +13,7 @@ import type { ModelCtx } from "./ctx.ts";
 import { type Region, ZERO_PFN } from "./memory.ts";
 import { hex, type Pfn } from "../types.ts";
 import { TASK_SIZE_MAX } from "../profile.ts";
+import { endsBeyond } from "./addr_math.ts";
 import { PageRuns, perPage, type PfnRun } from "./pfn_runs.ts";
 
 /** GUP flags the model distinguishes. */
@@ -117,15 +118,15 @@ export function gupFast(
   flags: GupFlags,
   cause: number | undefined,
 ): GupResult {
-  const ps = BigInt(ctx.mem.pageSize);
+  const psN = ctx.mem.pageSize;
   const out = new PageRuns();
   // gup_fast_fallback(): a range ending beyond user space is refused whole, before any page
   // is looked at (the end > TASK_SIZE_MAX check; access_ok() before it in older releases)
-  if (start + BigInt(npages) * ps > TASK_SIZE_MAX) return { errno: -14 };
+  if (endsBeyond(start, npages * psN, TASK_SIZE_MAX)) return { errno: -14 };
   const noZero = ctx.mem.noZeroPage;
   let k = 0;
   while (k < npages) {
-    const addr = start + BigInt(k) * ps;
+    const addr = k ? start + BigInt(k * psN) : start;
     const loc = ctx.mem.translate(addr, task);
     const errno = refusal(ctx, loc?.region, addr, k, flags, cause);
     if (errno) return out.count ? taken(out) : { errno };

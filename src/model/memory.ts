@@ -7,6 +7,7 @@
  */
 import { limit, LimitError } from "../limits.ts";
 import { type Addr, hex, type Pfn } from "../types.ts";
+import { addrDiff } from "./addr_math.ts";
 import { type Pattern, patternBytes } from "./fill.ts";
 
 /** The kind of mapping behind a user region. */
@@ -172,6 +173,8 @@ export class Memory {
   readonly problems: LayoutProblem[] = [];
   private readonly pfnRanges: PfnRange[] = [];
   private readonly virtRanges: Region[] = [];
+  /** The end address of each of virtRanges (built once they are sorted). */
+  private virtEnds: bigint[] = [];
   private readonly bytes = new Map<Pfn, Uint8Array>();
   /**
    * Pages a fill covered whole, kept as their pattern and the pattern offset of their byte 0
@@ -295,6 +298,7 @@ export class Memory {
       }
     }
     this.virtRanges.sort((a, b) => (a.start! < b.start! ? -1 : a.start! > b.start! ? 1 : 0));
+    this.virtEnds = this.virtRanges.map((r) => r.start! + BigInt(r.size));
     for (let i = 1; i < this.virtRanges.length; i++) {
       const a = this.virtRanges[i - 1], b = this.virtRanges[i];
       if (a.task === b.task && b.start! < a.start! + BigInt(a.size)) {
@@ -584,7 +588,7 @@ export class Memory {
         pfn,
       };
     }
-    const vr = this.virtRanges;
+    const vr = this.virtRanges, ends = this.virtEnds;
     let lo = 0, hi = vr.length - 1;
     let found: Region | undefined;
     while (lo <= hi) {
@@ -592,7 +596,7 @@ export class Memory {
       const r = vr[mid];
       if (addr < r.start!) hi = mid - 1;
       else {
-        if (addr < r.start! + BigInt(r.size)) {
+        if (addr < ends[mid]) {
           found = r;
           break;
         }
@@ -612,7 +616,7 @@ export class Memory {
       );
     }
     if (!found) return undefined;
-    const offset = Number(addr - found.start!);
+    const offset = addrDiff(addr, found.start!);
     return { region: found, offset, pfn: found.pfnOf(Math.floor(offset / this.pageSize)) };
   }
 

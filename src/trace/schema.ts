@@ -310,18 +310,18 @@ const opSchemaCache = new Map<string, z.ZodType>();
 
 /** The schema of one op, or undefined for an unknown op name. */
 export function opSchema(op: string): z.ZodType | undefined {
+  // every op after the first of its name is a hit
+  let s = opSchemaCache.get(op);
+  if (s) return s;
   if (op === "expect") return expectOp;
   if (!Object.hasOwn(OP_DECLS, op)) return undefined;
-  let s = opSchemaCache.get(op);
-  if (!s) {
-    s = z.object({
-      op: z.literal(op),
-      ...common,
-      expect: inlineExpect.optional(),
-      ...OP_DECLS[op as DeclaredOp].args,
-    }).strict();
-    opSchemaCache.set(op, s);
-  }
+  s = z.object({
+    op: z.literal(op),
+    ...common,
+    expect: inlineExpect.optional(),
+    ...OP_DECLS[op as DeclaredOp].args,
+  }).strict();
+  opSchemaCache.set(op, s);
   return s;
 }
 
