@@ -452,6 +452,17 @@ export const WARNINGS = {
     fields: ["sgt", "entry", "capacity"],
     was: "segment_limit",
   },
+  folioq_past_end: {
+    severity: "warn",
+    title: "a FOLIOQ walk starts past the last slot of its folio queue",
+    explain:
+      "smb_extract_folioq_to_rdma() (6.12) and smbdirect_map_sges_from_folioq() (7.1-7.3) move to the next folio_queue segment when the iterator's slot is at or past the current segment's last; with no next segment they WARN_ON_ONCE and return -EIO, mapping nothing. An iterator advanced to its very end sits there (the advance leaves folioq_slot == nr_slots on the last segment), so a call after its bytes are used up fails with -EIO instead of returning 0.",
+    kernel: [
+      "fs/smb/client/smbdirect.c smb_extract_folioq_to_rdma() (6.12-7.0)",
+      "fs/smb/common/smbdirect smbdirect_map_sges_from_folioq() (7.1-7.3)",
+    ],
+    fields: ["fn", "iter"],
+  },
   sge_overrun: {
     severity: "bug",
     title: "an SGE is written past max_sge: the ib_sge array is overrun",

@@ -152,7 +152,25 @@ export function smbExtractIterToRdma(
   switch (it.kind) {
     case "bvec":
     case "kvec":
+    case "bvecq": // 7.4: smbdirect_map_sges_from_bvecq, one SGE per bvec piece
+      ret = mapping(() => walkPieces(ctx, it, len, add, walk));
+      break;
     case "folioq": // until 7.4 (ITER_FOLIOQ is removed there)
+      // both copies hop to the next folio_queue segment when the slot is past the current
+      // one's last; an iterator past the last slot of the queue has no next: WARN, -EIO
+      if (it.idx >= it.slots.length) {
+        const helper = fn === "smb_extract_iter_to_rdma"
+          ? "smb_extract_folioq_to_rdma"
+          : "smbdirect_map_sges_from_folioq";
+        ctx.warn(
+          "folioq_past_end",
+          { fn: helper, iter: it.name },
+          `${helper} on "${it.name}": slot ${it.idx} is past the queue's last (${it.slots.length} slots) and there is no next folio_queue: WARN_ON_ONCE, -EIO`,
+          { cause: it.createdAt },
+        );
+        ret = -5;
+        break;
+      }
       // smb_extract_folioq_to_rdma before a379a8a2a003 (6.16; 6.12.35, 6.15.4) walks on
       // past a full array to the queue's end; the 7.1 common copy is the fixed one
       ret = mapping(() =>
@@ -162,9 +180,6 @@ export function smbExtractIterToRdma(
             !ctx.profile.has("smb_folioq_max_sge_fix"),
         })
       );
-      break;
-    case "bvecq": // 7.4: smbdirect_map_sges_from_bvecq, one SGE per bvec piece
-      ret = mapping(() => walkPieces(ctx, it, len, add, walk));
       break;
     case "xarray":
       // smb_extract_xarray_to_rdma took every folio's offset from the original start (as

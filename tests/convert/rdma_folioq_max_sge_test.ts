@@ -105,3 +105,45 @@ Deno.test("before a379a8a2a003 a maxsize of 0 maps 0-byte pieces until the list 
   assert.deepEqual(codes(step), []);
   assert.deepEqual(rdma.sge.map((s) => s.length), [0, 0, 0]);
 });
+
+/** A queue of two 4 KiB folios advanced over all its bytes, then mapped with `op`. */
+function pastEnd(kernel: string, op: string) {
+  const trace = {
+    itertrace: 1,
+    name: "folioq-past-end",
+    kernel,
+    memory: { files: [{ name: "f", size: 0x2000, folio_order: 0 }] },
+    ops: [
+      {
+        op: "iov_iter_folio_queue",
+        iter: "q",
+        dir: "source",
+        folios: "f",
+        slot: 0,
+        offset: 0,
+        count: 0x2000,
+      },
+      { op: "iov_iter_advance", iter: "q", bytes: 0x2000 },
+      { op, iter: "q", len: 0x1000, rdma: "r", max_sge: 4, lkey: 1, dma_dir: "to_device" },
+    ],
+  };
+  const loaded = loadDocument(JSON.stringify(trace), "folioq-past-end.json");
+  assert.ok(loaded.trace, JSON.stringify(loaded.issues));
+  const r = new Replay(loaded.trace, { changes: false });
+  return loaded.trace.ops.map((node) => r.step(node))[2];
+}
+
+Deno.test("a FOLIOQ iterator past its queue's last slot: WARN and -EIO in both copies", () => {
+  for (
+    const [k, op, fn] of [
+      ["6.12", "smb_extract_iter_to_rdma", "smb_extract_folioq_to_rdma"],
+      ["6.12.35", "smb_extract_iter_to_rdma", "smb_extract_folioq_to_rdma"],
+      ["7.1", "smbdirect_map_sges_from_iter", "smbdirect_map_sges_from_folioq"],
+    ]
+  ) {
+    const step = pastEnd(k, op);
+    assert.equal(step.ret, -5, k);
+    assert.deepEqual(codes(step), ["folioq_past_end"], k);
+    assert.equal((step.warnings[0].fields as { fn: string }).fn, fn, k);
+  }
+});
