@@ -4,7 +4,8 @@
  *
  * - `parse`: a cold process streaming the file line by line through JSON.parse
  *   (bench/parse_lines.ts), the baseline;
- * - `replay -q` and `validate`: cold CLI processes, as a user runs them (main.ts);
+ * - `replay -q` and `validate`: cold CLI processes, as a user runs them (main.ts, with the V8
+ *   flags of `deno task itertrace` and the README's install line);
  * - warm: the same parse and `replay -q` again inside this process (after one warm-up).
  *
  * Cold runs go through /usr/bin/time -v for wall time, CPU time (user + sys) and peak RSS.
@@ -22,6 +23,12 @@ import { denoIo } from "../src/cli/io.ts";
 import { type ColdRun, coldRun, loadAverage, median } from "./_cold.ts";
 
 const root = new URL("..", import.meta.url).pathname;
+/**
+ * The V8 flags the CLI is launched with as the README documents it (`deno task itertrace`,
+ * the same in its `deno install` line): the cold CLI runs get them too.
+ */
+const cliFlags = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks.itertrace as string)
+  .split(/\s+/).filter((w) => w.startsWith("--v8-flags="));
 const arg = (name: string, def: string) => {
   const i = Deno.args.indexOf(name);
   return i >= 0 ? Deno.args[i + 1] : def;
@@ -69,8 +76,9 @@ for (const ops of sizes) {
   for (let r = 0; r < repeat; r++) {
     loads.push(loadAverage());
     rows.parse.push(await cold(["--allow-read", "bench/parse_lines.ts", file]));
-    rows.replay.push(await cold(["--allow-read", "--allow-env", "main.ts", "replay", "-q", file]));
-    rows.validate.push(await cold(["--allow-read", "--allow-env", "main.ts", "validate", file]));
+    const cli = [...cliFlags, "--allow-read", "--allow-env", "main.ts"];
+    rows.replay.push(await cold([...cli, "replay", "-q", file]));
+    rows.validate.push(await cold([...cli, "validate", file]));
   }
   if (!skipWarm) {
     await parseLines(file);

@@ -244,6 +244,13 @@ Deno.test({
   },
 });
 
+Deno.test("the README's deno install line launches the CLI with deno task itertrace's V8 flags", async () => {
+  const v8 = (cmd: string) => cmd.split(/\s+/).filter((w) => w.startsWith("--v8-flags="));
+  const task = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`)).tasks.itertrace;
+  const line = README.split("\n").find((l) => /^ {4}deno install -g /.test(l)) ?? "";
+  assert.deepEqual(v8(line), v8(task));
+});
+
 Deno.test({
   name: "the README's deno install line gives an itertrace that works from any directory",
   sanitizeResources: false,
