@@ -6,9 +6,10 @@
  * A release is a mainline release "X.Y" (X.Y.0: every modelled change up to it, no stable
  * backports), a stable point release "X.Y.Z" (X.Y.0 plus the rows whose fix was backported
  * to X.Y.N with N <= Z) or, for the series of {@link RC_SERIES}, a release candidate
- * "X.Y-rcN" (the rows placed at X.Y-rcM with M <= N; X.Y-rc1 < ... < X.Y < X.Y.1). "latest"
- * stands for {@link LATEST}. Releases outside {@link MAINLINE} are refused, never replaced by
- * a neighbour.
+ * "X.Y-rcN" (the rows placed at X.Y-rcM with M <= N; X.Y-rc1 < ... < X.Y < X.Y.1) or, for the
+ * snapshots of {@link NEXT_SNAPSHOTS}, a linux-next snapshot "next-YYYYMMDD" (see
+ * {@link featureIn}). "latest" stands for {@link LATEST}. Releases outside {@link MAINLINE}
+ * and snapshots outside the table are refused, never replaced by a neighbour.
  *
  * @module
  */
@@ -17,9 +18,9 @@ import type { Feature, FeatureName } from "./eras/features.ts";
 export { FEATURES };
 export type { Change, Feature, FeatureName } from "./eras/features.ts";
 
-import { isStable, rc, RC_BASE, rcNumber, type Release } from "./eras/release.ts";
+import { isStable, rc, RC_BASE, rcNumber, type Release, snapshotDate } from "./eras/release.ts";
 export type { Release } from "./eras/release.ts";
-export { isStable, rc, rcNumber };
+export { isStable, rc, rcNumber, snapshotDate };
 
 /**
  * Every mainline release the model describes, oldest first. 5.15 is the first with the
@@ -61,6 +62,84 @@ const NEWEST_STABLE_SERIES: Release = [7, 3];
  */
 export const RC_SERIES: Readonly<Record<string, number>> = { "7.3": 7 };
 
+/** One modelled linux-next snapshot. */
+export interface NextSnapshot {
+  /**
+   * The mainline release the snapshot was taken on: the newest release when it was tagged
+   * (its -rcs are not modelled, so a snapshot of the 6.12-rc weeks is based on "6.12").
+   */
+  readonly base: string;
+  /** The linux-next push that tagged it and what it shows. */
+  readonly evidence: string;
+}
+
+/**
+ * The linux-next snapshots the model describes: only those the record shows, each at a
+ * point where a row of {@link FEATURES} entered or left linux-next (a bug that no tag
+ * carried). A snapshot is ordered after its base release and before the base's first stable
+ * point release (6.12 < next-20241030 < next-20241104 < 6.12.1 < 6.13-rc1 < 6.13): it holds
+ * the rows of its base and, of the rows of the next release, those whose commit's recorded
+ * linux-next entry (`introduced.next`) is on or before it, minus those whose ending commit's
+ * entry (`ended.next`) is; it carries no stable backport. A snapshot not listed here is
+ * refused naming the listed ones.
+ */
+export const NEXT_SNAPSHOTS: Readonly<Record<string, NextSnapshot>> = {
+  "next-20230227": {
+    base: "6.2",
+    evidence:
+      "linux-next-history push of 27 Feb 2023 tagging next-20230227 (id 67111640258); built on Linus' master of the 6.3 merge window, which had merged '6.3-rc-smb3-client-fixes' (307e14c03906, with 018584697533 and 7d58fe731028) by 23 Feb 2023 (a tree following master pushed it then, id 67520234777; kernel test robot on master 1ec35eadc3b4, 26 Feb, id 29154360199)",
+  },
+  "next-20230228": {
+    base: "6.2",
+    evidence:
+      "linux-next-history push of 28 Feb 2023 01:26 UTC tagging next-20230228 (id 67125454049): its new commits include 41ed96d4ea4e 'iov: Fix netfs_extract_user_to_sg()' (the cifs tree's id of 4c0421fa6df1)",
+  },
+  "next-20241030": {
+    base: "6.12",
+    evidence:
+      "linux-next push tagging next-20241030 (id 66037899103): its new commits include e4e535bff2bc; Klara Modin: 'e4e535bff2bc ... in next-20241030' (id 28001108471)",
+  },
+  "next-20241031": {
+    base: "6.12",
+    evidence:
+      "linux-next push tagging next-20241031 (id 65928870437); syzbot's crash of the over-return is on 6.12.0-rc5-next-20241031 (Dumazet's patch, id 27241630267)",
+  },
+  "next-20241101": {
+    base: "6.12",
+    evidence:
+      "linux-next push tagging next-20241101 (id 66142832525): its new commits include 496a51b37143 'lib/iov_iter.c: initialize bi.bi_idx before iterating over bvec' but not the maxsize fix, which reached for-6.13/block later that day (7bc802acf193, axboe's push of 1 Nov 18:49 UTC, id 65790090664)",
+  },
+  "next-20241104": {
+    base: "6.12",
+    evidence:
+      "linux-next-history push tagging next-20241104 (id 66317600773): its new commits include 341468e0ab4b 'lib/iov_iter: fix bvec iterator setup', which Jens Axboe swapped in for 7bc802acf193 on 2 Nov 2024 (id 32173445336; for-6.13/block push, id 66026932811)",
+  },
+};
+
+/** The modelled linux-next snapshots, oldest first. */
+export function nextSnapshots(): string[] {
+  return Object.keys(NEXT_SNAPSHOTS).sort();
+}
+
+function snapshotBase(name: string): Release | undefined {
+  const s = NEXT_SNAPSHOTS[name];
+  if (!s) return undefined;
+  const [x, y] = s.base.split(".").map(Number);
+  return [x, y];
+}
+
+/** Whether `r` is a linux-next snapshot. */
+export function isSnapshot(r: Release): boolean {
+  return snapshotDate(r) !== undefined;
+}
+
+/** The modelled snapshots taken on base X.Y, oldest first. */
+function snapshotsOf(base: Release): Release[] {
+  return nextSnapshots().map((n) => parseRelease(n)!).filter((r) =>
+    r[0] === base[0] && r[1] === base[1]
+  );
+}
+
 /** The modelled release candidates, one range per series: ["7.3-rc1 to 7.3-rc7"]. */
 export function rcRanges(): string[] {
   return Object.entries(RC_SERIES).map(([s, n]) => `${s}-rc1 to ${s}-rc${n}`);
@@ -81,6 +160,11 @@ function mainlineIndex(r: Release): number {
  * modelled is entered at its -rc1 (7.2 -> 7.3-rc1); undefined after the last.
  */
 export function nextRelease(r: Release): Release | undefined {
+  if (isSnapshot(r)) {
+    // the next modelled snapshot on the same base, else the base's first stable release
+    const later = snapshotsOf(r).find((s) => compareRelease(s, r) > 0);
+    return later ?? [r[0], r[1], 1];
+  }
   const n = rcNumber(r);
   if (n !== undefined) return n < (lastRc(r) ?? 0) ? [r[0], r[1], rc(n + 1)] : [r[0], r[1]];
   const i = mainlineIndex(r);
@@ -95,6 +179,11 @@ export function nextRelease(r: Release): Release | undefined {
  * the first.
  */
 export function prevRelease(r: Release): Release | undefined {
+  if (isSnapshot(r)) {
+    // the previous modelled snapshot on the same base, else the base itself
+    const earlier = snapshotsOf(r).filter((s) => compareRelease(s, r) < 0);
+    return earlier[earlier.length - 1] ?? [r[0], r[1]];
+  }
   const n = rcNumber(r);
   if (n !== undefined && n > 1) return [r[0], r[1], rc(n - 1)];
   if (n === undefined && r[2] === undefined && lastRc(r) !== undefined) {
@@ -106,9 +195,9 @@ export function prevRelease(r: Release): Release | undefined {
 
 /**
  * A release as a trace or the command line writes it (without anchors): "6.12", "6.12.88",
- * "7.3-rc2". Used by the trace schema and the era conditions.
+ * "7.3-rc2", "next-20241030". Used by the trace schema and the era conditions.
  */
-export const RELEASE_PATTERN = String.raw`\d{1,3}\.\d{1,3}(?:\.\d{1,4}|-rc\d{1,2})?`;
+export const RELEASE_PATTERN = String.raw`(?:\d{1,3}\.\d{1,3}(?:\.\d{1,4}|-rc\d{1,2})?|next-\d{8})`;
 
 const CONDITION_TERM = new RegExp(String.raw`(>=|<=|>|<|==|=)?\s*(${RELEASE_PATTERN}|latest)`, "g");
 
@@ -128,7 +217,7 @@ export function conditionTerms(cond: string): [op: string, release: Release][] {
 
 /** The behaviour of one kernel release. */
 export interface KernelProfile {
-  /** The release as written in the trace ("6.12", "6.12.88", "latest"). */
+  /** The release as written in the trace ("6.12", "6.12.88", "next-20241030", "latest"). */
   readonly name: string;
   /** The release as numbers ([6, 12] or [6, 12, 88]). */
   readonly release: Release;
@@ -158,18 +247,28 @@ export const TASK_SIZE_MAX = 0x7ffffffff000n;
 export function compareRelease(a: Release, b: Release): number {
   if (a[0] !== b[0]) return a[0] - b[0];
   if (a[1] !== b[1]) return a[1] - b[1];
-  return (a[2] ?? 0) - (b[2] ?? 0);
+  return (a[2] ?? 0) - (b[2] ?? 0) || (snapshotDate(a) ?? 0) - (snapshotDate(b) ?? 0);
 }
 
-/** "6.12", "6.12.88" or "7.3-rc2". */
+/** "6.12", "6.12.88", "7.3-rc2" or "next-20241030". */
 export function releaseName(r: Release): string {
+  const d = snapshotDate(r);
+  if (d !== undefined) return `next-${d}`;
   const n = rcNumber(r);
   return n === undefined ? r.join(".") : `${r[0]}.${r[1]}-rc${n}`;
 }
 
-/** Parses "X.Y", "X.Y.Z", "X.Y-rcN" or "latest" (syntax only); undefined when malformed. */
+/**
+ * Parses "X.Y", "X.Y.Z", "X.Y-rcN" or "latest" (syntax only), or a modelled linux-next
+ * snapshot "next-YYYYMMDD" (its base comes from {@link NEXT_SNAPSHOTS}); undefined when
+ * malformed or an unmodelled snapshot.
+ */
 export function parseRelease(text: string): Release | undefined {
   if (text === "latest") return LATEST;
+  if (text.startsWith("next-")) {
+    const base = snapshotBase(text);
+    return base ? [base[0], base[1], 0, Number(text.slice(5))] : undefined;
+  }
   const m = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4})|-rc(\d{1,2}))?$/.exec(text);
   if (!m) return undefined;
   if (m[4] !== undefined) {
@@ -187,10 +286,16 @@ const RANGE = `${releaseName(MAINLINE[0])} to ${releaseName(LATEST)}`;
  * Why `text` is not a modelled release, or undefined when it is. Names the modelled range.
  */
 export function releaseProblem(text: string): string | undefined {
+  if (/^next-\d{8}$/.test(text) && !NEXT_SNAPSHOTS[text]) {
+    return `kernel ${text}: this linux-next snapshot is not modelled (snapshots are modelled where the era table records which commits entered linux-next); modelled linux-next snapshots: ${
+      nextSnapshots().join(", ")
+    }`;
+  }
   const r = parseRelease(text);
   if (!r) {
-    return `"${text}" is not a release: expected "X.Y" (mainline), "X.Y.Z" (stable), "X.Y-rcN" (release candidate) or "latest"`;
+    return `"${text}" is not a release: expected "X.Y" (mainline), "X.Y.Z" (stable), "X.Y-rcN" (release candidate), "next-YYYYMMDD" (linux-next snapshot) or "latest"`;
   }
+  if (isSnapshot(r)) return undefined;
   const series = MAINLINE.find((m) => m[0] === r[0] && m[1] === r[1]);
   if (!series) {
     return `kernel ${text} is not modelled: the modelled releases are ${RANGE} (mainline), their stable point releases, and "latest" (${
@@ -247,9 +352,43 @@ function backported(list: readonly string[] | undefined, r: Release): boolean {
   });
 }
 
-/** Whether `feature` is in force in `release` (stable backports included). */
+/**
+ * Whether the commit of `c` had entered linux-next by snapshot `r`: its recorded first
+ * snapshot (`next`) is on or before it.
+ */
+function enteredNext(c: Feature["introduced"], r: Release): boolean {
+  return c?.next !== undefined && Number(c.next.slice(5)) <= snapshotDate(r)!;
+}
+
+/**
+ * A row in a linux-next snapshot: the rows of its base release, plus the rows of the next
+ * mainline release whose commit had entered linux-next by then, minus those whose ending
+ * commit had; no stable backport applies.
+ */
+function snapshotHas(f: Feature, r: Release): boolean {
+  const base: Release = [r[0], r[1]];
+  const i = mainlineIndex(base);
+  const upcoming = MAINLINE[i + 1];
+  const inUpcoming = (b: Release) =>
+    upcoming !== undefined && b[0] === upcoming[0] && b[1] === upcoming[1];
+  const started = !f.since || compareRelease(f.since, base) <= 0 ||
+    (inUpcoming(f.since) && enteredNext(f.introduced, r));
+  const ended = !!f.until && (compareRelease(f.until, base) <= 0 ||
+    (inUpcoming(f.until) && enteredNext(f.ended, r)));
+  return started && !ended;
+}
+
+/**
+ * Whether `feature` is in force in `release` (stable backports included; for a linux-next
+ * snapshot, see {@link snapshotHas}).
+ */
 export function featureIn(feature: FeatureName, release: Release): boolean {
-  const f: Feature = FEATURES[feature];
+  return rowIn(FEATURES[feature], release);
+}
+
+/** Whether a row (of FEATURES or a moved copy) is in force in `release`. */
+export function rowIn(f: Feature, release: Release): boolean {
+  if (isSnapshot(release)) return snapshotHas(f, release);
   const since = f.since && compareRelease(release, f.since) < 0
     ? backported(f.introduced?.backports, release)
     : true;

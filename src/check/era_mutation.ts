@@ -18,8 +18,11 @@ import {
   featureIn,
   type FeatureName,
   FEATURES,
+  isSnapshot,
+  nextSnapshots,
   parseRelease,
   type Release,
+  rowIn,
 } from "../profile.ts";
 import { opDecl } from "../trace/ops/mod.ts";
 import { nextRelease, prevRelease, releaseName } from "./eras.ts";
@@ -30,11 +33,26 @@ export interface Mutation {
   readonly end: "since" | "until";
   /** The stable backport of that end that moves ("6.12.88"); absent for the mainline end. */
   readonly backport?: string;
+  /** The linux-next entry of that end that moves ("next-20241104"). */
+  readonly next?: string;
   readonly dir: -1 | 1;
   /** The row as moved. */
   readonly moved: Feature;
   /** The one release whose profile the move changes. */
   readonly release: Release;
+  /**
+   * The modelled linux-next snapshots whose profile the move changes too (a `since` moved
+   * from 6.13 to 6.12 also reaches the snapshots taken on 6.12): a trace noticing the move
+   * in any of them guards it.
+   */
+  readonly also?: readonly Release[];
+}
+
+/** The modelled snapshots where the row and its moved copy differ. */
+function snapshotsChanged(f: Feature, moved: Feature, except?: Release): Release[] {
+  return nextSnapshots().map((n) => parseRelease(n)!).filter((s) =>
+    rowIn(f, s) !== rowIn(moved, s) && !(except && compareRelease(s, except) === 0)
+  );
 }
 
 /** The moves of every row: each end and each stable backport that exists, one release each way. */
@@ -49,11 +67,34 @@ export function mutations(table: Readonly<Record<string, Feature>> = FEATURES): 
         // a move out of the modelled range changes no release the model describes
         if (!to) continue;
         const moved: Feature = { ...f, [end]: to };
-        // a move that empties or inverts the row still changes exactly one release
-        out.push({ row, end, dir, moved, release: dir < 0 ? to : at });
+        // a move that empties or inverts the row still changes exactly one release (and
+        // the linux-next snapshots on either side's base)
+        const release = dir < 0 ? to : at;
+        const also = snapshotsChanged(f, moved, release);
+        out.push({ row, end, dir, moved, release, ...(also.length ? { also } : {}) });
       }
       const key = end === "since" ? "introduced" : "ended";
       const change = f[key];
+      // the first linux-next snapshot carrying the commit, moved to the modelled snapshot
+      // before it (which then has the row's end) or after it (or to none after the last:
+      // the recorded snapshot then lacks it)
+      const entry = change?.next !== undefined ? parseRelease(change.next) : undefined;
+      if (entry) {
+        for (const dir of [-1, 1] as const) {
+          const to = dir < 0 ? prevRelease(entry) : nextRelease(entry);
+          const toSnap = to && isSnapshot(to) ? releaseName(to) : undefined;
+          if (dir < 0 && !toSnap) continue;
+          const moved: Feature = { ...f, [key]: { ...change!, next: toSnap } };
+          out.push({
+            row,
+            end,
+            next: change!.next,
+            dir,
+            moved,
+            release: dir < 0 ? to! : entry,
+          });
+        }
+      }
       for (const backport of change?.backports ?? []) {
         const [x, y, z] = parseRelease(backport) as readonly [number, number, number];
         for (const dir of [-1, 1] as const) {
@@ -80,6 +121,10 @@ export function mutations(table: Readonly<Record<string, Feature>> = FEATURES): 
 /** "since 6.3 -> 6.2", "until backport 6.12.118 -> 6.12.119". */
 export function describeMutation(m: Mutation): string {
   const from = FEATURES[m.row as keyof typeof FEATURES] as Feature;
+  if (m.next) {
+    const c = m.moved[m.end === "since" ? "introduced" : "ended"];
+    return `${m.end} linux-next entry ${m.next} -> ${c?.next ?? "none modelled"}`;
+  }
   if (m.backport) {
     const [x, y, z] = parseRelease(m.backport)!;
     return `${m.end} backport ${m.backport} -> ${x}.${y}.${z! + m.dir}`;
@@ -140,7 +185,8 @@ export function byRow(a: Mutation, b: Mutation): number {
     ? -1
     : a.end > b.end
     ? 1
-    : (a.backport ?? "").localeCompare(b.backport ?? "") || a.dir - b.dir ||
+    : (a.backport ?? "").localeCompare(b.backport ?? "") ||
+      (a.next ?? "").localeCompare(b.next ?? "") || a.dir - b.dir ||
       compareRelease(a.release, b.release);
 }
 
@@ -219,15 +265,18 @@ export async function runMutations(
       out.push(r);
       continue;
     }
-    const b = await base(m.release);
     let noticedBy: string | undefined, tried = 0;
-    await withRow(m.row, m.moved, async () => {
-      for (let i = 0; i < files.length && !noticedBy; i++) {
-        if (!b[i].used.has(m.row)) continue;
-        tried++;
-        if ((await checkAt(files[i], m.release)) !== b[i].status) noticedBy = files[i];
-      }
-    });
+    for (const release of [m.release, ...(m.also ?? [])]) {
+      if (noticedBy) break;
+      const b = await base(release);
+      await withRow(m.row, m.moved, async () => {
+        for (let i = 0; i < files.length && !noticedBy; i++) {
+          if (!b[i].used.has(m.row)) continue;
+          tried++;
+          if ((await checkAt(files[i], release)) !== b[i].status) noticedBy = files[i];
+        }
+      });
+    }
     const r = { mutation: m, noticedBy, tried };
     onResult?.(r);
     out.push(r);

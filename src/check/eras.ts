@@ -14,10 +14,12 @@ import {
   conditionTerms,
   type Feature,
   FEATURES,
+  isSnapshot,
   isStable,
   LATEST,
   MAINLINE,
   nextRelease,
+  nextSnapshots,
   parseRelease,
   prevRelease,
   rcNumber,
@@ -35,6 +37,21 @@ export function releaseName(r: Release): string {
   return baseName(r);
 }
 
+/** The modelled linux-next snapshots taken on mainline release X.Y, oldest first. */
+function snapshotsOn(r: Release): Release[] {
+  return nextSnapshots().map((n) => parseRelease(n)!).filter((s) => s[0] === r[0] && s[1] === r[1]);
+}
+
+/** Whether linux-next snapshots taken on mainline release X.Y are modelled. */
+function hasSnapshots(r: Release): boolean {
+  return snapshotsOn(r).length > 0;
+}
+
+/** Whether `r` is exactly the mainline release X.Y (X.Y.0). */
+function exactMainline(r: Release): boolean {
+  return !isSnapshot(r) && (r[2] === undefined || r[2] === 0);
+}
+
 function mainlineIndex(r: Release): number {
   return MAINLINE.findIndex((m) => m[0] === r[0] && m[1] === r[1]);
 }
@@ -47,7 +64,14 @@ export { nextRelease, prevRelease };
  * previous series (X'.Y'.y) for any other mainline release and for an -rc1.
  */
 export function lastBefore(r: Release): Release {
-  if (isStable(r)) return r[2] > 1 ? [r[0], r[1], r[2] - 1] : [r[0], r[1]];
+  if (isStable(r)) {
+    if (r[2] > 1) return [r[0], r[1], r[2] - 1];
+    // X.Y.1 follows X.Y's last modelled linux-next snapshot, else X.Y itself
+    const snaps = snapshotsOn(r);
+    return snaps.length ? snaps[snaps.length - 1] : [r[0], r[1]];
+  }
+  // a linux-next snapshot: the snapshot before it, or its base release itself (X.Y.0)
+  if (isSnapshot(r)) return prevRelease(r)!;
   // a release candidate or mainline release: the release before it, an -rc as itself, a
   // mainline one as its whole series
   const p = prevRelease(r) ?? r;
@@ -151,6 +175,14 @@ export function traceEras(
     for (const w of whens) for (const r of condReleases(w)) add(r);
     const k = parseRelease(kernel);
     if (k) add(k);
+    // a linux-next snapshot in the set brings its base and the base's first stable release,
+    // where the snapshot's rows of the next release are gone again
+    for (const r of [...seen.values()]) {
+      if (isSnapshot(r)) {
+        add([r[0], r[1]]);
+        add([r[0], r[1], 1]);
+      }
+    }
   }
   return [...seen.values()].sort(compareRelease);
 }
@@ -192,11 +224,16 @@ export interface EraRange {
 
 /**
  * "6.3-6.11" (6.3 to the end of the 6.11 series), "6.13" (one series), "6.12.88-6.12.y",
- * "7.0-latest".
+ * "7.0-latest", "next-20241030-next-20241101"; a range that ends at mainline X.Y itself,
+ * before X.Y's linux-next snapshots, ends "X.Y.0" ("6.3-6.12.0").
  */
 export function rangeName(r: EraRange): string {
   const from = releaseName(r.from);
   let to: string;
+  if (exactMainline(r.to) && hasSnapshots(r.to)) {
+    to = `${r.to[0]}.${r.to[1]}.0`;
+    return compareRelease(r.from, r.to) === 0 ? to : `${from}-${to}`;
+  }
   if (compareRelease(r.to, LATEST) >= 0) to = "latest";
   else if (r.to[2] === SERIES_END && r.from[2] === undefined) to = `${r.to[0]}.${r.to[1]}`;
   else to = releaseName(r.to);
@@ -205,9 +242,9 @@ export function rangeName(r: EraRange): string {
 
 /** Parses rangeName() output; an end "X.Y" is the whole series. */
 export function parseRange(text: string): EraRange | undefined {
-  const m = /^(\d+\.\d+(?:\.\d+|-rc\d+)?)(?:-(\d+\.\d+(?:\.\d+|\.y|-rc\d+)?|latest))?$/.exec(
-    text,
-  );
+  const m =
+    /^(\d+\.\d+(?:\.\d+|-rc\d+)?|next-\d{8})(?:-(\d+\.\d+(?:\.\d+|\.y|-rc\d+)?|next-\d{8}|latest))?$/
+      .exec(text);
   if (!m) return undefined;
   const from = parseRelease(m[1]);
   if (!from) return undefined;

@@ -322,6 +322,17 @@ export const WARNINGS = {
     kernel: ["lib/iov_iter.c", "lib/scatterlist.c extract_iter_to_sg()"],
     fields: ["fn", "iter", "kind"],
   },
+  extract_over_return: {
+    severity: "bug",
+    title: "an extraction returned more bytes than it was asked for",
+    explain:
+      "iov_iter_extract_pages() returns at most maxsize bytes; callers size their buffers and skb frags by what they asked. e4e535bff2bc (multi-bvec BVEC extraction, in linux-next from next-20241030) set its bvec walk's size to maxsize plus the offset already consumed in the current bvec, so it returned and advanced past maxsize (syzbot: a GPF in UDP sendpage via splice). Dumazet's 7bc802acf193 capped it on 1 Nov 2024; 341468e0ab4b replaced that with the right walk size before 6.13, so no release shipped it.",
+    kernel: [
+      "lib/iov_iter.c iov_iter_extract_bvec_pages()",
+      "341468e0ab4b lib/iov_iter: fix bvec iterator setup (6.13; next-20241104)",
+    ],
+    fields: ["fn", "iter", "maxsize", "taken"],
+  },
   zero_result_loop: {
     severity: "bug",
     title: "a caller loops forever on an extraction that returns 0",

@@ -24,6 +24,12 @@ export interface Change {
   readonly backports?: readonly string[];
   /** Merge tag, linux-next/fs-current snapshot and -rc of that week, stable or OSV mail. */
   readonly evidence: string;
+  /**
+   * The first linux-next snapshot carrying it ("next-20241030"), where the record shows it:
+   * in a snapshot of the weeks before `release`, the row's start (or end) is in force from
+   * this snapshot on (src/profile.ts NEXT_SNAPSHOTS).
+   */
+  readonly next?: string;
 }
 
 /** One era-dependent behaviour: in force for releases in [since, until). */
@@ -500,6 +506,7 @@ export const FEATURES = {
       commit: "e4e535bff2bc",
       subject: "iov_iter: don't require contiguous pages in iov_iter_extract_bvec_pages",
       release: "6.13",
+      next: "next-20241030",
       evidence:
         "Ming Lei, 24 Oct 2024, in Jens Axboe's block tree for 6.13: linux-next next-20241030 (ids 28001108471, 66338163402); its follow-ups (Dumazet's 7bc802acf193 and Ming Lei's 'lib/iov_iter: fix bvec iterator setup', which Jens swapped in on 2 Nov 2024, id 32173445336) went into the same for-6.13 queue before 6.12 was released (17 Nov 2024), so 6.13 shipped the fixed form; later mainline fixes name it (Fixes: tags, ids 20250684370, 56720115192); Debian's 6.12.118 does not carry it (no 6.12.y backport)",
     },
@@ -507,6 +514,25 @@ export const FEATURES = {
       verdict: "kept",
       note:
         "verified: 6.13; source both sides: Debian's 6.12.118 iov_iter_extract_bvec_pages takes only the current bvec (page + k for a physically contiguous run), the 6.13+ version walks bvecs with a bvec_iter and adds one page pointer per page-piece (the 2026 fix's diff, id 56720115192)",
+    },
+  },
+  bvec_extract_walk_size_fix: {
+    since: [6, 13],
+    what:
+      "multi-bvec BVEC extraction walks maxsize bytes (as e4e535bff2bc entered linux-next, its bvec_iter size was maxsize plus the offset already consumed in the current bvec: it returned and advanced up to that many bytes more than asked)",
+    functions: ["iov_iter_extract_pages"],
+    introduced: {
+      commit: "341468e0ab4b",
+      subject: "lib/iov_iter: fix bvec iterator setup",
+      release: "6.13",
+      next: "next-20241104",
+      evidence:
+        "Ming Lei, 2 Nov 2024 (id 32820329358; Fixes e4e535bff2bc, syzbot+71abe7ab2b70bca770fd, reverting Eric Dumazet's 7bc802acf193 'iov-iter: do not return more bytes than requested in iov_iter_extract_bvec_pages()', which Jens Axboe had applied to for-6.13/block on 1 Nov, ids 20280991266, 65790090664); Jens swapped it in for 7bc802acf193 (id 32173445336; for-6.13/block push with 341468e0ab4b, id 66026932811); first in linux-next next-20241104 (its new commits list 341468e0ab4b, id 66317600773); in 'for-6.13/block-20241118' (Ming Lei's commits in the pull, id 32644254429): 6.13, so no release had the bug; the bi_idx left uninitialised by the same commit (496a51b37143, in next-20241101, id 66142832525) reads stack garbage and is not modelled",
+    },
+    audit: {
+      verdict: "new",
+      note:
+        "new row (bug 10 of kernel-2026.md section 3), in force from 6.13 like the row it fixes, so no release differs; it matters only in the linux-next snapshots next-20241030 to next-20241101. Source both sides: e4e535bff2bc's v3 diff (id 42196968183) sets bi.bi_size = maxsize + skip and stops the walk only at bi_size 0, maxpages or a piece not ending on a page boundary; the fix's diff (id 32820329358) sets bi.bi_size = maxsize and drops 7bc802acf193's cap",
     },
   },
   slab_refcount_frozen: {

@@ -10,10 +10,15 @@
  */
 
 /**
- * A release as [major, minor] (mainline X.Y.0), [major, minor, patch] (a stable release) or
- * [major, minor, rc(N)] (the release candidate X.Y-rcN).
+ * A release as [major, minor] (mainline X.Y.0), [major, minor, patch] (a stable release),
+ * [major, minor, rc(N)] (the release candidate X.Y-rcN) or [major, minor, 0, YYYYMMDD] (the
+ * linux-next snapshot next-YYYYMMDD, taken while X.Y was mainline's newest release: after X.Y
+ * and before X.Y.1, so X.Y < next-... < X.Y.1 < ... < X.(Y+1)-rc1).
  */
-export type Release = readonly [number, number] | readonly [number, number, number];
+export type Release =
+  | readonly [number, number]
+  | readonly [number, number, number]
+  | readonly [number, number, number, number];
 
 /** The offset of a release candidate's patch level: rcN is N - RC_BASE (always negative). */
 export const RC_BASE = 100;
@@ -31,4 +36,9 @@ export function rcNumber(r: Release): number | undefined {
 /** Whether `r` is a stable point release X.Y.Z (Z >= 1). */
 export function isStable(r: Release): r is readonly [number, number, number] {
   return r[2] !== undefined && r[2] > 0;
+}
+
+/** The YYYYMMDD of a linux-next snapshot; undefined for any other release. */
+export function snapshotDate(r: Release): number | undefined {
+  return r.length === 4 ? r[3] : undefined;
 }

@@ -453,7 +453,13 @@ function bvecqExtract(
     maxpages = 1;
   }
   const pfns: Pfn[] = [];
-  let size = 0, k = it.idx, done = it.iovOffset, left = maxsize, offset0 = 0;
+  // e4e535bff2bc as it entered linux-next (next-20241030) set the walk's bvec_iter size to
+  // maxsize + skip (skip: the offset into the current bvec, which bi_bvec_done already
+  // skips), so the walk could take up to skip bytes more than asked and return them;
+  // 341468e0ab4b 'lib/iov_iter: fix bvec iterator setup' (next-20241104, before 6.13) walks
+  // maxsize bytes
+  const budget = ctx.profile.has("bvec_extract_walk_size_fix") ? maxsize : maxsize + it.iovOffset;
+  let size = 0, k = it.idx, done = it.iovOffset, left = budget, offset0 = 0;
   while (left > 0 && k < it.segs.length) {
     const seg = it.segs[k];
     if (done >= seg.len) {
@@ -529,7 +535,13 @@ function bvecExtractMulti(
     maxpages = 1;
   }
   const pfns: Pfn[] = [];
-  let size = 0, k = it.idx, done = it.iovOffset, left = maxsize, offset0 = 0;
+  // e4e535bff2bc as it entered linux-next (next-20241030) set the walk's bvec_iter size to
+  // maxsize + skip (skip: the offset into the current bvec, which bi_bvec_done already
+  // skips), so the walk could take up to skip bytes more than asked and return them;
+  // 341468e0ab4b 'lib/iov_iter: fix bvec iterator setup' (next-20241104, before 6.13) walks
+  // maxsize bytes
+  const budget = ctx.profile.has("bvec_extract_walk_size_fix") ? maxsize : maxsize + it.iovOffset;
+  let size = 0, k = it.idx, done = it.iovOffset, left = budget, offset0 = 0;
   while (left > 0 && k < it.segs.length) {
     const seg = it.segs[k];
     const off = seg.offset + done;
@@ -547,6 +559,18 @@ function bvecExtractMulti(
       k++;
       done = 0;
     }
+  }
+  if (size > maxsize) {
+    ctx.warn(
+      "extract_over_return",
+      { fn: "iov_iter_extract_pages", iter: it.name, maxsize, taken: size },
+      `iov_iter_extract_pages on BVEC "${it.name}" returned ${hex(size)} bytes for a maxsize of ${
+        hex(maxsize)
+      }: the walk's size was maxsize plus the ${
+        hex(size - maxsize)
+      } bytes already consumed of the bvec (fixed by 341468e0ab4b before 6.13)`,
+      { cause: it.createdAt },
+    );
   }
   iovIterAdvance(ctx, it, size);
   return { ret: size, offset0, pfns, retention: "none", holds: [] };

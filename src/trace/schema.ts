@@ -125,10 +125,17 @@ const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]).superRef
 // (release numbers as parseRelease reads them: a longer number is no release)
 const cmp = String.raw`(?:>=|<=|>|<|==|=)?\s*(?:${RELEASE_PATTERN}|latest)`;
 const conj = String.raw`${cmp}(?:\s+${cmp})*`;
+/** A linux-next snapshot named in a condition must be a modelled one. */
+function modelledSnapshots(v: string, ctx: z.core.$RefinementCtx<string>): void {
+  for (const m of v.matchAll(/next-\d{8}/g)) {
+    const why = releaseProblem(m[0]);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  }
+}
 const when = z.string().max(256).regex(
   new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`),
-  'expected an era condition such as ">=6.13", "<7.0", ">=6.3 <6.5", ">=7.1 || >=6.12.88 <6.13" or ">=7.3-rc1 <7.3-rc3"',
-);
+  'expected an era condition such as ">=6.13", "<7.0", ">=6.3 <6.5", ">=7.1 || >=6.12.88 <6.13", ">=7.3-rc1 <7.3-rc3" or ">=next-20241030 <next-20241104"',
+).superRefine(modelledSnapshots);
 const counters = z.object({
   acquired: num.optional(),
   released: num.optional(),
@@ -334,7 +341,7 @@ export const header = z.object({
   kernel: z.string({ message: 'expected a quoted release such as "6.12" or "latest"' })
     .regex(
       new RegExp(String.raw`^(?:${RELEASE_PATTERN}|latest)$`),
-      'expected a quoted release such as "6.12", "6.12.88", "7.3-rc2" or "latest"',
+      'expected a quoted release such as "6.12", "6.12.88", "7.3-rc2", "next-20241030" or "latest"',
     )
     .superRefine((k, c) => {
       const why = releaseProblem(k);
@@ -348,12 +355,13 @@ export const header = z.object({
   /** The eras the trace holds for (`check` replays it in each): "all" (default), a range, a list. */
   eras: z.union([
     z.literal("all"),
-    z.string().max(256).regex(new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`)),
+    z.string().max(256).regex(new RegExp(String.raw`^\s*${conj}(?:\s*\|\|\s*${conj})*\s*$`))
+      .superRefine(modelledSnapshots),
     z.array(
       z.string().regex(
         new RegExp(String.raw`^(?:${RELEASE_PATTERN}|latest)$`),
-        'expected a quoted release such as "6.12", "6.12.88" or "7.3-rc2"',
-      ),
+        'expected a quoted release such as "6.12", "6.12.88", "7.3-rc2" or "next-20241030"',
+      ).superRefine(modelledSnapshots),
     ).min(1),
   ], { message: 'expected "all", an era range such as ">=6.3 <7.0", or a list of releases' })
     .optional(),
