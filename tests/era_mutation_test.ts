@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { denoIo } from "../src/cli/io.ts";
 import { checkTrace, collectTraces } from "../src/cli/check.ts";
 import { describeMutation, mutations, runMutations, unguarded } from "../src/check/era_mutation.ts";
-import { type Feature, FEATURES } from "../src/profile.ts";
+import { type Feature, FEATURES, releaseName } from "../src/profile.ts";
 
 Deno.test("every move of every era row is noticed by a bundled trace", async () => {
   const io = denoIo();
@@ -73,4 +73,26 @@ Deno.test("mutations move each stable backport one point release each way", () =
     describeMutation({ ...ms[1], row: "netfs_limit_kvec" }),
     "since backport 6.12.88 -> 6.12.89",
   );
+});
+
+Deno.test("a recorded linux-next entry moves to the modelled snapshot before and after it", () => {
+  const demo: Feature = {
+    since: [6, 13],
+    what: "",
+    functions: [],
+    introduced: { subject: "", release: "6.13", next: "next-20241101", evidence: "" },
+    audit: { verdict: "new", note: "" },
+  };
+  const ms = mutations({ demo });
+  const moves = ms.filter((m) => m.next).map((
+    m,
+  ) => [describeMutation({ ...m, row: "demo" }), releaseName(m.release)]);
+  assert.deepEqual(moves, [
+    ["since linux-next entry next-20241101 -> next-20241031", "next-20241031"],
+    ["since linux-next entry next-20241101 -> next-20241104", "next-20241101"],
+  ]);
+  // moving since from 6.13 to 6.12 also reaches the 6.12 snapshots the row was not in
+  const early = ms.find((m) => !m.next && m.end === "since" && m.dir < 0)!;
+  assert.equal(releaseName(early.release), "6.12");
+  assert.deepEqual(early.also?.map(releaseName), ["next-20241030", "next-20241031"]);
 });

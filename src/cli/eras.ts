@@ -14,6 +14,8 @@ import {
   FEATURES,
   LATEST,
   MAINLINE,
+  NEXT_SNAPSHOTS,
+  nextSnapshots,
   parseRelease,
   RC_SERIES,
   rcRanges,
@@ -64,6 +66,7 @@ function renderEvent(e: EraEvent): string {
   if (c) {
     lines.push(`         commit     ${c.commit ?? "(id not confirmed)"} "${c.subject}"`);
     if (c.backports?.length) lines.push(`         stable     ${c.backports.join(", ")}`);
+    if (c.next) lines.push(`         linux-next ${c.next} (first snapshot carrying it)`);
     lines.push(`         evidence   ${c.evidence}`);
   }
   return lines.join("\n");
@@ -95,6 +98,7 @@ export function erasCommand(io: Io, fn: string | undefined, o: { format: string 
             first: `${s}-rc1`,
             last: `${s}-rc${n}`,
           })),
+          linux_next: nextSnapshots().map((n) => ({ snapshot: n, ...NEXT_SNAPSHOTS[n] })),
           events,
         },
         null,
@@ -109,6 +113,9 @@ export function erasCommand(io: Io, fn: string | undefined, o: { format: string 
     }, their stable point releases and the release candidates ${
       rcRanges().join(", ")
     }; "latest" is ${releaseName(LATEST)}.\n` +
+      `Linux-next snapshots: ${
+        nextSnapshots().map((n) => `${n} (on ${NEXT_SNAPSHOTS[n].base})`).join(", ")
+      }. A snapshot has the rows of its base release plus the rows of the next release whose commit's first linux-next snapshot (its "linux-next" line) is on or before it, minus those whose ending commit's is; no stable backport. Ordered after its base, before the base's first stable release.\n` +
       `+ a behaviour starts in the release, - it ends. ${events.length} change${
         events.length === 1 ? "" : "s"
       }${fn ? ` touching ${fn}` : ""}.\n\n`,

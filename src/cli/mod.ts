@@ -13,7 +13,7 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { completionScript, type CompletionValues } from "./completions.ts";
-import { modelledEras } from "../profile.ts";
+import { modelledEras, nextSnapshots } from "../profile.ts";
 import { WARNINGS } from "../check/warnings.ts";
 import { DECLARED_OPS } from "../trace/ops/mod.ts";
 import { compareCommand } from "./compare.ts";
@@ -71,7 +71,7 @@ export async function runCliOn(
     )
     .option(
       "-k, --kernel <release>",
-      'kernel era to replay as ("6.1", "6.12.88", "7.3-rc2", "latest")',
+      'kernel era to replay as ("6.1", "6.12.88", "7.3-rc2", "next-20241030", "latest")',
     )
     .option("--from <step>", "first step to show", parseStep)
     .option("--to <step>", "last step to show", parseStep)
@@ -362,7 +362,7 @@ function formatOption<const T extends readonly [string, ...string[]]>(
 /** What completions offer beyond the declared choices. */
 function completionValues(): CompletionValues {
   return {
-    options: { "--kernel": [...modelledEras(), "latest"] },
+    options: { "--kernel": [...modelledEras(), ...nextSnapshots(), "latest"] },
     args: {
       explain: Object.keys(WARNINGS).sort(),
       ops: [...DECLARED_OPS],
