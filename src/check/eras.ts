@@ -175,10 +175,13 @@ export function traceEras(
     for (const w of whens) for (const r of condReleases(w)) add(r);
     const k = parseRelease(kernel);
     if (k) add(k);
-    // a linux-next snapshot in the set brings its base and the base's first stable release,
-    // where the snapshot's rows of the next release are gone again
-    for (const r of [...seen.values()]) {
-      if (isSnapshot(r)) {
+    // a trace that names a linux-next snapshot is checked in every modelled one, each with
+    // its base and the base's first stable release (where the snapshot's rows of the next
+    // release are gone again)
+    if ([...seen.values()].some(isSnapshot)) {
+      for (const n of nextSnapshots()) {
+        const r = parseRelease(n)!;
+        add(r);
         add([r[0], r[1]]);
         add([r[0], r[1], 1]);
       }
