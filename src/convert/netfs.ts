@@ -94,9 +94,10 @@ export function netfsExtractUserIter(
       for (const p of r.holds) leaked.push(p);
       break;
     }
-    if (r.runs && bvec.runs()) {
-      pagePieceRuns(r.runs, r.offset0, r.ret, ps, pushBvecs);
-      for (const run of r.runs) recorded.add(run.first, run.n);
+    const runs = r.runs;
+    if (runs && bvec.runs()) {
+      pagePieceRuns(runs, r.offset0, r.ret, ps, pushBvecs);
+      for (let k = 0; k < runs.length; k++) recorded.add(runs[k].first, runs[k].n);
     } else {
       asRuns = false;
       // page i gets (offset0 on the first, 0 after; up to the page's end or the bytes' end)

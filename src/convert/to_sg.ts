@@ -135,6 +135,9 @@ function userToSg(
   // the call ends or before a rollback releases some: one ledger update per run of pages
   // rather than one per segment
   const pins = new PageRuns();
+  // the era's answers, asked once per call rather than once per segment
+  const zeroFails = ctx.profile.has("extract_to_sg_zero_fail");
+  const loopFix = ctx.profile.has("extract_user_to_sg_loop_fix");
   const take = () => {
     for (const run of pins.runs) holds.takeRun("pin", run.first, run.n);
     pins.runs.length = 0;
@@ -151,10 +154,11 @@ function userToSg(
       step: o.step,
       p2pdma: o.p2pdma,
     });
-    if (r.runs) { for (const run of r.runs) pins.add(run.first, run.n); }
+    const runs = r.runs;
+    if (runs) { for (let k = 0; k < runs.length; k++) pins.add(runs[k].first, runs[k].n); }
     else for (const p of r.holds) pins.add(p);
     res = r.ret;
-    if (res < 0 || (res === 0 && ctx.profile.has("extract_to_sg_zero_fail"))) {
+    if (res < 0 || (res === 0 && zeroFails)) {
       take();
       return rollback(ctx, t, res, holds, it);
     }
@@ -173,11 +177,11 @@ function userToSg(
     ret += len;
     let npages = Math.ceil((off + len) / ps);
     sgMax -= npages;
-    if (!ctx.profile.has("extract_user_to_sg_loop_fix")) continue;
+    if (!loopFix) continue;
     scratch.check(ctx, t, npages, it.createdAt);
-    if (r.runs && t.runs?.runs() && t.nents + npages <= t.capacity) {
+    if (runs && t.runs?.runs() && t.nents + npages <= t.capacity) {
       // every page held, none past the storage: the entries go in as runs
-      pagePieceRuns(r.runs, off, len, ps, appendRun);
+      pagePieceRuns(runs, off, len, ps, appendRun);
       continue;
     }
     const heldSet = new Map<number, number>();
@@ -262,14 +266,14 @@ class Scratch {
 
   /** Checks one extraction of `n` pointers and the `n` entries written from it. */
   check(ctx: ModelCtx, t: SgTable, n: number, cause: number): void {
-    const slot = (k: number) => this.start + PTR_SIZE * k;
+    // (no closures here: this runs once per extracted segment, mostly before V8 optimizes it)
     const live = SG_SIZE * t.nents;
-    if (slot(0) < live) {
+    if (this.start < live) {
       this.warn(
         ctx,
-        { sgt: t.name, entry: Math.floor(slot(0) / SG_SIZE) },
+        { sgt: t.name, entry: Math.floor(this.start / SG_SIZE) },
         `extract_user_to_sg decants ${n} page pointer${n === 1 ? "" : "s"} over live entry ${
-          Math.floor(slot(0) / SG_SIZE)
+          Math.floor(this.start / SG_SIZE)
         } of "${t.name}" (the scratch array sits at the tail of entries 0..sg_max, not after the ${t.nents} in use)`,
         cause,
       );
@@ -280,23 +284,19 @@ class Scratch {
     // max(k + 1, D + 4k), so an overlap can only start at one of three entries: the first
     // two where k + 1 is the candidate (3k > -D - 3) and the first where D + 4k is (3k >=
     // 1 - D); each is checked exactly, the first that overlaps is the one warned about
-    const hit = (k: number) => {
-      if (k < 0 || k >= n) return undefined;
-      const e0 = SG_SIZE * (t.nents + k), e1 = e0 + SG_SIZE;
-      const j = Math.max(k + 1, Math.floor((e0 - PTR_SIZE - this.start) / PTR_SIZE) + 1);
-      return j < n && slot(j) < e1 ? { k, j } : undefined;
-    };
     const d = (SG_SIZE * t.nents - this.start) / PTR_SIZE;
     const kb = Math.max(0, Math.floor((-d - 3) / 3) + 1);
-    const first = hit(kb) ?? hit(kb + 1) ?? hit(Math.max(0, Math.ceil((1 - d) / 3)));
-    if (first) {
+    let k = kb, j = this.overlap(t, n, k);
+    if (j < 0) j = this.overlap(t, n, k = kb + 1);
+    if (j < 0) j = this.overlap(t, n, k = Math.max(0, Math.ceil((1 - d) / 3)));
+    if (j >= 0) {
       this.warn(
         ctx,
-        { sgt: t.name, entry: t.nents + first.j },
+        { sgt: t.name, entry: t.nents + j },
         `extract_user_to_sg writes entry ${
-          t.nents + first.k
-        } of "${t.name}" over page pointer ${first.j} of the scratch array before it is read: entry ${
-          t.nents + first.j
+          t.nents + k
+        } of "${t.name}" over page pointer ${j} of the scratch array before it is read: entry ${
+          t.nents + j
         } gets a garbage page`,
         cause,
       );
@@ -311,6 +311,17 @@ class Scratch {
       if (Number.isInteger(k) && k >= 0 && k < n) t.endMark = undefined;
     }
     this.start += PTR_SIZE * n;
+  }
+
+  /**
+   * The pointer entry `k` of this extraction overwrites before it is read (slot j lies at
+   * start + PTR_SIZE * j), or -1 when none does.
+   */
+  private overlap(t: SgTable, n: number, k: number): number {
+    if (k < 0 || k >= n) return -1;
+    const e0 = SG_SIZE * (t.nents + k), e1 = e0 + SG_SIZE;
+    const j = Math.max(k + 1, Math.floor((e0 - PTR_SIZE - this.start) / PTR_SIZE) + 1);
+    return j < n && this.start + PTR_SIZE * j < e1 ? j : -1;
   }
 
   private warn(

@@ -18,7 +18,8 @@ import type {
   XarrayIter,
 } from "./iter.ts";
 import { iovIterAdvance } from "./advance.ts";
-import { gupFast } from "./gup.ts";
+import { gupFast, type GupFlags, gupOneRun, type GupResult, gupUser } from "./gup.ts";
+import { vecAdvance } from "./kinds/vec.ts";
 import { pageOffset } from "./addr_math.ts";
 import type { PfnRun } from "./pfn_runs.ts";
 import { ZERO_PFN } from "./memory.ts";
@@ -46,6 +47,12 @@ export interface Extraction {
 }
 
 const EFAULT = -14, ENOMEM = -12, EIO = -5;
+
+/**
+ * Segment bases below this are added to their offset as numbers: exact, as offsets are safe
+ * integers below 2^52 too.
+ */
+const SMALL_ADDR = 1n << 52n;
 
 function fail(errno: number): Extraction {
   return { ret: errno, offset0: 0, pfns: [], retention: "none", holds: [] };
@@ -243,30 +250,49 @@ function userPages(
   p2pdma: boolean,
 ): Extraction {
   const ps = ctx.mem.pageSize;
-  let addr: bigint;
+  let base: bigint, skip: number;
   let size = maxsize;
   if (it.kind === "ubuf") {
-    addr = it.iovOffset ? it.ubuf + BigInt(it.iovOffset) : it.ubuf;
+    base = it.ubuf;
+    skip = it.iovOffset;
   } else {
-    let k = it.idx, skip = it.iovOffset;
+    let k = it.idx;
+    skip = it.iovOffset;
     while (k < it.segs.length && it.segs[k].len - skip <= 0) {
       k++;
       skip = 0;
     }
     if (k >= it.segs.length) return fail(0);
     const seg = it.segs[k];
-    addr = skip ? seg.base + BigInt(skip) : seg.base;
+    base = seg.base;
     size = Math.min(size, seg.len - skip);
   }
-  const offset0 = pageOffset(addr, ps);
-  const n = wantPages(ps, size, offset0, o.maxpages);
-  if (!n) return fail(ENOMEM);
-  const g = gupFast(ctx, it.task, offset0 ? addr - BigInt(offset0) : addr, n, {
-    write: it.dir === "dest",
-    pin,
-    p2pdma,
-    nofault: it.nofault,
-  }, o.step);
+  let offset0: number, g: GupResult;
+  if (base < SMALL_ADDR) {
+    // the address as a number (exact): no BigInt arithmetic per extracted segment
+    const addr = Number(base) + skip;
+    offset0 = addr % ps;
+    const n = wantPages(ps, size, offset0, o.maxpages);
+    if (!n) return fail(ENOMEM);
+    const first = gupOneRun(ctx, it.task, addr - offset0, n, it.dir === "dest");
+    if (first !== undefined && (first > ZERO_PFN || ZERO_PFN >= first + n)) {
+      // one mapping's consecutive frames, none the zero page: what gupUser would take, as one
+      // run, without the walk and its result objects (a 1 GiB IOVEC comes through here once
+      // per segment, in code V8 has not optimized yet, where every call costs)
+      const bytes = Math.min(size, n * ps - offset0);
+      if (it.kind === "iovec") vecAdvance(it, bytes);
+      else iovIterAdvance(ctx, it, bytes);
+      return new HeldRun(bytes, offset0, pin ? "pin" : "ref", first, n);
+    }
+    g = gupUser(ctx, it.task, addr - offset0, n, userFlags(it, pin, p2pdma), o.step);
+  } else {
+    const addr = skip ? base + BigInt(skip) : base;
+    offset0 = pageOffset(addr, ps);
+    const n = wantPages(ps, size, offset0, o.maxpages);
+    if (!n) return fail(ENOMEM);
+    const start = offset0 ? addr - BigInt(offset0) : addr;
+    g = gupFast(ctx, it.task, start, n, userFlags(it, pin, p2pdma), o.step);
+  }
   if ("errno" in g) return fail(g.errno);
   const bytes = Math.min(size, g.count * ps - offset0);
   iovIterAdvance(ctx, it, bytes);
@@ -300,6 +326,33 @@ class HeldRuns implements Extraction {
   }
   get holds(): readonly Pfn[] {
     return this.g.pfns;
+  }
+}
+
+/** GUP's flags for extraction from a user iterator. */
+function userFlags(it: UbufIter | VecIter, pin: boolean, p2pdma: boolean): GupFlags {
+  return { write: it.dir === "dest", pin, p2pdma, nofault: it.nofault };
+}
+
+/** HeldRuns of a single run of `n` pages from `first`, its page array built only if read. */
+class HeldRun implements Extraction {
+  readonly runs: readonly PfnRun[];
+  constructor(
+    readonly ret: number,
+    readonly offset0: number,
+    readonly retention: Retention,
+    first: Pfn,
+    n: number,
+  ) {
+    this.runs = [{ first, n }];
+  }
+  private arr: Pfn[] | undefined;
+  get pfns(): readonly Pfn[] {
+    const { first, n } = this.runs[0];
+    return this.arr ??= Array.from({ length: n }, (_, k) => first + k);
+  }
+  get holds(): readonly Pfn[] {
+    return this.pfns;
   }
 }
 

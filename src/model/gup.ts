@@ -69,7 +69,7 @@ function taken(out: PageRuns): GupResult {
 function refusal(
   ctx: ModelCtx,
   r: Region | undefined,
-  addr: bigint,
+  addr: number,
   k: number,
   flags: GupFlags,
   cause: number | undefined,
@@ -107,6 +107,35 @@ function refusal(
 }
 
 /**
+ * The common GUP, without the walk: when one VMA maps all `npages` pages from `start` as
+ * populated, consecutive frames that GUP takes without a word (the checks of refusal() pass,
+ * so nothing is warned either), the first frame; otherwise undefined, and gupUser() decides.
+ * What gupUser() would answer then is exactly these `npages` pages as one run.
+ */
+export function gupOneRun(
+  ctx: ModelCtx,
+  task: string,
+  start: number,
+  npages: number,
+  write: boolean,
+): Pfn | undefined {
+  const ps = ctx.mem.pageSize;
+  if (start + npages * ps > USER_END || perPage()) return undefined;
+  const loc = ctx.mem.translateUser(start, task);
+  const r = loc?.region;
+  if (
+    !r || r.space !== "user" || !r.alive || !r.populated || !r.pfnRunEnd ||
+    (r.kind !== "anon" && r.kind !== "file" && r.kind !== "shmem" && r.kind !== "hugetlb") ||
+    (write && r.prot === "r")
+  ) {
+    return undefined;
+  }
+  const first = Math.floor(loc!.offset / ps);
+  if (first + npages > r.npages || first + npages > r.pfnRunEnd(first)) return undefined;
+  return loc!.pfn;
+}
+
+/**
  * Takes up to `npages` user pages from `start` (page-aligned) in the mm `task`. The caller
  * records the holds in the ledger. Failures raise pin_unpinnable / p2p_without_flag.
  */
@@ -118,16 +147,37 @@ export function gupFast(
   flags: GupFlags,
   cause: number | undefined,
 ): GupResult {
-  const psN = ctx.mem.pageSize;
-  const out = new PageRuns();
   // gup_fast_fallback(): a range ending beyond user space is refused whole, before any page
   // is looked at (the end > TASK_SIZE_MAX check; access_ok() before it in older releases)
-  if (endsBeyond(start, npages * psN, TASK_SIZE_MAX)) return { errno: -14 };
+  if (endsBeyond(start, npages * ctx.mem.pageSize, TASK_SIZE_MAX)) return { errno: -14 };
+  return gupUser(ctx, task, Number(start), npages, flags, cause);
+}
+
+/** TASK_SIZE_MAX as a number (exact: below 2^53). */
+const USER_END = Number(TASK_SIZE_MAX);
+
+/**
+ * gupFast() from a user address held as a number, which every address GUP can take is (below
+ * TASK_SIZE_MAX): the same walk and answer without BigInt arithmetic, for the extraction of
+ * each user segment.
+ */
+export function gupUser(
+  ctx: ModelCtx,
+  task: string,
+  start: number,
+  npages: number,
+  flags: GupFlags,
+  cause: number | undefined,
+): GupResult {
+  const ps = ctx.mem.pageSize;
+  // exact: start is below 2^53 and npages * ps far below it
+  if (start + npages * ps > USER_END) return { errno: -14 };
+  const out = new PageRuns();
   const noZero = ctx.mem.noZeroPage;
   let k = 0;
   while (k < npages) {
-    const addr = k ? start + BigInt(k * psN) : start;
-    const loc = ctx.mem.translate(addr, task);
+    const addr = start + k * ps;
+    const loc = ctx.mem.translateUser(addr, task);
     const errno = refusal(ctx, loc?.region, addr, k, flags, cause);
     if (errno) return out.count ? taken(out) : { errno };
     // the checks above hold for the whole VMA: the rest of the walk inside this region

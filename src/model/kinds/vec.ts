@@ -8,8 +8,23 @@
  */
 import type { VecIter } from "../iter.ts";
 import { divRoundUp, type KindOps, walkAddrRange } from "./_kind.ts";
-import { segAdvance, segDescribed, segRevertBeyond } from "./_segs.ts";
+import { segDescribed, segRevertBeyond } from "./_segs.ts";
 import { hex } from "../../types.ts";
+
+/**
+ * iov_iter_iovec_advance(): segAdvance over the segments' lengths, read from the array
+ * directly (no closure per call: extraction advances once per segment it takes).
+ */
+export function vecAdvance(it: VecIter, n: number): void {
+  if (!it.count) return;
+  it.count -= n;
+  let size = n + it.iovOffset;
+  let k = it.idx;
+  const segs = it.segs;
+  while (k < segs.length && size >= segs[k].len) size -= segs[k++].len;
+  it.iovOffset = size;
+  it.idx = k;
+}
 
 export const vecOps: KindOps<VecIter> = {
   // iterate_iovec/iterate_kvec: a walk ending exactly at a segment's end moves to the next
@@ -35,9 +50,7 @@ export const vecOps: KindOps<VecIter> = {
     it.count -= progress;
     return progress;
   },
-  advance(it, n) {
-    segAdvance(it, n, it.segs.length, (k) => it.segs[k].len);
-  },
+  advance: vecAdvance,
   revertBeyond: (it, unroll) => segRevertBeyond(it, unroll, (k) => it.segs[k].len),
 
   npages(mem, it, maxpages) {
