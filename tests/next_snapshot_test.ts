@@ -64,6 +64,19 @@ Deno.test("a snapshot has its base's rows and the next release's rows that had e
   assert.equal(featureIn("kvec_to_sg_len_fix", r("next-20241104")), false);
 });
 
+Deno.test("the 6.3 merge window's snapshots: extraction in, the user-to-sg loop fixed on 0228", () => {
+  // 7d58fe731028 and 018584697533 reached master by 23 Feb 2023; 4c0421fa6df1 next-20230228
+  assert.equal(featureIn("extract_pages", r("6.2")), false);
+  assert.equal(featureIn("extract_pages", r("next-20230227")), true);
+  assert.equal(featureIn("extract_user_to_sg_loop_fix", r("next-20230227")), false);
+  assert.equal(featureIn("extract_user_to_sg_loop_fix", r("next-20230228")), true);
+  assert.equal(featureIn("extract_pages", r("6.2.1")), false);
+  // rows of 6.3 without a recorded linux-next entry are not in the snapshots
+  assert.equal(featureIn("smb_extract_iter_to_rdma_fn", r("next-20230228")), false);
+  // rows of later releases are not in them either
+  assert.equal(featureIn("extract_to_sg_unpin", r("next-20230228")), false);
+});
+
 Deno.test("an unmodelled snapshot is refused, naming the modelled ones", async () => {
   const why = releaseProblem("next-20241105")!;
   assert.match(why, /next-20241105: this linux-next snapshot is not modelled/);

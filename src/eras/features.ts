@@ -108,7 +108,9 @@ export const FEATURES = {
       commit: "7d58fe731028",
       subject: "iov_iter: Add a function to extract a page list from an iterator",
       release: "6.3",
-      evidence: "dhowells iov-extract-3 branch (Jan 2023); merged in the 6.3 merge window",
+      next: "next-20230227",
+      evidence:
+        "dhowells iov-extract-3 branch (Jan 2023); merged in the 6.3 merge window: in Linus' master with the iov-extract/cifs stack merged as 307e14c03906 \"Merge tag '6.3-rc-smb3-client-fixes'\" by 23 Feb 2023 (a tree following master pushed 7d58fe731028, 018584697533, e5fbdde43017 and that merge at 18:00 UTC, id 67520234777), so in every linux-next snapshot from then on; the earliest modelled is next-20230227 (the next-20230224 push is not in the record)",
     },
     audit: {
       verdict: "kept",
@@ -190,12 +192,14 @@ export const FEATURES = {
       commit: "4c0421fa6df1",
       subject: "iov: Fix netfs_extract_user_to_sg()",
       release: "6.3",
+      next: "next-20230228",
       evidence:
-        "[PATCH 2/2] 27 Feb 2023 (id 30041413894), in Steve French's cifs fixes pull for 6.3-rc (id 42073073469); 4c0421fa6df1 in the lists of that window (ids 66460480929, 66463115964)",
+        "[PATCH 2/2] 27 Feb 2023 (id 30041413894; Fixes 018584697533, found by smatch on master 1ec35eadc3b4: the kernel test robot's report of 26 Feb quotes the loop `for (; npages < 0; npages--)`, id 29154360199), in Steve French's cifs fixes pull for 6.3-rc (id 42073073469), merged as 3162745aad93 '6.3-rc-smb3-client-fixes-part2' before v6.3-rc1 (id 67297697563); 4c0421fa6df1 in the lists of that window (ids 66460480929, 66463115964); first in linux-next next-20230228 as the cifs tree's 41ed96d4ea4e (the linux-next-history push of 28 Feb 2023 lists it among its new commits, id 67125454049; dhowells' iov-cifs push with it came on 28 Feb 22:34 UTC, id 67180032114)",
     },
     audit: {
       verdict: "kept",
-      note: "verified: 4c0421fa6df1 in 6.3-rc; rc-only bug (the loop never shipped in a release)",
+      note:
+        "verified: 4c0421fa6df1 in 6.3-rc; the loop that never ran shipped in no tag: it is in the linux-next snapshot next-20230227 (bug 16, traces/gallery/16-*), fixed from next-20230228; source: the buggy loop as the kernel test robot quoted it from master (id 29154360199), the fix's diff (id 30041413894)",
     },
   },
   extract_to_sg_unpin: {
@@ -240,7 +244,7 @@ export const FEATURES = {
       subject: "cifs: Add a function to build an RDMA SGE list from an iterator",
       release: "6.3",
       evidence:
-        "cifs iov_iter conversion for 6.3; e5fbdde43017 is the id Howells' 2026 fix names in its Fixes: tag (id 61388644143)",
+        "cifs iov_iter conversion for 6.3; e5fbdde43017 is the id Howells' 2026 fix names in its Fixes: tag (id 61388644143); in Linus' master with the iov-extract/cifs stack merged as 307e14c03906 \"Merge tag '6.3-rc-smb3-client-fixes'\" by 23 Feb 2023 (a tree following master pushed 7d58fe731028, 018584697533, e5fbdde43017 and that merge at 18:00 UTC, id 67520234777), so in every linux-next snapshot from then on; no linux-next entry is recorded for this row (no trace replays smbdirect in a snapshot), so the modelled snapshots of 6.2 leave it out",
     },
     ended: {
       commit: "4aa571d67e81",
@@ -265,7 +269,8 @@ export const FEATURES = {
       commit: "e5fbdde43017",
       subject: "cifs: Add a function to build an RDMA SGE list from an iterator",
       release: "6.3",
-      evidence: "merge tag '6.3-rc-smb3-client-fixes' (Steve French) lists it",
+      evidence:
+        "merge tag '6.3-rc-smb3-client-fixes' (Steve French) lists it; in Linus' master with the iov-extract/cifs stack merged as 307e14c03906 \"Merge tag '6.3-rc-smb3-client-fixes'\" by 23 Feb 2023 (a tree following master pushed 7d58fe731028, 018584697533, e5fbdde43017 and that merge at 18:00 UTC, id 67520234777), so in every linux-next snapshot from then on; no linux-next entry is recorded for this row (no trace replays smbdirect in a snapshot), so the modelled snapshots of 6.2 leave it out",
     },
     ended: {
       commit: "e5fd091663f8",
