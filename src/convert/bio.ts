@@ -379,23 +379,41 @@ class PagesOf {
  * extractions do (a merge into the same page, a trimmed tail).
  */
 class Took {
+  /** Holds left per page, for an extraction given as a hold list (counted at the first give). */
   private left: Map<Pfn, number> | undefined;
+  /** Pages given back so far, for an extraction given as runs (usually one or two). */
+  private given: Pfn[] | undefined;
+  /** The same counted per page, once there are many (a long tail given back). */
+  private givenMany: Map<Pfn, number> | undefined;
   constructor(private readonly r: Extraction) {}
 
   /** Gives back one hold of `p`; false when the extraction took none left to give. */
   give(p: Pfn): boolean {
+    const runs = this.r.runs;
+    if (runs) {
+      // taken: the runs holding p; given: the times p was given back already
+      let n = 0;
+      for (const run of runs) if (run.first <= p && p < run.first + run.n) n++;
+      const many = this.givenMany;
+      if (many) {
+        n -= many.get(p) ?? 0;
+        if (n <= 0) return false;
+        many.set(p, (many.get(p) ?? 0) + 1);
+        return true;
+      }
+      const given = this.given ??= [];
+      for (const q of given) if (q === p) n--;
+      if (n <= 0) return false;
+      given.push(p);
+      if (given.length > 32) {
+        this.givenMany = new Map();
+        for (const q of given) this.givenMany.set(q, (this.givenMany.get(q) ?? 0) + 1);
+      }
+      return true;
+    }
     if (!this.left) {
       const left = this.left = new Map<Pfn, number>();
-      const r = this.r;
-      if (r.runs) {
-        for (const run of r.runs) {
-          if (run.first <= p && p < run.first + run.n) left.set(p, (left.get(p) ?? 0) + 1);
-        }
-      } else for (const q of r.holds) left.set(q, (left.get(q) ?? 0) + 1);
-    } else if (this.r.runs && !this.left.has(p)) {
-      let n = 0;
-      for (const run of this.r.runs) if (run.first <= p && p < run.first + run.n) n++;
-      this.left.set(p, n);
+      for (const q of this.r.holds) left.set(q, (left.get(q) ?? 0) + 1);
     }
     const n = this.left.get(p) ?? 0;
     if (!n) return false;
