@@ -85,6 +85,7 @@ Deno.test("the split keeps what it cannot vouch for whole: aliases, tags, marker
       `${H}ops: [{ op: fork }]\n`,
       `${H}ops:\n${op}ops:\n${op}`,
       `${H}ops:\n${op} - { op: fork }\n`,
+      `${H}ops:\n${op}- { op: fork }\n`,
     ]
   ) {
     assert.equal(splitBlockOps(bad), undefined, bad);

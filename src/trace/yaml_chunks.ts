@@ -85,7 +85,10 @@ export function splitBlockOps(text: string, chunkChars = CHUNK_CHARS): SplitTrac
       itemsEnd = eol;
       endLine = line;
     } else if (lead === 0) {
-      break; // a top-level key after the ops
+      // a top-level key after the ops; an item out at column 0 after indented ones is a
+      // syntax error of the whole document, which the header alone would read as the ops
+      if (/^-( |$)/.test(trimmed)) return undefined;
+      break;
     } else return undefined;
     pos = eol + 1;
     line++;
