@@ -10,10 +10,18 @@
  *   replay CPU time (the honest figure on a shared machine, where wall time mostly measures
  *   the other tenants) and from the wall time.
  *
- * Medians of `--runs` runs (default 3). Measures, never asserts.
+ * Medians of `--runs` runs (default 3). The replays get the V8 flags of `deno task itertrace`
+ * (the CLI as the README installs it). Measures, never asserts.
+ *
+ * `--instructions` counts instead of timing: each replay runs under valgrind (cachegrind
+ * without cache simulation) with V8's `--predictable` (no concurrent compiler or GC threads),
+ * and the report is the instructions executed (all of them, start-up, compilation and GC
+ * included) and their growth per page above the 1-page run. The count is the same from run
+ * to run within about 1%, whatever else the machine is doing, where CPU time on a shared
+ * machine varies by a factor of two; a cold replay takes about 30 s under valgrind.
  *
  *   deno task bench-extract [--shapes sg,pages,rdma] [--pages 1,1000,100000,262144,1048576]
- *                           [--runs 3]
+ *                           [--runs 3] [--instructions]
  *
  * @module
  */
@@ -21,6 +29,10 @@ import { coldRun, loadAverage, median } from "./_cold.ts";
 import { EXTRACT_SHAPES, type ExtractShape, extractTrace, limitsFor } from "./extract_trace.ts";
 
 const TIMED = new URL("./_replay_timed.ts", import.meta.url).pathname;
+const root = new URL("..", import.meta.url).pathname;
+/** The V8 flags `deno task itertrace` runs the CLI with (and the README's install line). */
+const cliFlags = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks.itertrace as string)
+  .split(/\s+/).filter((w) => w.startsWith("--v8-flags="));
 
 function arg(name: string, dflt: string): string {
   const i = Deno.args.indexOf(`--${name}`);
@@ -30,6 +42,7 @@ function arg(name: string, dflt: string): string {
 const shapes = arg("shapes", EXTRACT_SHAPES.join(",")).split(",") as ExtractShape[];
 const sizes = arg("pages", "1,1000,100000,262144,1048576").split(",").map(Number);
 const runs = Number(arg("runs", "3"));
+const instructions = Deno.args.includes("--instructions");
 if (!sizes.includes(1)) sizes.unshift(1);
 
 interface Run {
@@ -43,17 +56,79 @@ interface Run {
 
 /** One cold replay. */
 async function once(file: string, pages: number): Promise<Run> {
-  const r = await coldRun(["--allow-read", "--allow-env", TIMED, "replay", "-q", file], {
-    env: { ITERTRACE_LIMITS: limitsFor(pages), NO_COLOR: "1" },
-  });
+  const r = await coldRun(
+    ["--allow-read", "--allow-env", ...cliFlags, TIMED, "replay", "-q", file],
+    {
+      env: { ITERTRACE_LIMITS: limitsFor(pages), NO_COLOR: "1" },
+    },
+  );
   const cpu = /^replay-cpu-us (\d+)$/m.exec(r.stderr);
   // exit 1 is a replay with findings; anything else is a failure of the run itself
   if (!cpu || r.code > 1) throw new Error(`${file}: exit ${r.code}\n${r.stderr}`);
   return { wall: r.wall, cpu: r.cpu, mib: r.mib, replay: Number(cpu[1]) / 1e6 };
 }
 
+/**
+ * Instructions one cold replay executes, counted by valgrind (all threads; V8 --predictable
+ * keeps compilation and GC on the main thread, in the order the program asks for them).
+ */
+async function counted(file: string, pages: number): Promise<number> {
+  const flags = ["--predictable", ...cliFlags.map((f) => f.slice("--v8-flags=".length))];
+  const p = await new Deno.Command("valgrind", {
+    args: [
+      "--tool=cachegrind",
+      "--cache-sim=no",
+      "--smc-check=all-non-file",
+      "--cachegrind-out-file=/dev/null",
+      Deno.execPath(),
+      "run",
+      "--allow-read",
+      "--allow-env",
+      `--v8-flags=${flags.join(",")}`,
+      TIMED,
+      "replay",
+      "-q",
+      file,
+    ],
+    env: { ITERTRACE_LIMITS: limitsFor(pages), NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(p.stderr);
+  const m = /I\s+refs:\s+([\d,]+)/.exec(err);
+  if (!m || p.code > 1) throw new Error(`valgrind ${file}: exit ${p.code}\n${err}`);
+  return Number(m[1].replaceAll(",", ""));
+}
+
 const dir = await Deno.makeTempDir({ prefix: "itertrace-extract-" });
 try {
+  if (instructions) {
+    console.log(`instructions of one cold replay (valgrind, V8 --predictable), median of ${runs}`);
+    console.log("shape  pages     instructions  per page above 1 page");
+    for (const shape of shapes) {
+      let first = 0;
+      for (const pages of sizes) {
+        const file = `${dir}/${shape}-${pages}.jsonl`;
+        await Deno.writeTextFile(file, extractTrace(shape, pages));
+        const ns: number[] = [];
+        for (let k = 0; k < runs; k++) ns.push(await counted(file, pages));
+        await Deno.remove(file);
+        const n = median(ns);
+        if (pages === 1) first = n;
+        const per = pages === 1 ? "" : ((n - first) / pages).toFixed(0);
+        console.log(
+          [shape.padEnd(6), String(pages).padEnd(8), String(n).padStart(13), per.padStart(22)]
+            .join(" "),
+        );
+      }
+    }
+  } else await timed();
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
+
+/** The timed benchmark: cold replays under /usr/bin/time. */
+async function timed(): Promise<void> {
   console.log(`load average ${loadAverage()}; median of ${runs} cold runs each`);
   console.log(
     "shape  pages     wall s  cpu s  peak MiB  replay cpu s  ns/page (replay cpu)  (wall)",
@@ -90,6 +165,4 @@ try {
     }
   }
   console.log(`load average at the end ${loadAverage()}`);
-} finally {
-  await Deno.remove(dir, { recursive: true });
 }
