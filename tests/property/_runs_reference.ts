@@ -47,37 +47,45 @@ export function bufferTrace(
 }
 
 /**
- * Everything a `-q` replay of `doc` shows, in order: the state at each step index in `peeks`,
- * every step's return value and warnings (or the error that stops it), then the summary, the
- * end warnings, the failures and the final state. `perPage` selects the per-page reference.
+ * Everything a replay of `doc` shows but its change records, in order: the state at each step
+ * index in `peeks`, every step's return value and warnings (or the error that stops it), then
+ * the summary, the end warnings, the failures and the final state. `changes` is the replay's
+ * own option (false = `-q`).
  */
+export function replayShows(
+  doc: unknown,
+  opts: { changes: boolean; peeks?: ReadonlySet<number> },
+): unknown[] {
+  const loaded = loadDocument(JSON.stringify(doc), "runs.json");
+  assert.ok(loaded.trace, JSON.stringify(loaded.issues));
+  const r = new Replay(loaded.trace, { changes: opts.changes });
+  const seen: unknown[] = [];
+  for (const [i, node] of loaded.trace.ops.entries()) {
+    if (opts.peeks?.has(i)) seen.push(JSON.stringify(r.stateView()));
+    try {
+      const st = r.step(node);
+      seen.push(st.ret, st.warnings);
+    } catch (e) {
+      if (!(e instanceof TraceError)) throw e;
+      seen.push(`error ${e.message}`);
+      return seen;
+    }
+  }
+  const end = r.finish();
+  seen.push(end.summary, end.endWarnings, end.failures, JSON.stringify(r.stateView()));
+  return seen;
+}
+
+/** What a `-q` replay of `doc` shows ({@link replayShows}); `perPage` selects the per-page reference. */
 function observe(doc: unknown, peeks: ReadonlySet<number>, perPage: boolean): unknown[] {
   setPerPageEntries(perPage);
   try {
-    const loaded = loadDocument(JSON.stringify(doc), "runs.json");
-    assert.ok(loaded.trace, JSON.stringify(loaded.issues));
-    const r = new Replay(loaded.trace, { changes: false });
-    const seen: unknown[] = [];
-    for (const [i, node] of loaded.trace.ops.entries()) {
-      if (peeks.has(i)) seen.push(JSON.stringify(r.stateView()));
-      try {
-        const st = r.step(node);
-        seen.push(st.ret, st.warnings);
-      } catch (e) {
-        if (!(e instanceof TraceError)) throw e;
-        seen.push(`error ${e.message}`);
-        return seen;
-      }
-    }
-    const end = r.finish();
-    seen.push(end.summary, end.endWarnings, end.failures, JSON.stringify(r.stateView()));
-    return seen;
+    return replayShows(doc, { changes: false, peeks });
   } finally {
     setPerPageEntries(false);
   }
 }
 
-/** Asserts that `doc` replays `-q` with runs exactly as the per-page reference replays it. */
 export function assertRunsShowPerPage(doc: unknown, peeks: ReadonlySet<number>): void {
   assert.deepEqual(observe(doc, peeks, false), observe(doc, peeks, true));
 }

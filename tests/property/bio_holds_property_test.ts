@@ -11,34 +11,10 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { loadDocument } from "../../src/trace/load.ts";
-import { Replay } from "../../src/replay/engine.ts";
-import { TraceError } from "../../src/errors.ts";
-import { bufferTrace } from "./_runs_reference.ts";
+import { bufferTrace, replayShows } from "./_runs_reference.ts";
 
 const seed = Number(Deno.env.get("FC_SEED") ?? 1212);
 const PAGES = 24, PS = 4096;
-
-/** Everything a replay of `doc` shows but its change records. */
-function observe(doc: unknown, changes: boolean): unknown[] {
-  const loaded = loadDocument(JSON.stringify(doc), "bio.json");
-  assert.ok(loaded.trace, JSON.stringify(loaded.issues));
-  const r = new Replay(loaded.trace, { changes });
-  const seen: unknown[] = [];
-  for (const node of loaded.trace.ops) {
-    try {
-      const st = r.step(node);
-      seen.push(st.ret, st.warnings);
-    } catch (e) {
-      if (!(e instanceof TraceError)) throw e;
-      seen.push(`error ${e.message}`);
-      return seen;
-    }
-  }
-  const end = r.finish();
-  seen.push(end.summary, end.endWarnings, end.failures, JSON.stringify(r.stateView()));
-  return seen;
-}
 
 type Step =
   | {
@@ -145,7 +121,7 @@ Deno.test("a bio's holds taken and dropped a run at a time show what page by pag
   fc.assert(
     fc.property(layoutArb, fc.array(stepArb, { minLength: 1, maxLength: 14 }), (l, plan) => {
       const doc = traceOf(l, plan);
-      assert.deepEqual(observe(doc, false), observe(doc, true));
+      assert.deepEqual(replayShows(doc, { changes: false }), replayShows(doc, { changes: true }));
     }),
     { seed, numRuns: 400 },
   );
@@ -171,8 +147,8 @@ Deno.test("a bio gives back a long tail of P2P pages as page by page does", () =
       { op: "bio_release_pages", bio: "b", dirty: false },
     ],
   };
-  const q = observe(doc, false);
-  assert.deepEqual(q, observe(doc, true));
+  const q = replayShows(doc, { changes: false });
+  assert.deepEqual(q, replayShows(doc, { changes: true }));
   // 64 pages pinned, 63 of them given back at once and the bio's one released with it
   assert.match(JSON.stringify(q), /"pins":\{"acquired":64,"released":64,"outstanding":0\}/);
 });
