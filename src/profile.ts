@@ -455,9 +455,28 @@ export function notInEraReason(feature: FeatureName, p: KernelProfile): string |
   if (p.has(feature)) return undefined;
   const f: Feature = FEATURES[feature];
   if (f.since && compareRelease(p.release, f.since) < 0) {
-    return `added in ${releaseName(f.since)}, kernel is ${p.label}`;
+    return `added in ${releaseName(f.since)}, kernel is ${p.label}${
+      snapshotWhy(p.release, f.since, f.introduced)
+    }`;
   }
-  return `removed in ${releaseName(f.until!)}, kernel is ${p.label}`;
+  return `removed in ${releaseName(f.until!)}, kernel is ${p.label}${
+    snapshotWhy(p.release, f.until!, f.ended)
+  }`;
+}
+
+/**
+ * For a linux-next snapshot, what places the row's start or end (`at`, by `change`) outside
+ * it: the snapshot's base and, for a change of the release after the base, the change's
+ * recorded linux-next entry or that none is recorded (which keeps it out of every snapshot).
+ */
+function snapshotWhy(release: Release, at: Release, change: Feature["introduced"]): string {
+  if (!isSnapshot(release)) return "";
+  const on = `, a linux-next snapshot on ${release[0]}.${release[1]}`;
+  const upcoming = MAINLINE[mainlineIndex([release[0], release[1]]) + 1];
+  if (!upcoming || upcoming[0] !== at[0] || upcoming[1] !== at[1]) return on;
+  return change?.next
+    ? `${on}; its commit entered linux-next in ${change.next}`
+    : `${on}; no linux-next entry is recorded for its commit`;
 }
 
 /**

@@ -9,8 +9,10 @@ import {
   compareRelease,
   featureIn,
   isSnapshot,
+  kernelProfile,
   nextRelease,
   nextSnapshots,
+  notInEraReason,
   parseRelease,
   prevRelease,
   type Release,
@@ -160,4 +162,29 @@ Deno.test("check skips a snapshot for a trace that names none", async () => {
   const t = JSON.parse(io.out).traces[0];
   assert.equal(t.status, "skip");
   assert.match(t.error, /linux-next snapshot and the trace names none/);
+});
+
+Deno.test("not_in_era in a snapshot names its base and the row's linux-next entry", () => {
+  const why = (f: Parameters<typeof notInEraReason>[0], k: string) =>
+    notInEraReason(f, kernelProfile(k));
+  // a row of the release after the base with no recorded linux-next entry
+  assert.equal(
+    why("smb_extract_iter_to_rdma_fn", "next-20230228"),
+    "added in 6.3, kernel is next-20230228, a linux-next snapshot on 6.2; " +
+      "no linux-next entry is recorded for its commit",
+  );
+  // a row of the release after the base whose commit entered linux-next later
+  assert.equal(
+    why("bvec_extract_walk_size_fix", "next-20241101"),
+    "added in 6.13, kernel is next-20241101, a linux-next snapshot on 6.12; " +
+      "its commit entered linux-next in next-20241104",
+  );
+  // a row of a later release: the base says enough
+  assert.equal(
+    why("iter_folioq", "next-20230227"),
+    "added in 6.12, kernel is next-20230227, a linux-next snapshot on 6.2",
+  );
+  // releases read as before
+  assert.equal(why("iter_folioq", "6.2"), "added in 6.12, kernel is 6.2");
+  assert.equal(why("bvec_extract_walk_size_fix", "next-20241104"), undefined);
 });
