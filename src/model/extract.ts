@@ -274,7 +274,7 @@ function userPages(
     offset0 = addr % ps;
     const n = wantPages(ps, size, offset0, o.maxpages);
     if (!n) return fail(ENOMEM);
-    const first = gupOneRun(ctx, it.task, addr - offset0, n, it.dir === "dest");
+    const first = gupOneRun(ctx, it.task, addr - offset0, n, it.dir === "dest", p2pdma);
     if (first !== undefined && (first > ZERO_PFN || ZERO_PFN >= first + n)) {
       // one mapping's consecutive frames, none the zero page: what gupUser would take, as one
       // run, without the walk and its result objects (a 1 GiB IOVEC comes through here once

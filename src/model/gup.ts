@@ -62,9 +62,23 @@ function taken(out: PageRuns): GupResult {
 }
 
 /**
- * Why GUP cannot take a page of the VMA `r` at `addr` (the `k`-th page asked for), as a
- * negative errno, or 0 when it can; a refusal at the first page is warned about. Kept out of
- * gupFast so that the walk every extraction runs stays small.
+ * Why GUP refuses every page of the VMA `r`, as a negative errno, or 0 when it takes them:
+ * no VMA or an unmapped one, VM_IO/VM_PFNMAP (check_vma_flags) and FOLL_WRITE on a read-only
+ * mapping are -EFAULT; a PCI P2PDMA page without FOLL_PCI_P2PDMA is -EREMOTEIO
+ * (follow_page_pte). The one test of a VMA both the walk and gupOneRun() make.
+ */
+function vmaRefusal(r: Region | undefined, write: boolean, p2pdma: boolean): number {
+  if (!r || r.space !== "user" || !r.alive || r.kind === "unmapped") return -14;
+  if (r.kind === "io" || r.kind === "pfnmap") return -14;
+  if (write && r.prot === "r") return -14;
+  if (r.kind === "p2p" && !p2pdma) return -121;
+  return 0;
+}
+
+/**
+ * vmaRefusal() at `addr` (the `k`-th page asked for), a refusal at the first page of an
+ * unpinnable or P2P mapping warned about. Kept out of gupUser so that the walk every
+ * extraction runs stays small.
  */
 function refusal(
   ctx: ModelCtx,
@@ -74,43 +88,36 @@ function refusal(
   flags: GupFlags,
   cause: number | undefined,
 ): number {
-  if (!r || r.space !== "user" || !r.alive || r.kind === "unmapped") return -14;
+  const errno = vmaRefusal(r, flags.write, flags.p2pdma);
+  if (!errno || k !== 0 || !r) return errno;
   const what = flags.pin ? "pin_user_pages_fast" : "get_user_pages_fast";
   if (r.kind === "io" || r.kind === "pfnmap") {
-    if (k === 0) {
-      ctx.warn(
-        "pin_unpinnable",
-        { fn: what, addr: hex(addr) },
-        `${what} at ${hex(addr)} in "${r.name}": a VM_${
-          r.kind === "io" ? "IO" : "PFNMAP"
-        } mapping has no pinnable struct page, -EFAULT`,
-        { cause },
-      );
-    }
-    return -14;
+    ctx.warn(
+      "pin_unpinnable",
+      { fn: what, addr: hex(addr) },
+      `${what} at ${hex(addr)} in "${r.name}": a VM_${
+        r.kind === "io" ? "IO" : "PFNMAP"
+      } mapping has no pinnable struct page, -EFAULT`,
+      { cause },
+    );
+  } else if (errno === -121) {
+    ctx.warn(
+      "p2p_without_flag",
+      { fn: what, addr: hex(addr) },
+      `${what} at ${
+        hex(addr)
+      } in "${r.name}": PCI P2PDMA memory without FOLL_PCI_P2PDMA, -EREMOTEIO`,
+      { cause },
+    );
   }
-  if (flags.write && r.prot === "r") return -14;
-  if (r.kind === "p2p" && !flags.p2pdma) {
-    if (k === 0) {
-      ctx.warn(
-        "p2p_without_flag",
-        { fn: what, addr: hex(addr) },
-        `${what} at ${
-          hex(addr)
-        } in "${r.name}": PCI P2PDMA memory without FOLL_PCI_P2PDMA, -EREMOTEIO`,
-        { cause },
-      );
-    }
-    return -121;
-  }
-  return 0;
+  return errno;
 }
 
 /**
- * The common GUP, without the walk: when one VMA maps all `npages` pages from `start` as
- * populated, consecutive frames that GUP takes without a word (the checks of refusal() pass,
- * so nothing is warned either), the first frame; otherwise undefined, and gupUser() decides.
- * What gupUser() would answer then is exactly these `npages` pages as one run.
+ * The common GUP, without the walk: when one VMA that vmaRefusal() passes (so nothing is
+ * warned either) maps all `npages` pages from `start` as populated consecutive frames, the
+ * first frame; otherwise undefined, and gupUser() decides. What gupUser() would answer then
+ * is exactly these `npages` pages as one run.
  */
 export function gupOneRun(
   ctx: ModelCtx,
@@ -118,21 +125,17 @@ export function gupOneRun(
   start: number,
   npages: number,
   write: boolean,
+  p2pdma: boolean,
 ): Pfn | undefined {
   const ps = ctx.mem.pageSize;
   if (start + npages * ps > USER_END || perPage()) return undefined;
   const loc = ctx.mem.translateUser(start, task);
-  const r = loc?.region;
-  if (
-    !r || r.space !== "user" || !r.alive || !r.populated || !r.pfnRunEnd ||
-    (r.kind !== "anon" && r.kind !== "file" && r.kind !== "shmem" && r.kind !== "hugetlb") ||
-    (write && r.prot === "r")
-  ) {
-    return undefined;
-  }
-  const first = Math.floor(loc!.offset / ps);
+  if (!loc) return undefined;
+  const r = loc.region;
+  if (vmaRefusal(r, write, p2pdma) || !r.populated || !r.pfnRunEnd) return undefined;
+  const first = Math.floor(loc.offset / ps);
   if (first + npages > r.npages || first + npages > r.pfnRunEnd(first)) return undefined;
-  return loc!.pfn;
+  return loc.pfn;
 }
 
 /**
