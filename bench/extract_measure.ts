@@ -101,6 +101,21 @@ async function counted(file: string, pages: number): Promise<number> {
 }
 
 const dir = await Deno.makeTempDir({ prefix: "itertrace-extract-" });
+
+/** `measure` of the trace of `shape` and `pages`, `--runs` times, the trace file written once. */
+async function eachRun<T>(
+  shape: ExtractShape,
+  pages: number,
+  measure: (file: string, pages: number) => Promise<T>,
+): Promise<T[]> {
+  const file = `${dir}/${shape}-${pages}.jsonl`;
+  await Deno.writeTextFile(file, extractTrace(shape, pages));
+  const out: T[] = [];
+  for (let k = 0; k < runs; k++) out.push(await measure(file, pages));
+  await Deno.remove(file);
+  return out;
+}
+
 try {
   if (instructions) {
     console.log(`instructions of one cold replay (valgrind, V8 --predictable), median of ${runs}`);
@@ -108,12 +123,7 @@ try {
     for (const shape of shapes) {
       let first = 0;
       for (const pages of sizes) {
-        const file = `${dir}/${shape}-${pages}.jsonl`;
-        await Deno.writeTextFile(file, extractTrace(shape, pages));
-        const ns: number[] = [];
-        for (let k = 0; k < runs; k++) ns.push(await counted(file, pages));
-        await Deno.remove(file);
-        const n = median(ns);
+        const n = median(await eachRun(shape, pages, counted));
         if (pages === 1) first = n;
         const per = pages === 1 ? "" : ((n - first) / pages).toFixed(0);
         console.log(
@@ -136,11 +146,7 @@ async function timed(): Promise<void> {
   for (const shape of shapes) {
     let first: Run | undefined;
     for (const pages of sizes) {
-      const file = `${dir}/${shape}-${pages}.jsonl`;
-      await Deno.writeTextFile(file, extractTrace(shape, pages));
-      const rs: Run[] = [];
-      for (let k = 0; k < runs; k++) rs.push(await once(file, pages));
-      await Deno.remove(file);
+      const rs = await eachRun(shape, pages, once);
       const m: Run = {
         wall: median(rs.map((r) => r.wall)),
         cpu: median(rs.map((r) => r.cpu)),
