@@ -175,8 +175,11 @@ export class Memory {
   private readonly virtRanges: Region[] = [];
   /** The end address of each of virtRanges (built once they are sorted). */
   private virtEnds: bigint[] = [];
-  /** The virtRanges' starts as numbers (translateUser), built on first use. */
-  private virtStarts: number[] | undefined;
+  /**
+   * The virtRanges' starts as numbers (translateUser): exact below 2^53, and a start above it
+   * (vmalloc space) still compares above every user address.
+   */
+  private virtStarts: number[] = [];
   private readonly bytes = new Map<Pfn, Uint8Array>();
   /**
    * Pages a fill covered whole, kept as their pattern and the pattern offset of their byte 0
@@ -301,6 +304,7 @@ export class Memory {
     }
     this.virtRanges.sort((a, b) => (a.start! < b.start! ? -1 : a.start! > b.start! ? 1 : 0));
     this.virtEnds = this.virtRanges.map((r) => r.start! + BigInt(r.size));
+    this.virtStarts = this.virtRanges.map((r) => Number(r.start!));
     for (let i = 1; i < this.virtRanges.length; i++) {
       const a = this.virtRanges[i - 1], b = this.virtRanges[i];
       if (a.task === b.task && b.start! < a.start! + BigInt(a.size)) {
@@ -629,11 +633,7 @@ export class Memory {
    * microsecond, which made the address arithmetic most of a 1 GiB extraction's time.
    */
   translateUser(addr: number, task: string): VirtLoc | undefined {
-    const vr = this.virtRanges;
-    // the regions' starts as numbers: exact below 2^53, and a start above it (vmalloc space)
-    // still compares above every user address; the regions are fixed once constructed
-    const starts = this.virtStarts ??= vr.map((r) => Number(r.start!));
-    const within = (i: number) => addr >= starts[i] && addr < starts[i] + vr[i].size;
+    const vr = this.virtRanges, starts = this.virtStarts;
     let lo = 0, hi = vr.length - 1;
     let at = -1;
     while (lo <= hi) {
@@ -649,15 +649,27 @@ export class Memory {
     }
     // as translate(): tasks may overlap in address, so look further when the region found
     // belongs to another mm or none was found
-    if (at < 0) {
-      at = vr.findIndex((r, i) => (r.task === task || r.space === "kernel") && within(i));
-    } else if (vr[at].space === "user" && vr[at].task !== task) {
-      at = vr.findIndex((r, i) => r.space === "user" && r.task === task && within(i));
-    }
+    if (at < 0) at = this.scanUser(addr, task, false);
+    else if (vr[at].space === "user" && vr[at].task !== task) at = this.scanUser(addr, task, true);
     if (at < 0) return undefined;
     const found = vr[at];
     const offset = addr - starts[at];
     return { region: found, offset, pfn: found.pfnOf(Math.floor(offset / this.pageSize)) };
+  }
+
+  /**
+   * translateUser()'s linear scan: the first of `task`'s user regions (and, unless
+   * `userOnly`, kernel regions) holding `addr`, or -1. A method rather than a closure made
+   * on every translation, which runs once per extracted segment.
+   */
+  private scanUser(addr: number, task: string, userOnly: boolean): number {
+    const vr = this.virtRanges, starts = this.virtStarts;
+    for (let i = 0; i < vr.length; i++) {
+      const r = vr[i];
+      const mine = r.space === "user" ? r.task === task : !userOnly && r.space === "kernel";
+      if (mine && addr >= starts[i] && addr < starts[i] + r.size) return i;
+    }
+    return -1;
   }
 
   /** Whether a user page has been populated (declared populated, or written since). */
