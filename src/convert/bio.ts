@@ -374,43 +374,21 @@ class PagesOf {
 }
 
 /**
- * How many holds of each page one extraction took that the bio has not given back: the
- * extraction's runs (or its hold list) are read only when a page is given back, which few
- * extractions do (a merge into the same page, a trimmed tail).
+ * How many holds of each page one extraction took that the bio has not given back. An
+ * extraction given as runs holds each page it lists once, and the bio gives back each listed
+ * page at most once (the page a range merged into the previous bvec starts at, or a page
+ * past the ranges added), so every page it gives back has its hold: nothing to count. Only a
+ * hold list (which may leave pages out: the zero page from 6.5, skipped slab pages) is
+ * counted, at the first give, which few extractions reach.
  */
 class Took {
-  /** Holds left per page, for an extraction given as a hold list (counted at the first give). */
+  /** Holds left per page, for an extraction given as a hold list. */
   private left: Map<Pfn, number> | undefined;
-  /** Pages given back so far, for an extraction given as runs (usually one or two). */
-  private given: Pfn[] | undefined;
-  /** The same counted per page, once there are many (a long tail given back). */
-  private givenMany: Map<Pfn, number> | undefined;
   constructor(private readonly r: Extraction) {}
 
   /** Gives back one hold of `p`; false when the extraction took none left to give. */
   give(p: Pfn): boolean {
-    const runs = this.r.runs;
-    if (runs) {
-      // taken: the runs holding p; given: the times p was given back already
-      let n = 0;
-      for (const run of runs) if (run.first <= p && p < run.first + run.n) n++;
-      const many = this.givenMany;
-      if (many) {
-        n -= many.get(p) ?? 0;
-        if (n <= 0) return false;
-        many.set(p, (many.get(p) ?? 0) + 1);
-        return true;
-      }
-      const given = this.given ??= [];
-      for (const q of given) if (q === p) n--;
-      if (n <= 0) return false;
-      given.push(p);
-      if (given.length > 32) {
-        this.givenMany = new Map();
-        for (const q of given) this.givenMany.set(q, (this.givenMany.get(q) ?? 0) + 1);
-      }
-      return true;
-    }
+    if (this.r.runs) return true;
     if (!this.left) {
       const left = this.left = new Map<Pfn, number>();
       for (const q of this.r.holds) left.set(q, (left.get(q) ?? 0) + 1);
