@@ -67,60 +67,7 @@ export function withRuns(
         for (const p of drops) h.drop(kind, p);
         return;
       }
-      // A page that held nothing before ends with the holds taken less those given back, all
-      // taken at this step: its drops cancel takes instead (and are counted as both). A page
-      // held before loses its oldest holds, which are not this step's: those drops are made.
-      let net = runs;
-      const made: Pfn[] = [];
-      if (drops.length) {
-        const rs = runs.slice();
-        let cancelled = 0, from = 0;
-        for (const p of drops) {
-          const at = ledger.count(kind, p) === 0 ? cancelTake(rs, p, from) : -1;
-          if (at >= 0) cancelled++, from = at;
-          else made.push(p);
-        }
-        const c = ledger.counters(kind);
-        c.acquired += cancelled;
-        c.released += cancelled;
-        net = rs;
-      }
-      let first = 0, n = 0;
-      for (const r of net) {
-        if (n && first + n === r.first) n += r.n;
-        else {
-          if (n) ledger.takeRun(kind, first, n, step);
-          first = r.first;
-          n = r.n;
-        }
-      }
-      if (n) ledger.takeRun(kind, first, n, step);
-      for (const p of made) ledger.drop(kind, p);
+      ledger.takeThenDrop(kind, runs, drops, step);
     },
   };
-}
-
-/**
- * Takes page `p` out of one of the runs, looking from run `from` on first (a call gives pages
- * back in the order it took them, so the run is seldom before the last one found); returns
- * the index of the run it was taken from, or -1 when none holds it.
- */
-function cancelTake(runs: PfnRun[], p: Pfn, from: number): number {
-  let i = from;
-  while (i < runs.length && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
-  if (i === runs.length) {
-    i = 0;
-    while (i < from && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
-    if (i === from) return -1;
-  }
-  const r = runs[i];
-  if (p === r.first) runs[i] = { first: p + 1, n: r.n - 1 };
-  else if (p === r.first + r.n - 1) runs[i] = { first: r.first, n: r.n - 1 };
-  else {
-    runs.splice(i, 1, { first: r.first, n: p - r.first }, {
-      first: p + 1,
-      n: r.first + r.n - p - 1,
-    });
-  }
-  return i;
 }

@@ -9,6 +9,7 @@
 import type { Pfn } from "../types.ts";
 import { GUP_PIN_COUNTING_BIAS } from "../profile.ts";
 import { HoldRuns } from "./pin_runs.ts";
+import type { PfnRun } from "./pfn_runs.ts";
 
 /** One outstanding hold on a page. */
 export interface Hold {
@@ -67,6 +68,48 @@ export class PinLedger {
   }
 
   /**
+   * Takes a hold at `step` on each page of `runs` in order, then drops one hold on each page of
+   * `drops` (every one a page these runs took), leaving what as many take() and drop() calls
+   * leave, a run at a time. A page that held nothing before ends with the holds taken less
+   * those given back, all taken at this step: its drops cancel takes instead (and are counted
+   * as both). A page held before loses its oldest holds, which are not this step's: those
+   * drops are made.
+   */
+  takeThenDrop(
+    kind: "pin" | "ref",
+    runs: readonly PfnRun[],
+    drops: readonly Pfn[],
+    step: number,
+  ): void {
+    let net = runs;
+    const made: Pfn[] = [];
+    if (drops.length) {
+      const rs = runs.slice();
+      let cancelled = 0, from = 0;
+      for (const p of drops) {
+        const at = this.count(kind, p) === 0 ? cancelTake(rs, p, from) : -1;
+        if (at >= 0) cancelled++, from = at;
+        else made.push(p);
+      }
+      const c = this.counters(kind);
+      c.acquired += cancelled;
+      c.released += cancelled;
+      net = rs;
+    }
+    let first = 0, n = 0;
+    for (const r of net) {
+      if (n && first + n === r.first) n += r.n;
+      else {
+        if (n) this.takeRun(kind, first, n, step);
+        first = r.first;
+        n = r.n;
+      }
+    }
+    if (n) this.takeRun(kind, first, n, step);
+    for (const p of made) this.drop(kind, p);
+  }
+
+  /**
    * Counts a release that matched no hold, as the kernel's counter does: gup_put_folio()
    * adds to nr_foll_pin_released on every unpin, pinned or not.
    */
@@ -121,4 +164,29 @@ export class PinLedger {
     const c = this.folioCounts(pfns, large);
     return large ? c.pincount > 0 : c.refcount + baseRefcount >= GUP_PIN_COUNTING_BIAS;
   }
+}
+
+/**
+ * Takes page `p` out of one of the runs, looking from run `from` on first (a call gives pages
+ * back in the order it took them, so the run is seldom before the last one found); returns
+ * the index of the run it was taken from, or -1 when none holds it.
+ */
+function cancelTake(runs: PfnRun[], p: Pfn, from: number): number {
+  let i = from;
+  while (i < runs.length && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
+  if (i === runs.length) {
+    i = 0;
+    while (i < from && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
+    if (i === from) return -1;
+  }
+  const r = runs[i];
+  if (p === r.first) runs[i] = { first: p + 1, n: r.n - 1 };
+  else if (p === r.first + r.n - 1) runs[i] = { first: r.first, n: r.n - 1 };
+  else {
+    runs.splice(i, 1, { first: r.first, n: p - r.first }, {
+      first: p + 1,
+      n: r.first + r.n - p - 1,
+    });
+  }
+  return i;
 }

@@ -96,3 +96,35 @@ Deno.test("ledger: a run take and drop is the same as page-by-page takes and dro
     { seed, numRuns: 200 },
   );
 });
+
+Deno.test("ledger: takeThenDrop leaves what its takes then its drops page by page leave", () => {
+  // a call's runs (may overlap, repeat, or follow one another) and, among the pages they took,
+  // those given back (each listed page at most once), after random earlier holds
+  const callArb = fc.array(
+    fc.record({ first: pfnArb, n: fc.integer({ min: 1, max: 6 }), back: fc.array(fc.nat(5)) }),
+    { minLength: 1, maxLength: 8 },
+  );
+  fc.assert(
+    fc.property(fc.array(opArb, { maxLength: 12 }), callArb, (before, call) => {
+      const a = new PinLedger(), b = new PinLedger();
+      before.forEach((o, step) => {
+        for (const l of [a, b]) {
+          if (o.add) l.takeRun("pin", o.first, o.n, step);
+          else l.dropRun("pin", o.first, o.n);
+        }
+      });
+      const step = before.length;
+      const runs = call.map(({ first, n }) => ({ first, n }));
+      const drops = call.flatMap(({ first, n, back }) =>
+        [...new Set(back.filter((k) => k < n))].map((k) => first + k)
+      );
+      a.takeThenDrop("pin", runs, drops, step);
+      for (const r of runs) for (let k = 0; k < r.n; k++) b.take("pin", r.first + k, step);
+      for (const p of drops) assert.ok(b.drop("pin", p));
+      assert.deepEqual(a.outstanding("pin"), b.outstanding("pin"));
+      assert.deepEqual(a.pins, b.pins);
+      assert.equal(a.total("pin"), b.total("pin"));
+    }),
+    { seed, numRuns: 300 },
+  );
+});
