@@ -6,7 +6,7 @@
  * @module
  */
 import { denoIo } from "../cli/io.ts";
-import { checkTrace, collectTraces } from "../cli/check.ts";
+import { type CheckRun, checkTrace, collectTraces } from "../cli/check.ts";
 import { describeMutation, runMutations, unguarded } from "./era_mutation.ts";
 import { releaseName } from "./eras.ts";
 
@@ -14,9 +14,11 @@ if (import.meta.main) {
   const io = denoIo();
   const paths = Deno.args.length ? Deno.args : ["traces/"];
   const files = await collectTraces(io, paths);
+  // every trace is checked in many releases: read each once
+  const run: CheckRun = { updated: [], kept: [], sources: new Map() };
   const results = await runMutations(
     files,
-    async (f, r) => (await checkTrace(io, f, { format: "text" }, undefined, r))!.status,
+    async (f, r) => (await checkTrace(io, f, { format: "text" }, run, r))!.status,
     undefined,
     (r) => {
       const m = r.mutation;

@@ -305,6 +305,21 @@ export interface CheckRun {
   /** Files found by walking directories, and the names seen per folder. */
   readonly walked?: Set<string>;
   readonly names?: Map<string, string>;
+  /**
+   * Traces already read (YAML and JSON; JSON Lines stream and are read again), for a caller
+   * that checks the same unchanged traces many times (the era-mutation test checks each in
+   * every release a move changes): a replay never changes the ops it reads.
+   */
+  readonly sources?: Map<string, TraceSource>;
+}
+
+/** The trace at `file`, read once per run where the run keeps what it read. */
+async function openOnce(io: Io, file: string, run: CheckRun): Promise<TraceSource> {
+  const kept = run.sources?.get(file);
+  if (kept) return kept;
+  const opened = await openTrace(io, file);
+  if (run.sources && reiterable(opened)) run.sources.set(file, opened);
+  return opened;
 }
 
 /**
@@ -320,7 +335,7 @@ export async function checkTrace(
 ): Promise<CheckEntry | undefined> {
   let entry: CheckEntry;
   try {
-    const opened = await openTrace(io, file);
+    const opened = await openOnce(io, file, run);
     const h = opened.header.header;
     if (run.filter && !run.filter(h.name) && !run.filter(file)) return undefined;
     const same = run.walked?.has(file) && run.names
