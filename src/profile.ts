@@ -133,8 +133,8 @@ export function isSnapshot(r: Release): boolean {
   return snapshotDate(r) !== undefined;
 }
 
-/** The modelled snapshots taken on base X.Y, oldest first. */
-function snapshotsOf(base: Release): Release[] {
+/** The modelled snapshots taken on base X.Y (of any release X.Y...), oldest first. */
+export function snapshotsOf(base: Release): Release[] {
   return nextSnapshots().map((n) => parseRelease(n)!).filter((r) =>
     r[0] === base[0] && r[1] === base[1]
   );

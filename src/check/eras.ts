@@ -25,6 +25,7 @@ import {
   rcNumber,
   type Release,
   releaseName as baseName,
+  snapshotsOf,
   whenHolds,
 } from "../profile.ts";
 
@@ -35,16 +36,6 @@ const SERIES_END = 99999;
 export function releaseName(r: Release): string {
   if (r[2] === SERIES_END) return `${r[0]}.${r[1]}.y`;
   return baseName(r);
-}
-
-/** The modelled linux-next snapshots taken on mainline release X.Y, oldest first. */
-function snapshotsOn(r: Release): Release[] {
-  return nextSnapshots().map((n) => parseRelease(n)!).filter((s) => s[0] === r[0] && s[1] === r[1]);
-}
-
-/** Whether linux-next snapshots taken on mainline release X.Y are modelled. */
-function hasSnapshots(r: Release): boolean {
-  return snapshotsOn(r).length > 0;
 }
 
 /** Whether `r` is exactly the mainline release X.Y (X.Y.0). */
@@ -67,7 +58,7 @@ export function lastBefore(r: Release): Release {
   if (isStable(r)) {
     if (r[2] > 1) return [r[0], r[1], r[2] - 1];
     // X.Y.1 follows X.Y's last modelled linux-next snapshot, else X.Y itself
-    const snaps = snapshotsOn(r);
+    const snaps = snapshotsOf(r);
     return snaps.length ? snaps[snaps.length - 1] : [r[0], r[1]];
   }
   // a linux-next snapshot: the snapshot before it, or its base release itself (X.Y.0)
@@ -233,7 +224,7 @@ export interface EraRange {
 export function rangeName(r: EraRange): string {
   const from = releaseName(r.from);
   let to: string;
-  if (exactMainline(r.to) && hasSnapshots(r.to)) {
+  if (exactMainline(r.to) && snapshotsOf(r.to).length) {
     to = `${r.to[0]}.${r.to[1]}.0`;
     return compareRelease(r.from, r.to) === 0 ? to : `${from}-${to}`;
   }
