@@ -12,10 +12,40 @@ import { Replay } from "../../src/replay/engine.ts";
 const FIXED = ["6.12.35", "6.12.118", "6.15.4", "6.16", "7.0"];
 const BROKEN = ["6.12", "6.12.34", "6.13", "6.14", "6.15", "6.15.3"];
 
+/** A queue over file "f" as iterator "q", from slot 0, `count` bytes. */
+const queue = (count: number) => ({
+  op: "iov_iter_folio_queue",
+  iter: "q",
+  dir: "source",
+  folios: "f",
+  slot: 0,
+  offset: 0,
+  count,
+});
+
+/** `op` mapping `len` bytes of "q" into RDMA list "r" of max_sge entries. */
+const toRdma = (op: string, len: number, maxSge: number) => ({
+  op,
+  iter: "q",
+  len,
+  rdma: "r",
+  max_sge: maxSge,
+  lkey: 1,
+  dma_dir: "to_device",
+});
+
+/** Replays a trace; its steps and the state after the last. */
+function replay(trace: { name: string; [key: string]: unknown }) {
+  const loaded = loadDocument(JSON.stringify({ itertrace: 1, ...trace }), `${trace.name}.json`);
+  assert.ok(loaded.trace, JSON.stringify(loaded.issues));
+  const r = new Replay(loaded.trace, { changes: false });
+  const steps = loaded.trace.ops.map((node) => r.step(node));
+  return { steps, view: r.stateView() };
+}
+
 /** One queue of four 4 KiB folios; one call of `len` bytes from slot 0 into max_sge. */
 function run(kernel: string, len: number, maxSge: number, count = 0x4000) {
-  const trace = {
-    itertrace: 1,
+  const { steps, view } = replay({
     name: "folioq-max-sge",
     kernel,
     dma: { iommu: false },
@@ -26,36 +56,13 @@ function run(kernel: string, len: number, maxSge: number, count = 0x4000) {
         folios: [0, 1, 2, 3].map((i) => ({ index: i, order: 0, pfn: 0x100 + 2 * i })),
       }],
     },
-    ops: [
-      {
-        op: "iov_iter_folio_queue",
-        iter: "q",
-        dir: "source",
-        folios: "f",
-        slot: 0,
-        offset: 0,
-        count,
-      },
-      {
-        op: "smb_extract_iter_to_rdma",
-        iter: "q",
-        len,
-        rdma: "r",
-        max_sge: maxSge,
-        lkey: 1,
-        dma_dir: "to_device",
-      },
-    ],
-  };
-  const loaded = loadDocument(JSON.stringify(trace), "folioq-max-sge.json");
-  assert.ok(loaded.trace, JSON.stringify(loaded.issues));
-  const r = new Replay(loaded.trace, { changes: false });
-  const steps = loaded.trace.ops.map((node) => r.step(node));
-  const view = r.stateView() as unknown as {
+    ops: [queue(count), toRdma("smb_extract_iter_to_rdma", len, maxSge)],
+  });
+  const v = view as unknown as {
     "iter.q": { count: number; slot: number; iov_offset: number };
     "rdma.r": { nr_sge: number; sge: { addr: string; length: number }[] };
   };
-  return { step: steps[1], iter: view["iter.q"], rdma: view["rdma.r"] };
+  return { step: steps[1], iter: v["iter.q"], rdma: v["rdma.r"] };
 }
 
 const codes = (s: { warnings: readonly { code: string }[] }) => s.warnings.map((w) => w.code);
@@ -108,29 +115,16 @@ Deno.test("before a379a8a2a003 a maxsize of 0 maps 0-byte pieces until the list 
 
 /** A queue of two 4 KiB folios advanced over all its bytes, then mapped with `op`. */
 function pastEnd(kernel: string, op: string) {
-  const trace = {
-    itertrace: 1,
+  return replay({
     name: "folioq-past-end",
     kernel,
     memory: { files: [{ name: "f", size: 0x2000, folio_order: 0 }] },
     ops: [
-      {
-        op: "iov_iter_folio_queue",
-        iter: "q",
-        dir: "source",
-        folios: "f",
-        slot: 0,
-        offset: 0,
-        count: 0x2000,
-      },
+      queue(0x2000),
       { op: "iov_iter_advance", iter: "q", bytes: 0x2000 },
-      { op, iter: "q", len: 0x1000, rdma: "r", max_sge: 4, lkey: 1, dma_dir: "to_device" },
+      toRdma(op, 0x1000, 4),
     ],
-  };
-  const loaded = loadDocument(JSON.stringify(trace), "folioq-past-end.json");
-  assert.ok(loaded.trace, JSON.stringify(loaded.issues));
-  const r = new Replay(loaded.trace, { changes: false });
-  return loaded.trace.ops.map((node) => r.step(node))[2];
+  }).steps[2];
 }
 
 Deno.test("a FOLIOQ iterator past its queue's last slot: WARN and -EIO in both copies", () => {
