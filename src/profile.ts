@@ -367,15 +367,17 @@ function enteredNext(c: Feature["introduced"], r: Release): boolean {
  */
 function snapshotHas(f: Feature, r: Release): boolean {
   const base: Release = [r[0], r[1]];
-  const i = mainlineIndex(base);
-  const upcoming = MAINLINE[i + 1];
-  const inUpcoming = (b: Release) =>
-    upcoming !== undefined && b[0] === upcoming[0] && b[1] === upcoming[1];
   const started = !f.since || compareRelease(f.since, base) <= 0 ||
-    (inUpcoming(f.since) && enteredNext(f.introduced, r));
+    (ofUpcoming(r, f.since) && enteredNext(f.introduced, r));
   const ended = !!f.until && (compareRelease(f.until, base) <= 0 ||
-    (inUpcoming(f.until) && enteredNext(f.ended, r)));
+    (ofUpcoming(r, f.until) && enteredNext(f.ended, r)));
   return started && !ended;
+}
+
+/** Whether `at` is in the mainline release after snapshot `r`'s base (the one it leads to). */
+function ofUpcoming(r: Release, at: Release): boolean {
+  const upcoming = MAINLINE[mainlineIndex([r[0], r[1]]) + 1];
+  return upcoming !== undefined && at[0] === upcoming[0] && at[1] === upcoming[1];
 }
 
 /**
@@ -472,8 +474,7 @@ export function notInEraReason(feature: FeatureName, p: KernelProfile): string |
 function snapshotWhy(release: Release, at: Release, change: Feature["introduced"]): string {
   if (!isSnapshot(release)) return "";
   const on = `, a linux-next snapshot on ${release[0]}.${release[1]}`;
-  const upcoming = MAINLINE[mainlineIndex([release[0], release[1]]) + 1];
-  if (!upcoming || upcoming[0] !== at[0] || upcoming[1] !== at[1]) return on;
+  if (!ofUpcoming(release, at)) return on;
   return change?.next
     ? `${on}; its commit entered linux-next in ${change.next}`
     : `${on}; no linux-next entry is recorded for its commit`;
