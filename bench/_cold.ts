@@ -55,3 +55,13 @@ export const median = (xs: number[]): number =>
 
 /** The 1, 5 and 15 minute load averages (needs --allow-sys=loadavg). */
 export const loadAverage = (): string => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+
+/**
+ * The V8 flags the CLI is launched with as the README documents it (`deno task itertrace`,
+ * the same in its `deno install` line): both benchmarks' CLI runs get them too.
+ */
+export async function cliV8Flags(): Promise<string[]> {
+  const deno = new URL("../deno.json", import.meta.url);
+  const task = JSON.parse(await Deno.readTextFile(deno)).tasks.itertrace as string;
+  return task.split(/\s+/).filter((w) => w.startsWith("--v8-flags="));
+}

@@ -25,14 +25,12 @@
  *
  * @module
  */
-import { coldRun, loadAverage, median } from "./_cold.ts";
+import { cliV8Flags, coldRun, loadAverage, median } from "./_cold.ts";
 import { EXTRACT_SHAPES, type ExtractShape, extractTrace, limitsFor } from "./extract_trace.ts";
 
 const TIMED = new URL("./_replay_timed.ts", import.meta.url).pathname;
-const root = new URL("..", import.meta.url).pathname;
 /** The V8 flags `deno task itertrace` runs the CLI with (and the README's install line). */
-const cliFlags = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks.itertrace as string)
-  .split(/\s+/).filter((w) => w.startsWith("--v8-flags="));
+const cliFlags = await cliV8Flags();
 
 function arg(name: string, dflt: string): string {
   const i = Deno.args.indexOf(`--${name}`);

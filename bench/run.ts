@@ -20,15 +20,10 @@ import { writeWorkload } from "./workload.ts";
 import { parseLines } from "./parse_lines.ts";
 import { runCli } from "../src/cli/mod.ts";
 import { denoIo } from "../src/cli/io.ts";
-import { type ColdRun, coldRun, loadAverage, median } from "./_cold.ts";
+import { cliV8Flags, type ColdRun, coldRun, loadAverage, median } from "./_cold.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-/**
- * The V8 flags the CLI is launched with as the README documents it (`deno task itertrace`,
- * the same in its `deno install` line): the cold CLI runs get them too.
- */
-const cliFlags = (JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks.itertrace as string)
-  .split(/\s+/).filter((w) => w.startsWith("--v8-flags="));
+const cliFlags = await cliV8Flags();
 const arg = (name: string, def: string) => {
   const i = Deno.args.indexOf(name);
   return i >= 0 ? Deno.args[i + 1] : def;
