@@ -86,6 +86,8 @@ Deno.test("the split keeps what it cannot vouch for whole: aliases, tags, marker
       `${H}ops:\n${op}ops:\n${op}`,
       `${H}ops:\n${op} - { op: fork }\n`,
       `${H}ops:\n${op}- { op: fork }\n`,
+      `${H}ops:\n${op}-\t{ op: fork }\n`,
+      `${H}ops:\r\n${op.replace("\n", "\r\n")}-\r\n`,
     ]
   ) {
     assert.equal(splitBlockOps(bad), undefined, bad);

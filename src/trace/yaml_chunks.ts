@@ -87,7 +87,7 @@ export function splitBlockOps(text: string, chunkChars = CHUNK_CHARS): SplitTrac
     } else if (lead === 0) {
       // a top-level key after the ops; an item out at column 0 after indented ones is a
       // syntax error of the whole document, which the header alone would read as the ops
-      if (/^-( |$)/.test(trimmed)) return undefined;
+      if (/^-(\s|$)/.test(trimmed)) return undefined;
       break;
     } else return undefined;
     pos = eol + 1;
