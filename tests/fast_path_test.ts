@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parse as parseYaml } from "yaml";
-import { fastParse, useFastPath } from "../src/trace/fast.ts";
+import { fastParse, fastParseInPlace, useFastPath } from "../src/trace/fast.ts";
 import { OP_NAMES, opSchema } from "../src/trace/schema.ts";
 import { parseAddrExpr, parseBig, parseNum, parsePageExpr, scanSafeInt } from "../src/trace/num.ts";
 import { corpusFiles, current } from "./_bad_corpus.ts";
@@ -164,6 +164,66 @@ Deno.test("the fast path yields zod's value for every op of the bundled traces",
   assert.ok(answered > ops.length * 0.6, `fast path answered ${answered} of ${ops.length}`);
 });
 
+/** `op` with its keys in the order `perm` (a permutation seed) picks, nested objects too. */
+function shuffled(v: unknown, perm: number): unknown {
+  if (Array.isArray(v)) return v.map((x) => shuffled(x, perm));
+  if (!v || typeof v !== "object") return v;
+  const entries = Object.entries(v);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; entries.length; i++) {
+    const [k, x] = entries.splice((perm + i * 7) % entries.length, 1)[0];
+    Object.defineProperty(out, k, {
+      value: shuffled(x, perm),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/** fastParseInPlace on a copy of `op` answers when fastParse does, with the same value. */
+function agreeInPlace(op: unknown): void {
+  const name = (op as { op?: unknown })?.op;
+  const schema = typeof name === "string" ? opSchema(name) : undefined;
+  if (!schema) return;
+  const copy = fastParse(schema, op);
+  const inPlace = fastParseInPlace(schema, structuredClone(op));
+  assert.deepEqual(exact(inPlace), exact(copy), JSON.stringify(op));
+}
+
+Deno.test("in place, the fast path yields zod's value, whatever the key order", () => {
+  let answered = 0;
+  for (const op of ops) {
+    for (const perm of [0, 1, 2, 5]) {
+      const o = perm ? shuffled(op, perm) : op;
+      agreeInPlace(o);
+      if (agree(o)) answered++;
+    }
+  }
+  assert.ok(answered > ops.length * 2, `fast path answered ${answered} of ${ops.length * 4}`);
+  // defaults filled in after the keys given, and before them (a fresh object, in order)
+  const schema = opSchema("bio_iov_iter_get_pages")!;
+  const op = "bio_iov_iter_get_pages", iter = "i", bio = "b", max_vecs = "4", lbs = 512;
+  for (
+    const o of [
+      { op, iter, bio, max_vecs, lbs },
+      { op, iter, bio, max_vecs, lbs, p2p: true },
+      { op, iter, bio, max_vecs, lbs, dma_alignment: "0x1ff" },
+      { bio, op, iter, lbs, max_vecs },
+    ]
+  ) {
+    assert.ok(agree(o));
+    agreeInPlace(o);
+    const given = structuredClone(o);
+    const got = fastParseInPlace(schema, given) as Record<string, unknown>;
+    // the op itself, converted, unless its key order asks for a fresh one
+    const keys = Object.keys(o);
+    assert.equal(got === given, keys.indexOf("op") === 0 && !("p2p" in o), JSON.stringify(o));
+    assert.equal(got.max_vecs, 4);
+  }
+});
+
 const values = fc.oneof(
   // just past the bounds the schema puts on fields (orders, SGEs, entries, moves, pfns)
   fc.constantFrom(-1, 19, 65537, 2 ** 20 + 1, "0x100001", 2 ** 28 + 1, "256M", 2 ** 40 + 1),
@@ -229,14 +289,17 @@ Deno.test("JSON Lines: the loader reports the same problems with the fast path o
   };
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.tuple(fc.nat(ops.length - 1), values, fc.nat()), { maxLength: 8 }),
+      fc.array(fc.tuple(fc.nat(ops.length - 1), values, fc.nat(), fc.nat(7)), { maxLength: 8 }),
       async (edits) => {
         const lines = [
           header,
-          ...edits.map(([i, v, k]) => {
-            const op: Record<string, unknown> = structuredClone(ops[i]);
+          ...edits.map(([i, v, k, perm]) => {
+            let op: Record<string, unknown> = structuredClone(ops[i]);
             const keys = Object.keys(op).filter((x) => x !== "op");
             if (keys.length && k % 2) op[keys[k % keys.length]] = v;
+            // a field dropped (a default then filled in), keys in another order
+            if (keys.length && k % 3 === 0) delete op[keys[(k >> 2) % keys.length]];
+            if (perm) op = shuffled(op, perm) as Record<string, unknown>;
             return JSON.stringify(op, (_k, x) => typeof x === "bigint" ? x.toString() : x);
           }),
         ];

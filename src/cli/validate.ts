@@ -21,7 +21,9 @@ export async function validateCommand(io: Io, paths: readonly string[]): Promise
       // ops are checked as they stream, never all held (a JSON Lines trace may be huge)
       const refs = new RefChecker(src.header);
       try {
-        for await (const op of src.ops as AsyncIterable<OpNode>) refs.op(op);
+        // a JSON Lines file comes a read at a time: no promise per op
+        if (src.batches) { for await (const b of src.batches) for (const op of b) refs.op(op); }
+        else for await (const op of src.ops as AsyncIterable<OpNode>) refs.op(op);
       } catch (e) {
         if (!isInputError(e)) throw e;
       }

@@ -43,8 +43,13 @@ function isName(v: string): boolean {
   return true;
 }
 
-/** Compiles a schema; undefined when its kind is not known here (then zod decides). */
-function compile(s: z.ZodType): Fast | undefined {
+/**
+ * Compiles a schema; undefined when its kind is not known here (then zod decides). In place
+ * (`inPlace`), objects and arrays are validated where they are and their values converted
+ * there (a fresh object only where the schema's key order asks for one); the input is then
+ * left half-converted when the function gives up, and must not be used again.
+ */
+function compile(s: z.ZodType, inPlace: boolean): Fast | undefined {
   const known = fastKindOf(s);
   if (known) {
     switch (known.kind) {
@@ -79,10 +84,15 @@ function compile(s: z.ZodType): Fast | undefined {
       return (v) => typeof v === "boolean" ? v : GIVE_UP;
     case "enum": {
       const values = new Set(Object.values(def.entries));
+      if ([...values].some((x) => typeof x !== "string")) return undefined;
       return (v) => typeof v === "string" && values.has(v) ? v : GIVE_UP;
     }
     case "literal": {
       const values = new Set(def.values);
+      // an integer beyond 2^53 is read as its text (load.ts exactInt): zod decides
+      if ([...values].some((x) => typeof x === "number" && !Number.isSafeInteger(x))) {
+        return undefined;
+      }
       return (v) => values.has(v) ? v : GIVE_UP;
     }
     case "union": {
@@ -93,15 +103,30 @@ function compile(s: z.ZodType): Fast | undefined {
         if (d.checks?.length || (d.type !== "string" && d.type !== "number")) return undefined;
         types.add(d.type);
       }
+      // an integer beyond 2^53 gives up: JSON Lines reads it as its exact text, which zod
+      // then judges (as a string)
       return (v) =>
         (typeof v === "string" && types.has("string")) ||
-          (typeof v === "number" && Number.isFinite(v) && types.has("number"))
+          (typeof v === "number" && Number.isFinite(v) && types.has("number") &&
+            (Number.isSafeInteger(v) || !Number.isInteger(v)))
           ? v
           : GIVE_UP;
     }
     case "array": {
-      const el = compile(def.element);
+      const el = compile(def.element, inPlace);
       if (!el) return undefined;
+      if (inPlace) {
+        return (v) => {
+          if (!Array.isArray(v)) return GIVE_UP;
+          for (let i = 0; i < v.length; i++) {
+            const x = v[i];
+            const y = el(x);
+            if (y === GIVE_UP) return GIVE_UP;
+            if (!Object.is(x, y)) v[i] = y;
+          }
+          return v;
+        };
+      }
       return (v) => {
         if (!Array.isArray(v)) return GIVE_UP;
         const out = new Array(v.length);
@@ -114,14 +139,14 @@ function compile(s: z.ZodType): Fast | undefined {
       };
     }
     case "object":
-      return compileObject(s);
+      return compileObject(s, inPlace);
     default:
       return undefined;
   }
 }
 
 /** A strict object: every key known, fields in the shape's order, defaults filled in. */
-function compileObject(s: z.ZodType): Fast | undefined {
+function compileObject(s: z.ZodType, inPlace: boolean): Fast | undefined {
   const def: Def = s._zod.def;
   if (def.catchall?._zod.def.type !== "never") return undefined;
   const fields: Field[] = [];
@@ -137,11 +162,12 @@ function compileObject(s: z.ZodType): Fast | undefined {
       inner = d.innerType;
       absent = { def: d };
     }
-    const parse = compile(inner);
+    const parse = compile(inner, inPlace);
     // a field of a kind not known here: fine while absent, zod decides when it is present
     if (!parse && absent === "required") return undefined;
     fields.push({ key, parse, absent });
   }
+  if (inPlace) return inPlaceObject(fields);
   const keys = new Set(fields.map((f) => f.key));
   return (v) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) return GIVE_UP;
@@ -168,7 +194,69 @@ function compileObject(s: z.ZodType): Fast | undefined {
   };
 }
 
+/**
+ * compileObject in place: the input object itself, its values converted, when its keys come
+ * in the shape's order and every default to fill in comes after them (appended, they keep
+ * that order); otherwise a fresh object in the shape's order, as the schema's parse builds.
+ */
+function inPlaceObject(fields: readonly Field[]): Fast {
+  const index = new Map(fields.map((f, i) => [f.key, i]));
+  let required = 0;
+  for (const f of fields) if (f.absent === "required") required++;
+  return (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return GIVE_UP;
+    const input = v as Record<string, unknown>;
+    let last = -1, present = 0, presentRequired = 0, ordered = true;
+    for (const k in input) {
+      const i = index.get(k);
+      if (i === undefined) return GIVE_UP;
+      const f = fields[i];
+      const x = input[k];
+      if (x === undefined || !f.parse) return GIVE_UP;
+      const y = f.parse(x);
+      if (y === GIVE_UP) return GIVE_UP;
+      if (!Object.is(x, y)) input[k] = y;
+      if (i < last) ordered = false;
+      else last = i;
+      present++;
+      if (f.absent === "required") presentRequired++;
+    }
+    if (presentRequired !== required) return GIVE_UP;
+    if (present === fields.length) {
+      return ordered ? input : reorder(fields, input);
+    }
+    // the absent fields: defaults to fill in
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      if (f.absent === "required" || f.absent === "omit" || input[f.key] !== undefined) continue;
+      if (f.absent.def.defaultValue === undefined) return GIVE_UP;
+      if (i < last) ordered = false;
+    }
+    if (!ordered) return reorder(fields, input);
+    for (const f of fields) {
+      if (f.absent === "required" || f.absent === "omit" || input[f.key] !== undefined) continue;
+      input[f.key] = f.absent.def.defaultValue;
+    }
+    return input;
+  };
+}
+
+/** The (converted) input's fields in the shape's order, with the defaults filled in. */
+function reorder(
+  fields: readonly Field[],
+  input: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const x = input[f.key];
+    if (x !== undefined) out[f.key] = x;
+    else if (f.absent !== "required" && f.absent !== "omit") out[f.key] = f.absent.def.defaultValue;
+  }
+  return out;
+}
+
 const compiled = new WeakMap<z.ZodType, Fast | null>();
+const compiledInPlace = new WeakMap<z.ZodType, Fast | null>();
 let enabled = true;
 
 /**
@@ -186,11 +274,30 @@ export function useFastPath(on: boolean): boolean {
  * undefined when the fast path cannot vouch for it (then ask the schema).
  */
 export function fastParse(s: z.ZodType, v: unknown): unknown {
+  return run(compiled, false, s, v);
+}
+
+/**
+ * fastParse in place: the value the schema's parse would yield, made of `v` itself (its
+ * values converted, its defaults filled in) wherever the schema's key order allows, or
+ * undefined. When it gives up, `v` may be half-converted: it must be read again before the
+ * schema is asked.
+ */
+export function fastParseInPlace(s: z.ZodType, v: unknown): unknown {
+  return run(compiledInPlace, true, s, v);
+}
+
+function run(
+  cache: WeakMap<z.ZodType, Fast | null>,
+  inPlace: boolean,
+  s: z.ZodType,
+  v: unknown,
+): unknown {
   if (!enabled) return undefined;
-  let f = compiled.get(s);
+  let f = cache.get(s);
   if (f === undefined) {
-    f = compile(s) ?? null;
-    compiled.set(s, f);
+    f = compile(s, inPlace) ?? null;
+    cache.set(s, f);
   }
   if (!f) return undefined;
   const r = f(v);

@@ -12,7 +12,7 @@ import { documentLocator, type Locator, type Path } from "./locate.ts";
 import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 import { checkStrictJson } from "./json_strict.ts";
-import { fastParse } from "./fast.ts";
+import { fastParse, fastParseInPlace } from "./fast.ts";
 import { fieldNames } from "./fields.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { WARNINGS } from "../check/warnings.ts";
@@ -660,6 +660,36 @@ export function checkOpItems(
 }
 
 /**
+ * An op of a JSON Lines trace read by the fast path: its positions are found (by parsing
+ * its line again) only when something asks for one.
+ */
+class JsonlOp implements OpNode {
+  readonly column = 1;
+  private at: Locator | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly op: string,
+    readonly id: string | undefined,
+    readonly line: number,
+    // deno-lint-ignore no-explicit-any
+    readonly args: any,
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  /** Position of a path inside the op (a method: call it on the node). */
+  locate(path: Path, key?: boolean): { line: number; column: number } {
+    if (!this.at) {
+      const line = this.line;
+      this.at = parse(this.text, this.file, [], line - 1)?.locate ??
+        (() => ({ line, column: 1 }));
+    }
+    return this.at(path, key);
+  }
+}
+
+/**
  * A JSON Lines trace read line by line: the first non-empty line is the header, every later
  * non-empty line one op. Lines are parsed with JSON.parse; only a line with a problem is
  * parsed again for positions. Problems go to `issues` (the line is skipped); `done` is set
@@ -667,6 +697,7 @@ export function checkOpItems(
  */
 class JsonlReader {
   private lineNo = 0;
+  private readonly maxOpName = limit("op_name");
   private index = 0;
   private sawHeader = false;
   /** The header was refused or the input failed: no more lines are read. */
@@ -676,8 +707,48 @@ class JsonlReader {
 
   /** Reads the next line: the header or the op it holds, or undefined. */
   line(line: string): LoadedHeader | OpNode | undefined {
-    const file = this.file, issues = this.issues;
     const here = ++this.lineNo;
+    if (this.sawHeader && line.charCodeAt(0) === 123 /* { */) {
+      const node = this.fastOp(line, here);
+      if (node) return node;
+    }
+    return this.slowLine(line, here);
+  }
+
+  /**
+   * The hot path of an op line: JSON.parse without a reviver, and the op's fast path in
+   * place (see fastParseInPlace). Undefined when the fast path cannot vouch for the line
+   * (then slowLine reads it again, exactly, and words any problem): an integer beyond 2^53
+   * anywhere makes the fast path give up, so what it accepts never depended on the reviver.
+   */
+  private fastOp(line: string, here: number): OpNode | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== "object" || value === null) return undefined;
+    const opName = (value as { op?: unknown }).op;
+    if (typeof opName !== "string" || opName.length > this.maxOpName) return undefined;
+    const schema = opSchema(opName);
+    if (!schema) return undefined;
+    const args = fastParseInPlace(schema, value) as { id?: string | number } | undefined;
+    if (args === undefined) return undefined;
+    return new JsonlOp(
+      this.index++,
+      opName,
+      args.id === undefined ? undefined : String(args.id),
+      here,
+      args,
+      line,
+      this.file,
+    );
+  }
+
+  /** A line read the careful way: the header, a blank line, or an op with a problem. */
+  private slowLine(line: string, here: number): LoadedHeader | OpNode | undefined {
+    const file = this.file, issues = this.issues;
     if (!line.trim()) return undefined;
     let value: unknown;
     try {

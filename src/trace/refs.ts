@@ -12,7 +12,7 @@ import { suggest } from "./suggest.ts";
 import { Memory } from "../model/memory.ts";
 import { memorySpec } from "./memory_spec.ts";
 import { kernelProfile, notInEraReason, whenHolds } from "../profile.ts";
-import { memFields, opDecl, varUses } from "./ops/mod.ts";
+import { type MemField, memFields, opDecl, type VarUse, varUses } from "./ops/mod.ts";
 
 /** Checks references; returns every problem found. */
 export function checkRefs(h: LoadedHeader, ops: Iterable<OpNode>): TraceIssue[] {
@@ -91,117 +91,171 @@ function refCheck(
     });
   };
   causes(h.header.expect?.warnings, (i) => ["expect", "warnings", i, "cause"]);
+  // what the checks need of each op name, found once per name
+  const plans = new Map<string, Plan>();
+  const planOf = (op: string): Plan => {
+    let p = plans.get(op);
+    if (!p) {
+      const feature = opDecl(op)?.era;
+      p = {
+        why: feature ? notInEraReason(feature, profile) : undefined,
+        mem: memFields(op),
+        vars: varUses(op),
+      };
+      plans.set(op, p);
+    }
+    return p;
+  };
+  // the helpers take the op: nothing is allocated per op unless it has a problem
+  const bad = (
+    node: OpNode,
+    path: readonly (string | number)[],
+    what: string,
+    name: string,
+    pool: Iterable<string>,
+  ) => {
+    const hint = suggest(name, pool);
+    issues.push({
+      file: h.file,
+      ...node.locate([...path]),
+      message: `ops[${node.index}].${path.join(".")}: unknown ${what} "${name}"${
+        hint ? ` (did you mean "${hint}"?)` : ""
+      }`,
+    });
+  };
+  const problem = (node: OpNode, path: readonly (string | number)[], message: string) =>
+    issues.push({
+      file: h.file,
+      ...node.locate([...path]),
+      message: `${showPath(["ops", node.index, ...path])}: ${message}`,
+    });
+  const addr = (node: OpNode, v: unknown, path: readonly (string | number)[], len?: number) => {
+    const e = parseAddrExpr(v);
+    if (e && "region" in e) {
+      if (!memNames.has(e.region)) bad(node, path, "region", e.region, memNames);
+      else if (len !== undefined && e.offset + len > sizeOf(e.region)) {
+        problem(
+          node,
+          path,
+          `${len} bytes from +0x${e.offset.toString(16)} run past the end of "${e.region}"`,
+        );
+      }
+    }
+  };
+  const page = (node: OpNode, v: unknown, path: readonly (string | number)[]) => {
+    const p = parsePageExpr(v);
+    if (p && "region" in p) {
+      if (!memNames.has(p.region)) bad(node, path, "region", p.region, memNames);
+      else if (p.index >= mem.regions.get(p.region)!.npages) {
+        problem(
+          node,
+          path,
+          `"${p.region}" has ${mem.regions.get(p.region)!.npages} pages, no page ${p.index}`,
+        );
+      }
+    }
+  };
+  /** One value of a field naming memory, at `path` (a live stack: copied when reported). */
+  const leaf = (
+    node: OpNode,
+    a: Record<string, unknown>,
+    f: MemField,
+    v: unknown,
+    path: (string | number)[],
+  ) => {
+    switch (f.ref.kind) {
+      case "addr":
+        return addr(node, v, path, f.ref.len === undefined ? undefined : a[f.ref.len] as number);
+      case "page":
+        return page(node, v, path);
+      case "file":
+        if (typeof v === "string" && !files.has(v)) bad(node, path, "file", v, files);
+        return;
+      case "mem":
+        if (typeof v === "string" && !memNames.has(v)) {
+          bad(node, path, "region or file", v, memNames);
+        }
+        return;
+      case "pipe":
+        if (typeof v === "string" && !pipes.has(v)) bad(node, path, "pipe", v, pipes);
+        return;
+      case "region":
+        if (typeof v === "string" && !regions.has(v)) bad(node, path, "region", v, regions);
+    }
+  };
+  /** Every value at `f.path` from `depth` on in `v` (`*` walks an array), its path in `at`. */
+  const walk = (
+    node: OpNode,
+    a: Record<string, unknown>,
+    f: MemField,
+    v: unknown,
+    depth: number,
+    at: (string | number)[],
+  ): void => {
+    if (v === undefined || v === null) return;
+    if (depth === f.path.length) return leaf(node, a, f, v, at);
+    const head = f.path[depth];
+    if (head === "*") {
+      if (!Array.isArray(v)) return;
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(node, a, f, v[i], depth + 1, at);
+        at.pop();
+      }
+      return;
+    }
+    at.push(head);
+    walk(node, a, f, (v as Record<string, unknown>)[head], depth + 1, at);
+    at.pop();
+  };
+  const at: (string | number)[] = [];
   return (node: OpNode) => {
-    causes(
-      (node.args as { expect?: { warnings?: unknown } }).expect?.warnings,
-      (i) => ["expect", "warnings", i, "cause"],
-      node,
-    );
     const a = node.args as Record<string, unknown>;
-    const bad = (path: (string | number)[], what: string, name: string, pool: Iterable<string>) => {
-      const hint = suggest(name, pool);
-      issues.push({
-        file: h.file,
-        ...node.locate(path),
-        message: `ops[${node.index}].${path.join(".")}: unknown ${what} "${name}"${
-          hint ? ` (did you mean "${hint}"?)` : ""
-        }`,
-      });
-    };
-    const use = (key: string, what = "variable") => {
-      const v = a[key];
-      if (typeof v === "string" && !vars.has(v)) bad([key], what, v, vars);
-    };
-    const problem = (path: (string | number)[], message: string) =>
-      issues.push({
-        file: h.file,
-        ...node.locate(path),
-        message: `${showPath(["ops", node.index, ...path])}: ${message}`,
-      });
-    const addr = (v: unknown, path: (string | number)[], len?: number) => {
-      const e = parseAddrExpr(v);
-      if (e && "region" in e) {
-        if (!memNames.has(e.region)) bad(path, "region", e.region, memNames);
-        else if (len !== undefined && e.offset + len > sizeOf(e.region)) {
-          problem(
-            path,
-            `${len} bytes from +0x${e.offset.toString(16)} run past the end of "${e.region}"`,
-          );
-        }
-      }
-    };
-    const page = (v: unknown, path: (string | number)[]) => {
-      const p = parsePageExpr(v);
-      if (p && "region" in p) {
-        if (!memNames.has(p.region)) bad(path, "region", p.region, memNames);
-        else if (p.index >= mem.regions.get(p.region)!.npages) {
-          problem(
-            path,
-            `"${p.region}" has ${mem.regions.get(p.region)!.npages} pages, no page ${p.index}`,
-          );
-        }
-      }
-    };
-    const define = (name: string, path: (string | number)[]) => {
-      if (vars.has(name)) problem(path, `"${name}" already exists; free it first`);
-      vars.add(name);
-    };
+    const warnings = (a as { expect?: { warnings?: unknown } }).expect?.warnings;
+    if (warnings !== undefined) {
+      causes(warnings, (i) => ["expect", "warnings", i, "cause"], node);
+    }
     // an op whose `when:` excludes the trace's era is another era's path: not checked here
     if (a.when && !whenHolds(a.when as string, profile.release)) return;
-    const feature = opDecl(node.op)?.era;
-    if (feature) {
-      const why = notInEraReason(feature, profile);
-      if (why) problem(["op"], `not_in_era: ${node.op} does not exist in this era (${why})`);
+    const plan = planOf(node.op);
+    if (plan.why) {
+      problem(node, ["op"], `not_in_era: ${node.op} does not exist in this era (${plan.why})`);
     }
     // the fields the op's declaration says name memory
-    for (const f of memFields(node.op)) {
-      at(a, f.path, [], (v, path) => {
-        switch (f.ref.kind) {
-          case "addr":
-            return addr(v, path, f.ref.len === undefined ? undefined : a[f.ref.len] as number);
-          case "page":
-            return page(v, path);
-          case "file":
-            if (typeof v === "string" && !files.has(v)) bad(path, "file", v, files);
-            return;
-          case "mem":
-            if (typeof v === "string" && !memNames.has(v)) {
-              bad(path, "region or file", v, memNames);
-            }
-            return;
-          case "pipe":
-            if (typeof v === "string" && !pipes.has(v)) bad(path, "pipe", v, pipes);
-            return;
-          case "region":
-            if (typeof v === "string" && !regions.has(v)) bad(path, "region", v, regions);
-        }
-      });
+    for (const f of plan.mem) {
+      at.length = 0;
+      walk(node, a, f, a, 0, at);
     }
 
     if (node.op === "expect") {
       for (const k of ["iter", "sgt", "rdma", "mr", "bio"]) {
         for (const name of Object.keys((a[k] as object | undefined) ?? {})) {
-          if (!vars.has(name)) bad([k, name], "variable", name, vars);
+          if (!vars.has(name)) bad(node, [k, name], "variable", name, vars);
         }
       }
       (a.memory as { at: unknown; len: number }[] | undefined)?.forEach((e, i) =>
-        addr(e.at, ["memory", i, "at"], e.len)
+        addr(node, e.at, ["memory", i, "at"], e.len)
       );
       return;
     }
     // the variables the op's declaration says it reads, creates, opens and releases
-    for (const u of varUses(node.op)) {
+    for (const u of plan.vars) {
       const v = a[u.key];
       const what = u.type === "iter" ? "iterator" : "variable";
       if (Array.isArray(v)) {
-        v.forEach((n, i) => {
-          if (!vars.has(n)) bad([u.key, i], what, n, vars);
-        });
+        for (let i = 0; i < v.length; i++) {
+          if (!vars.has(v[i])) bad(node, [u.key, i], what, v[i], vars);
+        }
         continue;
       }
       if (typeof v !== "string") continue;
-      if (u.use === "reads" || u.use === "releases") use(u.key, what);
-      if (u.use === "creates") define(v, [u.key]);
+      if ((u.use === "reads" || u.use === "releases") && !vars.has(v)) {
+        bad(node, [u.key], what, v, vars);
+      }
+      if (u.use === "creates") {
+        if (vars.has(v)) problem(node, [u.key], `"${v}" already exists; free it first`);
+        vars.add(v);
+      }
       // an op that opens a variable creates it at its first use and appends to it after
       if (u.use === "opens") vars.add(v);
       if (u.use === "releases") vars.delete(v);
@@ -209,19 +263,10 @@ function refCheck(
   };
 }
 
-/** Calls `fn` on every value at `path` in `v` (`*` walks an array), with its concrete path. */
-function at(
-  v: unknown,
-  path: readonly (string | "*")[],
-  prefix: (string | number)[],
-  fn: (v: unknown, path: (string | number)[]) => void,
-): void {
-  if (v === undefined || v === null) return;
-  if (!path.length) return fn(v, prefix);
-  const [head, ...rest] = path;
-  if (head === "*") {
-    if (Array.isArray(v)) v.forEach((x, i) => at(x, rest, [...prefix, i], fn));
-    return;
-  }
-  at((v as Record<string, unknown>)[head], rest, [...prefix, head], fn);
+/** What the reference checks need of one op name. */
+interface Plan {
+  /** Why the op does not exist in the trace's era, if it does not. */
+  readonly why: string | undefined;
+  readonly mem: readonly MemField[];
+  readonly vars: readonly VarUse[];
 }
