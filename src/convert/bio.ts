@@ -136,7 +136,7 @@ export function bioIovIterGetPages(
       : iovIterGetPages(ctx, it, { maxsize, maxpages, step: o.step, advance: advances });
     if (!modern && !advances && r.ret > 0) iovIterAdvance(ctx, it, r.ret);
     // the holds go to the ledger when the call ends (or before anything else reads them)
-    if (r.runs) { for (const run of r.runs) pending.take(run.first, run.n); }
+    if (r.runs) { for (const run of r.runs) pending.takeRun(run); }
     else for (const p of r.holds) pending.take(p, 1);
     pages.reset(r);
     took = undefined;
@@ -325,6 +325,11 @@ class PendingHolds {
 
   take(first: Pfn, n: number): void {
     this.runs.push({ first, n });
+  }
+
+  /** take() of a run as an extraction gives it (runs are never changed in place). */
+  takeRun(run: PfnRun): void {
+    this.runs.push(run);
   }
 
   flush(): void {

@@ -168,8 +168,13 @@ export interface UserIovec {
 /** The result of import_iovec: a negative errno, or the iterator and the total. */
 export type ImportResult = { errno: number } | { iter: IovIter; total: number };
 
+/** TASK_SIZE_MAX as a number (exact: below 2^53). */
+const USER_END = Number(TASK_SIZE_MAX);
+
 function accessOk(addr: Addr, len: number): boolean {
-  return addr <= TASK_SIZE_MAX && addr + BigInt(len) <= TASK_SIZE_MAX;
+  // below TASK_SIZE_MAX an address is a safe integer, and so is its sum with a length (a
+  // number of at most 2^31 bits' worth here): no BigInt per segment
+  return addr <= TASK_SIZE_MAX && Number(addr) + len <= USER_END;
 }
 
 /**
@@ -201,7 +206,8 @@ export function importIovec(
     if (!accessOk(v.base, len)) return { errno: -14 };
     if (len > max - total) len = max - total;
     total += len;
-    segs.push({ base: v.base, len });
+    // the caller's segment as it is when not clipped (segments are never changed in place)
+    segs.push(len === v.len ? v : { base: v.base, len });
   }
   return { iter: iovIterInit(o, dir, segs), total };
 }

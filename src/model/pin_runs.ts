@@ -21,13 +21,41 @@ interface Run {
 
 /**
  * A hold update of the `n` pages from `at` that hold alike: their new step list, or undefined
- * for none. Called in pfn order.
+ * for none. Called in pfn order. An object with a method, not a closure: the ledger keeps one
+ * of each kind and reuses it, so an update allocates nothing of its own.
  */
-type Update = (
-  steps: readonly number[] | undefined,
-  n: number,
-  at: number,
-) => readonly number[] | undefined;
+interface Update {
+  apply(steps: readonly number[] | undefined, n: number, at: number): readonly number[] | undefined;
+}
+
+/** One more hold taken at `step`. */
+class AddHold implements Update {
+  step = 0;
+  /** [step], shared by the runs one step creates (a run's steps are never changed in place). */
+  private single: readonly number[] = [];
+  set(step: number): this {
+    if (this.single[0] !== step || this.single.length !== 1) this.single = [step];
+    this.step = step;
+    return this;
+  }
+  apply(s: readonly number[] | undefined): readonly number[] {
+    return s ? [...s, this.step] : this.single;
+  }
+}
+
+/** The oldest hold dropped, counting the pages dropped and telling `onMiss` of the others. */
+class DropHold implements Update {
+  dropped = 0;
+  onMiss: ((first: Pfn, n: number) => void) | undefined;
+  apply(s: readonly number[] | undefined, k: number, at: number): readonly number[] | undefined {
+    if (!s) {
+      this.onMiss?.(at, k);
+      return undefined;
+    }
+    this.dropped += k;
+    return s.length > 1 ? s.slice(1) : undefined;
+  }
+}
 
 function sameSteps(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
@@ -50,10 +78,12 @@ export class HoldRuns {
     return i < runs.length && runs[i].start <= pfn ? runs[i].steps.length : 0;
   }
 
+  private readonly adder = new AddHold();
+  private readonly dropper = new DropHold();
+
   /** Adds a hold taken at `step` on each of `n` pages from `first`. */
   add(first: Pfn, n: number, step: number): void {
-    const single = [step];
-    this.each(first, n, (s) => (s ? [...s, step] : single));
+    this.each(first, n, this.adder.set(step));
     this.total += n;
   }
 
@@ -63,15 +93,18 @@ export class HoldRuns {
    * pages that had none, in pfn order.
    */
   remove(first: Pfn, n: number, onMiss?: (first: Pfn, n: number) => void): number {
-    let dropped = 0;
-    this.each(first, n, (s, k, at) => {
-      if (!s) {
-        onMiss?.(at, k);
-        return undefined;
-      }
-      dropped += k;
-      return s.length > 1 ? s.slice(1) : undefined;
-    });
+    const d = this.dropper;
+    // onMiss may re-enter the ledger: keep the outer call's state
+    const outer = d.dropped, outerMiss = d.onMiss;
+    d.dropped = 0;
+    d.onMiss = onMiss;
+    try {
+      this.each(first, n, d);
+    } finally {
+      d.onMiss = outerMiss;
+    }
+    const dropped = d.dropped;
+    d.dropped = outer;
     this.total -= dropped;
     return dropped;
   }
@@ -102,7 +135,7 @@ export class HoldRuns {
     const runs = this.buckets.get(key);
     if (!runs) {
       // nothing held in this bucket: one hole
-      const r = f(undefined, b - a, a);
+      const r = f.apply(undefined, b - a, a);
       if (!r) return;
       this.buckets.set(key, [{ start: a, end: b, steps: r }]);
       return;
@@ -114,7 +147,7 @@ export class HoldRuns {
     }
     const out: Run[] = [];
     const apply = (s: readonly number[] | undefined, from: number, to: number) => {
-      const r = f(s, to - from, from);
+      const r = f.apply(s, to - from, from);
       if (r) out.push({ start: from, end: to, steps: r });
     };
     let cur = a, j = i;
@@ -164,7 +197,12 @@ export class HoldRuns {
 function quick(runs: Run[], i: number, a: number, b: number, f: Update): boolean {
   const r = runs[i];
   if (r !== undefined && r.start <= a && b <= r.end) {
-    const s = f(r.steps, b - a, a);
+    const s = f.apply(r.steps, b - a, a);
+    if (s === undefined && a === r.start && b === r.end) {
+      // the whole run goes (a bio's run given back): nothing to merge
+      removeAt(runs, i);
+      return true;
+    }
     const pieces: Run[] = [];
     let from = i, to = i + 1;
     if (r.start < a) pieces.push({ start: r.start, end: a, steps: r.steps });
@@ -189,9 +227,22 @@ function quick(runs: Run[], i: number, a: number, b: number, f: Update): boolean
   // a hole: [a, b) ends before run i (if any), and no neighbour touches it
   if (r !== undefined && r.start <= b) return false;
   if (i > 0 && runs[i - 1].end === a) return false;
-  const s = f(undefined, b - a, a);
-  if (s !== undefined) runs.splice(i, 0, { start: a, end: b, steps: s });
+  const s = f.apply(undefined, b - a, a);
+  if (s !== undefined) insertAt(runs, i, { start: a, end: b, steps: s });
   return true;
+}
+
+/** runs.splice(i, 1) without the array of removed runs splice returns. */
+function removeAt(runs: Run[], i: number): void {
+  for (let k = i + 1; k < runs.length; k++) runs[k - 1] = runs[k];
+  runs.length--;
+}
+
+/** runs.splice(i, 0, r) without the empty array splice returns. */
+function insertAt(runs: Run[], i: number, r: Run): void {
+  runs.push(r);
+  for (let k = runs.length - 1; k > i; k--) runs[k] = runs[k - 1];
+  runs[i] = r;
 }
 
 /** Index of the first run whose end is after `pfn` (runs are sorted and disjoint). */

@@ -93,7 +93,8 @@ export class Replay {
   readonly allWarnings: Warning[] = [];
   /** Op ids by index, for warnings whose cause is given by id. */
   readonly idOf: Map<number, string> = new Map();
-  private stepWarnings: Warning[] = [];
+  /** The current step's warnings: NO_WARNINGS until the first one (most steps raise none). */
+  private stepWarnings: Warning[] = NO_WARNINGS;
   private readonly recorder: Recorder | undefined;
   private readonly judge: Judge;
   private readonly opCtx: OpCtx;
@@ -172,6 +173,7 @@ export class Replay {
     detail?: WarnDetail,
   ): void {
     const w = makeWarning(code, fields, message, this.current?.index, detail);
+    if (this.stepWarnings === NO_WARNINGS) this.stepWarnings = [];
     this.stepWarnings.push(w);
     this.allWarnings.push(w);
   }
@@ -200,11 +202,12 @@ export class Replay {
   step(node: OpNode): StepResult {
     this.current = node;
     if (node.id !== undefined) this.idOf.set(node.index, node.id);
-    this.stepWarnings = [];
+    this.stepWarnings = NO_WARNINGS;
     this.scope.newStep();
     this.steps++;
-    this.effects = [];
-    const failures: Failure[] = [];
+    this.effects = NO_EFFECTS;
+    // only an expectation can fail: the other steps share one empty list
+    const failures: Failure[] = node.op === "expect" || node.args.expect ? [] : NO_FAILURES;
     const base = { index: node.index, op: node.op, id: node.id, line: node.line };
     // an op, or a standalone expect, whose `when:` excludes this era is skipped, and says so
     if (node.args.when && !whenHolds(node.args.when, this.profile.release)) {
@@ -219,7 +222,7 @@ export class Replay {
       };
     }
     let ret: unknown = null;
-    let effects: Effect[] = [];
+    let effects: readonly Effect[] = NO_EFFECTS;
     let expectSkipped: string | undefined;
     if (node.op === "expect") {
       this.judge.state(node, failures);
@@ -292,7 +295,7 @@ export class Replay {
   finish(): { summary: Summary; failures: Failure[]; endWarnings: Warning[] } {
     const failures: Failure[] = [];
     this.current = undefined;
-    this.stepWarnings = [];
+    this.stepWarnings = NO_WARNINGS;
     pinLeaks(this.mem, this.ledger, (c, f, m, d) => this.warn(c, f, m, d));
     const endWarnings = this.stepWarnings;
     const pins = this.counters("pins"), refs = this.counters("refs");
@@ -313,6 +316,10 @@ export class Replay {
 }
 
 const NO_CHANGES: readonly Change[] = Object.freeze([]);
+// shared empty lists of a step that has none (frozen: pushing into one would be a bug)
+const NO_WARNINGS = Object.freeze([]) as unknown as Warning[];
+const NO_FAILURES = Object.freeze([]) as unknown as Failure[];
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
 
 /** A step's result; its changes are formatted from the effects on first use. */
 function stepResult(
@@ -325,7 +332,16 @@ function stepResult(
 ): StepResult {
   if (effects.length === 0) {
     // nothing to format (always so under `-q`): a plain object, no getter
-    return { ...base, ret, changes: NO_CHANGES, warnings, failures };
+    return {
+      index: base.index,
+      op: base.op,
+      id: base.id,
+      line: base.line,
+      ret,
+      changes: NO_CHANGES,
+      warnings,
+      failures,
+    };
   }
   let changes: Change[] | undefined;
   // properties in the documented order (a getter in a literal would be moved last)

@@ -54,6 +54,11 @@ export class Resolver {
       if (!t) this.error(`address ${hex(e.abs)} is not inside any declared region`, path);
       return { region: t.region, offset: t.offset };
     }
+    return { region: this.regionOf(e, path), offset: e.offset };
+  }
+
+  /** The region a `<region>+<offset>` expression names, the offset checked to be inside it. */
+  private regionOf(e: { readonly region: string; readonly offset: number }, path: Path): Region {
     const region = this.mem.regions.get(e.region);
     if (!region) this.error(`unknown region "${e.region}"`, path);
     if (e.offset > region.size) {
@@ -62,15 +67,15 @@ export class Resolver {
         path,
       );
     }
-    return { region, offset: e.offset };
+    return region;
   }
 
   /** Resolves an address expression to a virtual address (iovec/kvec bases). */
   vaddr(v: unknown, path: Path): bigint {
     const e: AddrExpr = parseAddrExpr(v)!;
     if ("abs" in e) return e.abs;
-    const { region, offset } = this.locOf(e, path);
-    const a = this.mem.virtAddr(region, offset);
+    const region = this.regionOf(e, path);
+    const a = this.mem.virtAddr(region, e.offset);
     if (a === undefined) {
       this.error(`"${region.name}" is page cache and has no virtual address`, path);
     }
