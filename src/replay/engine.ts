@@ -28,8 +28,15 @@ import { DmaMapper } from "../convert/dma.ts";
 import { withRuns } from "../convert/holds.ts";
 import { newPipe } from "../model/pipe.ts";
 import type { Pfn } from "../types.ts";
-import type { ReplayOptions, StepResult } from "./result.ts";
-import { type Change, changesOf, type Effect, Recorder } from "./effects.ts";
+import {
+  NO_EFFECTS,
+  NO_FAILURES,
+  NO_WARNINGS,
+  type ReplayOptions,
+  type StepResult,
+  stepResult,
+} from "./result.ts";
+import { type Effect, Recorder } from "./effects.ts";
 import type { AnyHandler, Handlers, OpCtx } from "./handler.ts";
 import { Scope } from "./vars.ts";
 import { Resolver } from "../trace/resolve.ts";
@@ -313,46 +320,6 @@ export class Replay {
     });
     return { summary, failures, endWarnings };
   }
-}
-
-const NO_CHANGES: readonly Change[] = Object.freeze([]);
-// shared empty lists of a step that has none (frozen: pushing into one would be a bug)
-const NO_WARNINGS = Object.freeze([]) as unknown as Warning[];
-const NO_FAILURES = Object.freeze([]) as unknown as Failure[];
-const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
-
-/** A step's result; its changes are formatted from the effects on first use. */
-function stepResult(
-  base: { index: number; op: string; id: string | undefined; line: number },
-  ret: unknown,
-  effects: readonly Effect[],
-  mem: Memory,
-  warnings: readonly Warning[],
-  failures: readonly Failure[],
-): StepResult {
-  if (effects.length === 0) {
-    // nothing to format (always so under `-q`): a plain object, no getter
-    return {
-      index: base.index,
-      op: base.op,
-      id: base.id,
-      line: base.line,
-      ret,
-      changes: NO_CHANGES,
-      warnings,
-      failures,
-    };
-  }
-  let changes: Change[] | undefined;
-  // properties in the documented order (a getter in a literal would be moved last)
-  const res: Record<string, unknown> = { ...base, ret };
-  Object.defineProperty(res, "changes", {
-    enumerable: true,
-    get: () => changes ??= changesOf(effects, mem),
-  });
-  res.warnings = warnings;
-  res.failures = failures;
-  return res as unknown as StepResult;
 }
 
 /** The variables an op names, in its declaration's order (reads, then creates, then releases). */

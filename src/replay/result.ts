@@ -1,11 +1,12 @@
 /**
- * What a replay step returns, and the options of a replay.
+ * What a replay step returns, how it is built, and the options of a replay.
  *
  * @module
  */
 import type { Warning } from "../check/warnings.ts";
 import type { Failure } from "./compare.ts";
-import type { Change } from "./effects.ts";
+import { type Change, changesOf, type Effect } from "./effects.ts";
+import type { Memory } from "../model/memory.ts";
 
 /** What one step did. */
 export interface StepResult {
@@ -37,4 +38,44 @@ export interface ReplayOptions {
   readonly kernel?: string;
   /** Record each step's effects and changes (default true; `replay -q` needs none). */
   readonly changes?: boolean;
+}
+
+const NO_CHANGES: readonly Change[] = Object.freeze([]);
+// shared empty lists of a step that has none (frozen: pushing into one would be a bug)
+export const NO_WARNINGS = Object.freeze([]) as unknown as Warning[];
+export const NO_FAILURES = Object.freeze([]) as unknown as Failure[];
+export const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+
+/** A step's result; its changes are formatted from the effects on first use. */
+export function stepResult(
+  base: { index: number; op: string; id: string | undefined; line: number },
+  ret: unknown,
+  effects: readonly Effect[],
+  mem: Memory,
+  warnings: readonly Warning[],
+  failures: readonly Failure[],
+): StepResult {
+  if (effects.length === 0) {
+    // nothing to format (always so under `-q`): a plain object, no getter
+    return {
+      index: base.index,
+      op: base.op,
+      id: base.id,
+      line: base.line,
+      ret,
+      changes: NO_CHANGES,
+      warnings,
+      failures,
+    };
+  }
+  let changes: Change[] | undefined;
+  // properties in the documented order (a getter in a literal would be moved last)
+  const res: Record<string, unknown> = { ...base, ret };
+  Object.defineProperty(res, "changes", {
+    enumerable: true,
+    get: () => changes ??= changesOf(effects, mem),
+  });
+  res.warnings = warnings;
+  res.failures = failures;
+  return res as unknown as StepResult;
 }

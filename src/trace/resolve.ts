@@ -6,7 +6,7 @@
  */
 import { type Memory, type Region, ZERO_PFN } from "../model/memory.ts";
 import type { Path } from "./locate.ts";
-import { type AddrExpr, parseAddrExpr, parsePageExpr } from "./num.ts";
+import { type AddrExpr, parseAddrExpr, parsePageExpr, scanSafeInt } from "./num.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /** A resolved memory location: a region and an offset into it. */
@@ -70,11 +70,28 @@ export class Resolver {
     return region;
   }
 
+  /** The user region the last `vaddr` named (a trace's iovecs name one buffer over and over). */
+  private lastUser = "";
+
   /** Resolves an address expression to a virtual address (iovec/kvec bases). */
   vaddr(v: unknown, path: Path): bigint {
+    const last = this.lastUser;
+    if (
+      last && typeof v === "string" && v.length > last.length + 1 &&
+      v.charCodeAt(last.length) === 43 /* + */ && v.startsWith(last)
+    ) {
+      // "<that region>+<plain offset>": what parseAddrExpr's hot path reads, without its
+      // objects (and the name looked up by the string the map already hashed)
+      const region = this.mem.regions.get(last);
+      const off = scanSafeInt(v.slice(last.length + 1));
+      if (region?.start !== undefined && off !== undefined && off >= 0 && off <= region.size) {
+        return region.start + BigInt(off);
+      }
+    }
     const e: AddrExpr = parseAddrExpr(v)!;
     if ("abs" in e) return e.abs;
     const region = this.regionOf(e, path);
+    if (region.start !== undefined) this.lastUser = region.name;
     const a = this.mem.virtAddr(region, e.offset);
     if (a === undefined) {
       this.error(`"${region.name}" is page cache and has no virtual address`, path);
