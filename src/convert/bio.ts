@@ -113,6 +113,8 @@ export function bioIovIterGetPages(
   let took: Took | undefined;
   const release = (p: Pfn) => {
     if (!bio.pinned && !bio.reffed) return;
+    // an extraction given as runs holds every page it lists once (see Took): no count
+    if (pages.r!.runs) return void pending.drops.push(p);
     took ??= new Took(pages.r!);
     if (took.give(p)) pending.drops.push(p);
   };

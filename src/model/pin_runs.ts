@@ -189,7 +189,7 @@ export class HoldRuns {
 
 /**
  * The common updates without the general path's rebuilding (a replay takes and drops a page
- * or a few at a time): [a, b) inside one run, or in a hole touching no run. An update always
+ * or a few at a time): [a, b) inside one run, or in a hole. An update always
  * changes a page's number of holds, so the new piece never equals the run it came from; it
  * merges only with a neighbour it now touches that holds alike. False (and `f` not called)
  * when the general path must decide.
@@ -224,11 +224,20 @@ function quick(runs: Run[], i: number, a: number, b: number, f: Update): boolean
     else runs.splice(from, to - from, ...pieces);
     return true;
   }
-  // a hole: [a, b) ends before run i (if any), and no neighbour touches it
-  if (r !== undefined && r.start <= b) return false;
-  if (i > 0 && runs[i - 1].end === a) return false;
+  // a hole: [a, b) ends at or before run i (if any); the runs it touches and holds alike
+  // with take it in (the next extraction's pages often follow the last one's)
+  if (r !== undefined && r.start < b) return false;
   const s = f.apply(undefined, b - a, a);
-  if (s !== undefined) insertAt(runs, i, { start: a, end: b, steps: s });
+  if (s === undefined) return true;
+  const left = i > 0 ? runs[i - 1] : undefined;
+  const joinLeft = left !== undefined && left.end === a && sameSteps(left.steps, s);
+  const joinRight = r !== undefined && r.start === b && sameSteps(r.steps, s);
+  if (joinLeft && joinRight) {
+    runs[i - 1] = { start: left.start, end: r.end, steps: left.steps };
+    removeAt(runs, i);
+  } else if (joinLeft) runs[i - 1] = { start: left.start, end: b, steps: left.steps };
+  else if (joinRight) runs[i] = { start: a, end: r.end, steps: r.steps };
+  else insertAt(runs, i, { start: a, end: b, steps: s });
   return true;
 }
 
