@@ -12,7 +12,15 @@ import fc from "fast-check";
 import { parse as parseYaml } from "yaml";
 import { fastParse, fastParseInPlace, useFastPath } from "../src/trace/fast.ts";
 import { OP_NAMES, opSchema } from "../src/trace/schema.ts";
-import { parseAddrExpr, parseBig, parseNum, parsePageExpr, scanSafeInt } from "../src/trace/num.ts";
+import {
+  isAddrExpr,
+  isPageExpr,
+  parseAddrExpr,
+  parseBig,
+  parseNum,
+  parsePageExpr,
+  scanSafeInt,
+} from "../src/trace/num.ts";
 import { corpusFiles, current } from "./_bad_corpus.ts";
 import { workloadOps } from "../bench/workload.ts";
 import { streamJsonl } from "../src/trace/load.ts";
@@ -98,11 +106,13 @@ Deno.test("scanSafeInt agrees with parseBig wherever it answers", () => {
   assert.equal(parseNum(" 5"), 5);
 });
 
-Deno.test("parseAddrExpr and parsePageExpr agree with the format's grammar", () => {
+Deno.test("parseAddrExpr, parsePageExpr, isAddrExpr and isPageExpr agree with the format's grammar", () => {
   fc.assert(
     fc.property(fc.oneof(tricky, numbers), (v) => {
       assert.deepEqual(parseAddrExpr(v), addrOracle(v), JSON.stringify(v));
       assert.deepEqual(parsePageExpr(v), pageOracle(v), JSON.stringify(v));
+      assert.equal(isAddrExpr(v), addrOracle(v) !== undefined, JSON.stringify(v));
+      assert.equal(isPageExpr(v), pageOracle(v) !== undefined, JSON.stringify(v));
     }),
     params,
   );

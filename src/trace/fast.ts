@@ -10,7 +10,8 @@
  */
 import type { z } from "zod";
 import { fastKindOf } from "./args.ts";
-import { parseAddrExpr, parseBig, parsePageExpr, scanSafeInt } from "./num.ts";
+import { isAddrExpr, isPageExpr, parseBig, scanSafeInt } from "./num.ts";
+import { opSchema } from "./schema.ts";
 
 /** What a compiled field returns when it cannot vouch for the input. */
 const GIVE_UP: unique symbol = Symbol("give up");
@@ -64,11 +65,9 @@ function compile(s: z.ZodType, inPlace: boolean): Fast | undefined {
         return (v) => typeof v === "string" && isName(v) ? v : GIVE_UP;
       case "addr":
         return (v) =>
-          (typeof v === "string" || typeof v === "number") && parseAddrExpr(v) !== undefined
-            ? v
-            : GIVE_UP;
+          (typeof v === "string" || typeof v === "number") && isAddrExpr(v) ? v : GIVE_UP;
       case "page":
-        return (v) => typeof v === "string" && parsePageExpr(v) !== undefined ? v : GIVE_UP;
+        return (v) => typeof v === "string" && isPageExpr(v) ? v : GIVE_UP;
       case "u64":
         return (v) => {
           if (typeof v !== "number" && typeof v !== "string") return GIVE_UP;
@@ -285,6 +284,32 @@ export function fastParse(s: z.ZodType, v: unknown): unknown {
  */
 export function fastParseInPlace(s: z.ZodType, v: unknown): unknown {
   return run(compiledInPlace, true, s, v);
+}
+
+const opParsers = new Map<string, ((v: unknown) => unknown) | null>();
+
+/**
+ * The in-place fast path of an op name's schema (fastParseInPlace with opSchema(op)), found
+ * once per name: null when there is none, undefined for a name that is not an op.
+ */
+export function opFastPath(op: string): ((v: unknown) => unknown) | null | undefined {
+  let p = opParsers.get(op);
+  if (p === undefined) {
+    const s = opSchema(op);
+    if (!s) return undefined;
+    let f = compiledInPlace.get(s);
+    if (f === undefined) compiledInPlace.set(s, f = compile(s, true) ?? null);
+    const g = f;
+    p = g
+      ? (v) => {
+        if (!enabled) return undefined;
+        const r = g(v);
+        return r === GIVE_UP ? undefined : r;
+      }
+      : null;
+    opParsers.set(op, p);
+  }
+  return p;
 }
 
 function run(

@@ -12,7 +12,7 @@ import { documentLocator, type Locator, type Path } from "./locate.ts";
 import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 import { checkStrictJson } from "./json_strict.ts";
-import { fastParse, fastParseInPlace } from "./fast.ts";
+import { fastParse, opFastPath } from "./fast.ts";
 import { fieldNames } from "./fields.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { WARNINGS } from "../check/warnings.ts";
@@ -731,9 +731,9 @@ class JsonlReader {
     if (typeof value !== "object" || value === null) return undefined;
     const opName = (value as { op?: unknown }).op;
     if (typeof opName !== "string" || opName.length > this.maxOpName) return undefined;
-    const schema = opSchema(opName);
-    if (!schema) return undefined;
-    const args = fastParseInPlace(schema, value) as { id?: string | number } | undefined;
+    const parse = opFastPath(opName);
+    if (!parse) return undefined;
+    const args = parse(value) as { id?: string | number } | undefined;
     if (args === undefined) return undefined;
     return new JsonlOp(
       this.index++,

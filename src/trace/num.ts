@@ -66,8 +66,12 @@ const SUFFIX_N: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, 
 export function scanSafeInt(v: unknown): number | undefined {
   if (typeof v === "number") return Number.isSafeInteger(v) ? v + 0 : undefined;
   if (typeof v !== "string") return undefined;
-  const len = v.length;
-  let i = 0, neg = false;
+  return scanRange(v, 0, v.length);
+}
+
+/** scanSafeInt of `v.slice(from, len)`, without the slice. */
+function scanRange(v: string, from: number, len: number): number | undefined {
+  let i = from, neg = false;
   if (i < len && v.charCodeAt(i) === 45 /* - */) neg = true, i++;
   let n = 0, digits = 0;
   if (i + 1 < len && v.charCodeAt(i) === 48 && v.charCodeAt(i + 1) === 120 /* 0x */) {
@@ -150,11 +154,24 @@ export function parseAddrExpr(v: unknown): AddrExpr | undefined {
     const end = nameEnd(v, 43 /* + */);
     if (end === v.length) return { region: v, offset: 0 };
     if (end > 0) {
-      const off = scanSafeInt(v.slice(end + 1));
+      const off = scanRange(v, end + 1, v.length);
       if (off !== undefined && off >= 0) return { region: v.slice(0, end), offset: off };
     }
   }
   return parseAddrExprSlow(v);
+}
+
+/** Whether parseAddrExpr reads `v`, found without building the expression in the common case. */
+export function isAddrExpr(v: unknown): boolean {
+  if (typeof v === "string") {
+    const end = nameEnd(v, 43 /* + */);
+    if (end === v.length) return true;
+    if (end > 0) {
+      const off = scanRange(v, end + 1, v.length);
+      if (off !== undefined && off >= 0) return true;
+    }
+  }
+  return parseAddrExprSlow(v) !== undefined;
 }
 
 /** parseAddrExpr by the format's grammar, for every spelling. */
@@ -185,11 +202,26 @@ export function parsePageExpr(v: unknown): PageExpr | undefined {
       end > 0 && end + 1 < v.length && v.charCodeAt(end + 1) !== 45 /* - */ &&
       v.charCodeAt(v.length - 1) === 93 /* ] */
     ) {
-      const i = scanSafeInt(v.slice(end + 1, -1));
+      const i = scanRange(v, end + 1, v.length - 1);
       if (i !== undefined && i >= 0) return { region: v.slice(0, end), index: i };
     }
   }
   return parsePageExprSlow(v);
+}
+
+/** Whether parsePageExpr reads `v`, found without building the reference in the common case. */
+export function isPageExpr(v: unknown): boolean {
+  if (typeof v === "string") {
+    const end = nameEnd(v, 91 /* [ */);
+    if (
+      end > 0 && end + 1 < v.length && v.charCodeAt(end + 1) !== 45 /* - */ &&
+      v.charCodeAt(v.length - 1) === 93 /* ] */
+    ) {
+      const i = scanRange(v, end + 1, v.length - 1);
+      if (i !== undefined && i >= 0) return true;
+    }
+  }
+  return parsePageExprSlow(v) !== undefined;
 }
 
 /** parsePageExpr by the format's grammar, for every spelling. */

@@ -28,7 +28,8 @@ export function checkRefs(h: LoadedHeader, ops: Iterable<OpNode>): TraceIssue[] 
  */
 export class RefChecker {
   private readonly issues: (TraceIssue | { cause: string; issue: TraceIssue })[] = [];
-  private readonly ids = new Set<string>();
+  /** The op ids, in order: looked up (as a set) only when some warning cause needs them. */
+  private readonly ids: string[] = [];
   private readonly op_: (node: OpNode) => void;
 
   constructor(h: LoadedHeader) {
@@ -37,16 +38,17 @@ export class RefChecker {
 
   /** Checks the next op. */
   op(node: OpNode): void {
-    if (node.id !== undefined) this.ids.add(node.id);
+    if (node.id !== undefined) this.ids.push(node.id);
     this.op_(node);
   }
 
   /** Every problem found, in the order of the ops. */
   finish(): TraceIssue[] {
     const out: TraceIssue[] = [];
+    let ids: Set<string> | undefined;
     for (const i of this.issues) {
       if (!("cause" in i)) out.push(i);
-      else if (!this.ids.has(i.cause)) out.push(i.issue);
+      else if (!(ids ??= new Set(this.ids)).has(i.cause)) out.push(i.issue);
     }
     return out;
   }
@@ -129,7 +131,18 @@ function refCheck(
       ...node.locate([...path]),
       message: `${showPath(["ops", node.index, ...path])}: ${message}`,
     });
+  // the common case, "<region>" or "<region>+<offset>" of a known region with no length to
+  // check, is found by comparing prefixes (a region name holds no "+"): nothing allocated
+  const names = memNames.size <= 16 ? [...memNames] : [];
+  const knownRegion = (v: string): boolean => {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i];
+      if (v.startsWith(n) && (v.length === n.length || v.charCodeAt(n.length) === 43)) return true;
+    }
+    return false;
+  };
   const addr = (node: OpNode, v: unknown, path: readonly (string | number)[], len?: number) => {
+    if (len === undefined && typeof v === "string" && knownRegion(v)) return;
     const e = parseAddrExpr(v);
     if (e && "region" in e) {
       if (!memNames.has(e.region)) bad(node, path, "region", e.region, memNames);
