@@ -115,16 +115,18 @@ function compile(s: z.ZodType, inPlace: boolean): Fast | undefined {
       const el = compile(def.element, inPlace);
       if (!el) return undefined;
       if (inPlace) {
-        return (v) => {
-          if (!Array.isArray(v)) return GIVE_UP;
+        return generated(
+          ["G", "el"],
+          `if (!Array.isArray(v)) return G;
           for (let i = 0; i < v.length; i++) {
             const x = v[i];
             const y = el(x);
-            if (y === GIVE_UP) return GIVE_UP;
+            if (y === G) return G;
             if (!Object.is(x, y)) v[i] = y;
           }
-          return v;
-        };
+          return v;`,
+          [GIVE_UP, el],
+        );
       }
       return (v) => {
         if (!Array.isArray(v)) return GIVE_UP;
@@ -199,45 +201,82 @@ function compileObject(s: z.ZodType, inPlace: boolean): Fast | undefined {
  * that order); otherwise a fresh object in the shape's order, as the schema's parse builds.
  */
 function inPlaceObject(fields: readonly Field[]): Fast {
-  const index = new Map(fields.map((f, i) => [f.key, i]));
+  // generated for the shape (see generated): each key a case, each field's check a call of
+  // its own compiled function
+  if (fields.some((f) => f.key === "__proto__")) return GIVE_UP_ALWAYS;
+  const lit = JSON.stringify;
   let required = 0;
-  for (const f of fields) if (f.absent === "required") required++;
-  return (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return GIVE_UP;
-    const input = v as Record<string, unknown>;
-    let last = -1, present = 0, presentRequired = 0, ordered = true;
-    for (const k in input) {
-      const i = index.get(k);
-      if (i === undefined) return GIVE_UP;
-      const f = fields[i];
-      const x = input[k];
-      if (x === undefined || !f.parse) return GIVE_UP;
-      const y = f.parse(x);
-      if (y === GIVE_UP) return GIVE_UP;
-      if (!Object.is(x, y)) input[k] = y;
-      if (i < last) ordered = false;
-      else last = i;
-      present++;
-      if (f.absent === "required") presentRequired++;
+  const cases: string[] = [];
+  for (const [i, f] of fields.entries()) {
+    if (f.absent === "required") required++;
+    cases.push(
+      f.parse
+        ? `case ${lit(f.key)}:
+            x = v[${lit(f.key)}];
+            if (x === undefined) return G;
+            y = P[${i}](x);
+            if (y === G) return G;
+            if (!Object.is(x, y)) v[${lit(f.key)}] = y;
+            if (${i} < last) ordered = false;
+            else last = ${i};
+            ${f.absent === "required" ? "req++;" : ""}
+            break;`
+        : `case ${lit(f.key)}: return G;`,
+    );
+  }
+  const defaults = fields.flatMap((f, i) =>
+    f.absent === "required" || f.absent === "omit" ? [] : [i]
+  );
+  const body = `if (typeof v !== "object" || v === null || Array.isArray(v)) return G;
+    let last = -1, ordered = true, req = 0, x, y;
+    for (const k in v) {
+      switch (k) {
+        ${cases.join("\n")}
+        default: return G;
+      }
     }
-    if (presentRequired !== required) return GIVE_UP;
-    if (present === fields.length) {
-      return ordered ? input : reorder(fields, input);
-    }
-    // the absent fields: defaults to fill in
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i];
-      if (f.absent === "required" || f.absent === "omit" || input[f.key] !== undefined) continue;
-      if (f.absent.def.defaultValue === undefined) return GIVE_UP;
-      if (i < last) ordered = false;
-    }
-    if (!ordered) return reorder(fields, input);
-    for (const f of fields) {
-      if (f.absent === "required" || f.absent === "omit" || input[f.key] !== undefined) continue;
-      input[f.key] = f.absent.def.defaultValue;
-    }
-    return input;
-  };
+    if (req !== ${required}) return G;
+    ${
+    defaults.map((i) =>
+      `if (v[${lit(fields[i].key)}] === undefined) {
+        if (D[${i}].def.defaultValue === undefined) return G;
+        if (${i} < last) ordered = false;
+      }`
+    ).join("\n")
+  }
+    if (!ordered) return R(v);
+    ${
+    defaults.map((i) =>
+      `if (v[${lit(fields[i].key)}] === undefined) v[${
+        lit(fields[i].key)
+      }] = D[${i}].def.defaultValue;`
+    ).join("\n")
+  }
+    return v;`;
+  return generated(
+    ["G", "P", "D", "R"],
+    body,
+    [
+      GIVE_UP,
+      fields.map((f) => f.parse),
+      fields.map((f) => f.absent),
+      (v: Record<string, unknown>) => reorder(fields, v),
+    ],
+  );
+}
+
+/** A compiled function that never vouches. */
+const GIVE_UP_ALWAYS: Fast = () => GIVE_UP;
+
+/**
+ * A compiled function made from source: its own code and type feedback per schema, so that
+ * the calls of its fields' functions stay direct (one shared closure would see every field
+ * kind at one call site). `body` reads the input as `v`; `names` are bound to `values`.
+ */
+function generated(names: string[], body: string, values: unknown[]): Fast {
+  return new Function(...names, `"use strict"; return function fast(v) {\n${body}\n};`)(
+    ...values,
+  ) as Fast;
 }
 
 /** The (converted) input's fields in the shape's order, with the defaults filled in. */
