@@ -19,7 +19,7 @@ import type { Holds } from "./holds.ts";
 import type { Extraction } from "../model/extract.ts";
 import type { PfnRun } from "../model/pfn_runs.ts";
 import type { Pfn } from "../types.ts";
-import { ZERO_PFN } from "../model/memory.ts";
+import { type Folio, ZERO_PFN } from "../model/memory.ts";
 
 /** One bio_vec of a bio. */
 export interface BioVec {
@@ -118,6 +118,14 @@ export function bioIovIterGetPages(
     took ??= new Took(pages.r!);
     if (took.give(p)) pending.drops.push(p);
   };
+  const seen: { pfn: Pfn; p2p: boolean; fo: Folio } = {
+    pfn: -1,
+    p2p: false,
+    fo: { headPfn: -1, headIndex: 0, order: 0 },
+  };
+  // whether the last bvec's page is P2P memory (read once, then carried along: only an added
+  // bvec changes it, and a page that breaks the run ends the call)
+  let prevP2p = modern && bio.bvec.length ? isP2p(bio.bvec[bio.bvec.length - 1].pfn) : false;
   let ret = 0;
   do {
     if (atExtract && userBacked(it) && misalignedSegment(ctx, it, o.dmaAlignment)) {
@@ -156,16 +164,21 @@ export function bioIovIterGetPages(
       break;
     }
     let left = size, i = 0;
-    // whether the last bvec's page is P2P memory (read once, then carried along)
-    let prevP2p = modern && bio.bvec.length ? isP2p(bio.bvec[bio.bvec.length - 1].pfn) : false;
     while (left > 0) {
       const pfn = pages.at(i);
-      const loc = ctx.mem.pageLoc(pfn);
+      // the page and its folio, looked up once for a page two extractions share (an iovec
+      // that starts in the page the previous one ended in)
+      if (pfn !== seen.pfn) {
+        const loc = ctx.mem.pageLoc(pfn);
+        seen.pfn = pfn;
+        seen.p2p = loc?.region.kind === "p2p";
+        seen.fo = (loc ? loc.region.folioOf(loc.index) : undefined) ??
+          { headPfn: pfn, headIndex: 0, order: 0 };
+      }
       // zone_device_pages_have_same_pgmap(): P2P pages never share a bio with ordinary ones
-      const p2p = loc?.region.kind === "p2p";
+      const p2p = seen.p2p;
       if (modern && bio.bvec.length && prevP2p !== p2p) break;
-      const fo = (loc ? loc.region.folioOf(loc.index) : undefined) ??
-        { headPfn: pfn, headIndex: 0, order: 0 };
+      const fo = seen.fo;
       const large = fo.order > 0;
       const folioOff = (pfn - fo.headPfn) * ps + off;
       const fsize = ps * 2 ** fo.order;
