@@ -101,7 +101,7 @@ function refCheck(
       const feature = opDecl(op)?.era;
       p = {
         why: feature ? notInEraReason(feature, profile) : undefined,
-        mem: memFields(op),
+        mem: memFields(op).map(walker),
         vars: varUses(op),
       };
       plans.set(op, p);
@@ -221,7 +221,73 @@ function refCheck(
     walk(node, a, f, (v as Record<string, unknown>)[head], depth + 1, at);
     at.pop();
   };
-  const at: (string | number)[] = [];
+  /** Whether a value of a field naming memory surely has no problem (else `leaf` decides). */
+  const quick = (f: MemField): (v: unknown) => boolean => {
+    switch (f.ref.kind) {
+      case "addr":
+        return f.ref.len === undefined
+          ? (v) => typeof v === "string" && knownRegion(v)
+          : () => false;
+      case "file":
+        return (v) => typeof v !== "string" || files.has(v);
+      case "mem":
+        return (v) => typeof v !== "string" || memNames.has(v);
+      case "pipe":
+        return (v) => typeof v !== "string" || pipes.has(v);
+      case "region":
+        return (v) => typeof v !== "string" || regions.has(v);
+      default:
+        return () => false;
+    }
+  };
+  /**
+   * The walk of one field naming memory (walk's), generated for its path (see fast.ts's
+   * `generated`): loops and lookups unrolled, the value's path built only for `leaf`, when the
+   * quick check cannot vouch for it.
+   */
+  const walker = (f: MemField): (node: OpNode, a: Record<string, unknown>) => void => {
+    if (f.path.includes("__proto__")) {
+      return (node, a) => walk(node, a, f, a, 0, []);
+    }
+    const lit = JSON.stringify;
+    const path: string[] = [];
+    const emit = (depth: number, x: string, skip: string): string => {
+      if (depth === f.path.length) {
+        return `if (!Q(${x})) L(node, a, F, ${x}, [${path.join(", ")}]);`;
+      }
+      const head = f.path[depth];
+      const y = `x${depth}`;
+      if (head === "*") {
+        const i = `i${depth}`;
+        path.push(i);
+        const inner = emit(depth + 1, y, "continue;");
+        path.pop();
+        return `if (!Array.isArray(${x})) ${skip}
+          for (let ${i} = 0; ${i} < ${x}.length; ${i}++) {
+            const ${y} = ${x}[${i}];
+            if (${y} === undefined || ${y} === null) continue;
+            ${inner}
+          }`;
+      }
+      path.push(lit(head));
+      const inner = emit(depth + 1, y, skip);
+      path.pop();
+      return `const ${y} = ${x}[${lit(head)}];
+        if (${y} === undefined || ${y} === null) ${skip}
+        ${inner}`;
+    };
+    const body = emit(0, "a", "return;");
+    return new Function(
+      "Q",
+      "L",
+      "F",
+      `"use strict"; return function walk(node, a) {\n${body}\n};`,
+    )(
+      quick(f),
+      leaf,
+      f,
+    );
+  };
   return (node: OpNode) => {
     const a = node.args as Record<string, unknown>;
     const warnings = (a as { expect?: { warnings?: unknown } }).expect?.warnings;
@@ -235,10 +301,7 @@ function refCheck(
       problem(node, ["op"], `not_in_era: ${node.op} does not exist in this era (${plan.why})`);
     }
     // the fields the op's declaration says name memory
-    for (const f of plan.mem) {
-      at.length = 0;
-      walk(node, a, f, a, 0, at);
-    }
+    for (const w of plan.mem) w(node, a);
 
     if (node.op === "expect") {
       for (const k of ["iter", "sgt", "rdma", "mr", "bio"]) {
@@ -280,6 +343,7 @@ function refCheck(
 interface Plan {
   /** Why the op does not exist in the trace's era, if it does not. */
   readonly why: string | undefined;
-  readonly mem: readonly MemField[];
+  /** The walks of its fields naming memory. */
+  readonly mem: readonly ((node: OpNode, a: Record<string, unknown>) => void)[];
   readonly vars: readonly VarUse[];
 }
