@@ -79,6 +79,10 @@ export function pagePieceRuns(
   const rest = len - first - whole * ps;
   // the page cut short at the end, if any (-1: every page after the first is whole)
   const lastPage = 1 + whole < npages ? 1 + whole : -1;
+  // a first page that is whole (off 0) is cut like the whole pages after it: one stretch
+  // with them, one call where a page-aligned segment would otherwise make two (the callers
+  // append alike consecutive pieces to one run either way)
+  const firstAlone = off !== 0 || first !== ps;
   let at = 0;
   // indexed, not for-of: one call per extracted segment, mostly before V8 optimizes it
   for (let j = 0; j < runs.length; j++) {
@@ -87,7 +91,7 @@ export function pagePieceRuns(
     // pages [at, at + r.n) of the list, split where the cut changes
     for (let k = at, end = Math.min(npages, at + r.n); k < end;) {
       const pfn = r.first + (k - at);
-      if (k === 0) f(pfn, 1, off, first);
+      if (k === 0 && firstAlone) f(pfn, 1, off, first);
       else if (k === lastPage) f(pfn, 1, 0, Math.min(ps, rest));
       else {
         const n = Math.min(end, lastPage < 0 ? end : lastPage) - k;

@@ -28,19 +28,32 @@ export function addList(
   return list;
 }
 
-function extractOp(kind: "get2" | "get" | "extract"): Handler<"iov_iter_extract_pages"> {
+/**
+ * The handler of one extraction op; `alloc`: the _alloc variant, which sizes the array itself
+ * (no maxpages). Each call builds its options in one literal (no spread): the op runs once per
+ * segment of a large direct I/O.
+ */
+function extractOp(
+  kind: "get2" | "get" | "extract",
+  alloc = false,
+): Handler<"iov_iter_extract_pages"> {
   return (r, a, node) => {
     const it = r.scope.iter(a.iter);
-    const alloc = node.op.includes("_alloc");
     const maxpages = alloc ? 0x7fffffff : a.maxpages;
-    const o = { maxsize: a.maxsize, maxpages, step: node.index };
     const res = kind === "extract"
       ? iovIterExtractPages(r.model, it, {
-        ...o,
-        p2pdma: (a.flags ?? []).includes("p2pdma"),
+        maxsize: a.maxsize,
+        maxpages,
+        step: node.index,
+        p2pdma: a.flags !== undefined && a.flags.includes("p2pdma"),
         alloc: a.alloc === true,
       })
-      : iovIterGetPages(r.model, it, { ...o, advance: kind === "get2" });
+      : iovIterGetPages(r.model, it, {
+        maxsize: a.maxsize,
+        maxpages,
+        step: node.index,
+        advance: kind === "get2",
+      });
     return extracted(r, a.as, it, res, node.index);
   };
 }
@@ -237,11 +250,14 @@ function missingDirtyWarning(r: OpCtx, fn: string, kind: ReleaseKind, list: Page
 function unpinRuns(r: OpCtx, list: PageList): boolean {
   const runs = list.runs?.();
   if (!runs?.length) return false;
-  for (const { tmpl, n } of runs) {
+  // indexed loops: one release per extracted segment, mostly before V8 optimizes this
+  for (let i = 0; i < runs.length; i++) {
+    const { tmpl, n } = runs[i];
     if (tmpl.retention !== "pin" || tmpl.released) return false;
     if (tmpl.pfn <= ZERO_PFN && ZERO_PFN < tmpl.pfn + n) return false;
   }
-  for (const { tmpl, n } of runs) {
+  for (let i = 0; i < runs.length; i++) {
+    const { tmpl, n } = runs[i];
     (tmpl as { released: boolean }).released = true;
     const dropped = tmpl.held ? r.holds.dropRun("pin", tmpl.pfn, n) : 0;
     // every unpin reaches gup_put_folio and its counter, pinned or not
@@ -292,9 +308,9 @@ export const PAGE_HANDLERS = {
     return res.ret;
   },
   iov_iter_get_pages2: extractOp("get2"),
-  iov_iter_get_pages_alloc2: extractOp("get2"),
+  iov_iter_get_pages_alloc2: extractOp("get2", true),
   iov_iter_get_pages: extractOp("get"),
-  iov_iter_get_pages_alloc: extractOp("get"),
+  iov_iter_get_pages_alloc: extractOp("get", true),
   iov_iter_extract_pages: extractOp("extract"),
   unpin_user_page: releaseOp("unpin", true),
   unpin_user_pages: releaseOp("unpin", false),

@@ -10,6 +10,7 @@ import type { VecIter } from "../iter.ts";
 import { divRoundUp, type KindOps, walkAddrRange } from "./_kind.ts";
 import { segDescribed, segRevertBeyond } from "./_segs.ts";
 import { hex } from "../../types.ts";
+import { pageOffset } from "../addr_math.ts";
 
 /**
  * iov_iter_iovec_advance(): segAdvance over the segments' lengths, read from the array
@@ -60,9 +61,11 @@ export const vecOps: KindOps<VecIter> = {
       const seg = it.segs[k];
       let len = seg.len - skip;
       if (len <= 0) continue;
-      const p = seg.base + BigInt(skip);
       if (len > size) len = size;
-      npages += divRoundUp(Number(p % BigInt(mem.pageSize)) + len, mem.pageSize);
+      // the in-page offset of base + skip without BigInt arithmetic (netfs_extract_user_iter
+      // sizes its bvec array with this walk over every segment)
+      const off = (pageOffset(seg.base, mem.pageSize) + skip) % mem.pageSize;
+      npages += divRoundUp(off + len, mem.pageSize);
       if (npages >= maxpages) return maxpages;
       size -= len;
     }
