@@ -126,6 +126,8 @@ export function bioIovIterGetPages(
   // whether the last bvec's page is P2P memory (read once, then carried along: only an added
   // bvec changes it, and a page that breaks the run ends the call)
   let prevP2p = modern && bio.bvec.length ? isP2p(bio.bvec[bio.bvec.length - 1].pfn) : false;
+  // the extraction's options, one object refilled per extraction (read during the call only)
+  const xo = { maxsize: 0, maxpages: 0, step: o.step, p2pdma: o.p2p };
   let ret = 0;
   do {
     if (atExtract && userBacked(it) && misalignedSegment(ctx, it, o.dmaAlignment)) {
@@ -141,9 +143,12 @@ export function bioIovIterGetPages(
     }
     const maxpages = bio.maxVecs - bio.bvec.length;
     const maxsize = UINT_MAX - bio.size;
-    const r = modern
-      ? iovIterExtractPages(ctx, it, { maxsize, maxpages, step: o.step, p2pdma: o.p2p })
-      : iovIterGetPages(ctx, it, { maxsize, maxpages, step: o.step, advance: advances });
+    let r: Extraction;
+    if (modern) {
+      xo.maxsize = maxsize;
+      xo.maxpages = maxpages;
+      r = iovIterExtractPages(ctx, it, xo);
+    } else r = iovIterGetPages(ctx, it, { maxsize, maxpages, step: o.step, advance: advances });
     if (!modern && !advances && r.ret > 0) iovIterAdvance(ctx, it, r.ret);
     // the holds go to the ledger when the call ends (or before anything else reads them)
     if (r.runs) { for (const run of r.runs) pending.takeRun(run); }
