@@ -337,3 +337,35 @@ Deno.test("fixtures/bad: every message is the same with the fast path off", asyn
     }
   }
 });
+
+Deno.test("JSON Lines: an integer beyond 2^53 stays exact where the fast path reads the line", async () => {
+  const lines = [
+    JSON.stringify({ itertrace: 1, name: "t", memory: { user: [{ region: "buf", size: "64K" }] } }),
+    // an id beyond 2^53: its exact text, as the reviver reads it (the fast path gives up)
+    '{"op":"import_iovec","id":9007199254740993,"iter":"c0","dir":"dest","iov":[{"len":512,"base":"buf+0x200"}]}',
+    // a length beyond 2^53: the schema's message, with the exact number
+    '{"op":"import_iovec","iter":"c1","dir":"dest","iov":[{"base":"buf","len":9007199254740993}]}',
+  ];
+  async function* src() {
+    yield* lines;
+  }
+  const issues: TraceIssue[] = [];
+  const got: unknown[] = [];
+  for await (const n of streamJsonl(src(), "t.jsonl", issues)) {
+    if ("args" in n) got.push({ id: n.id, args: exact(n.args) });
+  }
+  assert.deepEqual(got, [{
+    id: "9007199254740993",
+    args: exact({
+      op: "import_iovec",
+      id: "9007199254740993",
+      iter: "c0",
+      dir: "dest",
+      // the segment's keys in the schema's order, as zod gives them
+      iov: [{ base: "buf+0x200", len: 512 }],
+    }),
+  }]);
+  assert.equal(issues.length, 1);
+  assert.match(issues[0].message, /9007199254740993/);
+  assert.equal(issues[0].line, 3);
+});
