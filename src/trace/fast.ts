@@ -244,7 +244,17 @@ function inPlaceObject(fields: readonly Field[]): Fast {
       }`
     ).join("\n")
   }
-    if (!ordered) return R(v);
+    if (!ordered) {
+      const o = {};
+      ${
+    fields.map((f, i) =>
+      f.absent === "required" ? `o[${lit(f.key)}] = v[${lit(f.key)}];` : `x = v[${lit(f.key)}];
+          if (x !== undefined) o[${lit(f.key)}] = x;
+          ${f.absent === "omit" ? "" : `else o[${lit(f.key)}] = D[${i}].def.defaultValue;`}`
+    ).join("\n")
+  }
+      return o;
+    }
     ${
     defaults.map((i) =>
       `if (v[${lit(fields[i].key)}] === undefined) v[${
@@ -253,16 +263,11 @@ function inPlaceObject(fields: readonly Field[]): Fast {
     ).join("\n")
   }
     return v;`;
-  return generated(
-    ["G", "P", "D", "R"],
-    body,
-    [
-      GIVE_UP,
-      fields.map((f) => f.parse),
-      fields.map((f) => f.absent),
-      (v: Record<string, unknown>) => reorder(fields, v),
-    ],
-  );
+  return generated(["G", "P", "D"], body, [
+    GIVE_UP,
+    fields.map((f) => f.parse),
+    fields.map((f) => f.absent),
+  ]);
 }
 
 /** A compiled function that never vouches. */
@@ -277,20 +282,6 @@ function generated(names: string[], body: string, values: unknown[]): Fast {
   return new Function(...names, `"use strict"; return function fast(v) {\n${body}\n};`)(
     ...values,
   ) as Fast;
-}
-
-/** The (converted) input's fields in the shape's order, with the defaults filled in. */
-function reorder(
-  fields: readonly Field[],
-  input: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    const x = input[f.key];
-    if (x !== undefined) out[f.key] = x;
-    else if (f.absent !== "required" && f.absent !== "omit") out[f.key] = f.absent.def.defaultValue;
-  }
-  return out;
 }
 
 const compiled = new WeakMap<z.ZodType, Fast | null>();
