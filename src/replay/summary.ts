@@ -118,10 +118,13 @@ export function summarize(o: {
   refs: Counters;
   warnings: readonly Warning[];
 }): Summary {
+  // counted per code, then the few codes sorted (not every warning: a long trace raises
+  // thousands), in code-unit order, which for warning codes ([a-z0-9_]) is the order
+  // localeCompare gave, without starting ICU's collator (tests/summary_order_test.ts)
+  const counts = new Map<string, number>();
+  for (const w of o.warnings) counts.set(w.code, (counts.get(w.code) ?? 0) + 1);
   const byCode: Record<string, number> = {};
-  for (const w of [...o.warnings].sort((a, b) => a.code.localeCompare(b.code))) {
-    byCode[w.code] = (byCode[w.code] ?? 0) + 1;
-  }
+  for (const code of [...counts.keys()].sort(byCodeUnits)) byCode[code] = counts.get(code)!;
   const sev = { bug: 0, warn: 0, hazard: 0 };
   for (const w of o.warnings) sev[w.severity]++;
   const parts = (["bug", "warn", "hazard"] as const).filter((s) => sev[s]).map((s) =>
@@ -139,6 +142,11 @@ export function summarize(o: {
     failures: o.failures,
     verdict: parts.length ? parts.join(", ") : "clean",
   };
+}
+
+/** Code-unit order of two strings. */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function strip(c: Counters): Counters {
