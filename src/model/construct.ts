@@ -172,8 +172,8 @@ export type ImportResult = { errno: number } | { iter: IovIter; total: number };
 const USER_END = Number(TASK_SIZE_MAX);
 
 function accessOk(addr: Addr, len: number): boolean {
-  // below TASK_SIZE_MAX an address is a safe integer, and so is its sum with a length (a
-  // number of at most 2^31 bits' worth here): no BigInt per segment
+  // an address up to TASK_SIZE_MAX is exact as a number; a sum past 2^53 may round, but only
+  // sums far above TASK_SIZE_MAX get there, so the comparison holds: no BigInt per segment
   return addr <= TASK_SIZE_MAX && Number(addr) + len <= USER_END;
 }
 

@@ -93,20 +93,15 @@ export class HoldRuns {
    * pages that had none, in pfn order.
    */
   remove(first: Pfn, n: number, onMiss?: (first: Pfn, n: number) => void): number {
+    // onMiss only reports (a call back into these runs while they are rewritten could not
+    // work anyway), so the one DropHold needs no saving across calls
     const d = this.dropper;
-    // onMiss may re-enter the ledger: keep the outer call's state
-    const outer = d.dropped, outerMiss = d.onMiss;
     d.dropped = 0;
     d.onMiss = onMiss;
-    try {
-      this.each(first, n, d);
-    } finally {
-      d.onMiss = outerMiss;
-    }
-    const dropped = d.dropped;
-    d.dropped = outer;
-    this.total -= dropped;
-    return dropped;
+    this.each(first, n, d);
+    d.onMiss = undefined;
+    this.total -= d.dropped;
+    return d.dropped;
   }
 
   /** Every held page in pfn order with its steps (oldest first). */

@@ -70,12 +70,15 @@ export class Resolver {
     return region;
   }
 
-  /** The user region the last `vaddr` named (a trace's iovecs name one buffer over and over). */
-  private lastUser = "";
+  /**
+   * The region with a virtual start (user, or vmalloc-space kernel) the last `vaddr` named: a
+   * trace's iovecs name one buffer over and over.
+   */
+  private lastMapped = "";
 
   /** Resolves an address expression to a virtual address (iovec/kvec bases). */
   vaddr(v: unknown, path: Path): bigint {
-    const last = this.lastUser;
+    const last = this.lastMapped;
     if (
       last && typeof v === "string" && v.length > last.length + 1 &&
       v.charCodeAt(last.length) === 43 /* + */ && v.startsWith(last)
@@ -91,7 +94,7 @@ export class Resolver {
     const e: AddrExpr = parseAddrExpr(v)!;
     if ("abs" in e) return e.abs;
     const region = this.regionOf(e, path);
-    if (region.start !== undefined) this.lastUser = region.name;
+    if (region.start !== undefined) this.lastMapped = region.name;
     const a = this.mem.virtAddr(region, e.offset);
     if (a === undefined) {
       this.error(`"${region.name}" is page cache and has no virtual address`, path);
