@@ -25,6 +25,9 @@ import { corpusFiles, current } from "./_bad_corpus.ts";
 import { workloadOps } from "../bench/workload.ts";
 import { streamJsonl } from "../src/trace/load.ts";
 import type { TraceIssue } from "../src/errors.ts";
+import { Memory } from "../src/model/memory.ts";
+import { Resolver } from "../src/trace/resolve.ts";
+import { fileSpec, kernelRegion, memSpec, userRegion } from "./_helpers.ts";
 
 const runs = Number(Deno.env.get("FC_RUNS") ?? 300);
 const seed = Deno.env.get("FC_SEED");
@@ -368,4 +371,140 @@ Deno.test("JSON Lines: an integer beyond 2^53 stays exact where the fast path re
   assert.equal(issues.length, 1);
   assert.match(issues[0].message, /9007199254740993/);
   assert.equal(issues[0].line, 3);
+});
+
+/** Every path to a value inside `v` (leaves, arrays and objects alike), the root left out. */
+function valuePaths(v: unknown, at: (string | number)[] = []): (string | number)[][] {
+  const out: (string | number)[][] = at.length ? [at] : [];
+  if (Array.isArray(v)) v.forEach((x, i) => out.push(...valuePaths(x, [...at, i])));
+  else if (v && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) if (k !== "op") out.push(...valuePaths(x, [...at, k]));
+  }
+  return out;
+}
+
+/** JSON texts JSON.stringify never writes: integers past 2^53 as written, other spellings. */
+const rawTokens = fc.constantFrom(
+  "9007199254740993",
+  "-9007199254740993",
+  "9007199254740992",
+  "18446744073709551615",
+  "18446744073709551617",
+  "123456789012345678901234567890",
+  "1e400",
+  "1e21",
+  "4E3",
+  "-0",
+  "512.0",
+  "[9007199254740993]",
+  '{"pfn":9007199254740993}',
+  '{"base":"buf","len":9007199254740993}',
+  '"9007199254740993"',
+);
+
+Deno.test("JSON Lines: any value of an op written as raw JSON text loads the same with the fast path on and off", async () => {
+  const header = JSON.stringify({
+    itertrace: 1,
+    name: "t",
+    memory: { user: [{ region: "buf", size: "64K" }] },
+  });
+  const mark = "\u0001raw\u0001";
+  const load = async (lines: string[], paths: (string | number)[][]) => {
+    const issues: TraceIssue[] = [];
+    const got: unknown[] = [];
+    async function* src() {
+      yield* lines;
+    }
+    for await (const n of streamJsonl(src(), "t.jsonl", issues)) {
+      if (!("args" in n)) continue;
+      got.push({
+        index: n.index,
+        op: n.op,
+        id: n.id,
+        line: n.line,
+        column: n.column,
+        args: exact(n.args),
+        at: paths.map((p) => [n.locate(p), n.locate(p, true)]),
+      });
+    }
+    return { got, issues };
+  };
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(ops.length - 1), fc.nat(), rawTokens), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      async (edits) => {
+        const paths: (string | number)[][] = [["op"]];
+        const lines = [
+          header,
+          ...edits.map(([i, k, raw]) => {
+            const op = structuredClone(ops[i]);
+            const all = valuePaths(op);
+            const text = JSON.stringify(op, (_k, x) => typeof x === "bigint" ? x.toString() : x);
+            if (!all.length) return text;
+            const path = all[k % all.length];
+            paths.push(path);
+            let parent: Record<string | number, unknown> = op;
+            for (const p of path.slice(0, -1)) parent = parent[p] as typeof parent;
+            parent[path[path.length - 1]] = mark;
+            return JSON.stringify(op, (_k, x) => typeof x === "bigint" ? x.toString() : x)
+              .replace(JSON.stringify(mark), raw);
+          }),
+        ];
+        const on = await load(lines, paths);
+        const was = useFastPath(false);
+        try {
+          assert.deepEqual(on, await load(lines, paths), lines.join("\n"));
+        } finally {
+          useFastPath(was);
+        }
+      },
+    ),
+    { ...params, numRuns: runs },
+  );
+});
+
+Deno.test("Resolver.vaddr: an address after one in the same region resolves as it does first", () => {
+  const mem = new Memory(memSpec({
+    user: [userRegion("buf", 64 * 1024), userRegion("buf2", 8192), userRegion("b", 4096)],
+    kernel: [kernelRegion("kv", 8192, { kind: "vmalloc" }), kernelRegion("km", 4096)],
+    files: [fileSpec("f", 8192)],
+  }));
+  const fail = (message: string): never => {
+    throw new Error(message);
+  };
+  /** What vaddr says of `v`: an address or the message it fails with. */
+  const ask = (r: Resolver, v: unknown) => {
+    try {
+      return r.vaddr(v, ["base"]);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const spelled = fc.oneof(
+    tricky,
+    fc.tuple(
+      fc.constantFrom("buf", "buf2", "b", "kv", "km", "f", "bu", "buf+", "0x"),
+      fc.constantFrom("", "+", "+ ", "++", "+-"),
+      fc.oneof(
+        fc.nat(70000).map(String),
+        fc.nat(70000).map((n) => `0x${n.toString(16)}`),
+        fc.constantFrom("64K", "4K", "8K", "65536", "65537", "-0", "0x", "9007199254740993", "1e3"),
+      ),
+    ).map(([r, p, o]) => r + p + o),
+  );
+  fc.assert(
+    fc.property(fc.array(spelled, { minLength: 1, maxLength: 6 }), (vs) => {
+      // one resolver answers all in turn (each one after the region the last one named);
+      // a fresh one answers each from scratch
+      const warm = new Resolver(mem, fail, "t");
+      for (const v of vs) {
+        if (!isAddrExpr(v)) continue;
+        assert.equal(ask(warm, v), ask(new Resolver(mem, fail, "t"), v), JSON.stringify(vs));
+      }
+    }),
+    { ...params, numRuns: runs * 3 },
+  );
 });
