@@ -12,6 +12,7 @@ import type { z } from "zod";
 import { fastKindOf } from "./args.ts";
 import { isAddrExpr, isPageExpr, parseBig, scanSafeInt } from "./num.ts";
 import { opSchema } from "./schema.ts";
+import { generated } from "./generated.ts";
 
 /** What a compiled field returns when it cannot vouch for the input. */
 const GIVE_UP: unique symbol = Symbol("give up");
@@ -115,8 +116,9 @@ function compile(s: z.ZodType, inPlace: boolean): Fast | undefined {
       const el = compile(def.element, inPlace);
       if (!el) return undefined;
       if (inPlace) {
-        return generated(
-          ["G", "el"],
+        return generated<Fast>(
+          "fast.array",
+          ["v"],
           `if (!Array.isArray(v)) return G;
           for (let i = 0; i < v.length; i++) {
             const x = v[i];
@@ -125,7 +127,7 @@ function compile(s: z.ZodType, inPlace: boolean): Fast | undefined {
             if (!Object.is(x, y)) v[i] = y;
           }
           return v;`,
-          [GIVE_UP, el],
+          { G: GIVE_UP, el },
         );
       }
       return (v) => {
@@ -201,7 +203,7 @@ function compileObject(s: z.ZodType, inPlace: boolean): Fast | undefined {
  * that order); otherwise a fresh object in the shape's order, as the schema's parse builds.
  */
 function inPlaceObject(fields: readonly Field[]): Fast {
-  // generated for the shape (see generated): each key a case, each field's check a call of
+  // generated for the shape (see generated.ts): each key a case, each field's check a call of
   // its own compiled function
   if (fields.some((f) => f.key === "__proto__")) return GIVE_UP_ALWAYS;
   const lit = JSON.stringify;
@@ -263,26 +265,15 @@ function inPlaceObject(fields: readonly Field[]): Fast {
     ).join("\n")
   }
     return v;`;
-  return generated(["G", "P", "D"], body, [
-    GIVE_UP,
-    fields.map((f) => f.parse),
-    fields.map((f) => f.absent),
-  ]);
+  return generated<Fast>(`fast.object:${fields.map((f) => f.key).join(",")}`, ["v"], body, {
+    G: GIVE_UP,
+    P: fields.map((f) => f.parse),
+    D: fields.map((f) => f.absent),
+  });
 }
 
 /** A compiled function that never vouches. */
 const GIVE_UP_ALWAYS: Fast = () => GIVE_UP;
-
-/**
- * A compiled function made from source: its own code and type feedback per schema, so that
- * the calls of its fields' functions stay direct (one shared closure would see every field
- * kind at one call site). `body` reads the input as `v`; `names` are bound to `values`.
- */
-function generated(names: string[], body: string, values: unknown[]): Fast {
-  return new Function(...names, `"use strict"; return function fast(v) {\n${body}\n};`)(
-    ...values,
-  ) as Fast;
-}
 
 const compiled = new WeakMap<z.ZodType, Fast | null>();
 const compiledInPlace = new WeakMap<z.ZodType, Fast | null>();

@@ -9,6 +9,7 @@ import type { TraceIssue } from "../errors.ts";
 import { type LoadedHeader, type OpNode, showPath } from "./load.ts";
 import { parseAddrExpr, parsePageExpr } from "./num.ts";
 import { suggest } from "./suggest.ts";
+import { generated } from "./generated.ts";
 import { Memory } from "../model/memory.ts";
 import { memorySpec } from "./memory_spec.ts";
 import { kernelProfile, notInEraReason, whenHolds } from "../profile.ts";
@@ -196,31 +197,6 @@ function refCheck(
         if (typeof v === "string" && !regions.has(v)) bad(node, path, "region", v, regions);
     }
   };
-  /** Every value at `f.path` from `depth` on in `v` (`*` walks an array), its path in `at`. */
-  const walk = (
-    node: OpNode,
-    a: Record<string, unknown>,
-    f: MemField,
-    v: unknown,
-    depth: number,
-    at: (string | number)[],
-  ): void => {
-    if (v === undefined || v === null) return;
-    if (depth === f.path.length) return leaf(node, a, f, v, at);
-    const head = f.path[depth];
-    if (head === "*") {
-      if (!Array.isArray(v)) return;
-      for (let i = 0; i < v.length; i++) {
-        at.push(i);
-        walk(node, a, f, v[i], depth + 1, at);
-        at.pop();
-      }
-      return;
-    }
-    at.push(head);
-    walk(node, a, f, (v as Record<string, unknown>)[head], depth + 1, at);
-    at.pop();
-  };
   /** Whether a value of a field naming memory surely has no problem (else `leaf` decides). */
   const quick = (f: MemField): (v: unknown) => boolean => {
     switch (f.ref.kind) {
@@ -241,14 +217,12 @@ function refCheck(
     }
   };
   /**
-   * The walk of one field naming memory (walk's), generated for its path (see fast.ts's
-   * `generated`): loops and lookups unrolled, the value's path built only for `leaf`, when the
-   * quick check cannot vouch for it.
+   * The walk of one field naming memory: every value at `f.path` in the op's arguments (`*`
+   * walks an array, null and undefined end a walk), generated for its path (see
+   * generated.ts): loops and lookups unrolled, the value's path built only for `leaf`, when
+   * the quick check cannot vouch for it.
    */
   const walker = (f: MemField): (node: OpNode, a: Record<string, unknown>) => void => {
-    if (f.path.includes("__proto__")) {
-      return (node, a) => walk(node, a, f, a, 0, []);
-    }
     const lit = JSON.stringify;
     const path: string[] = [];
     const emit = (depth: number, x: string, skip: string): string => {
@@ -277,16 +251,11 @@ function refCheck(
         ${inner}`;
     };
     const body = emit(0, "a", "return;");
-    return new Function(
-      "Q",
-      "L",
-      "F",
-      `"use strict"; return function walk(node, a) {\n${body}\n};`,
-    )(
-      quick(f),
-      leaf,
-      f,
-    );
+    return generated(`refs.walk:${f.path.join(".")}`, ["node", "a"], body, {
+      Q: quick(f),
+      L: leaf,
+      F: f,
+    });
   };
   return (node: OpNode) => {
     const a = node.args as Record<string, unknown>;
