@@ -147,31 +147,40 @@ function nameEnd(v: string, stop: number): number {
   return i;
 }
 
+/** The number the last successful addrHot or pageHot scanned (the offset or the index). */
+let hotNumber = 0;
+
+/**
+ * The hot spelling of an address, "<region>" or "<region>+<plain offset>": the end of the
+ * region's name (v.length when there is no offset, the offset then in hotNumber), or -1 for
+ * any other spelling, which parseAddrExprSlow reads.
+ */
+function addrHot(v: string): number {
+  const end = nameEnd(v, 43 /* + */);
+  if (end === v.length) return end;
+  if (end > 0) {
+    const off = scanRange(v, end + 1, v.length);
+    if (off !== undefined && off >= 0) {
+      hotNumber = off;
+      return end;
+    }
+  }
+  return -1;
+}
+
 /** Parses an address expression; undefined when malformed. */
 export function parseAddrExpr(v: unknown): AddrExpr | undefined {
   if (typeof v === "string") {
-    // the hot path: "<region>" or "<region>+<offset>" with a plain offset
-    const end = nameEnd(v, 43 /* + */);
+    const end = addrHot(v);
     if (end === v.length) return { region: v, offset: 0 };
-    if (end > 0) {
-      const off = scanRange(v, end + 1, v.length);
-      if (off !== undefined && off >= 0) return { region: v.slice(0, end), offset: off };
-    }
+    if (end > 0) return { region: v.slice(0, end), offset: hotNumber };
   }
   return parseAddrExprSlow(v);
 }
 
 /** Whether parseAddrExpr reads `v`, found without building the expression in the common case. */
 export function isAddrExpr(v: unknown): boolean {
-  if (typeof v === "string") {
-    const end = nameEnd(v, 43 /* + */);
-    if (end === v.length) return true;
-    if (end > 0) {
-      const off = scanRange(v, end + 1, v.length);
-      if (off !== undefined && off >= 0) return true;
-    }
-  }
-  return parseAddrExprSlow(v) !== undefined;
+  return (typeof v === "string" && addrHot(v) > 0) || parseAddrExprSlow(v) !== undefined;
 }
 
 /** parseAddrExpr by the format's grammar, for every spelling. */
@@ -193,35 +202,37 @@ export type PageExpr =
   | { readonly pfn: number }
   | { readonly alloc: string };
 
+/**
+ * The hot spelling of a page reference, "<region>[<plain index>]": the end of the region's
+ * name, the index then in hotNumber, or -1 for any other spelling (parsePageExprSlow's).
+ */
+function pageHot(v: string): number {
+  const end = nameEnd(v, 91 /* [ */);
+  if (
+    end > 0 && end + 1 < v.length && v.charCodeAt(end + 1) !== 45 /* - */ &&
+    v.charCodeAt(v.length - 1) === 93 /* ] */
+  ) {
+    const i = scanRange(v, end + 1, v.length - 1);
+    if (i !== undefined && i >= 0) {
+      hotNumber = i;
+      return end;
+    }
+  }
+  return -1;
+}
+
 /** Parses a page reference; undefined when malformed. */
 export function parsePageExpr(v: unknown): PageExpr | undefined {
   if (typeof v === "string") {
-    // the hot path: "<region>[<i>]" with a plain index
-    const end = nameEnd(v, 91 /* [ */);
-    if (
-      end > 0 && end + 1 < v.length && v.charCodeAt(end + 1) !== 45 /* - */ &&
-      v.charCodeAt(v.length - 1) === 93 /* ] */
-    ) {
-      const i = scanRange(v, end + 1, v.length - 1);
-      if (i !== undefined && i >= 0) return { region: v.slice(0, end), index: i };
-    }
+    const end = pageHot(v);
+    if (end > 0) return { region: v.slice(0, end), index: hotNumber };
   }
   return parsePageExprSlow(v);
 }
 
 /** Whether parsePageExpr reads `v`, found without building the reference in the common case. */
 export function isPageExpr(v: unknown): boolean {
-  if (typeof v === "string") {
-    const end = nameEnd(v, 91 /* [ */);
-    if (
-      end > 0 && end + 1 < v.length && v.charCodeAt(end + 1) !== 45 /* - */ &&
-      v.charCodeAt(v.length - 1) === 93 /* ] */
-    ) {
-      const i = scanRange(v, end + 1, v.length - 1);
-      if (i !== undefined && i >= 0) return true;
-    }
-  }
-  return parsePageExprSlow(v) !== undefined;
+  return (typeof v === "string" && pageHot(v) > 0) || parsePageExprSlow(v) !== undefined;
 }
 
 /** parsePageExpr by the format's grammar, for every spelling. */
