@@ -70,7 +70,7 @@ export function scanSafeInt(v: unknown): number | undefined {
 }
 
 /** scanSafeInt of `v.slice(from, len)`, without the slice. */
-function scanRange(v: string, from: number, len: number): number | undefined {
+export function scanRange(v: string, from: number, len: number): number | undefined {
   let i = from, neg = false;
   if (i < len && v.charCodeAt(i) === 45 /* - */) neg = true, i++;
   let n = 0, digits = 0;

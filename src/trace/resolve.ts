@@ -6,7 +6,7 @@
  */
 import { type Memory, type Region, ZERO_PFN } from "../model/memory.ts";
 import type { Path } from "./locate.ts";
-import { type AddrExpr, parseAddrExpr, parsePageExpr, scanSafeInt } from "./num.ts";
+import { type AddrExpr, parseAddrExpr, parsePageExpr, scanRange } from "./num.ts";
 import { hex, type Pfn } from "../types.ts";
 
 /** A resolved memory location: a region and an offset into it. */
@@ -86,7 +86,7 @@ export class Resolver {
       // "<that region>+<plain offset>": what parseAddrExpr's hot path reads, without its
       // objects (and the name looked up by the string the map already hashed)
       const region = this.mem.regions.get(last);
-      const off = scanSafeInt(v.slice(last.length + 1));
+      const off = scanRange(v, last.length + 1, v.length);
       if (region?.start !== undefined && off !== undefined && off >= 0 && off <= region.size) {
         return region.start + BigInt(off);
       }
