@@ -4,6 +4,9 @@
  *
  * - `parse`: a cold process streaming the file line by line through JSON.parse
  *   (bench/parse_lines.ts), the baseline;
+ * - `parse-sync`: the same, reading the file as itertrace does (synchronous 64 KiB reads,
+ *   which wait less than FsFile.readable): the stricter baseline, whose ratios are printed
+ *   after the rows;
  * - `replay -q` and `validate`: cold CLI processes, as a user runs them (main.ts, with the V8
  *   flags of `deno task itertrace` and the README's install line);
  * - warm: the same parse and `replay -q` again inside this process (after one warm-up).
@@ -65,12 +68,18 @@ for (const ops of sizes) {
     `\n${ops} ops (${file}): ${st.ios} I/Os (${st.dio} O_DIRECT, ${st.kvec} KVEC->sg, ${st.bvec} BVEC->SGE), ` +
       `${f2(st.segments / st.dio)} segments and ${f2(st.pages / st.dio)} pages per O_DIRECT I/O`,
   );
-  const rows: Record<string, ColdRun[]> = { parse: [], replay: [], validate: [] };
+  const rows: Record<string, ColdRun[]> = {
+    parse: [],
+    "parse-sync": [],
+    replay: [],
+    validate: [],
+  };
   const warmRows: Record<string, number[]> = { parse: [], replay: [] };
   const loads: string[] = [];
   for (let r = 0; r < repeat; r++) {
     loads.push(loadAverage());
     rows.parse.push(await cold(["--allow-read", "bench/parse_lines.ts", file]));
+    rows["parse-sync"].push(await cold(["--allow-read", "bench/parse_lines.ts", "--sync", file]));
     const cli = [...cliFlags, "--allow-read", "--allow-env", "main.ts"];
     rows.replay.push(await cold([...cli, "replay", "-q", file]));
     rows.validate.push(await cold([...cli, "validate", file]));
@@ -106,6 +115,18 @@ for (const ops of sizes) {
         `cpu ${f2(cpu).padStart(7)} s (x${f2(row.cpu_ratio)})  peak ${
           rss.toFixed(0)
         } MiB   [${row.runs}]`,
+    );
+  }
+  const strict = {
+    wall: median(rows["parse-sync"].map((c) => c.wall)),
+    cpu: median(rows["parse-sync"].map((c) => c.cpu)),
+  };
+  for (const what of ["replay", "validate"]) {
+    const wall = median(rows[what].map((c) => c.wall)), cpu = median(rows[what].map((c) => c.cpu));
+    console.log(
+      `  ${`${what} / parse-sync`.padEnd(18)} wall x${f2(wall / strict.wall)}  cpu x${
+        f2(cpu / strict.cpu)
+      }`,
     );
   }
   if (!skipWarm) {

@@ -5,7 +5,7 @@
  * split across many reads, a line over the limit), and positions in errors still right.
  */
 import assert from "node:assert/strict";
-import { lineBatches, linesOf, MAX_LINE } from "../src/cli/io.ts";
+import { fileChunks, lineBatches, linesOf, MAX_LINE } from "../src/cli/io.ts";
 import { openJsonlBatches, streamJsonl } from "../src/trace/load.ts";
 import type { TraceIssue } from "../src/errors.ts";
 import { runCli } from "../src/cli/mod.ts";
@@ -185,4 +185,41 @@ Deno.test("replay of a JSON Lines file read in batches: the ops before a bad lin
   // every op before the bad line ran and printed
   assert.match(x.out, new RegExp(`#${good.length - 1}\\b`));
   await Deno.remove(d, { recursive: true });
+});
+
+Deno.test("fileChunks: a real file read in small synchronous reads gives every line, across every read boundary, and reads into one reused buffer", async () => {
+  const lines = Array.from(
+    { length: 500 },
+    (_, i) => `{"op":"free","var":"v${i}${"é".repeat(i % 7)}"}`,
+  );
+  const path = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    await Deno.writeTextFile(path, lines.join("\r\n") + "\n");
+    for (const size of [1, 3, 64, 4096]) {
+      const got: string[] = [];
+      const seen = new Set<ArrayBufferLike>();
+      const f = await Deno.open(path);
+      const chunks = (function* () {
+        for (const c of fileChunks(f, size)) {
+          seen.add(c.buffer);
+          yield c;
+        }
+      })();
+      for await (const b of lineBatches(chunks)) got.push(...b);
+      assert.deepEqual(got, lines, `reads of ${size} bytes`);
+      assert.equal(seen.size, 1, "one buffer for every read");
+      // the generator closed the file when the lines ran out
+      assert.throws(() => f.readSync(new Uint8Array(1)), Deno.errors.BadResource);
+    }
+    // abandoning the lines part way closes the file too
+    const f = await Deno.open(path);
+    for await (const _ of lineBatches(fileChunks(f, 64))) break;
+    assert.throws(() => f.readSync(new Uint8Array(1)), Deno.errors.BadResource);
+    // and the real Io reads it the same way
+    const viaIo: string[] = [];
+    for await (const b of denoIo().readLineBatches(path)) viaIo.push(...b);
+    assert.deepEqual(viaIo, lines);
+  } finally {
+    await Deno.remove(path);
+  }
 });

@@ -87,7 +87,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * MAX_LINE; the lines completed before the problem are yielded first.
  */
 export async function* lineBatches(
-  stream: ReadableStream<Uint8Array>,
+  stream: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncIterable<string[]> {
   let pieces: string[] = [], held = 0;
   let decoder: TextDecoder | undefined;
@@ -159,8 +159,30 @@ export async function* lineBatches(
   if (pieces.length) yield [pieces.join("")];
 }
 
+/**
+ * A regular file's bytes, 64 KiB a read, read synchronously into one buffer (each chunk is
+ * consumed before the next read: lineBatches decodes or copies it). A read from the page
+ * cache takes microseconds; FsFile.readable's asynchronous reads each wait for a thread
+ * pool's turn, which left the replay of a large trace idle for a tenth of its time. Closes
+ * the file when done or abandoned.
+ */
+export function* fileChunks(f: Deno.FsFile, size = 65536): Generator<Uint8Array> {
+  const buf = new Uint8Array(size);
+  try {
+    for (;;) {
+      const got = f.readSync(buf);
+      if (got === null) return;
+      if (got) yield buf.subarray(0, got);
+    }
+  } finally {
+    f.close();
+  }
+}
+
 /** The lines of a byte stream one by one, as lineBatches splits them. */
-export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncIterable<string> {
+export async function* linesOf(
+  stream: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncIterable<string> {
   for await (const b of lineBatches(stream)) yield* b;
 }
 
@@ -341,7 +363,7 @@ export function denoIo(): Io {
       } catch (e) {
         throw new FileError(p, `cannot read: ${fsReason(e)}`);
       }
-      yield* lineBatches(f.readable);
+      yield* lineBatches(fileChunks(f));
     },
     stdinLineBatches: () => lineBatches(Deno.stdin.readable),
     now: () => performance.now(),
