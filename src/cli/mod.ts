@@ -12,27 +12,15 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { completionScript, type CompletionValues } from "./completions.ts";
-import { modelledEras, nextSnapshots } from "../profile.ts";
-import { WARNINGS } from "../check/warnings.ts";
-import { DECLARED_OPS } from "../trace/ops/mod.ts";
-import { compareCommand } from "./compare.ts";
-import { importCommand } from "./import.ts";
-import { reportCommand } from "./report.ts";
+import type { CompletionValues } from "./completions.ts";
 import type { Io } from "./io.ts";
 import { FileError, TraceError, UsageError } from "../errors.ts";
 import { LimitError, LIMITS_ENV, setLimits } from "../limits.ts";
-import { replayCommand } from "./replay.ts";
-import { checkCommand } from "./check.ts";
-import { validateCommand } from "./validate.ts";
-import { explainCommand } from "./explain.ts";
-import { opsCommand } from "./ops.ts";
-import { eraFunctions, erasCommand } from "./eras.ts";
-import { schemaCommand } from "./schema.ts";
-import { labCommand } from "./lab.ts";
-import { exportKunitCommand } from "./export.ts";
-import { liveCommand } from "../live/command.ts";
 import type { LiveSystem } from "../live/system.ts";
+
+// Each command's module (and what it needs: the trace format's schemas, the model, the YAML
+// parser, ...) is imported when that command runs, not at start-up: `--help` or `replay` of
+// JSON Lines need not evaluate the rest (start-up is part of every run's time).
 
 /** Runs the CLI with `argv` (without the program name); resolves to the exit code. */
 export function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -92,6 +80,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace replay traces/copy/KVEC+vmalloc-1M+8ranges+copy_to_iter.yaml\n  itertrace replay -q --kernel 6.1 trace.yaml\n",
     )
     .action(async (trace, opts) => {
+      const { replayCommand } = await import("./replay.ts");
       code = await replayCommand(io, trace, opts);
     });
 
@@ -117,6 +106,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace check traces/\n  itertrace check --update traces/seed\n  itertrace check --format junit traces/ > junit.xml\n  itertrace check --kernel 6.1 --filter 'IOVEC+*' traces/\n",
     )
     .action(async (paths, opts) => {
+      const { checkCommand } = await import("./check.ts");
       code = await checkCommand(io, paths, opts);
     });
 
@@ -135,6 +125,7 @@ export async function runCliOn(
       "\nNeeds root and Deno's FFI (libc through Deno.dlopen): sudo deno task live --random 300 --seed 7\n",
     )
     .action(async (traces, opts) => {
+      const { liveCommand } = await import("../live/command.ts");
       code = await liveCommand(io, opts, traces, live);
     });
 
@@ -150,6 +141,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace compare --kernel 6.2 --kernel 6.5 traces/seed/PIPE+odirect-splice+truncate-corruption.yaml\n  itertrace compare before.yaml after.yaml\n",
     )
     .action(async (traces, opts) => {
+      const { compareCommand } = await import("./compare.ts");
       code = await compareCommand(io, traces, opts);
     });
 
@@ -164,6 +156,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace report traces/seed/PIPE+odirect-splice+truncate-corruption.yaml -o corruption.html\n",
     )
     .action(async (trace, opts) => {
+      const { reportCommand } = await import("./report.ts");
       code = await reportCommand(io, trace, opts);
     });
 
@@ -207,6 +200,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace import bpftrace fixtures/captures/dd-write.bt.txt -o dd.yaml\n  itertrace import strace --file data.bin --path netfs run.strace -f jsonl -o run.jsonl\n  itertrace import syz fixtures/captures/syz/vmsplice-pipe.syz\n",
     )
     .action(async (kind, file, opts) => {
+      const { importCommand } = await import("./import.ts");
       code = await importCommand(io, kind, file, opts);
     });
 
@@ -227,6 +221,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace lab\n  itertrace lab --format md traces/lab/BVEC+rdma.yaml\n  itertrace lab --format summary\n  itertrace lab --kernel 6.4 my-trace.yaml\n",
     )
     .action(async (traces, opts) => {
+      const { labCommand } = await import("./lab.ts");
       code = await labCommand(io, traces, opts);
     });
 
@@ -240,6 +235,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace validate my-trace.yaml\n  itertrace validate traces/\n",
     )
     .action(async (traces) => {
+      const { validateCommand } = await import("./validate.ts");
       code = await validateCommand(io, traces);
     });
 
@@ -248,6 +244,7 @@ export async function runCliOn(
     .argument("[code]", "warning code, e.g. pin_leak")
     .addHelpText("after", "\nExamples:\n  itertrace explain\n  itertrace explain pin_leak\n")
     .action(async (c) => {
+      const { explainCommand } = await import("./explain.ts");
       code = await explainCommand(io, c);
     });
 
@@ -261,7 +258,8 @@ export async function runCliOn(
       "after",
       "\nExamples:\n  itertrace ops\n  itertrace ops iov_iter_extract_pages\n  itertrace ops -f json\n",
     )
-    .action((name, opts) => {
+    .action(async (name, opts) => {
+      const { opsCommand } = await import("./ops.ts");
       code = opsCommand(io, name, opts);
     });
 
@@ -275,7 +273,8 @@ export async function runCliOn(
       "after",
       "\nExamples:\n  itertrace eras\n  itertrace eras extract_iter_to_sg\n  itertrace eras -f json\n",
     )
-    .action((fn, opts) => {
+    .action(async (fn, opts) => {
+      const { erasCommand } = await import("./eras.ts");
       code = erasCommand(io, fn, opts);
     });
 
@@ -285,7 +284,8 @@ export async function runCliOn(
       "after",
       "\nExamples:\n  itertrace schema > trace.schema.json\n  # then, first line of a trace: # yaml-language-server: $schema=trace.schema.json\n",
     )
-    .action(() => {
+    .action(async () => {
+      const { schemaCommand } = await import("./schema.ts");
       code = schemaCommand(io);
     });
 
@@ -306,6 +306,7 @@ export async function runCliOn(
       "\nExamples:\n  itertrace export kunit --kernel 6.12 traces/ -o lib/itertrace_kunit.c\n  itertrace export kunit --kernel 6.1 --random 300 --seed 7 -o itertrace_kunit.c\n  fixtures/kunit/run.sh 6.12   # build a UML kernel with the suite and record its KTAP\n",
     )
     .action(async (traces, opts) => {
+      const { exportKunitCommand } = await import("./export.ts");
       code = await exportKunitCommand(io, traces, opts);
     });
 
@@ -316,8 +317,10 @@ export async function runCliOn(
       "after",
       '\nExamples:\n  eval "$(itertrace completions bash)"\n  itertrace completions fish | source\n',
     )
-    .action((shell) => {
-      io.stdout(completionScript(program, shell as "bash" | "zsh" | "fish", completionValues()));
+    .action(async (shell) => {
+      const { completionScript } = await import("./completions.ts");
+      const values = await completionValues();
+      io.stdout(completionScript(program, shell as "bash" | "zsh" | "fish", values));
       code = 0;
     });
 
@@ -360,7 +363,14 @@ function formatOption<const T extends readonly [string, ...string[]]>(
 }
 
 /** What completions offer beyond the declared choices. */
-function completionValues(): CompletionValues {
+async function completionValues(): Promise<CompletionValues> {
+  const [{ modelledEras, nextSnapshots }, { WARNINGS }, { DECLARED_OPS }, { eraFunctions }] =
+    await Promise.all([
+      import("../profile.ts"),
+      import("../check/warnings.ts"),
+      import("../trace/ops/mod.ts"),
+      import("./eras.ts"),
+    ]);
   return {
     options: { "--kernel": [...modelledEras(), ...nextSnapshots(), "latest"] },
     args: {
