@@ -6,13 +6,8 @@
  * @module
  */
 import { type Io, refusal } from "./io.ts";
-import {
-  loadDocument,
-  type LoadedHeader,
-  loadYamlTrace,
-  openJsonlBatches,
-  type OpNode,
-} from "../trace/load.ts";
+import type { LoadedHeader, OpNode } from "../trace/valid.ts";
+import { openJsonlBatches } from "../trace/jsonl.ts";
 import { FileError, TraceError, type TraceIssue } from "../errors.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { checkStrictJson } from "../trace/json_strict.ts";
@@ -98,6 +93,8 @@ export async function openTrace(io: Io, path: string): Promise<TraceSource> {
   if (path.endsWith(".jsonl")) return await openJsonl(io.readLineBatches(path), path);
   if (st.size > limit("file_bytes")) throw new FileError(path, limitMessage("file_bytes", st.size));
   const text = await io.readTextFile(path);
+  // the YAML parser (which also places JSON documents' positions) loads only for these
+  const { loadDocument, loadYamlTrace } = await import("../trace/load.ts");
   if (path.endsWith(".json")) {
     strictJson(text, path);
     const r = loadDocument(text, path);
@@ -149,6 +146,7 @@ async function openStdin(io: Io): Promise<TraceSource> {
   } catch (e) {
     throw refusal("-", e);
   }
+  const { loadYamlTrace } = await import("../trace/load.ts");
   const r = loadYamlTrace(parts.join("\n"), STDIN_NAME);
   if (!r.trace) throw new TraceError(r.issues);
   return { header: r.trace, ops: r.ops, issues: [] };

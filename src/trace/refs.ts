@@ -6,7 +6,7 @@
  * @module
  */
 import type { TraceIssue } from "../errors.ts";
-import { type LoadedHeader, type OpNode, showPath } from "./load.ts";
+import { type LoadedHeader, type OpNode, showPath } from "./valid.ts";
 import { parseAddrExpr, parsePageExpr } from "./num.ts";
 import { suggest } from "./suggest.ts";
 import { generated } from "./generated.ts";
