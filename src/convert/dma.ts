@@ -4,14 +4,15 @@
  * range from 0x100000000 upwards, in mapping order.
  *
  * The ledger of live mappings counts each (address, length) pair. It is kept per length and
- * in-page offset as runs over the address's page number (pin_runs.ts's HoldRuns, used as a
- * counting multiset): mapping 262,144 pages one after the other is a few runs, keyed by
- * numbers, not a string per mapping.
+ * in-page offset as runs of counts over the address's page number (pin_counts.ts's
+ * CountRuns): mapping 262,144 pages one after the other is a few runs, keyed by numbers, not
+ * a string per mapping, and mapping a page again (a trace that never unmaps) adds one to a
+ * count.
  *
  * @module
  */
 import type { Pfn } from "../types.ts";
-import { HoldRuns } from "../model/pin_runs.ts";
+import { CountRuns } from "../model/pin_counts.ts";
 
 /** First IOVA handed out when an IOMMU is modelled. */
 export const IOVA_BASE = 0x100000000;
@@ -20,7 +21,7 @@ export const IOVA_BASE = 0x100000000;
 export class DmaMapper {
   private next = IOVA_BASE;
   /** Live mappings by `length * pageSize + addr % pageSize`: counts per addr / pageSize. */
-  private readonly live = new Map<number, HoldRuns>();
+  private readonly live = new Map<number, CountRuns>();
   constructor(readonly iommu: boolean, readonly pageSize: number) {}
 
   /** The ledger key of mappings of `length` bytes at `addr`'s in-page offset. */
@@ -32,8 +33,8 @@ export class DmaMapper {
   private note(addr: number, length: number, n: number): void {
     const k = this.key(addr, length);
     let runs = this.live.get(k);
-    if (!runs) this.live.set(k, runs = new HoldRuns());
-    runs.add(Math.floor(addr / this.pageSize), n, 0);
+    if (!runs) this.live.set(k, runs = new CountRuns());
+    runs.add(Math.floor(addr / this.pageSize), n);
   }
 
   /** dma_unmap_page(): false when (addr, length) is not a live mapping. */
