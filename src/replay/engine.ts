@@ -156,7 +156,7 @@ export class Replay {
       dma: this.dma,
       scope: this.scope,
       at: this.at,
-      out: {},
+      out: { offset0: undefined },
       warn,
       error,
     };
@@ -215,12 +215,14 @@ export class Replay {
     this.effects = NO_EFFECTS;
     // only an expectation can fail: the other steps share one empty list
     const failures: Failure[] = node.op === "expect" || node.args.expect ? [] : NO_FAILURES;
-    const base = { index: node.index, op: node.op, id: node.id, line: node.line };
     // an op, or a standalone expect, whose `when:` excludes this era is skipped, and says so
     if (node.args.when && !whenHolds(node.args.when, this.profile.release)) {
       this.current = undefined;
       return {
-        ...base,
+        index: node.index,
+        op: node.op,
+        id: node.id,
+        line: node.line,
         ret: null,
         changes: [],
         warnings: [],
@@ -235,8 +237,9 @@ export class Replay {
       this.judge.state(node, failures);
     } else {
       const handler = this.handlerOf(node.op);
-      const out: { offset0?: number } = {};
-      (this.opCtx as { out: typeof out }).out = out;
+      // one object per replay, emptied per step (read during the step and right after it)
+      const out = this.opCtx.out;
+      out.offset0 = undefined;
       this.recorder?.begin(varArgs(node.op, node.args), this.scope);
       try {
         ret = handler(this.opCtx, node.args, node) ?? null;
@@ -255,7 +258,7 @@ export class Replay {
     }
     this.failureCount += failures.length;
     this.current = undefined;
-    const res = stepResult(base, ret, effects, this.mem, this.stepWarnings, failures);
+    const res = stepResult(node, ret, effects, this.mem, this.stepWarnings, failures);
     if (expectSkipped) (res as { expect_skipped?: string }).expect_skipped = expectSkipped;
     return res;
   }

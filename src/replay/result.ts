@@ -46,9 +46,17 @@ export const NO_WARNINGS = Object.freeze([]) as unknown as Warning[];
 export const NO_FAILURES = Object.freeze([]) as unknown as Failure[];
 export const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
 
-/** A step's result; its changes are formatted from the effects on first use. */
+/**
+ * A step's result; its changes are formatted from the effects on first use. `base` is the
+ * op node (its index, op, id and line are copied).
+ */
 export function stepResult(
-  base: { index: number; op: string; id: string | undefined; line: number },
+  base: {
+    readonly index: number;
+    readonly op: string;
+    readonly id: string | undefined;
+    readonly line: number;
+  },
   ret: unknown,
   effects: readonly Effect[],
   mem: Memory,
@@ -70,7 +78,13 @@ export function stepResult(
   }
   let changes: Change[] | undefined;
   // properties in the documented order (a getter in a literal would be moved last)
-  const res: Record<string, unknown> = { ...base, ret };
+  const res: Record<string, unknown> = {
+    index: base.index,
+    op: base.op,
+    id: base.id,
+    line: base.line,
+    ret,
+  };
   Object.defineProperty(res, "changes", {
     enumerable: true,
     get: () => changes ??= changesOf(effects, mem),
