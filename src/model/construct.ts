@@ -200,16 +200,19 @@ export function importIovec(
   }
   for (const v of iov) if (v.len < 0) return { errno: -22 };
   let total = 0;
-  const segs: AddrSeg[] = [];
-  for (const v of iov) {
+  // the kernel's copy of the array: the caller's array itself until a segment is clipped
+  // (segments and segment arrays are never changed in place), a copy from there on
+  let segs: AddrSeg[] | undefined;
+  for (let k = 0; k < iov.length; k++) {
+    const v = iov[k];
     let len = v.len;
     if (!accessOk(v.base, len)) return { errno: -14 };
     if (len > max - total) len = max - total;
     total += len;
-    // the caller's segment as it is when not clipped (segments are never changed in place)
-    segs.push(len === v.len ? v : { base: v.base, len });
+    if (len !== v.len) (segs ??= iov.slice(0, k)).push({ base: v.base, len });
+    else segs?.push(v);
   }
-  return { iter: iovIterInit(o, dir, segs), total };
+  return { iter: iovIterInit(o, dir, segs ?? iov), total };
 }
 
 function sum(segs: readonly { len: number }[]): number {

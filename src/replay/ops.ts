@@ -72,7 +72,8 @@ function create(r: OpCtx, it: IovIter): number {
 }
 
 function segs(r: OpCtx, list: { base: unknown; len: number }[], key: string) {
-  return list.map((s, i) => ({ base: r.at.vaddr(s.base, [key, i, "base"]), len: s.len }));
+  const at = r.at;
+  return list.map((s, i) => ({ base: at.segBase(s.base, key, i), len: s.len }));
 }
 
 /** Where `at` points, checked to hold `len` bytes inside its region. */

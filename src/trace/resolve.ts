@@ -71,35 +71,60 @@ export class Resolver {
   }
 
   /**
-   * The region with a virtual start (user, or vmalloc-space kernel) the last `vaddr` named: a
-   * trace's iovecs name one buffer over and over.
+   * The region with a virtual start (user, or vmalloc-space kernel) the last `vaddr` named,
+   * by name and as the region (a name is never given to another region), with its start as a
+   * number (NaN when beyond 2^53): a trace's iovecs name one buffer over and over.
    */
   private lastMapped = "";
+  private lastRegion: Region | undefined;
+  private lastStart = NaN;
+
+  /**
+   * `vaddr` of "<the last region named>+<plain offset>" (what parseAddrExpr's hot path
+   * reads) without its objects or a lookup by name, or undefined for anything else (which
+   * `vaddr` then reads in full, raising every error). One BigInt per address where the sum is
+   * below 2^53.
+   */
+  private lastVaddr(v: unknown): bigint | undefined {
+    const last = this.lastMapped, region = this.lastRegion;
+    if (
+      region !== undefined && typeof v === "string" && v.length > last.length + 1 &&
+      v.charCodeAt(last.length) === 43 /* + */ && v.startsWith(last)
+    ) {
+      const off = scanRange(v, last.length + 1, v.length);
+      if (off !== undefined && off >= 0 && off <= region.size) {
+        const a = this.lastStart + off;
+        return a <= Number.MAX_SAFE_INTEGER ? BigInt(a) : region.start! + BigInt(off);
+      }
+    }
+    return undefined;
+  }
 
   /** Resolves an address expression to a virtual address (iovec/kvec bases). */
   vaddr(v: unknown, path: Path): bigint {
-    const last = this.lastMapped;
-    if (
-      last && typeof v === "string" && v.length > last.length + 1 &&
-      v.charCodeAt(last.length) === 43 /* + */ && v.startsWith(last)
-    ) {
-      // "<that region>+<plain offset>": what parseAddrExpr's hot path reads, without its
-      // objects (and the name looked up by the string the map already hashed)
-      const region = this.mem.regions.get(last);
-      const off = scanRange(v, last.length + 1, v.length);
-      if (region?.start !== undefined && off !== undefined && off >= 0 && off <= region.size) {
-        return region.start + BigInt(off);
-      }
-    }
+    const fast = this.lastVaddr(v);
+    if (fast !== undefined) return fast;
     const e: AddrExpr = parseAddrExpr(v)!;
     if ("abs" in e) return e.abs;
     const region = this.regionOf(e, path);
-    if (region.start !== undefined) this.lastMapped = region.name;
+    if (region.start !== undefined) {
+      this.lastMapped = region.name;
+      this.lastRegion = region;
+      this.lastStart = region.start <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(region.start) : NaN;
+    }
     const a = this.mem.virtAddr(region, e.offset);
     if (a === undefined) {
       this.error(`"${region.name}" is page cache and has no virtual address`, path);
     }
     return a;
+  }
+
+  /**
+   * `vaddr` of the `base` of segment `i` of the list under `key` (an iovec or kvec array),
+   * whose path is built only when the address must be read in full.
+   */
+  segBase(v: unknown, key: string, i: number): bigint {
+    return this.lastVaddr(v) ?? this.vaddr(v, [key, i, "base"]);
   }
 
   /** Resolves a page reference to a pfn. */
