@@ -14,7 +14,7 @@ import { openTrace, reiterable, TRACE_EXT } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { isInputError, TraceError } from "../errors.ts";
 import { globMatcher } from "./glob.ts";
-import { renderStep, renderSummary, styles } from "../render/text.ts";
+import { loadStyles, renderStep, renderSummary, styles } from "../render/text.ts";
 import { jsonReplacer } from "../render/value.ts";
 import { mdCheck } from "../render/markdown.ts";
 import { Progress } from "./progress.ts";
@@ -419,7 +419,7 @@ export async function checkCommand(
   checkKernel(o.kernel);
   const walked = new Set<string>();
   const files = await collectTraces(io, paths, walked);
-  const s = styles(io.color && o.format === "text");
+  const s = await loadStyles(io.color && o.format === "text");
   const run: CheckRun = {
     filter: o.filter !== undefined ? globMatcher(o.filter) : undefined,
     updated: [],

@@ -9,7 +9,7 @@ import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
 import { TraceError, UsageError } from "../errors.ts";
-import { stepCall, styles } from "../render/text.ts";
+import { loadStyles, stepCall } from "../render/text.ts";
 import {
   diverge,
   divergenceTally,
@@ -125,7 +125,7 @@ export async function compareCommand(
     );
     return differ ? 1 : 0;
   }
-  const s = styles(io.color);
+  const s = await loadStyles(io.color);
   const w = Math.max(a.label.length, b.label.length);
   io.stdout(`${s.bold(`itertrace compare ${traces.join(" ")}`)}   (${a.label} vs ${b.label})\n\n`);
   if (!divs.length && !sums.length) {

@@ -8,7 +8,7 @@ import { WARNINGS } from "../check/warnings.ts";
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
 import { runTrace } from "./run_trace.ts";
-import { renderState, renderStep, renderSummary, styles } from "../render/text.ts";
+import { loadStyles, renderState, renderStep, renderSummary } from "../render/text.ts";
 import type { Replay } from "../replay/engine.ts";
 import { jsonReplacer } from "../render/value.ts";
 import type { StepResult } from "../replay/engine.ts";
@@ -45,7 +45,7 @@ export async function replayCommand(io: Io, file: string, o: ReplayOpts): Promis
     throw new UsageError(`--from ${o.from} is after --to ${o.to}: no step would be shown`);
   }
   const src = await openTrace(io, file);
-  const s = styles(io.color && o.format === "text");
+  const s = await loadStyles(io.color && o.format === "text");
   const inRange = (i: number) =>
     (o.from === undefined || i >= o.from) && (o.to === undefined || i <= o.to);
   const steps: unknown[] = [];

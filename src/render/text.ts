@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pc from "picocolors";
+import type pc from "picocolors";
 import type { StepResult, Summary } from "../replay/engine.ts";
 import type { Warning } from "../check/warnings.ts";
 import type { Failure } from "../replay/compare.ts";
@@ -21,10 +21,31 @@ export interface Styles {
   cyan(s: string): string;
 }
 
-/** Styles for a stream: colour only when `color` is true. */
+/** No colour: every style is String (as picocolors' are when colour is off). */
+const PLAIN: Styles = {
+  bold: String,
+  dim: String,
+  red: String,
+  yellow: String,
+  green: String,
+  cyan: String,
+};
+
+/** picocolors, once loadStyles was asked for colour (it is not loaded for plain output). */
+let colors: typeof pc | undefined;
+
+/** Styles for a stream: colour only when `color` is true (loadStyles(true) first). */
 export function styles(color: boolean): Styles {
-  const c = pc.createColors(color);
+  if (!color) return PLAIN;
+  if (!colors) throw new Error("styles(true) needs loadStyles(true) first");
+  const c = colors.createColors(true);
   return { bold: c.bold, dim: c.dim, red: c.red, yellow: c.yellow, green: c.green, cyan: c.cyan };
+}
+
+/** Styles for a stream, loading the colour library only when colour is on. */
+export async function loadStyles(color: boolean): Promise<Styles> {
+  if (color) colors ??= (await import("picocolors")).default;
+  return styles(color);
 }
 
 /** Lines wider than this are wrapped: a list's entries go one per line below it. */
