@@ -6,13 +6,15 @@
  */
 import { z } from "zod";
 import { arg } from "../args.ts";
-import { op } from "./decl.ts";
+import { once, op } from "./decl.ts";
 
-const qseg = z.object({
-  page: arg.page("the page (bv_page); omitted: NULL, an empty bvec").optional(),
-  offset: arg.num("offset into the page (bv_offset)").default(0),
-  len: arg.num("length (bv_len)").default(0),
-}).strict();
+const qseg = once(() =>
+  z.object({
+    page: arg.page("the page (bv_page); omitted: NULL, an empty bvec").optional(),
+    offset: arg.num("offset into the page (bv_offset)").default(0),
+    len: arg.num("length (bv_len)").default(0),
+  }).strict()
+);
 
 /** The bvecq ops. */
 export const BVECQ_OPS = {
@@ -20,12 +22,12 @@ export const BVECQ_OPS = {
     summary: "an ITER_BVECQ iterator over a chain of bvecq segments of bio_vecs",
     follows: { fn: "iov_iter_bvec_queue", file: "lib/iov_iter.c" },
     era: "iter_bvecq",
-    args: {
+    args: () => ({
       iter: arg.name("name of the new iterator"),
       dir: arg.dir(),
       queue: z.array(
         z.object({
-          bvec: z.array(qseg).describe("the segment's bio_vecs (bv[0..nr_slots))"),
+          bvec: z.array(qseg()).describe("the segment's bio_vecs (bv[0..nr_slots))"),
           free: z.boolean().default(false).describe(
             "the queue owns the pages: releasing it puts them",
           ),
@@ -37,14 +39,14 @@ export const BVECQ_OPS = {
       slot: arg.num("first slot of the first segment (first_slot)").default(0),
       offset: arg.num("offset into that bvec").default(0),
       count: arg.num("bytes to iterate"),
-    },
+    }),
     vars: { creates: { iter: "iter" } },
   }),
   bvecq_put: op({
     summary: "releases a bvecq: each segment's pages unpinned or put as its flags say",
     follows: { fn: "bvecq_put", file: "lib/bvecq.c" },
     era: "iter_bvecq",
-    args: { iter: arg.name("the ITER_BVECQ iterator whose queue is released") },
+    args: () => ({ iter: arg.name("the ITER_BVECQ iterator whose queue is released") }),
     vars: { releases: { iter: "iter" } },
   }),
 };

@@ -42,7 +42,43 @@ export interface OpDecl<S extends z.ZodRawShape = z.ZodRawShape> {
   readonly vars?: OpVars<S>;
 }
 
-/** Declares an op (checks `vars` against `args`). */
-export function op<S extends z.ZodRawShape>(d: OpDecl<S>): OpDecl<S> {
-  return d;
+/**
+ * An op as a family file writes it: its arguments as a function building them, called the
+ * first time something asks for the op's `args`.
+ */
+export interface OpSource<S extends z.ZodRawShape> {
+  readonly summary: string;
+  readonly follows?: KernelFn;
+  readonly era?: FeatureName;
+  /** Builds the arguments (once: the declaration keeps what it returns). */
+  readonly args: () => S;
+  readonly vars?: OpVars<S>;
+}
+
+/**
+ * Declares an op (checks `vars` against `args`). Its zod schemas are built on first use:
+ * a run builds those of the ops its trace holds, not all of them (building every op's took
+ * about 20 ms of each start-up).
+ */
+export function op<S extends z.ZodRawShape>(d: OpSource<S>): OpDecl<S> {
+  const out: Record<string, unknown> = {};
+  let args: S | undefined;
+  for (const [k, v] of Object.entries(d)) {
+    if (k === "args") {
+      Object.defineProperty(out, k, { enumerable: true, get: () => args ??= d.args() });
+    } else out[k] = v;
+  }
+  return out as unknown as OpDecl<S>;
+}
+
+/**
+ * A value built on first use and the same one after: a schema several ops share stays one
+ * object (the JSON Schema shows what is shared and what is not).
+ */
+export function once<T>(build: () => T): () => T {
+  let v: T | undefined, done = false;
+  return () => {
+    if (!done) v = build(), done = true;
+    return v as T;
+  };
 }

@@ -24,31 +24,31 @@ export const IO_URING_OPS = {
     summary:
       "IORING_REGISTER_BUFFERS for one buffer: pins its pages FOLL_WRITE | FOLL_LONGTERM (io_pin_pages) until io_buffer_unmap",
     follows: { fn: "io_sqe_buffer_register", file: rsrc },
-    args: {
+    args: () => ({
       addr: arg.addr("user address of the buffer (iov_base)", "len"),
       len: arg.moveLen("length of the buffer (iov_len)"),
       as: arg.name("name of the registered buffer (a page list, one entry per page)"),
-    },
+    }),
     vars: { creates: { as: "pages" } },
   }),
   io_import_fixed: op({
     summary:
       "a fixed-buffer request's iterator: an ITER_BVEC over the registered pages, starting at the request's offset into the buffer; takes no pins",
     follows: { fn: "io_import_fixed", file: rsrc },
-    args: {
+    args: () => ({
       iter: arg.name("name of the BVEC iterator made"),
       dir: arg.dir(),
       buf: arg.name("the registered buffer (io_sqe_buffer_register's page list)"),
       offset: arg.num("the request's address minus the buffer's address"),
       len: arg.moveLen("the request's length"),
-    },
+    }),
     vars: { reads: { buf: "pages" }, creates: { iter: "iter" } },
   }),
   io_buffer_unmap: op({
     summary:
       "IORING_UNREGISTER_BUFFERS or ring exit: unpins every page of a registered buffer and ends it",
     follows: { fn: "io_buffer_unmap", file: rsrc },
-    args: { buf: arg.name("the registered buffer") },
+    args: () => ({ buf: arg.name("the registered buffer") }),
     vars: { releases: { buf: "pages" } },
   }),
 };

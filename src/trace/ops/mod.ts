@@ -9,9 +9,10 @@
  *
  * 1. Declare it in the family file it belongs to (iter.ts, copy.ts, pages.ts, convert.ts,
  *    lifecycle.ts) with `op({...})`: a one-line `summary`, `follows: { fn, file }` naming the
- *    kernel function, `era` if a FEATURES row in src/profile.ts bounds it, `args` built with
- *    the `arg` builders of ../args.ts (every field gets a one-line description; fields naming
- *    memory say what they name), and `vars` for the variables it reads, creates, opens or
+ *    kernel function, `era` if a FEATURES row in src/profile.ts bounds it, `args: () => ({...})`
+ *    built with the `arg` builders of ../args.ts (every field gets a one-line description;
+ *    fields naming memory say what they name; built on first use, so a schema several ops
+ *    share is made with `once`), and `vars` for the variables it reads, creates, opens or
  *    releases.
  * 2. Write its handler in the matching table of src/replay/ (the table `satisfies` the
  *    declarations, so a missing handler or a handler whose arguments do not match the

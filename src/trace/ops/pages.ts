@@ -5,23 +5,23 @@
  */
 import { z } from "zod";
 import { arg } from "../args.ts";
-import { op } from "./decl.ts";
+import { once, op } from "./decl.ts";
 
 const lib = "lib/iov_iter.c", gup = "mm/gup.c";
-const getPagesArgs = {
+const getPagesArgs = once(() => ({
   iter: arg.name("the iterator to take pages from"),
   maxsize: arg.num("the most bytes to take"),
   maxpages: arg.num("the most pages to take (the _alloc variants allocate the array instead)"),
   as: arg.name("name of the page list made"),
-};
-const pagesArgs = {
+}));
+const pagesArgs = once(() => ({
   pages: arg.name("the page list (or the BVEC netfs_extract_user_iter made)"),
   index: arg.num("release only this entry").optional(),
   range: z.tuple([arg.num("first entry"), arg.num("entry after the last")]).optional().describe(
     "release entries [from, to)",
   ),
   dirty: arg.bool("mark the pages dirty first (unpin_user_pages_dirty_lock)").optional(),
-};
+}));
 const readsIter = { reads: { iter: "iter" }, creates: { as: "pages" } } as const;
 const readsPages = { reads: { pages: "pages" } } as const;
 
@@ -59,13 +59,13 @@ export const PAGE_OPS = {
     summary: "extracts the iterator's next pages: pins user pages, holds nothing on others",
     follows: { fn: "iov_iter_extract_pages", file: lib },
     era: "extract_pages",
-    args: {
-      ...getPagesArgs,
+    args: () => ({
+      ...getPagesArgs(),
       flags: arg.flags(),
       alloc: z.boolean().optional().describe(
         "*pages is NULL: the function kvmallocs the page array (the caller kvfrees it)",
       ),
-    },
+    }),
     vars: readsIter,
   }),
   unpin_user_page: op({
@@ -96,12 +96,12 @@ export const PAGE_OPS = {
     summary: "pins a user iterator's pages into a new BVEC iterator for async I/O",
     follows: { fn: "netfs_extract_user_iter", file: "fs/netfs/iterator.c" },
     era: "extract_pages",
-    args: {
+    args: () => ({
       iter: arg.name("the user-backed iterator"),
       len: arg.num("bytes to extract"),
       new: arg.name("name of the BVEC iterator made"),
       flags: arg.flags(),
-    },
+    }),
     vars: { reads: { iter: "iter" }, creates: { new: "iter" } },
   }),
 };
