@@ -49,6 +49,44 @@ export async function coldRun(
   };
 }
 
+/**
+ * Instructions one cold `deno run ARGS` executes, counted by valgrind (cachegrind without cache
+ * simulation, all threads) with V8's `--predictable` added to the V8 flags ARGS carry (no
+ * concurrent compiler or GC threads: compilation and GC run on the main thread, in the order
+ * the program asks for them). The count is the same from run to run within about 1% whatever
+ * else the machine is doing, where CPU time on a shared machine varies by a factor of two.
+ * Exit statuses 0 and 1 (a replay with findings) count; anything else throws.
+ */
+export async function countedRun(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<number> {
+  const v8 = args.filter((a) => a.startsWith("--v8-flags=")).map((a) => a.slice(11));
+  const rest = args.filter((a) => !a.startsWith("--v8-flags="));
+  const p = await new Deno.Command("valgrind", {
+    args: [
+      "--tool=cachegrind",
+      "--cache-sim=no",
+      "--smc-check=all-non-file",
+      "--cachegrind-out-file=/dev/null",
+      Deno.execPath(),
+      "run",
+      `--v8-flags=${["--predictable", ...v8].join(",")}`,
+      ...rest,
+    ],
+    cwd: opts.cwd,
+    env: opts.env,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(p.stderr);
+  const m = /I\s+refs:\s+([\d,]+)/.exec(err);
+  if (!m || p.code > 1) {
+    throw new Error(`valgrind deno run ${args.join(" ")}: exit ${p.code}\n${err}`);
+  }
+  return Number(m[1].replaceAll(",", ""));
+}
+
 /** The median of a non-empty list. */
 export const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

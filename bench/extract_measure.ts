@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { cliV8Flags, coldRun, loadAverage, median } from "./_cold.ts";
+import { cliV8Flags, coldRun, countedRun, loadAverage, median } from "./_cold.ts";
 import { EXTRACT_SHAPES, type ExtractShape, extractTrace, limitsFor } from "./extract_trace.ts";
 
 const TIMED = new URL("./_replay_timed.ts", import.meta.url).pathname;
@@ -66,36 +66,12 @@ async function once(file: string, pages: number): Promise<Run> {
   return { wall: r.wall, cpu: r.cpu, mib: r.mib, replay: Number(cpu[1]) / 1e6 };
 }
 
-/**
- * Instructions one cold replay executes, counted by valgrind (all threads; V8 --predictable
- * keeps compilation and GC on the main thread, in the order the program asks for them).
- */
-async function counted(file: string, pages: number): Promise<number> {
-  const flags = ["--predictable", ...cliFlags.map((f) => f.slice("--v8-flags=".length))];
-  const p = await new Deno.Command("valgrind", {
-    args: [
-      "--tool=cachegrind",
-      "--cache-sim=no",
-      "--smc-check=all-non-file",
-      "--cachegrind-out-file=/dev/null",
-      Deno.execPath(),
-      "run",
-      "--allow-read",
-      "--allow-env",
-      `--v8-flags=${flags.join(",")}`,
-      TIMED,
-      "replay",
-      "-q",
-      file,
-    ],
-    env: { ITERTRACE_LIMITS: limitsFor(pages), NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const err = new TextDecoder().decode(p.stderr);
-  const m = /I\s+refs:\s+([\d,]+)/.exec(err);
-  if (!m || p.code > 1) throw new Error(`valgrind ${file}: exit ${p.code}\n${err}`);
-  return Number(m[1].replaceAll(",", ""));
+/** Instructions of one cold replay (countedRun: valgrind, V8 --predictable). */
+function counted(file: string, pages: number): Promise<number> {
+  return countedRun(
+    ["--allow-read", "--allow-env", ...cliFlags, TIMED, "replay", "-q", file],
+    { env: { ITERTRACE_LIMITS: limitsFor(pages), NO_COLOR: "1" } },
+  );
 }
 
 const dir = await Deno.makeTempDir({ prefix: "itertrace-extract-" });

@@ -15,7 +15,13 @@
  * Each measurement is repeated (--repeat, default 3) and the median reported, with the ratio
  * to the baseline and the load average. It measures; it never asserts.
  *
- * `deno task bench [--ops 100000,1000000] [--repeat 3] [--seed 1] [--dir /tmp/itertrace-bench]`
+ * `--instructions` counts instead of timing (bench/_cold.ts countedRun: valgrind, V8
+ * `--predictable`): one run of each, the instructions executed and their ratio to the
+ * baselines'. The counts do not move with the machine's load, so two versions can be compared
+ * on a shared machine; a cold 10^5-op replay takes about three minutes under valgrind.
+ *
+ * `deno task bench [--ops 100000,1000000] [--repeat 3] [--seed 1] [--dir /tmp/itertrace-bench]
+ *                  [--no-warm] [--instructions]`
  *
  * @module
  */
@@ -23,7 +29,7 @@ import { writeWorkload } from "./workload.ts";
 import { parseLines } from "./parse_lines.ts";
 import { runCli } from "../src/cli/mod.ts";
 import { denoIo } from "../src/cli/io.ts";
-import { cliV8Flags, type ColdRun, coldRun, loadAverage, median } from "./_cold.ts";
+import { cliV8Flags, type ColdRun, coldRun, countedRun, loadAverage, median } from "./_cold.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const cliFlags = await cliV8Flags();
@@ -36,6 +42,7 @@ const repeat = Number(arg("--repeat", "3"));
 const seed = Number(arg("--seed", "1"));
 const dir = arg("--dir", "/tmp/itertrace-bench");
 const skipWarm = Deno.args.includes("--no-warm");
+const instructions = Deno.args.includes("--instructions");
 await Deno.mkdir(dir, { recursive: true });
 
 /** A cold run under /usr/bin/time, failing unless it exits 0. */
@@ -68,6 +75,10 @@ for (const ops of sizes) {
     `\n${ops} ops (${file}): ${st.ios} I/Os (${st.dio} O_DIRECT, ${st.kvec} KVEC->sg, ${st.bvec} BVEC->SGE), ` +
       `${f2(st.segments / st.dio)} segments and ${f2(st.pages / st.dio)} pages per O_DIRECT I/O`,
   );
+  if (instructions) {
+    await counts(file, ops);
+    continue;
+  }
   const rows: Record<string, ColdRun[]> = {
     parse: [],
     "parse-sync": [],
@@ -143,7 +154,7 @@ for (const ops of sizes) {
   }
   console.log(`  load average at each repetition: ${loads.join(" | ")}`);
 }
-if (sizes.length > 1) {
+if (sizes.length > 1 && !instructions) {
   const by = (ops: number, what: string) =>
     results.find((r) => r.ops === ops && r.what === what) as { cpu_s: number; wall_s: number };
   const [a, b] = [sizes[0], sizes[sizes.length - 1]];
@@ -156,3 +167,28 @@ if (sizes.length > 1) {
   }
 }
 if (Deno.args.includes("--json")) console.log(JSON.stringify(results));
+
+/** The `--instructions` rows of one size: each command counted once, with its ratios. */
+async function counts(file: string, ops: number): Promise<void> {
+  const cli = [...cliFlags, "--allow-read", "--allow-env", "main.ts"];
+  const n: Record<string, number> = {};
+  n.parse = await countedRun(["--allow-read", "bench/parse_lines.ts", file], { cwd: root });
+  n["parse-sync"] = await countedRun(["--allow-read", "bench/parse_lines.ts", "--sync", file], {
+    cwd: root,
+  });
+  n.replay = await countedRun([...cli, "replay", "-q", file], { cwd: root });
+  n.validate = await countedRun([...cli, "validate", file], { cwd: root });
+  for (const [what, c] of Object.entries(n)) {
+    results.push({
+      ops,
+      what: `${what} (instructions)`,
+      instructions: c,
+      ratio: c / n.parse,
+      ratio_sync: c / n["parse-sync"],
+    });
+    console.log(
+      `  ${what.padEnd(18)} ${(c / 1e9).toFixed(3).padStart(8)} G instructions  ` +
+        `(x${f2(c / n.parse)} parse, x${f2(c / n["parse-sync"])} parse-sync)`,
+    );
+  }
+}
