@@ -107,8 +107,7 @@ export const LIFECYCLE_HANDLERS = {
 
 function returnOp(r: OpCtx, a: { iters: string[] }, node: OpNode, async: boolean): void {
   for (const name of a.iters) {
-    r.scope.iter(name, ["iters"]);
-    r.scope.dead.set(name, node.index);
+    r.scope.returned(name, node.index, ["iters"]);
   }
   if (async) return;
   // only a completed list can warn, and a released bio holds nothing: the others' pages are

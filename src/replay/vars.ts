@@ -17,7 +17,13 @@ import { bioList, type PageList, sgtList } from "./lists.ts";
 
 /** A replay variable. */
 export type Var =
-  | { readonly type: "iter"; readonly iter: IovIter; readonly list?: PageList }
+  | {
+    readonly type: "iter";
+    readonly iter: IovIter;
+    readonly list?: PageList;
+    /** The step whose syscall (or async) return ended the iterator's caller, if one did. */
+    returned?: number;
+  }
   | { readonly type: "state"; readonly state: IovIterState; readonly step: number }
   | { readonly type: "pages"; readonly list: PageList }
   | { readonly type: "sgt"; readonly sgt: SgTable }
@@ -40,8 +46,6 @@ export class Scope {
   readonly vars = new Map<string, Var>();
   /** Names whose creating call failed, with the step and return value. */
   readonly failed = new Map<string, string>();
-  /** Iterators whose syscall returned, with the step of the return. */
-  readonly dead = new Map<string, number>();
   /** Pipes by name. */
   readonly pipes = new Map<string, Pipe>();
   private warned = new Set<string>();
@@ -76,7 +80,7 @@ export class Scope {
         { cause: it.pipe.unlockedAt },
       );
     }
-    const died = this.dead.get(name);
+    const died = v.returned;
     if (died !== undefined && op && !this.warned.has(name)) {
       this.warned.add(name);
       this.env.warn(
@@ -105,17 +109,22 @@ export class Scope {
   define(name: string, v: Var, path: Path): void {
     if (this.vars.has(name)) this.env.error(`"${name}" already exists; free it first`, path);
     this.failed.delete(name);
-    // a new variable under a re-used name: the old iterator's return is not its own
-    this.dead.delete(name);
     this.vars.set(name, v);
+  }
+
+  /**
+   * Records that the syscall of the iterator `name` returned at `step`. The mark lives on the
+   * variable: a name freed or defined again starts without one (a map of returned names
+   * beside the variables cost a deletion, and V8 a shrunk table, per freed name).
+   */
+  returned(name: string, step: number, path: Path): void {
+    this.iter(name, path);
+    (this.vars.get(name) as Extract<Var, { type: "iter" }>).returned = step;
   }
 
   /** Ends a variable. */
   free(name: string): void {
     this.vars.delete(name);
-    // a freed name is unknown from here on, so what its syscall did no longer matters (and a
-    // capture's ever-new names would otherwise grow this map with the trace)
-    this.dead.delete(name);
   }
 
   /** The page list a variable holds or describes, if any. */
