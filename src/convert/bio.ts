@@ -57,6 +57,9 @@ export interface BioOptions {
 
 const UINT_MAX = 0xffffffff;
 
+/** Stands for the folio of a page that is a folio of its own: order 0 is all that is read. */
+const SMALL_FOLIO: Folio = Object.freeze({ headPfn: -1, headIndex: 0, order: 0 });
+
 /** Pages a (page, offset, len) range spans, as pfns. */
 export function spanned(pfn: Pfn, offset: number, len: number, ps: number): Pfn[] {
   const first = pfn + Math.floor(offset / ps);
@@ -118,10 +121,12 @@ export function bioIovIterGetPages(
     took ??= new Took(pages.r!);
     if (took.give(p)) pending.drops.push(p);
   };
-  const seen: { pfn: Pfn; p2p: boolean; fo: Folio } = {
+  // `small`: the page is a folio of its own (then `fo` is not its folio, only order 0)
+  const seen: { pfn: Pfn; p2p: boolean; fo: Folio; small: boolean } = {
     pfn: -1,
     p2p: false,
-    fo: { headPfn: -1, headIndex: 0, order: 0 },
+    fo: SMALL_FOLIO,
+    small: true,
   };
   // whether the last bvec's page is P2P memory (read once, then carried along: only an added
   // bvec changes it, and a page that breaks the run ends the call)
@@ -174,18 +179,28 @@ export function bioIovIterGetPages(
       // the page and its folio, looked up once for a page two extractions share (an iovec
       // that starts in the page the previous one ended in)
       if (pfn !== seen.pfn) {
-        const loc = ctx.mem.pageLoc(pfn);
+        const range = ctx.mem.pfnRange(pfn);
+        const region = range?.region;
         seen.pfn = pfn;
-        seen.p2p = loc?.region.kind === "p2p";
-        seen.fo = (loc ? loc.region.folioOf(loc.index) : undefined) ??
-          { headPfn: pfn, headIndex: 0, order: 0 };
+        seen.p2p = region?.kind === "p2p";
+        if (region !== undefined && region.space !== "file" && region.folioOrder === 0) {
+          // a region of small folios (a file's page cache may list folios of any order):
+          // the page is its own folio, as folioOf() would say, without an object for it
+          seen.fo = SMALL_FOLIO;
+          seen.small = true;
+        } else {
+          seen.small = false;
+          seen.fo =
+            (range ? range.region.folioOf(range.firstIndex + pfn - range.first) : undefined) ??
+              { headPfn: pfn, headIndex: 0, order: 0 };
+        }
       }
       // zone_device_pages_have_same_pgmap(): P2P pages never share a bio with ordinary ones
       const p2p = seen.p2p;
       if (modern && bio.bvec.length && prevP2p !== p2p) break;
       const fo = seen.fo;
-      const large = fo.order > 0;
-      const folioOff = (pfn - fo.headPfn) * ps + off;
+      const large = !seen.small && fo.order > 0;
+      const folioOff = large ? (pfn - fo.headPfn) * ps + off : off;
       const fsize = ps * 2 ** fo.order;
       let len = Math.min(large ? fsize - folioOff : ps - off, left);
       // a run inside a large folio must be pages extraction returned consecutively

@@ -129,14 +129,17 @@ export function gupOneRun(
 ): Pfn | undefined {
   const ps = ctx.mem.pageSize;
   if (start + npages * ps > USER_END || perPage()) return undefined;
-  const loc = ctx.mem.translateUser(start, task);
-  if (!loc) return undefined;
+  const loc = oneRunLoc;
+  if (!ctx.mem.translateUserTo(start, task, loc)) return undefined;
   const r = loc.region;
   if (vmaRefusal(r, write, p2pdma) || !r.populated || !r.pfnRunEnd) return undefined;
   const first = Math.floor(loc.offset / ps);
   if (first + npages > r.npages || first + npages > r.pfnRunEnd(first)) return undefined;
-  return loc.pfn;
+  return r.pfnOf(first);
 }
+
+/** gupOneRun's translation, one object refilled per call (read during the call only). */
+const oneRunLoc = { region: undefined as unknown as Region, offset: 0 };
 
 /**
  * Takes up to `npages` user pages from `start` (page-aligned) in the mm `task`. The caller

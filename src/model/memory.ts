@@ -149,7 +149,8 @@ export function isLinearKind(kind: string): boolean {
     kind === "highmem";
 }
 
-interface PfnRange {
+/** Consecutive pfns [first, end) of one region, from page `firstIndex` of it. */
+export interface PfnRange {
   readonly first: Pfn;
   readonly end: Pfn;
   readonly region: Region;
@@ -537,6 +538,16 @@ export class Memory {
 
   /** Where a pfn lives, or undefined for a frame no region declares. */
   pageLoc(pfn: Pfn): PageLoc | undefined {
+    const r = this.pfnRange(pfn);
+    return r ? { region: r.region, index: r.firstIndex + (pfn - r.first) } : undefined;
+  }
+
+  /**
+   * The range of consecutive pfns of one region that holds a pfn (its page index in the region
+   * is firstIndex + pfn - first), or undefined: pageLoc() without an object per lookup, for a
+   * walk over every page a bio takes.
+   */
+  pfnRange(pfn: Pfn): PfnRange | undefined {
     const rs = this.pfnRanges;
     let lo = 0, hi = rs.length - 1;
     while (lo <= hi) {
@@ -544,7 +555,7 @@ export class Memory {
       const r = rs[mid];
       if (pfn < r.first) hi = mid - 1;
       else if (pfn >= r.end) lo = mid + 1;
-      else return { region: r.region, index: r.firstIndex + (pfn - r.first) };
+      else return r;
     }
     return undefined;
   }
@@ -633,6 +644,28 @@ export class Memory {
    * microsecond, which made the address arithmetic most of a 1 GiB extraction's time.
    */
   translateUser(addr: number, task: string): VirtLoc | undefined {
+    const at = this.userRangeAt(addr, task);
+    if (at < 0) return undefined;
+    const found = this.virtRanges[at];
+    const offset = addr - this.virtStarts[at];
+    return { region: found, offset, pfn: found.pfnOf(Math.floor(offset / this.pageSize)) };
+  }
+
+  /**
+   * The region translateUser() finds for `addr` and the offset into it, written to `out`
+   * (the caller's, reused), without an object per translation; false when none holds it.
+   * GUP's one-run path asks this once per extracted segment.
+   */
+  translateUserTo(addr: number, task: string, out: { region: Region; offset: number }): boolean {
+    const at = this.userRangeAt(addr, task);
+    if (at < 0) return false;
+    out.region = this.virtRanges[at];
+    out.offset = addr - this.virtStarts[at];
+    return true;
+  }
+
+  /** Index in virtRanges of the region translateUser() finds for `addr`, or -1. */
+  private userRangeAt(addr: number, task: string): number {
     const vr = this.virtRanges, starts = this.virtStarts;
     let lo = 0, hi = vr.length - 1;
     let at = -1;
@@ -651,10 +684,7 @@ export class Memory {
     // belongs to another mm or none was found
     if (at < 0) at = this.scanUser(addr, task, false);
     else if (vr[at].space === "user" && vr[at].task !== task) at = this.scanUser(addr, task, true);
-    if (at < 0) return undefined;
-    const found = vr[at];
-    const offset = addr - starts[at];
-    return { region: found, offset, pfn: found.pfnOf(Math.floor(offset / this.pageSize)) };
+    return at;
   }
 
   /**
