@@ -354,8 +354,8 @@ function alignDown(ctx: ModelCtx, it: IovIter, bio: Bio, mask: number, holds: Ho
  * segment's run when they follow it.
  */
 class PendingHolds {
-  private runs: PfnRun[] = [];
-  drops: Pfn[] = [];
+  private readonly runs: PfnRun[] = [];
+  readonly drops: Pfn[] = [];
   constructor(private readonly holds: Holds, private readonly kind: "pin" | "ref") {}
 
   take(first: Pfn, n: number): void {
@@ -370,8 +370,9 @@ class PendingHolds {
   flush(): void {
     if (!this.runs.length && !this.drops.length) return;
     this.holds.takeThenDrop(this.kind, this.runs, this.drops);
-    this.runs = [];
-    this.drops = [];
+    // the ledger keeps neither list: both are emptied for the next flush
+    this.runs.length = 0;
+    this.drops.length = 0;
   }
 }
 

@@ -334,21 +334,24 @@ function userFlags(it: UbufIter | VecIter, pin: boolean, p2pdma: boolean): GupFl
   return { write: it.dir === "dest", pin, p2pdma, nofault: it.nofault };
 }
 
-/** HeldRuns of a single run of `n` pages from `first`, its page array built only if read. */
-class HeldRun implements Extraction {
+/**
+ * HeldRuns of a single run of `n` pages from `first`, its page array built only if read. The
+ * extraction is its own one run (`runs` is [this]): one object less per extracted segment.
+ */
+class HeldRun implements Extraction, PfnRun {
   readonly runs: readonly PfnRun[];
+  private arr: Pfn[] | undefined = undefined;
   constructor(
     readonly ret: number,
     readonly offset0: number,
     readonly retention: Retention,
-    first: Pfn,
-    n: number,
+    readonly first: Pfn,
+    readonly n: number,
   ) {
-    this.runs = [{ first, n }];
+    this.runs = [this];
   }
-  private arr: Pfn[] | undefined;
   get pfns(): readonly Pfn[] {
-    const { first, n } = this.runs[0];
+    const { first, n } = this;
     return this.arr ??= Array.from({ length: n }, (_, k) => first + k);
   }
   get holds(): readonly Pfn[] {

@@ -81,32 +81,36 @@ export class PinLedger {
     drops: readonly Pfn[],
     step: number,
   ): void {
-    let net = runs;
-    const made: Pfn[] = [];
+    // the runs as numbers, cut by the cancelled takes in place (the runs given are not ours)
+    const firsts = netFirsts, ns = netCounts;
+    firsts.length = ns.length = 0;
+    for (const r of runs) {
+      firsts.push(r.first);
+      ns.push(r.n);
+    }
+    let made: Pfn[] | undefined;
     if (drops.length) {
-      const rs = runs.slice();
       let cancelled = 0, from = 0;
       for (const p of drops) {
-        const at = this.count(kind, p) === 0 ? cancelTake(rs, p, from) : -1;
+        const at = this.count(kind, p) === 0 ? cancelTake(firsts, ns, p, from) : -1;
         if (at >= 0) cancelled++, from = at;
-        else made.push(p);
+        else (made ??= []).push(p);
       }
       const c = this.counters(kind);
       c.acquired += cancelled;
       c.released += cancelled;
-      net = rs;
     }
     let first = 0, n = 0;
-    for (const r of net) {
-      if (n && first + n === r.first) n += r.n;
+    for (let i = 0; i < firsts.length; i++) {
+      if (n && first + n === firsts[i]) n += ns[i];
       else {
         if (n) this.takeRun(kind, first, n, step);
-        first = r.first;
-        n = r.n;
+        first = firsts[i];
+        n = ns[i];
       }
     }
     if (n) this.takeRun(kind, first, n, step);
-    for (const p of made) this.drop(kind, p);
+    if (made) for (const p of made) this.drop(kind, p);
   }
 
   /**
@@ -167,26 +171,35 @@ export class PinLedger {
 }
 
 /**
- * Takes page `p` out of one of the runs, looking from run `from` on first (a call gives pages
- * back in the order it took them, so the run is seldom before the last one found); returns
- * the index of the run it was taken from, or -1 when none holds it.
+ * takeThenDrop's runs as numbers (first pfns and page counts), reused from call to call: the
+ * ledger calls nothing that comes back into takeThenDrop while it reads them.
  */
-function cancelTake(runs: PfnRun[], p: Pfn, from: number): number {
+const netFirsts: Pfn[] = [], netCounts: number[] = [];
+
+/**
+ * Takes page `p` out of one of the runs (`firsts[i]`, `ns[i]` pages), looking from run `from`
+ * on first (a call gives pages back in the order it took them, so the run is seldom before the
+ * last one found); returns the index of the run it was taken from, or -1 when none holds it.
+ */
+function cancelTake(firsts: Pfn[], ns: number[], p: Pfn, from: number): number {
+  const len = firsts.length;
   let i = from;
-  while (i < runs.length && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
-  if (i === runs.length) {
+  while (i < len && !(firsts[i] <= p && p < firsts[i] + ns[i])) i++;
+  if (i === len) {
     i = 0;
-    while (i < from && !(runs[i].first <= p && p < runs[i].first + runs[i].n)) i++;
+    while (i < from && !(firsts[i] <= p && p < firsts[i] + ns[i])) i++;
     if (i === from) return -1;
   }
-  const r = runs[i];
-  if (p === r.first) runs[i] = { first: p + 1, n: r.n - 1 };
-  else if (p === r.first + r.n - 1) runs[i] = { first: r.first, n: r.n - 1 };
+  const f = firsts[i], n = ns[i];
+  if (p === f) {
+    firsts[i] = p + 1;
+    ns[i] = n - 1;
+  } else if (p === f + n - 1) ns[i] = n - 1;
   else {
-    runs.splice(i, 1, { first: r.first, n: p - r.first }, {
-      first: p + 1,
-      n: r.first + r.n - p - 1,
-    });
+    // the run is cut in two around p
+    ns[i] = p - f;
+    firsts.splice(i + 1, 0, p + 1);
+    ns.splice(i + 1, 0, f + n - p - 1);
   }
   return i;
 }
