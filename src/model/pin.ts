@@ -110,7 +110,7 @@ export class PinLedger {
       }
     }
     if (n) this.takeRun(kind, first, n, step);
-    if (made) for (const p of made) this.drop(kind, p);
+    if (made) { for (const p of made) this.drop(kind, p); }
   }
 
   /**
