@@ -10,7 +10,8 @@ import { failsOn } from "./severity.ts";
 import { WARNINGS } from "../check/warnings.ts";
 import { createTwoFilesPatch } from "diff";
 import type { Io } from "./io.ts";
-import { openTrace, reiterable, TRACE_EXT } from "./source.ts";
+import { openTrace, reiterable } from "./source.ts";
+import { collectTraces } from "./collect.ts";
 import { runTrace } from "./run_trace.ts";
 import { isInputError, TraceError } from "../errors.ts";
 import { globMatcher } from "./glob.ts";
@@ -58,36 +59,7 @@ import {
 
 export type { CheckEntry };
 
-/**
- * Collects trace files under the paths, sorted, directories walked recursively; `found`
- * receives the files found by walking (rather than named on the command line).
- */
-export async function collectTraces(
-  io: Io,
-  paths: readonly string[],
-  found?: Set<string>,
-): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(p: string, top: boolean): Promise<void> {
-    const entries = await io.readDir(p);
-    if (!entries) {
-      out.push(p);
-      if (!top) found?.add(p);
-      return;
-    }
-    const sorted = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of sorted) {
-      const child = `${p.replace(/\/$/, "")}/${e.name}`;
-      if (e.isDirectory) await walk(child, false);
-      else if (TRACE_EXT.test(e.name)) {
-        out.push(child);
-        found?.add(child);
-      }
-    }
-  }
-  for (const p of paths) await walk(p, true);
-  return out;
-}
+export { collectTraces };
 
 /** Options of `check`. */
 export interface CheckOpts {

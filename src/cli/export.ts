@@ -4,7 +4,7 @@
  * @module
  */
 import type { Io } from "./io.ts";
-import { collectTraces } from "./check.ts";
+import { collectTraces } from "./collect.ts";
 import { openTrace } from "./source.ts";
 import { UsageError } from "../errors.ts";
 import { checkOutput } from "./output.ts";

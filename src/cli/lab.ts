@@ -6,7 +6,7 @@
  */
 import type { Io } from "./io.ts";
 import { openTrace } from "./source.ts";
-import { collectTraces } from "./check.ts";
+import { collectTraces } from "./collect.ts";
 import type { LoadedTrace, OpNode } from "../trace/load.ts";
 import { TraceError } from "../errors.ts";
 import { checkKernel } from "./replay.ts";

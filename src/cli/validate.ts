@@ -8,7 +8,7 @@ import { openTrace } from "./source.ts";
 import { FileError, formatIssue, isInputError, TraceError, type TraceIssue } from "../errors.ts";
 import { RefChecker } from "../trace/refs.ts";
 import type { OpNode } from "../trace/load.ts";
-import { collectTraces } from "./check.ts";
+import { collectTraces } from "./collect.ts";
 
 /** Runs `validate`; returns the exit code. */
 export async function validateCommand(io: Io, paths: readonly string[]): Promise<number> {
