@@ -38,9 +38,16 @@ function xorshift(x: number): number {
  * xorshift32 is linear over GF(2): a step is a 32x32 bit matrix, stored as its 32 columns
  * (the images of the unit vectors). JUMPS[k] is the matrix of 2^k steps, so the state after
  * n steps costs one matrix-vector product per set bit of n instead of n steps: reading a
- * random fill at a large offset is as cheap as at offset 0.
+ * random fill at a large offset is as cheap as at offset 0. Built on first use (about 4 ms
+ * of every start-up otherwise, for traces that never jump).
  */
-const JUMPS: Uint32Array[] = (() => {
+let JUMPS: Uint32Array[] | undefined;
+
+function jumps(): Uint32Array[] {
+  return JUMPS ??= squarings();
+}
+
+function squarings(): Uint32Array[] {
   const step = new Uint32Array(32);
   for (let j = 0; j < 32; j++) step[j] = xorshift((1 << j) >>> 0);
   const out = [step];
@@ -50,7 +57,7 @@ const JUMPS: Uint32Array[] = (() => {
     out.push(sq);
   }
   return out;
-})();
+}
 
 function apply(m: Uint32Array, v: number): number {
   let r = 0;
@@ -60,7 +67,9 @@ function apply(m: Uint32Array, v: number): number {
 
 /** The xorshift32 state after `n` steps from `x` (n a safe integer). */
 export function xorshiftJump(x: number, n: number): number {
-  for (let k = 0; n > 0; k++, n = Math.floor(n / 2)) if (n % 2) x = apply(JUMPS[k], x);
+  if (n <= 0) return x >>> 0;
+  const m = jumps();
+  for (let k = 0; n > 0; k++, n = Math.floor(n / 2)) if (n % 2) x = apply(m[k], x);
   return x >>> 0;
 }
 
