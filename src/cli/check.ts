@@ -8,7 +8,6 @@
  */
 import { failsOn } from "./severity.ts";
 import { WARNINGS } from "../check/warnings.ts";
-import { createTwoFilesPatch } from "diff";
 import type { Io } from "./io.ts";
 import { openTrace, reiterable } from "./source.ts";
 import { collectTraces } from "./collect.ts";
@@ -619,6 +618,8 @@ async function judgeGoldens(
     const run = d.runs.find((r) => mainEra && compareRelease(r.era, mainEra) === 0) ?? d.runs[0];
     const own = mainEra !== undefined && compareRelease(run.era, mainEra) === 0;
     const label = own ? ownLabel : releaseName(run.era);
+    // npm:diff is loaded only when a golden differs
+    const { createTwoFilesPatch } = await import("diff");
     entry.goldenDiff = createTwoFilesPatch(
       path,
       own ? "replay" : `replay (kernel ${label})`,
