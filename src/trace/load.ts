@@ -12,6 +12,7 @@ import { documentLocator, type Locator } from "./locate.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { type OpChunk, splitBlockOps, type SplitTrace } from "./yaml_chunks.ts";
 import { flowDepthProblem } from "./flow_depth.ts";
+import { plainItems } from "./yaml_plain.ts";
 import {
   friendly,
   type LoadedHeader,
@@ -309,7 +310,8 @@ function loadChunked(
   };
   const header = validateHeader(hp.value, file, hloc, issues);
   const parseChunk = (c: OpChunk, into: TraceIssue[] = []) =>
-    parse(text.slice(c.start, c.end), file, into, c.lineOffset);
+    plainChunk(text.slice(c.start, c.end), file, c.lineOffset) ??
+      parse(text.slice(c.start, c.end), file, into, c.lineOffset);
   // one chunk's syntax tree is kept for positions: the one being read, or the last asked for
   let kept: { chunk: OpChunk; locate: Locator } | undefined;
   const chunkLocate = (c: OpChunk): Locator => {
@@ -360,6 +362,31 @@ function loadChunked(
     kept = undefined;
   }
   return { trace: { file, header, locate, ops }, issues: [], again };
+}
+
+/**
+ * A chunk of op items in the plain subset (yaml_plain.ts), read without the YAML parser: its
+ * value, and a locator that knows each item's position and asks the parser for any other
+ * (once per chunk, when a problem needs it). Undefined when the chunk is outside the subset
+ * or larger than one parse may be (the parser then reads it and words any problem).
+ */
+function plainChunk(
+  text: string,
+  file: string,
+  lineOffset: number,
+): { value: unknown; locate: Locator } | undefined {
+  if (text.length > limit("document_bytes")) return undefined;
+  const plain = plainItems(text);
+  if (!plain) return undefined;
+  let full: Locator | undefined;
+  const locate: Locator = (p, key) => {
+    const at = p.length === 1 && typeof p[0] === "number" ? plain.at[p[0]] : undefined;
+    if (at) return { line: at.line + lineOffset, column: at.column };
+    full ??= parse(text, file, [], lineOffset)?.locate ??
+      (() => ({ line: lineOffset + 1, column: 1 }));
+    return full(p, key);
+  };
+  return { value: plain.value, locate };
 }
 
 /**
