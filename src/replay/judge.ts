@@ -28,8 +28,8 @@ export interface JudgeEnv {
   readonly release: Release;
   readonly scope: Scope;
   readonly at: Resolver;
-  /** Op ids by index, for warnings whose cause is given by id. */
-  readonly idOf: ReadonlyMap<number, string>;
+  /** Op ids by index, for warnings whose cause is given by id (read when judged). */
+  idOf(): ReadonlyMap<number, string>;
   counters(kind: "pins" | "refs"): unknown;
   error(message: string, path: Path): never;
 }
@@ -44,7 +44,7 @@ export class Judge {
 
   private warnRef = (w: Warning) => ({
     ...w,
-    causeId: w.cause === undefined ? undefined : this.env.idOf.get(w.cause),
+    causeId: w.cause === undefined ? undefined : this.env.idOf().get(w.cause),
   });
 
   /** An op's inline `expect:` against its return value, warnings and results. */
