@@ -171,10 +171,13 @@ export type ImportResult = { errno: number } | { iter: IovIter; total: number };
 /** TASK_SIZE_MAX as a number (exact: below 2^53). */
 const USER_END = Number(TASK_SIZE_MAX);
 
+/** access_ok() of `len` (>= 0, checked by the callers) bytes from `addr`. */
 function accessOk(addr: Addr, len: number): boolean {
-  // an address up to TASK_SIZE_MAX is exact as a number; a sum past 2^53 may round, but only
-  // sums far above TASK_SIZE_MAX get there, so the comparison holds: no BigInt per segment
-  return addr <= TASK_SIZE_MAX && Number(addr) + len <= USER_END;
+  // an address up to 2^53 is exact as a number, and one above it converts to at least 2^53:
+  // an address past TASK_SIZE_MAX compares past it as a number too, so one conversion and a
+  // number sum decide (a sum past 2^53 may round, but only sums far above TASK_SIZE_MAX get
+  // there): no BigInt comparison or arithmetic per segment
+  return Number(addr) + len <= USER_END;
 }
 
 /**
