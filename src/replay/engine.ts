@@ -39,6 +39,7 @@ import {
 import { type Effect, Recorder } from "./effects.ts";
 import type { AnyHandler, Handlers, OpCtx } from "./handler.ts";
 import { Scope } from "./vars.ts";
+import { OpIds } from "./op_ids.ts";
 import { Resolver } from "../trace/resolve.ts";
 import { Judge } from "./judge.ts";
 import { stateView } from "./views/mod.ts";
@@ -100,22 +101,9 @@ export class Replay {
   readonly allWarnings: Warning[] = [];
   /** Op ids by index, for warnings whose cause is given by id. */
   get idOf(): Map<number, string> {
-    const steps = this.idSteps, ids = this.idNames, map = this.idMap;
-    for (; this.idSynced < steps.length; this.idSynced++) {
-      map.set(steps[this.idSynced], ids[this.idSynced]);
-    }
-    return map;
+    return this.ids.map();
   }
-  /**
-   * The steps that had an id and their ids, in step order, appended to by each step; idOf
-   * adds those it has not seen to its map when read. A map set on every step with an id
-   * took 2.7% of a 10^6-op replay's CPU samples (150,000 ids: a table of megabytes,
-   * touched at random), and a replay whose warnings meet no expectation never reads it.
-   */
-  private readonly idSteps: number[] = [];
-  private readonly idNames: string[] = [];
-  private readonly idMap = new Map<number, string>();
-  private idSynced = 0;
+  private readonly ids = new OpIds();
   /** The current step's warnings: NO_WARNINGS until the first one (most steps raise none). */
   private stepWarnings: Warning[] = NO_WARNINGS;
   private readonly recorder: Recorder | undefined;
@@ -224,10 +212,7 @@ export class Replay {
   /** Runs one op. Throws TraceError for ops that cannot run (exit 2). */
   step(node: OpNode): StepResult {
     this.current = node;
-    if (node.id !== undefined) {
-      this.idSteps.push(node.index);
-      this.idNames.push(node.id);
-    }
+    if (node.id !== undefined) this.ids.add(node.index, node.id);
     this.stepWarnings = NO_WARNINGS;
     this.scope.newStep();
     this.steps++;
