@@ -1,7 +1,8 @@
 /**
  * What start-up no longer loads up front is still there when a run needs it: the YAML parser
  * for YAML and JSON traces, positions inside a bad JSON Lines line (found without it),
- * colours for a terminal, npm:diff for a golden that differs, each command's module.
+ * colours for a terminal, npm:diff for a golden that differs, node:crypto for a sha256
+ * expectation, each command's module.
  */
 import assert from "node:assert/strict";
 import { runCli } from "../src/cli/mod.ts";
@@ -92,4 +93,25 @@ Deno.test("every command's module loads when the command runs", async () => {
     assert.equal(await runCli(argv, io), 0, `${argv.join(" ")}: ${io.err}`);
     assert.ok(io.out.length > 0, argv.join(" "));
   }
+});
+
+Deno.test("a sha256 expectation is checked (node:crypto is loaded when one is)", async () => {
+  const trace = (sha: string) =>
+    [
+      "itertrace: 1",
+      "name: lazy",
+      "memory:",
+      "  kernel: [{region: kbuf, kind: kmalloc, size: 4096}]",
+      "ops:",
+      "  - {op: fill, at: kbuf, len: 16, pattern: zero}",
+      `  - {op: expect, memory: [{at: kbuf, len: 16, sha256: "${sha}"}]}`,
+      "",
+    ].join("\n");
+  // SHA-256 of 16 zero bytes
+  const zeros = "374708fff7719dd5979ec875d56cd2286f6d3cf7ec317a3b25632aab28ec37bb";
+  const ok = fakeIo({ "s.yaml": trace(zeros) });
+  assert.equal(await runCli(["replay", "-q", "s.yaml"], ok), 0, ok.out + ok.err);
+  const bad = fakeIo({ "s.yaml": trace("0".repeat(64)) });
+  assert.equal(await runCli(["replay", "-q", "s.yaml"], bad), 1);
+  assert.match(bad.out, new RegExp(`memory\\[0\\]\\.sha256: expected 0{64}, got ${zeros}`));
 });

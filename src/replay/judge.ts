@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import process from "node:process";
+import type { Hash } from "node:crypto";
 import type { Memory } from "../model/memory.ts";
 import { patternBytes } from "../model/fill.ts";
 import type { Release } from "../profile.ts";
@@ -15,6 +16,15 @@ import type { Path } from "../trace/locate.ts";
 import type { InlineExpect, Pattern, TraceExpect } from "../trace/schema.ts";
 import { hex } from "../types.ts";
 import { compareValue, compareWarnings, type Failure, whenHolds } from "./compare.ts";
+
+/**
+ * A SHA-256 hash. node:crypto is loaded (synchronously, as a builtin) the first time a trace
+ * expects a sha256: loading it costs every start-up about 25 M instructions otherwise.
+ */
+function sha256(): Hash {
+  const crypto = process.getBuiltinModule("node:crypto") as typeof import("node:crypto");
+  return crypto.createHash("sha256");
+}
 
 /** Bytes of a memory expectation read at a time. */
 const MEMORY_CHUNK = 1 << 20;
@@ -140,7 +150,7 @@ export class Judge {
     }
     const path = `memory[${i}]`;
     // read and compared a chunk at a time: a check of 256 MiB holds 1 MiB of it
-    const hash = m.sha256 !== undefined ? createHash("sha256") : undefined;
+    const hash = m.sha256 !== undefined ? sha256() : undefined;
     const wantHex = m.bytes?.replace(/\s+/g, "").toLowerCase();
     let gotHex = "", bad: { at: number; want: number; got: number } | undefined;
     const origin = m.origin === "region" ? loc.offset : 0;
