@@ -65,19 +65,33 @@ export function splitBlockOps(text: string, chunkChars = CHUNK_CHARS): SplitTrac
   while (pos < text.length) {
     let eol = text.indexOf("\n", pos);
     if (eol < 0) eol = text.length;
-    const l = text.slice(pos, eol);
-    const trimmed = l.trimStart();
-    const lead = l.length - trimmed.length;
-    if (/^[ ]*\t/.test(l)) return undefined;
-    if (trimmed === "" || trimmed.startsWith("#")) {
+    // the common line, indented by spaces to a printable ASCII character, is read in place
+    // (no slice, trim or pattern per line of a trace of millions); any other line as it is
+    let k = pos;
+    while (k < eol && text.charCodeAt(k) === 32) k++;
+    const c = k < eol ? text.charCodeAt(k) : 0;
+    let lead: number, blank: boolean, isItem: boolean, trimmed = "";
+    if (k > pos && c > 32 && c < 127) {
+      lead = k - pos;
+      blank = c === 35;
+      isItem = c === 45 && (k + 1 === eol || text.charCodeAt(k + 1) === 32);
+    } else {
+      const l = text.slice(pos, eol);
+      trimmed = l.trimStart();
+      lead = l.length - trimmed.length;
+      if (/^[ ]*\t/.test(l)) return undefined;
+      blank = trimmed === "" || trimmed.startsWith("#");
+      isItem = /^-( |$)/.test(trimmed);
+    }
+    if (blank) {
       // blank or comment: belongs to the region only if an item follows
     } else if (indent < 0) {
-      if (!/^-( |$)/.test(trimmed)) return undefined;
+      if (!isItem) return undefined;
       indent = lead;
       itemStarts.push({ offset: pos, line });
       itemsEnd = eol;
       endLine = line;
-    } else if (lead === indent && /^-( |$)/.test(trimmed)) {
+    } else if (lead === indent && isItem) {
       itemStarts.push({ offset: pos, line });
       itemsEnd = eol;
       endLine = line;
@@ -87,6 +101,7 @@ export function splitBlockOps(text: string, chunkChars = CHUNK_CHARS): SplitTrac
     } else if (lead === 0) {
       // a top-level key after the ops; an item out at column 0 after indented ones is a
       // syntax error of the whole document, which the header alone would read as the ops
+      // (a line at column 0 always takes the second way: trimmed is set)
       if (/^-(\s|$)/.test(trimmed)) return undefined;
       break;
     } else return undefined;
