@@ -9,6 +9,9 @@
  *   after the rows;
  * - `replay -q` and `validate`: cold CLI processes, as a user runs them (main.ts, with the V8
  *   flags of `deno task itertrace` and the README's install line);
+ * - `replay yaml`: `replay -q` of the same ops written as a block-style YAML trace (where it
+ *   fits the YAML file limit), and its cost per op against JSON Lines', each less the cold
+ *   start-up (`start-up`: the replay of a 1-op trace);
  * - warm: the same parse and `replay -q` again inside this process (after one warm-up).
  *
  * Cold runs go through /usr/bin/time -v for wall time, CPU time (user + sys) and peak RSS.
@@ -28,6 +31,7 @@
 import { writeWorkload } from "./workload.ts";
 import { parseLines } from "./parse_lines.ts";
 import { runCli } from "../src/cli/mod.ts";
+import { limit } from "../src/limits.ts";
 import { denoIo } from "../src/cli/io.ts";
 import { cliV8Flags, type ColdRun, coldRun, countedRun, loadAverage, median } from "./_cold.ts";
 
@@ -44,6 +48,9 @@ const dir = arg("--dir", "/tmp/itertrace-bench");
 const skipWarm = Deno.args.includes("--no-warm");
 const instructions = Deno.args.includes("--instructions");
 await Deno.mkdir(dir, { recursive: true });
+/** A 1-op workload: its cold replay is the start-up taken out of the per-op YAML ratio. */
+const startFile = `${dir}/workload-1-${seed}.jsonl`;
+await writeWorkload(startFile, 1, seed);
 
 /** A cold run under /usr/bin/time, failing unless it exits 0. */
 async function cold(args: string[]): Promise<ColdRun> {
@@ -79,11 +86,17 @@ for (const ops of sizes) {
     await counts(file, ops);
     continue;
   }
+  // the same ops as a block-style YAML trace, where it fits the YAML file limit
+  const yamlFile = file.replace(/\.jsonl$/, ".yaml");
+  await writeWorkload(yamlFile, ops, seed);
+  const yaml = (await Deno.stat(yamlFile)).size <= limit("file_bytes");
+  if (!yaml) console.log(`  (the YAML trace is beyond file_bytes: not replayed)`);
   const rows: Record<string, ColdRun[]> = {
     parse: [],
     "parse-sync": [],
     replay: [],
     validate: [],
+    ...(yaml ? { "replay yaml": [], "start-up": [] } : {}),
   };
   const warmRows: Record<string, number[]> = { parse: [], replay: [] };
   const loads: string[] = [];
@@ -94,6 +107,10 @@ for (const ops of sizes) {
     const cli = [...cliFlags, "--allow-read", "--allow-env", "main.ts"];
     rows.replay.push(await cold([...cli, "replay", "-q", file]));
     rows.validate.push(await cold([...cli, "validate", file]));
+    if (yaml) {
+      rows["replay yaml"].push(await cold([...cli, "replay", "-q", yamlFile]));
+      rows["start-up"].push(await cold([...cli, "replay", "-q", startFile]));
+    }
   }
   if (!skipWarm) {
     await parseLines(file);
@@ -137,6 +154,17 @@ for (const ops of sizes) {
     console.log(
       `  ${`${what} / parse-sync`.padEnd(18)} wall x${f2(wall / strict.wall)}  cpu x${
         f2(cpu / strict.cpu)
+      }`,
+    );
+  }
+  if (yaml) {
+    // per op: each whole run less a cold start-up (the replay of a 1-op trace)
+    const m = (what: string, k: "wall" | "cpu") => median(rows[what].map((c) => c[k]));
+    const per = (k: "wall" | "cpu") =>
+      (m("replay yaml", k) - m("start-up", k)) / (m("replay", k) - m("start-up", k));
+    console.log(
+      `  ${"yaml / jsonl".padEnd(18)} per op, start-up left out: wall x${f2(per("wall"))}  cpu x${
+        f2(per("cpu"))
       }`,
     );
   }

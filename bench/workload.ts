@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { stringify } from "yaml";
 
 /** A small deterministic PRNG (mulberry32): a float in [0, 1). */
 function rng(seed: number): () => number {
@@ -187,7 +188,28 @@ export function* workloadOps(
   st.ops = emitted;
 }
 
-/** Writes a workload trace to a file (buffered, streaming). */
+/**
+ * The workload as a block-style YAML trace, a piece of text at a time: the header, `ops:`,
+ * then each op as a `- ` item indented by two, the way `import -f yaml` writes ops.
+ */
+export function* workloadYaml(
+  ops: number,
+  seed: number,
+  stats?: WorkloadStats,
+): Generator<string> {
+  yield stringify(JSON.parse(workloadHeader(ops, seed))) + "ops:\n";
+  for (const line of workloadOps(ops, seed, stats)) yield yamlItem(JSON.parse(line));
+}
+
+/** One op as an item of a block-style trace's `ops:` list (`  - op: ...`, lines ending in \n). */
+export function yamlItem(op: unknown): string {
+  return stringify([op]).replace(/^(?=.)/gm, "  ");
+}
+
+/**
+ * Writes a workload trace to a file (buffered, streaming): JSON Lines, or the same ops as
+ * block-style YAML when the path ends in `.yaml`.
+ */
 export async function writeWorkload(
   path: string,
   ops: number,
@@ -196,17 +218,21 @@ export async function writeWorkload(
   const stats: WorkloadStats = { ops: 0, ios: 0, dio: 0, kvec: 0, bvec: 0, segments: 0, pages: 0 };
   const f = await Deno.open(path, { write: true, create: true, truncate: true });
   const enc = new TextEncoder();
-  let buf: string[] = [workloadHeader(ops, seed)];
+  const pieces = path.endsWith(".yaml") ? workloadYaml(ops, seed, stats) : (function* () {
+    yield workloadHeader(ops, seed) + "\n";
+    for (const line of workloadOps(ops, seed, stats)) yield line + "\n";
+  })();
+  let buf: string[] = [];
   let size = 0;
   const flush = async () => {
-    const bytes = enc.encode(buf.join("\n") + "\n");
+    const bytes = enc.encode(buf.join(""));
     for (let off = 0; off < bytes.length;) off += await f.write(bytes.subarray(off));
     buf = [];
     size = 0;
   };
-  for (const line of workloadOps(ops, seed, stats)) {
-    buf.push(line);
-    size += line.length;
+  for (const piece of pieces) {
+    buf.push(piece);
+    size += piece.length;
     if (size > 1 << 20) await flush();
   }
   await flush();
@@ -224,7 +250,7 @@ if (import.meta.main) {
   const seed = opt("--seed", 1)!;
   const out = args.includes("--out") ? args[args.indexOf("--out") + 1] : undefined;
   if (!ops || !Number.isSafeInteger(ops) || ops < 1 || !Number.isSafeInteger(seed)) {
-    console.error("usage: gen-workload --ops N [--seed S] [--out file.jsonl]");
+    console.error("usage: gen-workload --ops N [--seed S] [--out file.jsonl|file.yaml]");
     Deno.exit(2);
   }
   if (out) {

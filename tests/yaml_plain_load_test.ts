@@ -7,12 +7,17 @@
  */
 import assert from "node:assert/strict";
 import { parse as parseYaml, stringify } from "yaml";
-import { workloadHeader, workloadOps } from "../bench/workload.ts";
+import {
+  workloadHeader,
+  workloadOps,
+  workloadYaml as benchYaml,
+  yamlItem,
+} from "../bench/workload.ts";
 import { loadDocument, loadYamlTrace } from "../src/trace/load.ts";
 import { plainItems } from "../src/trace/yaml_plain.ts";
 import type { OpNode } from "../src/trace/valid.ts";
 
-/** The workload of `ops` ops as a block-style YAML trace. */
+/** The workload of `ops` ops as a block-style YAML trace, each op edited first by `edit`. */
 function workloadYaml(
   ops: number,
   edit?: (op: Record<string, unknown>, i: number) => void,
@@ -22,7 +27,7 @@ function workloadYaml(
   for (const line of workloadOps(ops, 7)) {
     const op = JSON.parse(line);
     edit?.(op, i++);
-    text += stringify([op]).split("\n").filter((l) => l).map((l) => "  " + l).join("\n") + "\n";
+    text += yamlItem(op);
   }
   return text;
 }
@@ -73,8 +78,9 @@ Deno.test("a problem inside a plain op is reported where the parser places it", 
   }
 });
 
-Deno.test("the YAML written for the test reads back as the workload", () => {
+Deno.test("the YAML written for the test and by the bench reads back as the workload", () => {
   const text = workloadYaml(50);
+  assert.equal([...benchYaml(50, 7)].join(""), text);
   const ops = parseYaml(text).ops as unknown[];
   assert.deepStrictEqual(ops, [...workloadOps(50, 7)].map((l) => JSON.parse(l)));
 });
