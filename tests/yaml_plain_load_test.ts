@@ -78,6 +78,19 @@ Deno.test("a problem inside a plain op is reported where the parser places it", 
   }
 });
 
+Deno.test("a key written true, True, null or NULL in an op is named as the parser names it", () => {
+  // the parser reads such keys as booleans or null: "true", "true", "" and "" to the schema
+  const text = workloadYaml(400, (op, i) => {
+    if (i % 97 === 13) op[["true", "True", "null", "NULL"][i % 4]] = 5;
+  }).replace(/"(true|True|null|NULL)":/g, "$1:");
+  for (const k of ["true", "True", "null", "NULL"]) {
+    assert.match(text, new RegExp(`^ {4}${k}: 5$`, "m"));
+  }
+  const fast = loadDocument(text, "w.yaml"), whole = loadDocument(text, "w.yaml", 0);
+  assert.ok(fast.issues.length > 0);
+  assert.deepStrictEqual(fast.issues, whole.issues);
+});
+
 Deno.test("the YAML written for the test and by the bench reads back as the workload", () => {
   const text = workloadYaml(50);
   assert.equal([...benchYaml(50, 7)].join(""), text);

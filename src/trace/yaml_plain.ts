@@ -39,6 +39,19 @@ const FLOATISH = /^[-+]?(?:\.[0-9]|[0-9]+\.|[0-9]+[eE]|\.)|^0o/;
 /** Says "outside the subset". */
 const OUT = Symbol("out");
 
+/** The core schema's booleans and nulls, by spelling. */
+const WORDS = new Map<string, boolean | null>([
+  ["true", true],
+  ["True", true],
+  ["TRUE", true],
+  ["false", false],
+  ["False", false],
+  ["FALSE", false],
+  ["null", null],
+  ["Null", null],
+  ["NULL", null],
+]);
+
 /** The core schema's value of a plain scalar, or OUT. */
 function scalar(s: string): unknown {
   if (DECIMAL.test(s)) {
@@ -51,21 +64,8 @@ function scalar(s: string): unknown {
     return Number.isSafeInteger(n) ? n : OUT;
   }
   if (!SCALAR.test(s)) return OUT;
-  switch (s) {
-    case "true":
-    case "True":
-    case "TRUE":
-      return true;
-    case "false":
-    case "False":
-    case "FALSE":
-      return false;
-    case "null":
-    case "Null":
-    case "NULL":
-      return null;
-  }
-  return s;
+  const word = WORDS.get(s);
+  return word === undefined ? s : word;
 }
 
 /** A non-blank line: its indentation in spaces and what follows. */
@@ -146,7 +146,11 @@ class Reader {
       const colon = content.indexOf(":");
       if (colon < 0) return OUT;
       const key = content.slice(0, colon);
-      if (!KEY.test(key) || key === "__proto__" || Object.hasOwn(out, key)) return OUT;
+      // a key the core schema reads as a boolean or null (true, True, null, NULL...) is
+      // named "true", "false" or "" by the parser, and two spellings of one are a key twice
+      if (!KEY.test(key) || WORDS.has(key) || key === "__proto__" || Object.hasOwn(out, key)) {
+        return OUT;
+      }
       const after = content.slice(colon + 1);
       this.i++;
       let v: unknown;

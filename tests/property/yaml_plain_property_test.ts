@@ -115,6 +115,14 @@ const keyArb = fc.oneof(
   ),
   fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/),
 );
+/**
+ * Keys as above, and identifiers the core schema reads as booleans or null (which the yaml
+ * library writes quoted; unquotedKeys takes the quotes off).
+ */
+const wordKeyArb = fc.oneof(
+  keyArb,
+  fc.constantFrom("true", "True", "FALSE", "null", "Null", "NULL"),
+);
 const { value: valueArb } = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -124,14 +132,24 @@ const { value: valueArb } = fc.letrec((tie) => ({
     { arbitrary: fc.constantFrom([], {}, [[1]]), weight: 1 },
   ),
 }));
-const itemsArb = fc.array(
-  fc.dictionary(keyArb, valueArb, { minKeys: 1, maxKeys: 4 }).map((o) => ({ op: "x", ...o })),
-  { minLength: 1, maxLength: 3 },
-);
+const itemsOf = (keys: fc.Arbitrary<string>) =>
+  fc.array(
+    fc.dictionary(keys, valueArb, { minKeys: 1, maxKeys: 4 }).map((o) => ({ op: "x", ...o })),
+    { minLength: 1, maxLength: 3 },
+  );
+const itemsArb = itemsOf(keyArb);
 
 /** The items as a block-style trace's chunk: the list written by yaml, indented by two. */
 function chunkText(items: unknown[]): string {
   return stringify(items).split("\n").map((l) => (l ? "  " + l : l)).join("\n");
+}
+
+/**
+ * The same chunk with every key the yaml library quoted that is an identifier written
+ * without quotes, as a person may write it (`null:`, `True:`).
+ */
+function unquotedKeys(text: string): string {
+  return text.replace(/^(\s*(?:- )?)"([A-Za-z_][A-Za-z0-9_]*)":/gm, "$1$2:");
 }
 
 /** What the parser makes of a chunk, with each item's position, or undefined on a problem. */
@@ -168,6 +186,21 @@ Deno.test("plain YAML items: accepted texts read as npm:yaml reads them, items w
   );
   // the generator must reach the subset often enough for the property to mean something
   assert.ok(accepted > 50, `only ${accepted} of 600 texts were in the subset`);
+});
+
+Deno.test("plain YAML items: keys written true, True, null, NULL... read as npm:yaml reads them", () => {
+  // the parser names such a key "true", "false" or "" (and takes two spellings of one for a
+  // key twice): the reader must agree or decline
+  let words = 0;
+  fc.assert(
+    fc.property(itemsOf(wordKeyArb), (items) => {
+      const text = unquotedKeys(chunkText(items));
+      if (/^\s*(?:- )?(?:true|True|FALSE|null|Null|NULL):/m.test(text)) words++;
+      agrees(text);
+    }),
+    { seed, numRuns: 300 },
+  );
+  assert.ok(words > 50, `only ${words} of 300 texts had such a key`);
 });
 
 const EDITS = [
