@@ -71,11 +71,9 @@ export class Resolver {
   }
 
   /**
-   * The region with a virtual start (user, or vmalloc-space kernel) the last `vaddr` named,
-   * by name and as the region (a name is never given to another region): a trace's iovecs
-   * name one buffer over and over.
+   * The region with a virtual start (user, or vmalloc-space kernel) the last `vaddr` named (a
+   * name is never given to another region): a trace's iovecs name one buffer over and over.
    */
-  private lastMapped = "";
   private lastRegion: Region | undefined;
 
   /**
@@ -84,10 +82,12 @@ export class Resolver {
    * `vaddr` then reads in full, raising every error).
    */
   private lastVaddr(v: unknown): bigint | undefined {
-    const last = this.lastMapped, region = this.lastRegion;
+    const region = this.lastRegion;
+    if (region === undefined || typeof v !== "string") return undefined;
+    const last = region.name;
     if (
-      region !== undefined && typeof v === "string" && v.length > last.length + 1 &&
-      v.charCodeAt(last.length) === 43 /* + */ && v.startsWith(last)
+      v.length > last.length + 1 && v.charCodeAt(last.length) === 43 /* + */ &&
+      v.startsWith(last)
     ) {
       const off = scanRange(v, last.length + 1, v.length);
       // the start plus a BigInt of the offset: V8 adds 64-bit BigInts without a runtime call
@@ -105,10 +105,7 @@ export class Resolver {
     const e: AddrExpr = parseAddrExpr(v)!;
     if ("abs" in e) return e.abs;
     const region = this.regionOf(e, path);
-    if (region.start !== undefined) {
-      this.lastMapped = region.name;
-      this.lastRegion = region;
-    }
+    if (region.start !== undefined) this.lastRegion = region;
     const a = this.mem.virtAddr(region, e.offset);
     if (a === undefined) {
       this.error(`"${region.name}" is page cache and has no virtual address`, path);
