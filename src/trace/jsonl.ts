@@ -21,7 +21,15 @@ import {
 } from "./valid.ts";
 
 /**
- * An op of a JSON Lines trace read by the fast path: its positions are found (by parsing
+ * Positions inside line `line` (from 1) of a JSON Lines trace: from its JSON text, or the
+ * line's start for every path where the text gives none (see jsonLocator).
+ */
+function lineLocator(text: string, line: number): Locator {
+  return jsonLocator(text, line - 1) ?? (() => ({ line, column: 1 }));
+}
+
+/**
+ * An op of a JSON Lines trace read by the fast path: its positions are found (by scanning
  * its line again) only when something asks for one.
  */
 class JsonlOp implements OpNode {
@@ -36,16 +44,11 @@ class JsonlOp implements OpNode {
     // deno-lint-ignore no-explicit-any
     readonly args: any,
     private readonly text: string,
-    private readonly file: string,
   ) {}
 
   /** Position of a path inside the op (a method: call it on the node). */
   locate(path: Path, key?: boolean): { line: number; column: number } {
-    if (!this.at) {
-      const line = this.line;
-      this.at = jsonLocator(this.text, line - 1) ??
-        (() => ({ line, column: 1 }));
-    }
+    this.at ??= lineLocator(this.text, this.line);
     return this.at(path, key);
   }
 }
@@ -103,7 +106,6 @@ class JsonlReader {
       here,
       args,
       line,
-      this.file,
     );
   }
 
@@ -127,12 +129,7 @@ class JsonlReader {
       return undefined;
     }
     let locate: Locator | undefined;
-    const lazy: Locator = (path, key) => {
-      if (!locate) {
-        locate = jsonLocator(line, here - 1) ?? (() => ({ line: here, column: 1 }));
-      }
-      return locate(path, key);
-    };
+    const lazy: Locator = (path, key) => (locate ??= lineLocator(line, here))(path, key);
     if (!this.sawHeader) {
       this.sawHeader = true;
       if (value && typeof value === "object" && "ops" in value) {
