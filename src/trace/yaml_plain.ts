@@ -39,18 +39,27 @@ const FLOATISH = /^[-+]?(?:\.[0-9]|[0-9]+\.|[0-9]+[eE]|\.)|^0o/;
 /** Says "outside the subset". */
 const OUT = Symbol("out");
 
-/** The core schema's booleans and nulls, by spelling. */
-const WORDS = new Map<string, boolean | null>([
-  ["true", true],
-  ["True", true],
-  ["TRUE", true],
-  ["false", false],
-  ["False", false],
-  ["FALSE", false],
-  ["null", null],
-  ["Null", null],
-  ["NULL", null],
-]);
+/**
+ * The core schema's boolean or null a plain scalar spells, or undefined (a switch: a Map
+ * would hash every scalar and key the reader sees).
+ */
+function word(s: string): boolean | null | undefined {
+  switch (s) {
+    case "true":
+    case "True":
+    case "TRUE":
+      return true;
+    case "false":
+    case "False":
+    case "FALSE":
+      return false;
+    case "null":
+    case "Null":
+    case "NULL":
+      return null;
+  }
+  return undefined;
+}
 
 /** The core schema's value of a plain scalar, or OUT. */
 function scalar(s: string): unknown {
@@ -64,8 +73,8 @@ function scalar(s: string): unknown {
     return Number.isSafeInteger(n) ? n : OUT;
   }
   if (!SCALAR.test(s)) return OUT;
-  const word = WORDS.get(s);
-  return word === undefined ? s : word;
+  const w = word(s);
+  return w === undefined ? s : w;
 }
 
 /** A non-blank line: its indentation in spaces and what follows. */
@@ -148,7 +157,9 @@ class Reader {
       const key = content.slice(0, colon);
       // a key the core schema reads as a boolean or null (true, True, null, NULL...) is
       // named "true", "false" or "" by the parser, and two spellings of one are a key twice
-      if (!KEY.test(key) || WORDS.has(key) || key === "__proto__" || Object.hasOwn(out, key)) {
+      if (
+        !KEY.test(key) || word(key) !== undefined || key === "__proto__" || Object.hasOwn(out, key)
+      ) {
         return OUT;
       }
       const after = content.slice(colon + 1);
