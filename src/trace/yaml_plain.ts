@@ -63,51 +63,68 @@ function word(s: string): boolean | null | undefined {
 
 /** The core schema's value of a plain scalar, or OUT. */
 function scalar(s: string): unknown {
-  if (DECIMAL.test(s)) {
-    const n = Number(s);
-    return Number.isSafeInteger(n) ? n : OUT;
-  }
-  if (FLOATISH.test(s)) return OUT;
-  if (HEX.test(s)) {
-    const n = parseInt(s.slice(2), 16);
-    return Number.isSafeInteger(n) ? n : OUT;
+  const c = s.charCodeAt(0);
+  // a digit, sign or dot first: an integer, or something left to the parser
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+    if (DECIMAL.test(s)) {
+      const n = Number(s);
+      return Number.isSafeInteger(n) ? n : OUT;
+    }
+    if (FLOATISH.test(s)) return OUT;
+    if (HEX.test(s)) {
+      const n = parseInt(s.slice(2), 16);
+      return Number.isSafeInteger(n) ? n : OUT;
+    }
   }
   if (!SCALAR.test(s)) return OUT;
   const w = word(s);
   return w === undefined ? s : w;
 }
 
-/** A non-blank line: its indentation in spaces and what follows. */
-interface Line {
-  readonly indent: number;
-  readonly text: string;
+/**
+ * The text's non-blank lines as offsets (start of content, end) and indentation in spaces (a
+ * line ending in spaces needs no check: no key or scalar of the subset takes a space).
+ */
+class Lines {
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+  readonly indent: number[] = [];
   /** 0-based line number in the text. */
-  readonly no: number;
-}
-
-/** The text's non-blank lines; undefined when one ends in a space (the parser trims it). */
-function linesOf(text: string): Line[] | undefined {
-  const out: Line[] = [];
-  let no = 0, pos = 0;
-  while (pos <= text.length) {
-    let eol = text.indexOf("\n", pos);
-    if (eol < 0) eol = text.length;
-    let i = pos;
-    while (i < eol && text.charCodeAt(i) === 32) i++;
-    if (i < eol) {
-      if (text.charCodeAt(eol - 1) === 32) return undefined;
-      out.push({ indent: i - pos, text: text.slice(i, eol), no });
+  readonly no: number[] = [];
+  constructor(readonly text: string) {}
+  static of(text: string): Lines {
+    const ls = new Lines(text);
+    let no = 0, pos = 0;
+    while (pos <= text.length) {
+      let eol = text.indexOf("\n", pos);
+      if (eol < 0) eol = text.length;
+      let i = pos;
+      while (i < eol && text.charCodeAt(i) === 32) i++;
+      if (i < eol) {
+        ls.start.push(i);
+        ls.end.push(eol);
+        ls.indent.push(i - pos);
+        ls.no.push(no);
+      }
+      no++;
+      pos = eol + 1;
     }
-    no++;
-    pos = eol + 1;
+    return ls;
   }
-  return out;
+  get length(): number {
+    return this.start.length;
+  }
+  /** Whether line `i` is a sequence item (`-` alone or `- ` and more). */
+  isItem(i: number): boolean {
+    const t = this.text, s = this.start[i];
+    return t.charCodeAt(s) === 45 && (s + 1 === this.end[i] || t.charCodeAt(s + 1) === 32);
+  }
 }
 
 /** A cursor over the lines, reading nested blocks. */
 class Reader {
   i = 0;
-  constructor(readonly lines: Line[]) {}
+  constructor(readonly lines: Lines) {}
 
   /** A block sequence whose items' dashes are at `indent`. */
   seq(
@@ -116,21 +133,23 @@ class Reader {
     at?: { line: number; column: number }[],
   ): unknown[] | typeof OUT {
     if (depth > MAX_DEPTH) return OUT;
+    const ls = this.lines, t = ls.text;
     const out: unknown[] = [];
-    while (this.i < this.lines.length) {
-      const l = this.lines[this.i];
-      if (l.indent < indent) break;
-      if (l.indent > indent || !(l.text === "-" || l.text.startsWith("- "))) return OUT;
-      const rest = l.text.slice(2);
+    while (this.i < ls.length) {
+      const i = this.i;
+      if (ls.indent[i] < indent) break;
+      if (ls.indent[i] > indent || !ls.isItem(i)) return OUT;
+      // the item's content starts after "- "
+      const from = ls.start[i] + 2, end = ls.end[i];
       const col = indent + 2;
-      at?.push({ line: l.no + 1, column: col + 1 });
-      if (rest === "" || rest.startsWith("-")) return OUT;
-      const colon = rest.indexOf(":");
+      at?.push({ line: ls.no[i] + 1, column: col + 1 });
+      if (from >= end || t.charCodeAt(from) === 45) return OUT;
+      const colon = t.indexOf(":", from);
       let v: unknown;
-      if (colon < 0) {
-        v = scalar(rest);
+      if (colon < 0 || colon >= end) {
+        v = scalar(t.slice(from, end));
         this.i++;
-      } else v = this.map(col, depth + 1, rest);
+      } else v = this.map(col, depth + 1, from);
       if (v === OUT) return OUT;
       out.push(v);
     }
@@ -138,23 +157,25 @@ class Reader {
   }
 
   /**
-   * A block mapping whose keys are at `indent`; `first` is the content of its first entry
-   * when that sits on the current line after a dash.
+   * A block mapping whose keys are at `indent`; `first` is where its first entry starts when
+   * that sits on the current line after a dash.
    */
-  map(indent: number, depth: number, first?: string): Record<string, unknown> | typeof OUT {
+  map(indent: number, depth: number, first?: number): Record<string, unknown> | typeof OUT {
     if (depth > MAX_DEPTH) return OUT;
+    const ls = this.lines, t = ls.text;
     const out: Record<string, unknown> = {};
-    let content = first;
+    let from = first;
     for (;;) {
-      if (content === undefined) {
-        const l = this.lines[this.i];
-        if (l === undefined || l.indent < indent) break;
-        if (l.indent > indent || l.text.startsWith("-")) return OUT;
-        content = l.text;
+      const i = this.i;
+      if (from === undefined) {
+        if (i >= ls.length || ls.indent[i] < indent) break;
+        if (ls.indent[i] > indent || t.charCodeAt(ls.start[i]) === 45) return OUT;
+        from = ls.start[i];
       }
-      const colon = content.indexOf(":");
-      if (colon < 0) return OUT;
-      const key = content.slice(0, colon);
+      const end = ls.end[i];
+      const colon = t.indexOf(":", from);
+      if (colon < 0 || colon >= end) return OUT;
+      const key = t.slice(from, colon);
       // a key the core schema reads as a boolean or null (true, True, null, NULL...) is
       // named "true", "false" or "" by the parser, and two spellings of one are a key twice
       if (
@@ -162,20 +183,18 @@ class Reader {
       ) {
         return OUT;
       }
-      const after = content.slice(colon + 1);
       this.i++;
       let v: unknown;
-      if (after === "") {
-        const next = this.lines[this.i];
-        if (next === undefined || next.indent <= indent) v = null;
-        else if (next.text === "-" || next.text.startsWith("- ")) {
-          v = this.seq(next.indent, depth + 1);
-        } else v = this.map(next.indent, depth + 1);
-      } else if (after.charCodeAt(0) !== 32) return OUT;
-      else v = scalar(after.slice(1));
+      if (colon + 1 === end) {
+        const n = this.i;
+        if (n >= ls.length || ls.indent[n] <= indent) v = null;
+        else if (ls.isItem(n)) v = this.seq(ls.indent[n], depth + 1);
+        else v = this.map(ls.indent[n], depth + 1);
+      } else if (t.charCodeAt(colon + 1) !== 32) return OUT;
+      else v = scalar(t.slice(colon + 2, end));
       if (v === OUT) return OUT;
       out[key] = v;
-      content = undefined;
+      from = undefined;
     }
     return out;
   }
@@ -186,11 +205,11 @@ class Reader {
  * or undefined when it is not all in the plain subset.
  */
 export function plainItems(text: string): PlainItems | undefined {
-  const lines = linesOf(text);
-  if (!lines?.length) return undefined;
+  const lines = Lines.of(text);
+  if (!lines.length) return undefined;
   const r = new Reader(lines);
   const at: { line: number; column: number }[] = [];
-  const value = r.seq(lines[0].indent, 0, at);
+  const value = r.seq(lines.indent[0], 0, at);
   if (value === OUT || r.i !== lines.length) return undefined;
   return { value, at };
 }

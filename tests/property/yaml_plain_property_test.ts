@@ -284,8 +284,12 @@ Deno.test("plain YAML items: a generated trace's ops, and what is left to the pa
       "    of: c0 # c",
       "\tof: c0",
       "    of: c0\r",
+      "    of: c0 ",
+      "      - b",
     ]
   ) {
     assert.equal(plainItems(text + "\n" + odd), undefined, odd);
   }
+  // a deeper dash after a scalar item continues the scalar ("a - b"): not a second item
+  assert.equal(plainItems("  - a\n    - b"), undefined);
 });
