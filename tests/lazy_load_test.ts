@@ -30,17 +30,21 @@ Deno.test("JSON Lines: a bad field and a bad reference are placed at line:column
   assert.match(io3.err, /^t\.jsonl:2:1: dir: /);
 });
 
-Deno.test("YAML and JSON traces still load (the YAML parser is imported when needed)", async () => {
-  const yaml = [
+/** A YAML trace (flow-style op, so the YAML parser reads it) of one UBUF of length `len`. */
+function ubufYaml(len: string): string {
+  return [
     "itertrace: 1",
     "name: lazy",
     "memory:",
     "  user: [{region: buf, size: 8192}]",
     "ops:",
-    "  - {op: iov_iter_ubuf, iter: a, dir: dest, addr: buf+0x10, len: nope}",
+    `  - {op: iov_iter_ubuf, iter: a, dir: dest, addr: buf+0x10, len: ${len}}`,
     "",
   ].join("\n");
-  const io = fakeIo({ "t.yaml": yaml });
+}
+
+Deno.test("YAML and JSON traces still load (the YAML parser is imported when needed)", async () => {
+  const io = fakeIo({ "t.yaml": ubufYaml("nope") });
   assert.equal(await runCli(["validate", "t.yaml"], io), 2);
   assert.match(io.err, /^t\.yaml:6:66: ops\[0\]\.len: expected a number/);
   const json = JSON.stringify({ ...JSON.parse(HEADER), ops: [JSON.parse(UBUF)] });
@@ -66,16 +70,7 @@ Deno.test("replay to a terminal is coloured, to a pipe plain", async () => {
 });
 
 Deno.test("check shows a unified diff against a golden that differs", async () => {
-  const yaml = [
-    "itertrace: 1",
-    "name: lazy",
-    "memory:",
-    "  user: [{region: buf, size: 8192}]",
-    "ops:",
-    "  - {op: iov_iter_ubuf, iter: a, dir: dest, addr: buf+0x10, len: 100}",
-    "",
-  ].join("\n");
-  const files: Record<string, string> = { "g.yaml": yaml };
+  const files: Record<string, string> = { "g.yaml": ubufYaml("100") };
   assert.equal(await runCli(["check", "--update", "g.yaml"], fakeIo(files)), 0);
   const golden = files["g.yaml.expected"];
   assert.ok(golden, "the golden was written");
