@@ -121,6 +121,12 @@ class Lines {
   }
 }
 
+/** The first `:` in text[from, end), or -1 (never looking past the line: no quadratic scan). */
+function colonIn(t: string, from: number, end: number): number {
+  for (let k = from; k < end; k++) if (t.charCodeAt(k) === 58) return k;
+  return -1;
+}
+
 /** A cursor over the lines, reading nested blocks. */
 class Reader {
   i = 0;
@@ -144,9 +150,9 @@ class Reader {
       const col = indent + 2;
       at?.push({ line: ls.no[i] + 1, column: col + 1 });
       if (from >= end || t.charCodeAt(from) === 45) return OUT;
-      const colon = t.indexOf(":", from);
+      const colon = colonIn(t, from, end);
       let v: unknown;
-      if (colon < 0 || colon >= end) {
+      if (colon < 0) {
         v = scalar(t.slice(from, end));
         this.i++;
       } else v = this.map(col, depth + 1, from);
@@ -173,8 +179,8 @@ class Reader {
         from = ls.start[i];
       }
       const end = ls.end[i];
-      const colon = t.indexOf(":", from);
-      if (colon < 0 || colon >= end) return OUT;
+      const colon = colonIn(t, from, end);
+      if (colon < 0) return OUT;
       const key = t.slice(from, colon);
       // a key the core schema reads as a boolean or null (true, True, null, NULL...) is
       // named "true", "false" or "" by the parser, and two spellings of one are a key twice

@@ -290,6 +290,10 @@ Deno.test("plain YAML items: a generated trace's ops, and what is left to the pa
   ) {
     assert.equal(plainItems(text + "\n" + odd), undefined, odd);
   }
+  // a list of 200,000 scalars with no colon anywhere after them: each line is searched for
+  // its colon within itself (a search to the next colon in the text made this quadratic)
+  const many = "  - op: x\n    iters:\n" + "      - a\n".repeat(200000);
+  assert.equal((plainItems(many)!.value[0] as { iters: string[] }).iters.length, 200000);
   // a deeper dash after a scalar item continues the scalar ("a - b"): not a second item
   assert.equal(plainItems("  - a\n    - b"), undefined);
 });
