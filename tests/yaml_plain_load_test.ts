@@ -97,3 +97,36 @@ Deno.test("the YAML written for the test and by the bench reads back as the work
   const ops = parseYaml(text).ops as unknown[];
   assert.deepStrictEqual(ops, [...workloadOps(50, 7)].map((l) => JSON.parse(l)));
 });
+
+Deno.test("ops the fast path gives up on (expectations) load from an untouched copy, valid or not", () => {
+  // each edited op carries an inline expectation: the fast path checks the op in place and
+  // gives up at `expect`, and the schema must then read the op as written, not half-converted
+  const edits: [string, (op: Record<string, unknown>) => void][] = [
+    ["valid", (op) => void (op.expect = { ret: 0 })],
+    // lkey is a u64 the fast path turns into a BigInt before it meets `expect`; the schema,
+    // given that instead of the number written, would refuse it
+    ["converted before the expectation", (op) => {
+      if (op.op === "smb_extract_iter_to_rdma") op.expect = { ret: 0 };
+    }],
+    ["bad expectation", (op) => void (op.expect = { ret: "zero", bogus: 1 })],
+    ["bad field and expectation", (op) => {
+      op.expect = { ret: 0 };
+      if (Array.isArray(op.iov)) (op.iov as { len: unknown }[])[0].len = "long";
+      else op.iter = 7;
+    }],
+  ];
+  for (const [what, f] of edits) {
+    const text = workloadYaml(
+      1500,
+      (op, i) => (i % 13 === 5 || op.op === "smb_extract_iter_to_rdma") && f(op),
+    );
+    const items = text.slice(text.indexOf("ops:\n") + 5);
+    assert.ok(plainItems(items), `${what}: in the plain subset`);
+    const fast = loadDocument(text, "w.yaml"), whole = loadDocument(text, "w.yaml", 0);
+    assert.deepStrictEqual(fast.issues, whole.issues, what);
+    if (whole.trace) assert.deepStrictEqual(shape(fast.trace!.ops), shape(whole.trace.ops), what);
+    const big = loadYamlTrace(text, "w.yaml");
+    if (big.trace) assert.deepStrictEqual(shape([...big.ops]), shape(whole.trace!.ops), what);
+    else assert.deepStrictEqual(big.issues, whole.issues, what);
+  }
+});

@@ -239,12 +239,14 @@ function* validItems(
   file: string,
   locate: Locator,
   issues: TraceIssue[],
+  reread?: (k: number) => unknown,
 ): Generator<OpNode> {
   for (const [k, v] of items.entries()) {
     const index = firstOp + k;
     const pos = itemLocate([k]);
     if (tooMany(issues, file, pos)) return;
-    const node = validateOp(v, index, file, locate, ["ops", index], issues, pos);
+    const fresh = reread && (() => reread(k));
+    const node = validateOp(v, index, file, locate, ["ops", index], issues, pos, fresh);
     if (node) yield node;
   }
 }
@@ -309,7 +311,10 @@ function loadChunked(
     return { line: shift(r.line), column: r.column };
   };
   const header = validateHeader(hp.value, file, hloc, issues);
-  const parseChunk = (c: OpChunk, into: TraceIssue[] = []) =>
+  const parseChunk = (
+    c: OpChunk,
+    into: TraceIssue[] = [],
+  ): { value: unknown; locate: Locator; reread?: (k: number) => unknown } | undefined =>
     plainChunk(text.slice(c.start, c.end), file, c.lineOffset) ??
       parse(text.slice(c.start, c.end), file, into, c.lineOffset);
   // one chunk's syntax tree is kept for positions: the one being read, or the last asked for
@@ -345,9 +350,8 @@ function loadChunked(
       continue;
     }
     kept = { chunk: c, locate: r.locate };
-    for (const node of validItems(r.value, r.locate, c.firstOp, file, locate, issues)) {
-      if (retain) ops.push(node);
-    }
+    const items = validItems(r.value, r.locate, c.firstOp, file, locate, issues, r.reread);
+    for (const node of items) if (retain) ops.push(node);
     if (issues.length > MAX_ISSUES) break;
   }
   kept = undefined;
@@ -357,7 +361,7 @@ function loadChunked(
     for (const c of split.chunks) {
       const r = parseChunk(c)!;
       kept = { chunk: c, locate: r.locate };
-      yield* validItems(r.value as unknown[], r.locate, c.firstOp, file, locate, []);
+      yield* validItems(r.value as unknown[], r.locate, c.firstOp, file, locate, [], r.reread);
     }
     kept = undefined;
   }
@@ -369,12 +373,16 @@ function loadChunked(
  * value, and a locator that knows each item's position and asks the parser for any other
  * (once per chunk, when a problem needs it). Undefined when the chunk is outside the subset
  * or larger than one parse may be (the parser then reads it and words any problem).
+ *
+ * Its items are the chunk's own, read for this pass only, so they are validated in place;
+ * `reread` gives an untouched copy of item k (the chunk read once more, on the first ask) for
+ * an op the fast path gives up on half-way, which the schema then reads.
  */
 function plainChunk(
   text: string,
   file: string,
   lineOffset: number,
-): { value: unknown; locate: Locator } | undefined {
+): { value: unknown; locate: Locator; reread: (k: number) => unknown } | undefined {
   if (text.length > limit("document_bytes")) return undefined;
   const plain = plainItems(text);
   if (!plain) return undefined;
@@ -386,7 +394,9 @@ function plainChunk(
       (() => ({ line: lineOffset + 1, column: 1 }));
     return full(p, key);
   };
-  return { value: plain.value, locate };
+  let copy: unknown[] | undefined;
+  const reread = (k: number) => (copy ??= plainItems(text)!.value)[k];
+  return { value: plain.value, locate, reread };
 }
 
 /**

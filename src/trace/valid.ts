@@ -10,7 +10,7 @@ import type { TraceIssue } from "../errors.ts";
 import type { Locator, Path } from "./locate.ts";
 import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
-import { fastParse } from "./fast.ts";
+import { fastParse, fastParseInPlace } from "./fast.ts";
 import { fieldNames } from "./fields.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { WARNINGS } from "../check/warnings.ts";
@@ -144,6 +144,7 @@ export function validateOp(
   prefix: Path,
   issues: TraceIssue[],
   known?: { line: number; column: number },
+  fresh?: () => unknown,
 ): OpNode | undefined {
   // a JSON Lines op's position is its line: no need to re-parse it for positions
   const pos = known ?? locate(prefix);
@@ -179,10 +180,13 @@ export function validateOp(
     return undefined;
   }
   // the fast path yields what the schema would; the schema decides (and words every error)
-  // whenever the fast path cannot vouch for the op
-  let args = fastParse(schema, value) as { id?: string | number } | undefined;
+  // whenever the fast path cannot vouch for the op. With `fresh` the value is this caller's
+  // alone: it is checked in place, and the schema reads an untouched copy if that gives up.
+  let args = (fresh ? fastParseInPlace(schema, value) : fastParse(schema, value)) as
+    | { id?: string | number }
+    | undefined;
   if (args === undefined) {
-    const r = schema.safeParse(value);
+    const r = schema.safeParse(fresh ? fresh() : value);
     if (!r.success) {
       zodIssues(r.error, file, locate, prefix, issues);
       return undefined;
