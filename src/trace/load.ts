@@ -314,9 +314,10 @@ function loadChunked(
   const parseChunk = (
     c: OpChunk,
     into: TraceIssue[] = [],
-  ): { value: unknown; locate: Locator; reread?: (k: number) => unknown } | undefined =>
-    plainChunk(text.slice(c.start, c.end), file, c.lineOffset) ??
-      parse(text.slice(c.start, c.end), file, into, c.lineOffset);
+  ): { value: unknown; locate: Locator; reread?: (k: number) => unknown } | undefined => {
+    const t = text.slice(c.start, c.end);
+    return plainChunk(t, file, c.lineOffset) ?? parse(t, file, into, c.lineOffset);
+  };
   // one chunk's syntax tree is kept for positions: the one being read, or the last asked for
   let kept: { chunk: OpChunk; locate: Locator } | undefined;
   const chunkLocate = (c: OpChunk): Locator => {
