@@ -9,6 +9,7 @@
 import { limit, LimitError } from "../limits.ts";
 import type { ModelCtx } from "./ctx.ts";
 import type { AddrSeg, BvecqSegment, BvecSeg, FolioSlot, IovIter } from "./iter.ts";
+import { numAddr, NumAddrSeg } from "./iter.ts";
 import type { Region } from "./memory.ts";
 import type { Pipe } from "./pipe.ts";
 import { maxRwCount, TASK_SIZE_MAX, UIO_MAXIOV } from "../profile.ts";
@@ -180,6 +181,18 @@ function accessOk(addr: Addr, len: number): boolean {
   return Number(addr) + len <= USER_END;
 }
 
+/** accessOk() of `len` bytes from a segment's address (a NumAddrSeg's without a BigInt). */
+function segAccessOk(v: UserIovec, len: number): boolean {
+  const a = numAddr(v);
+  return a === undefined ? accessOk(v.base, len) : a + len <= USER_END;
+}
+
+/** A segment's address with a new length, kept as a number when it is one. */
+function clipped(v: UserIovec, len: number): AddrSeg {
+  const a = numAddr(v);
+  return a === undefined ? { base: v.base, len } : new NumAddrSeg(a, len);
+}
+
 /**
  * import_iovec() / __import_iovec(): more than UIO_MAXIOV segments is -EINVAL; a negative
  * length is -EINVAL (while copying the array); a segment failing access_ok is -EFAULT;
@@ -198,7 +211,7 @@ export function importIovec(
     let len = iov[0].len;
     if (len < 0) return { errno: -22 };
     if (len > max) len = max;
-    if (!accessOk(iov[0].base, len)) return { errno: -14 };
+    if (!segAccessOk(iov[0], len)) return { errno: -14 };
     return { iter: iovIterUbuf(o, dir, iov[0].base, len, ubufNrSegs(ctx)), total: len };
   }
   for (const v of iov) if (v.len < 0) return { errno: -22 };
@@ -209,10 +222,10 @@ export function importIovec(
   for (let k = 0; k < iov.length; k++) {
     const v = iov[k];
     let len = v.len;
-    if (!accessOk(v.base, len)) return { errno: -14 };
+    if (!segAccessOk(v, len)) return { errno: -14 };
     if (len > max - total) len = max - total;
     total += len;
-    if (len !== v.len) (segs ??= iov.slice(0, k)).push({ base: v.base, len });
+    if (len !== v.len) (segs ??= iov.slice(0, k)).push(clipped(v, len));
     else segs?.push(v);
   }
   return { iter: iovIterInit(o, dir, segs ?? iov), total };

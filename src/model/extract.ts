@@ -18,6 +18,7 @@ import type {
   XarrayIter,
 } from "./iter.ts";
 import { iovIterAdvance } from "./advance.ts";
+import { numAddr } from "./iter.ts";
 import { gupFast, type GupFlags, gupOneRun, type GupResult, gupUser } from "./gup.ts";
 import { vecAdvance } from "./kinds/vec.ts";
 import { pageOffset } from "./addr_math.ts";
@@ -251,10 +252,14 @@ function userPages(
 ): Extraction {
   const ps = ctx.mem.pageSize;
   let base: bigint, skip: number;
+  // the address as a number when it is one below 2^52, exact with the skip added: no BigInt
+  // arithmetic per extracted segment (-1: only `base` is exact)
+  let num = -1;
   let size = maxsize;
   if (it.kind === "ubuf") {
     base = it.ubuf;
     skip = it.iovOffset;
+    if (base < SMALL_ADDR) num = Number(base);
   } else {
     let k = it.idx;
     skip = it.iovOffset;
@@ -264,14 +269,21 @@ function userPages(
     }
     if (k >= it.segs.length) return fail(0);
     const seg = it.segs[k];
-    base = seg.base;
+    const a = numAddr(seg);
+    if (a !== undefined) {
+      num = a;
+      base = 0n; // unread: the address is `num`
+    } else {
+      base = seg.base;
+      if (base < SMALL_ADDR) num = Number(base);
+    }
     size = Math.min(size, seg.len - skip);
   }
   let offset0: number, g: GupResult;
-  if (base < SMALL_ADDR) {
-    // the address as a number (exact): no BigInt arithmetic per extracted segment
-    const addr = Number(base) + skip;
-    offset0 = addr % ps;
+  if (num >= 0) {
+    const addr = num + skip;
+    // the in-page offset without a floating-point remainder (addr is above 2^31)
+    offset0 = addr - Math.floor(addr / ps) * ps;
     const n = wantPages(ps, size, offset0, o.maxpages);
     if (!n) return fail(ENOMEM);
     const first = gupOneRun(ctx, it.task, addr - offset0, n, it.dir === "dest", p2pdma);

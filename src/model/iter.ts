@@ -16,6 +16,35 @@ export interface AddrSeg {
   readonly len: number;
 }
 
+/** Addresses below this are kept as numbers in a NumAddrSeg: exact, with any offset added. */
+export const NUM_ADDR_LIMIT = 2 ** 52;
+
+/**
+ * An AddrSeg whose address is below 2^52, as every user address is: kept as a number, which
+ * the per-segment paths (access_ok, GUP) read without a BigInt, and given as the model's
+ * BigInt only when `base` is read. A replay builds one per iovec it imports.
+ */
+export class NumAddrSeg implements AddrSeg {
+  constructor(readonly addr: number, readonly len: number) {}
+  get base(): Addr {
+    return BigInt(this.addr);
+  }
+}
+
+/** A segment of `len` bytes at `base`: a NumAddrSeg when the address is below 2^52. */
+export function addrSeg(base: Addr, len: number): AddrSeg {
+  return base >= 0n && base < NUM_ADDR_LIMIT_BIG
+    ? new NumAddrSeg(Number(base), len)
+    : { base, len };
+}
+
+const NUM_ADDR_LIMIT_BIG = BigInt(NUM_ADDR_LIMIT);
+
+/** The address of a NumAddrSeg, as a number; undefined for any other segment. */
+export function numAddr(s: AddrSeg): number | undefined {
+  return s instanceof NumAddrSeg ? s.addr : undefined;
+}
+
 /** A bio_vec: a page, an offset (may exceed a page) and a length (may span later pfns). */
 export interface BvecSeg {
   readonly pfn: Pfn;

@@ -73,7 +73,7 @@ function create(r: OpCtx, it: IovIter): number {
 
 function segs(r: OpCtx, list: { base: unknown; len: number }[], key: string) {
   const at = r.at;
-  return list.map((s, i) => ({ base: at.segBase(s.base, key, i), len: s.len }));
+  return list.map((s, i) => at.seg(s.base, s.len, key, i));
 }
 
 /** Where `at` points, checked to hold `len` bytes inside its region. */

@@ -8,6 +8,7 @@ import { type Memory, type Region, ZERO_PFN } from "../model/memory.ts";
 import type { Path } from "./locate.ts";
 import { type AddrExpr, parseAddrExpr, parsePageExpr, scanRange } from "./num.ts";
 import { hex, type Pfn } from "../types.ts";
+import { type AddrSeg, addrSeg, NumAddrSeg } from "../model/iter.ts";
 
 /** A resolved memory location: a region and an offset into it. */
 export interface Loc {
@@ -76,26 +77,35 @@ export class Resolver {
    */
   private lastRegion: Region | undefined;
 
+  /** The last region's start as a number when it is below NUM_ADDR_LIMIT, else -1. */
+  private lastStart = -1;
+
   /**
-   * `vaddr` of "<the last region named>+<plain offset>" (what parseAddrExpr's hot path
-   * reads) without its objects or a lookup by name, or undefined for anything else (which
-   * `vaddr` then reads in full, raising every error).
+   * The offset into the last region named that `v` gives when it is "<that region>+<plain
+   * offset>" (what parseAddrExpr's hot path reads), found without its objects or a lookup by
+   * name; -1 for anything else (which `vaddr` then reads in full, raising every error).
    */
-  private lastVaddr(v: unknown): bigint | undefined {
+  private lastOffset(v: unknown): number {
     const region = this.lastRegion;
-    if (region === undefined || typeof v !== "string") return undefined;
+    if (region === undefined || typeof v !== "string") return -1;
     const last = region.name;
     if (
       v.length > last.length + 1 && v.charCodeAt(last.length) === 43 /* + */ &&
       v.startsWith(last)
     ) {
       const off = scanRange(v, last.length + 1, v.length);
-      // the start plus a BigInt of the offset: V8 adds 64-bit BigInts without a runtime call
-      // and makes a BigInt of a small integer at once, where BigInt() of a sum held as a
-      // double costs about twice as much (measured in isolation, 2*10^6 addresses)
-      if (off !== undefined && off >= 0 && off <= region.size) return region.start! + BigInt(off);
+      if (off !== undefined && off >= 0 && off <= region.size) return off;
     }
-    return undefined;
+    return -1;
+  }
+
+  /** `vaddr` of "<the last region named>+<plain offset>", or undefined (see lastOffset). */
+  private lastVaddr(v: unknown): bigint | undefined {
+    const off = this.lastOffset(v);
+    // the start plus a BigInt of the offset: V8 adds 64-bit BigInts without a runtime call
+    // and makes a BigInt of a small integer at once, where BigInt() of a sum held as a
+    // double costs about twice as much (measured in isolation, 2*10^6 addresses)
+    return off < 0 ? undefined : this.lastRegion!.start! + BigInt(off);
   }
 
   /** Resolves an address expression to a virtual address (iovec/kvec bases). */
@@ -105,7 +115,13 @@ export class Resolver {
     const e: AddrExpr = parseAddrExpr(v)!;
     if ("abs" in e) return e.abs;
     const region = this.regionOf(e, path);
-    if (region.start !== undefined) this.lastRegion = region;
+    if (region.start !== undefined) {
+      this.lastRegion = region;
+      // a region ends below 2^64: with its start below 2^51 every address in it is below 2^52
+      this.lastStart = region.start < 2n ** 51n && region.size < 2 ** 51
+        ? Number(region.start)
+        : -1;
+    }
     const a = this.mem.virtAddr(region, e.offset);
     if (a === undefined) {
       this.error(`"${region.name}" is page cache and has no virtual address`, path);
@@ -114,11 +130,17 @@ export class Resolver {
   }
 
   /**
-   * `vaddr` of the `base` of segment `i` of the list under `key` (an iovec or kvec array),
-   * whose path is built only when the address must be read in full.
+   * Segment `i` of the list under `key` (an iovec or kvec array): `len` bytes at `v`'s
+   * address, whose path is built only when the address must be read in full. An address in the last region named, below 2^52 (every user address), is kept
+   * as a number without a BigInt (NumAddrSeg).
    */
-  segBase(v: unknown, key: string, i: number): bigint {
-    return this.lastVaddr(v) ?? this.vaddr(v, [key, i, "base"]);
+  seg(v: unknown, len: number, key: string, i: number): AddrSeg {
+    const start = this.lastStart;
+    if (start >= 0) {
+      const off = this.lastOffset(v);
+      if (off >= 0) return new NumAddrSeg(start + off, len);
+    }
+    return addrSeg(this.vaddr(v, [key, i, "base"]), len);
   }
 
   /** Resolves a page reference to a pfn. */
