@@ -11,27 +11,35 @@
  */
 
 /** Page numbers per bucket: a run never crosses a bucket boundary. */
-const BUCKET = 4096;
+const BUCKET = 1024;
 
-/** Pages [start, end) each counted `count` (> 0) times. Mutable: runs are never shared. */
-interface CountRun {
-  start: number;
-  end: number;
-  count: number;
+/**
+ * One bucket's runs, flat and in page order: run k is pages [r[3k], r[3k + 1]), each counted
+ * r[3k + 2] (> 0) times. Numbers side by side rather than an object per run: a lookup's binary
+ * search reads one small array instead of chasing a pointer per probe (the ledger is looked up
+ * once per mapping, between a whole replay step's other work, so its probes miss the cache).
+ */
+type Flat = number[];
+
+/** A run as listed by `runs()`. */
+export interface CountRun {
+  readonly start: number;
+  readonly end: number;
+  readonly count: number;
 }
 
 /** Counts per page number, as runs. Mutable. */
 export class CountRuns {
-  private readonly buckets = new Map<number, CountRun[]>();
+  private readonly buckets = new Map<number, Flat>();
   /** The counts of every page added up. */
   total = 0;
 
   /** The count of one page (0 when none). */
   count(page: number): number {
-    const runs = this.buckets.get(Math.floor(page / BUCKET));
-    if (!runs) return 0;
-    const i = firstEndingAfter(runs, page);
-    return i < runs.length && runs[i].start <= page ? runs[i].count : 0;
+    const r = this.buckets.get(Math.floor(page / BUCKET));
+    if (!r) return 0;
+    const i = firstEndingAfter(r, page);
+    return i < r.length && r[i] <= page ? r[i + 2] : 0;
   }
 
   /** Adds one to the count of each of `n` pages from `first`. */
@@ -50,12 +58,18 @@ export class CountRuns {
     return d;
   }
 
+  /** Every run in page order (maximal: two touching runs never count alike). */
+  *runs(): Generator<CountRun> {
+    for (const key of [...this.buckets.keys()].sort((a, b) => a - b)) {
+      const r = this.buckets.get(key)!;
+      for (let i = 0; i < r.length; i += 3) yield { start: r[i], end: r[i + 1], count: r[i + 2] };
+    }
+  }
+
   /** Every counted page in page order with its count. */
   *pages(): Generator<{ page: number; count: number }> {
-    for (const key of [...this.buckets.keys()].sort((a, b) => a - b)) {
-      for (const r of this.buckets.get(key)!) {
-        for (let p = r.start; p < r.end; p++) yield { page: p, count: r.count };
-      }
+    for (const run of this.runs()) {
+      for (let p = run.start; p < run.end; p++) yield { page: p, count: run.count };
     }
   }
 
@@ -66,16 +80,16 @@ export class CountRuns {
     while (a < end) {
       const key = Math.floor(a / BUCKET);
       const b = Math.min(end, (key + 1) * BUCKET);
-      let runs = this.buckets.get(key);
-      if (!runs) {
+      let r = this.buckets.get(key);
+      if (!r) {
         if (delta < 0) {
           a = b;
           continue;
         }
-        this.buckets.set(key, runs = []);
+        this.buckets.set(key, r = []);
       }
-      changed += update(runs, a, b, delta);
-      if (!runs.length) this.buckets.delete(key);
+      changed += update(r, a, b, delta);
+      if (!r.length) this.buckets.delete(key);
       a = b;
     }
     return changed;
@@ -86,80 +100,75 @@ export class CountRuns {
  * Adds `delta` to the counts of [a, b) in one bucket's runs (a page at 0 stays at 0 for -1),
  * merging runs that end up touching with the same count; returns the pages changed.
  */
-function update(runs: CountRun[], a: number, b: number, delta: 1 | -1): number {
-  let i = firstEndingAfter(runs, a);
-  const r = runs[i];
-  if (r !== undefined && r.start === a && r.end === b) {
+function update(r: Flat, a: number, b: number, delta: 1 | -1): number {
+  let i = firstEndingAfter(r, a);
+  if (i < r.length && r[i] === a && r[i + 1] === b) {
     // the common case: the range is one whole run (a page mapped again or unmapped)
-    r.count += delta;
-    if (r.count === 0) runs.splice(i, 1);
-    else mergeAround(runs, i);
+    r[i + 2] += delta;
+    if (r[i + 2] === 0) r.splice(i, 3);
+    else mergeAround(r, i);
     return b - a;
   }
-  if (delta < 0 && (r === undefined || r.start >= b)) return 0; // nothing counted there
+  if (delta < 0 && (i >= r.length || r[i] >= b)) return 0; // nothing counted there
   // cut the runs at a and b so that [a, b) is covered by whole runs and holes
-  if (r !== undefined && r.start < a) {
-    runs.splice(i + 1, 0, { start: a, end: r.end, count: r.count });
-    r.end = a;
-    i++;
+  if (i < r.length && r[i] < a) {
+    r.splice(i + 3, 0, a, r[i + 1], r[i + 2]);
+    r[i + 1] = a;
+    i += 3;
   }
   let changed = 0, cur = a, j = i;
   while (cur < b) {
-    const s = runs[j];
-    if (s !== undefined && s.start <= cur) {
-      if (s.end > b) {
-        runs.splice(j + 1, 0, { start: b, end: s.end, count: s.count });
-        s.end = b;
+    if (j < r.length && r[j] <= cur) {
+      if (r[j + 1] > b) {
+        r.splice(j + 3, 0, b, r[j + 1], r[j + 2]);
+        r[j + 1] = b;
       }
-      s.count += delta;
-      changed += s.end - s.start;
-      cur = s.end;
-      if (s.count === 0) runs.splice(j, 1);
-      else j++;
+      r[j + 2] += delta;
+      changed += r[j + 1] - r[j];
+      cur = r[j + 1];
+      if (r[j + 2] === 0) r.splice(j, 3);
+      else j += 3;
     } else {
-      const e = s !== undefined && s.start < b ? s.start : b;
+      const e = j < r.length && r[j] < b ? r[j] : b;
       if (delta > 0) {
-        runs.splice(j, 0, { start: cur, end: e, count: 1 });
+        r.splice(j, 0, cur, e, 1);
         changed += e - cur;
-        j++;
+        j += 3;
       }
       cur = e;
     }
   }
-  // runs i - 1 .. j (those around [a, b) and inside it) may now touch with equal counts
-  let k = Math.max(i - 1, 0);
-  const last = Math.min(j, runs.length - 1);
-  for (let stop = last; k < stop;) {
-    const p = runs[k], q = runs[k + 1];
-    if (p.end === q.start && p.count === q.count) {
-      p.end = q.end;
-      runs.splice(k + 1, 1);
-      stop--;
-    } else k++;
+  // the runs from the one before [a, b) to the one after it may now touch with equal counts
+  let k = Math.max(i - 3, 0);
+  for (let stop = Math.min(j, r.length - 3); k < stop;) {
+    if (r[k + 1] === r[k + 3] && r[k + 2] === r[k + 5]) {
+      r[k + 1] = r[k + 4];
+      r.splice(k + 3, 3);
+      stop -= 3;
+    } else k += 3;
   }
   return changed;
 }
 
-/** Merges run i with its neighbours where they touch and count alike. */
-function mergeAround(runs: CountRun[], i: number): void {
-  const r = runs[i], right = runs[i + 1], left = runs[i - 1];
-  if (right !== undefined && right.start === r.end && right.count === r.count) {
-    r.end = right.end;
-    runs.splice(i + 1, 1);
+/** Merges the run at i with its neighbours where they touch and count alike. */
+function mergeAround(r: Flat, i: number): void {
+  if (i + 3 < r.length && r[i + 3] === r[i + 1] && r[i + 5] === r[i + 2]) {
+    r[i + 1] = r[i + 4];
+    r.splice(i + 3, 3);
   }
-  if (left !== undefined && left.end === r.start && left.count === r.count) {
-    left.end = r.end;
-    runs.splice(i, 1);
+  if (i >= 3 && r[i - 2] === r[i] && r[i - 1] === r[i + 2]) {
+    r[i - 2] = r[i + 1];
+    r.splice(i, 3);
   }
 }
 
-/** Index of the first run whose end is after `page` (runs are sorted and disjoint). */
-function firstEndingAfter(runs: readonly CountRun[], page: number): number {
-  let lo = 0, hi = runs.length;
+/** Index in `r` of the first run whose end is after `page` (runs are sorted and disjoint). */
+function firstEndingAfter(r: Flat, page: number): number {
+  let lo = 0, hi = r.length / 3;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (runs[mid].end <= page) lo = mid + 1;
+    if (r[3 * mid + 1] <= page) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  return 3 * lo;
 }
