@@ -243,23 +243,33 @@ export async function openJsonlBatches(
     header = r.line(pending[at++]) as LoadedHeader | undefined;
   }
   // each batch's lines are parsed as the consumer takes its ops, so that an op is built
-  // just before it is used (a batch parsed ahead outlives the young generation of the GC)
+  // just before it is used (a batch parsed ahead outlives the young generation of the GC):
+  // one iterator object, not a generator, whose result object is reused from op to op
   let stop = false;
-  function* parsed(): Generator<OpNode> {
-    while (at < pending.length) {
-      const node = r.line(pending[at++]) as OpNode | undefined;
-      if (!node) continue;
-      if (issues.length) {
-        stop = true;
-        return;
+  const result: { done: false; value: OpNode } = { done: false, value: undefined as never };
+  const batch: IterableIterator<OpNode> = {
+    next(): IteratorResult<OpNode> {
+      while (at < pending.length) {
+        const node = r.line(pending[at++]) as OpNode | undefined;
+        if (!node) continue;
+        if (issues.length) {
+          stop = true;
+          break;
+        }
+        result.value = node;
+        return result;
       }
-      yield node;
-    }
-  }
+      at = pending.length;
+      return { done: true, value: undefined };
+    },
+    [Symbol.iterator]() {
+      return this;
+    },
+  };
   async function* ops(): AsyncGenerator<Iterable<OpNode>> {
     try {
       for (;;) {
-        if (at < pending.length) yield parsed();
+        if (at < pending.length) yield batch;
         if (stop) return;
         if (!(await pull())) {
           if (!r.done) r.end();
