@@ -82,17 +82,17 @@ export class PinLedger {
     step: number,
   ): void {
     // the runs as numbers, cut by the cancelled takes in place (the runs given are not ours)
-    const firsts = netFirsts, ns = netCounts;
-    firsts.length = ns.length = 0;
+    const net = NET, firsts = net.firsts, ns = net.ns;
+    net.len = 0;
     for (const r of runs) {
-      firsts.push(r.first);
-      ns.push(r.n);
+      firsts[net.len] = r.first;
+      ns[net.len++] = r.n;
     }
     let made: Pfn[] | undefined;
     if (drops.length) {
       let cancelled = 0, from = 0;
       for (const p of drops) {
-        const at = this.count(kind, p) === 0 ? cancelTake(firsts, ns, p, from) : -1;
+        const at = this.count(kind, p) === 0 ? cancelTake(net, p, from) : -1;
         if (at >= 0) cancelled++, from = at;
         else (made ??= []).push(p);
       }
@@ -101,7 +101,7 @@ export class PinLedger {
       c.released += cancelled;
     }
     let first = 0, n = 0;
-    for (let i = 0; i < firsts.length; i++) {
+    for (let i = 0; i < net.len; i++) {
       if (n && first + n === firsts[i]) n += ns[i];
       else {
         if (n) this.takeRun(kind, first, n, step);
@@ -171,18 +171,20 @@ export class PinLedger {
 }
 
 /**
- * takeThenDrop's runs as numbers (first pfns and page counts), reused from call to call: the
- * ledger calls nothing that comes back into takeThenDrop while it reads them.
+ * takeThenDrop's runs as numbers (first pfns and page counts), the first `len` of each array,
+ * reused from call to call: the ledger calls nothing that comes back into takeThenDrop while
+ * it reads them. A count rather than `length = 0`, which frees the arrays' storage (V8) and
+ * made each call allocate it again.
  */
-const netFirsts: Pfn[] = [], netCounts: number[] = [];
+const NET = { firsts: [] as Pfn[], ns: [] as number[], len: 0 };
 
 /**
  * Takes page `p` out of one of the runs (`firsts[i]`, `ns[i]` pages), looking from run `from`
  * on first (a call gives pages back in the order it took them, so the run is seldom before the
  * last one found); returns the index of the run it was taken from, or -1 when none holds it.
  */
-function cancelTake(firsts: Pfn[], ns: number[], p: Pfn, from: number): number {
-  const len = firsts.length;
+function cancelTake(net: typeof NET, p: Pfn, from: number): number {
+  const { firsts, ns, len } = net;
   let i = from;
   while (i < len && !(firsts[i] <= p && p < firsts[i] + ns[i])) i++;
   if (i === len) {
@@ -197,9 +199,14 @@ function cancelTake(firsts: Pfn[], ns: number[], p: Pfn, from: number): number {
   } else if (p === f + n - 1) ns[i] = n - 1;
   else {
     // the run is cut in two around p
+    for (let k = len; k > i + 1; k--) {
+      firsts[k] = firsts[k - 1];
+      ns[k] = ns[k - 1];
+    }
     ns[i] = p - f;
-    firsts.splice(i + 1, 0, p + 1);
-    ns.splice(i + 1, 0, f + n - p - 1);
+    firsts[i + 1] = p + 1;
+    ns[i + 1] = f + n - p - 1;
+    net.len = len + 1;
   }
   return i;
 }
