@@ -54,15 +54,28 @@ export function rdmaList(
       a.offset === b.offset && a.reserved === b.reserved,
     (t, i) => ({ ...t, pfn: t.pfn + i, addr: t.addr + i * pageSize }),
   );
-  const list = {
-    ...o,
-    get sge() {
-      return runs.array();
-    },
-  };
-  // not enumerable: the list prints and compares as it always did
-  Object.defineProperty(list, "sgeRuns", { value: runs, enumerable: false });
-  return list;
+  return new SgeRunList(o.name, o.maxSge, o.lkey, o.dir, o.step, runs);
+}
+
+/**
+ * A list made by rdmaList. A class rather than an object literal with a getter and a property
+ * defined on it afterwards, which V8 kept as a dictionary: every read of the list's fields (a
+ * few per SGE mapped) was a lookup by name. `sge` is a getter of the class, so the list's own
+ * fields print and compare as the plain lists' do, less `sge`.
+ */
+class SgeRunList implements RdmaList {
+  constructor(
+    readonly name: string,
+    readonly maxSge: number,
+    readonly lkey: bigint,
+    readonly dir: "to_device" | "from_device",
+    readonly step: number,
+    readonly sgeRuns: EntryRuns<Sge>,
+  ) {}
+
+  get sge(): Sge[] {
+    return this.sgeRuns.array();
+  }
 }
 
 /** How many SGEs a list holds, without expanding runs. */
