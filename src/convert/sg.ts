@@ -60,25 +60,31 @@ export interface SgTable {
  * filled).
  */
 export function sgInitTable(name: string, n: number, step: number): SgTable {
-  const runs = new EntryRuns<SgEntry>(sgAlike);
-  const t: SgTable = {
-    name,
-    get entries() {
-      return runs.array();
-    },
-    nents: 0,
-    origNents: 0,
-    capacity: n,
-    endMark: n > 0 ? n - 1 : undefined,
-    mapped: false,
-    chained: false,
-    step,
-    dir: undefined,
-    ioComplete: false,
-  };
-  // not enumerable: the table prints and compares as it always did
-  Object.defineProperty(t, "runs", { value: runs, enumerable: false });
-  return t;
+  return new RunSgTable(name, n, step);
+}
+
+/**
+ * A table made by sg_init_table, its entries kept as runs until read. A class rather than an
+ * object literal with a getter and a property defined on it afterwards, which V8 kept as a
+ * dictionary (every field read of extract_iter_to_sg a lookup by name); `entries` is a getter
+ * of the class, so the table's own fields are those of a plain table less `entries`.
+ */
+class RunSgTable implements SgTable {
+  readonly runs = new EntryRuns<SgEntry>(sgAlike);
+  nents = 0;
+  origNents = 0;
+  endMark: number | undefined;
+  mapped = false;
+  chained = false;
+  dir: "source" | "dest" | undefined = undefined;
+  ioComplete = false;
+  constructor(readonly name: string, public capacity: number, readonly step: number) {
+    this.endMark = capacity > 0 ? capacity - 1 : undefined;
+  }
+
+  get entries(): SgEntry[] {
+    return this.runs.array();
+  }
 }
 
 /** Whether two sg entries agree in everything but the page (a run of them can be stored). */
