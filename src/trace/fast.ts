@@ -24,6 +24,8 @@ type Fast = (v: unknown) => unknown;
 interface Field {
   readonly key: string;
   readonly parse: Fast | undefined;
+  /** The field's number bounds when it is a plain number field (checked inline in place). */
+  readonly num?: { readonly min: number; readonly max: number };
   /** absent: required (give up), omitted (optional), or a default value getter. */
   readonly absent: "required" | "omit" | { readonly def: { readonly defaultValue: unknown } };
 }
@@ -168,7 +170,11 @@ function compileObject(s: z.ZodType, inPlace: boolean): Fast | undefined {
     const parse = compile(inner, inPlace);
     // a field of a kind not known here: fine while absent, zod decides when it is present
     if (!parse && absent === "required") return undefined;
-    fields.push({ key, parse, absent });
+    const kind = fastKindOf(inner);
+    const num = kind?.kind === "num" && Number.isFinite(kind.min) && Number.isFinite(kind.max)
+      ? { min: kind.min, max: kind.max }
+      : undefined;
+    fields.push({ key, parse, absent, num });
   }
   if (inPlace) return inPlaceObject(fields);
   const keys = new Set(fields.map((f) => f.key));
@@ -211,14 +217,27 @@ function inPlaceObject(fields: readonly Field[]): Fast {
   const cases: string[] = [];
   for (const [i, f] of fields.entries()) {
     if (f.absent === "required") required++;
+    // a number field given as a safe integer in bounds (how JSON gives most) is checked
+    // here, without a call; anything else goes to its compiled function (-0 is stored as 0,
+    // as that function would)
+    const check = f.num
+      ? `if (typeof x === "number" && Number.isSafeInteger(x) && x >= ${f.num.min} &&
+              x <= ${f.num.max}) {
+              if (x === 0) v[${lit(f.key)}] = 0;
+            } else {
+              y = P[${i}](x);
+              if (y === G) return G;
+              if (!Object.is(x, y)) v[${lit(f.key)}] = y;
+            }`
+      : `y = P[${i}](x);
+            if (y === G) return G;
+            if (!Object.is(x, y)) v[${lit(f.key)}] = y;`;
     cases.push(
       f.parse
         ? `case ${lit(f.key)}:
             x = v[${lit(f.key)}];
             if (x === undefined) return G;
-            y = P[${i}](x);
-            if (y === G) return G;
-            if (!Object.is(x, y)) v[${lit(f.key)}] = y;
+            ${check}
             if (${i} < last) ordered = false;
             else last = ${i};
             ${f.absent === "required" ? "req++;" : ""}
@@ -229,6 +248,15 @@ function inPlaceObject(fields: readonly Field[]): Fast {
   const defaults = fields.flatMap((f, i) =>
     f.absent === "required" || f.absent === "omit" ? [] : [i]
   );
+  // a default that is a number, string or boolean is the same value every time zod gives
+  // it: read once here rather than through zod's getter (which clones) on every op
+  const C = fields.map((f) => {
+    if (f.absent === "required" || f.absent === "omit") return undefined;
+    const d = f.absent.def.defaultValue;
+    return typeof d === "number" || typeof d === "string" || typeof d === "boolean" ? d : undefined;
+  });
+  /** The expression of field i's default value. */
+  const dflt = (i: number) => C[i] === undefined ? `D[${i}].def.defaultValue` : `C[${i}]`;
   const body = `if (typeof v !== "object" || v === null || Array.isArray(v)) return G;
     let last = -1, ordered = true, req = 0, x, y;
     for (const k in v) {
@@ -241,7 +269,7 @@ function inPlaceObject(fields: readonly Field[]): Fast {
     ${
     defaults.map((i) =>
       `if (v[${lit(fields[i].key)}] === undefined) {
-        if (D[${i}].def.defaultValue === undefined) return G;
+        ${C[i] === undefined ? `if (D[${i}].def.defaultValue === undefined) return G;` : ""}
         if (${i} < last) ordered = false;
       }`
     ).join("\n")
@@ -252,16 +280,14 @@ function inPlaceObject(fields: readonly Field[]): Fast {
     fields.map((f, i) =>
       f.absent === "required" ? `o[${lit(f.key)}] = v[${lit(f.key)}];` : `x = v[${lit(f.key)}];
           if (x !== undefined) o[${lit(f.key)}] = x;
-          ${f.absent === "omit" ? "" : `else o[${lit(f.key)}] = D[${i}].def.defaultValue;`}`
+          ${f.absent === "omit" ? "" : `else o[${lit(f.key)}] = ${dflt(i)};`}`
     ).join("\n")
   }
       return o;
     }
     ${
     defaults.map((i) =>
-      `if (v[${lit(fields[i].key)}] === undefined) v[${
-        lit(fields[i].key)
-      }] = D[${i}].def.defaultValue;`
+      `if (v[${lit(fields[i].key)}] === undefined) v[${lit(fields[i].key)}] = ${dflt(i)};`
     ).join("\n")
   }
     return v;`;
@@ -269,6 +295,7 @@ function inPlaceObject(fields: readonly Field[]): Fast {
     G: GIVE_UP,
     P: fields.map((f) => f.parse),
     D: fields.map((f) => f.absent),
+    C,
   });
 }
 
