@@ -14,6 +14,7 @@ import type { Pipe } from "../model/pipe.ts";
 import type { Path } from "../trace/locate.ts";
 import type { WarnFn } from "../check/warnings.ts";
 import { bioList, type PageList, sgtList } from "./lists.ts";
+import { NameMap } from "./name_map.ts";
 
 /** A replay variable. */
 export type Var =
@@ -43,7 +44,7 @@ export interface ScopeEnv {
 
 /** Every name a replay knows, and what became of names that are gone. */
 export class Scope {
-  readonly vars = new Map<string, Var>();
+  readonly vars = new NameMap<Var>();
   /** Names whose creating call failed, with the step and return value. */
   readonly failed = new Map<string, string>();
   /** Pipes by name. */
@@ -143,12 +144,12 @@ export class Scope {
    */
   lists(keep?: (v: Var) => boolean): PageList[] {
     const out: PageList[] = [];
-    for (const [name, v] of this.vars) {
-      if (keep && !keep(v)) continue;
+    this.vars.forEach((v, name) => {
+      if (keep && !keep(v)) return;
       if (v.type === "pages") out.push(v.list);
       else if (v.type === "iter" && v.list) out.push(v.list);
       else if (v.type === "sgt" || v.type === "bio") out.push(this.listOf(name)!);
-    }
+    });
     return out;
   }
 }
