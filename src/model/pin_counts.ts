@@ -10,6 +10,8 @@
  * @module
  */
 
+import { Buckets } from "./buckets.ts";
+
 /** Page numbers per bucket: a run never crosses a bucket boundary. */
 const BUCKET = 1024;
 
@@ -30,7 +32,7 @@ export interface CountRun {
 
 /** Counts per page number, as runs. Mutable. */
 export class CountRuns {
-  private readonly buckets = new Map<number, Flat>();
+  private readonly buckets = new Buckets<number>();
   /** The counts of every page added up. */
   total = 0;
 
@@ -60,7 +62,7 @@ export class CountRuns {
 
   /** Every run in page order (maximal: two touching runs never count alike). */
   *runs(): Generator<CountRun> {
-    for (const key of [...this.buckets.keys()].sort((a, b) => a - b)) {
+    for (const key of this.buckets.keys()) {
       const r = this.buckets.get(key)!;
       for (let i = 0; i < r.length; i += 3) yield { start: r[i], end: r[i + 1], count: r[i + 2] };
     }
@@ -89,7 +91,7 @@ export class CountRuns {
         this.buckets.set(key, r = []);
       }
       changed += update(r, a, b, delta);
-      if (!r.length) this.buckets.delete(key);
+      if (!r.length) this.buckets.emptiedOne();
       a = b;
     }
     return changed;

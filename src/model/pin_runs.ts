@@ -8,6 +8,7 @@
  * @module
  */
 import type { Pfn } from "../types.ts";
+import { Buckets } from "./buckets.ts";
 
 /** Frames per bucket: a run never crosses a bucket boundary. */
 const BUCKET = 4096;
@@ -66,7 +67,7 @@ function sameSteps(a: readonly number[], b: readonly number[]): boolean {
 
 /** The per-page hold lists of one kind, as runs. Mutable. */
 export class HoldRuns {
-  private readonly buckets = new Map<number, Run[]>();
+  private readonly buckets = new Buckets<Run>();
   /** Holds outstanding in all (pages times steps). */
   total = 0;
 
@@ -106,7 +107,7 @@ export class HoldRuns {
 
   /** Every held page in pfn order with its steps (oldest first). */
   *pages(): Generator<{ pfn: Pfn; steps: readonly number[] }> {
-    for (const key of [...this.buckets.keys()].sort((a, b) => a - b)) {
+    for (const key of this.buckets.keys()) {
       for (const r of this.buckets.get(key)!) {
         for (let p = r.start; p < r.end; p++) yield { pfn: p, steps: r.steps };
       }
@@ -137,7 +138,7 @@ export class HoldRuns {
     }
     const i = firstEndingAfter(runs, a);
     if (quick(runs, i, a, b, f)) {
-      if (!runs.length) this.buckets.delete(key);
+      if (!runs.length) this.buckets.emptiedOne();
       return;
     }
     const out: Run[] = [];
@@ -178,7 +179,7 @@ export class HoldRuns {
       } else merged.push(r);
     }
     runs.splice(from, to - from, ...merged);
-    if (!runs.length) this.buckets.delete(key);
+    if (!runs.length) this.buckets.emptiedOne();
   }
 }
 
