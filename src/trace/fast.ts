@@ -334,13 +334,26 @@ export function fastParseInPlace(s: z.ZodType, v: unknown): unknown {
   return run(compiledInPlace, true, s, v);
 }
 
-const opParsers = new Map<string, ((v: unknown) => unknown) | null>();
+/** An op name's in-place fast path, and the name as the replay should keep it. */
+export interface OpFastPath {
+  /** The parse (fastParseInPlace with the op's schema), null when there is none. */
+  readonly parse: ((v: unknown) => unknown) | null;
+  /**
+   * The op's name as an internalized string (one per op name for the whole run), for the
+   * node: a string JSON.parse makes is a new one per line, and every map lookup or comparison
+   * by it (the replay's handler lookup, `op === "expect"`) would hash or compare its characters
+   * again.
+   */
+  readonly name: string;
+}
+
+const opParsers = new Map<string, OpFastPath>();
 
 /**
- * The in-place fast path of an op name's schema (fastParseInPlace with opSchema(op)), found
- * once per name: null when there is none, undefined for a name that is not an op.
+ * The in-place fast path of an op name's schema, found once per name; undefined for a name
+ * that is not an op.
  */
-export function opFastPath(op: string): ((v: unknown) => unknown) | null | undefined {
+export function opFastPath(op: string): OpFastPath | undefined {
   let p = opParsers.get(op);
   if (p === undefined) {
     const s = opSchema(op);
@@ -348,14 +361,18 @@ export function opFastPath(op: string): ((v: unknown) => unknown) | null | undef
     let f = compiledInPlace.get(s);
     if (f === undefined) compiledInPlace.set(s, f = compile(s, true) ?? null);
     const g = f;
-    p = g
-      ? (v) => {
-        if (!enabled) return undefined;
-        const r = g(v);
-        return r === GIVE_UP ? undefined : r;
-      }
-      : null;
-    opParsers.set(op, p);
+    p = {
+      parse: g
+        ? (v) => {
+          if (!enabled) return undefined;
+          const r = g(v);
+          return r === GIVE_UP ? undefined : r;
+        }
+        : null,
+      // a property key is an internalized string
+      name: Object.keys({ [op]: 0 })[0],
+    };
+    opParsers.set(p.name, p);
   }
   return p;
 }

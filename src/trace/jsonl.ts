@@ -95,13 +95,13 @@ class JsonlReader {
     if (typeof value !== "object" || value === null) return undefined;
     const opName = (value as { op?: unknown }).op;
     if (typeof opName !== "string" || opName.length > this.maxOpName) return undefined;
-    const parse = opFastPath(opName);
-    if (!parse) return undefined;
-    const args = parse(value) as { id?: string | number } | undefined;
+    const fast = opFastPath(opName);
+    if (!fast?.parse) return undefined;
+    const args = fast.parse(value) as { id?: string | number } | undefined;
     if (args === undefined) return undefined;
     return new JsonlOp(
       this.index++,
-      opName,
+      fast.name,
       args.id === undefined ? undefined : String(args.id),
       here,
       args,
