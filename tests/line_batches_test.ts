@@ -5,7 +5,7 @@
  * split across many reads, a line over the limit), and positions in errors still right.
  */
 import assert from "node:assert/strict";
-import { fileChunks, lineBatches, linesOf, MAX_LINE } from "../src/cli/io.ts";
+import { fileChunks, lineBatches, linesOf, MAX_LINE, readWhole } from "../src/cli/io.ts";
 import { openJsonlBatches, streamJsonl } from "../src/trace/load.ts";
 import type { TraceIssue } from "../src/errors.ts";
 import { runCli } from "../src/cli/mod.ts";
@@ -219,6 +219,22 @@ Deno.test("fileChunks: a real file read in small synchronous reads gives every l
     const viaIo: string[] = [];
     for await (const b of denoIo().readLineBatches(path)) viaIo.push(...b);
     assert.deepEqual(viaIo, lines);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("readWhole: a file's bytes in one buffer, empty or not, and the file closed after", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".yaml" });
+  try {
+    for (const size of [0, 1, 65536, 200_003]) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 131 + 7) & 0xff);
+      await Deno.writeFile(path, bytes);
+      const f = await Deno.open(path);
+      const got = readWhole(f);
+      assert.deepEqual(got, bytes);
+      assert.throws(() => f.readSync(new Uint8Array(1)), Deno.errors.BadResource);
+    }
   } finally {
     await Deno.remove(path);
   }
