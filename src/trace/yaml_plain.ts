@@ -25,14 +25,15 @@ export interface PlainItems {
   readonly at: readonly { line: number; column: number }[];
 }
 
-/** A plain scalar of the subset: no indicator first, no space, no `:` or `,` anywhere. */
-const SCALAR = /^[A-Za-z0-9_./][A-Za-z0-9_./@+\-[\]#()=]*$/;
+/**
+ * A plain scalar of the subset: no indicator first, no space, no `:` or `,` anywhere. The
+ * reader checks it a character at a time (isPlainScalar); a test holds the two to agree.
+ */
+export const SCALAR = /^[A-Za-z0-9_./][A-Za-z0-9_./@+\-[\]#()=]*$/;
 /** At most 256 characters: YAML limits an implicit key to 1024. */
-const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+const KEY_MAX = 256;
 /** Nesting beyond this is left to the parser (and keeps this reader's recursion shallow). */
 const MAX_DEPTH = 64;
-const DECIMAL = /^[-+]?[0-9]+$/;
-const HEX = /^0x[0-9a-fA-F]+$/;
 /** Core-schema floats (and `.inf`/`.nan`), octal: left to the parser. */
 const FLOATISH = /^[-+]?(?:\.[0-9]|[0-9]+\.|[0-9]+[eE]|\.)|^0o/;
 
@@ -61,22 +62,104 @@ function word(s: string): boolean | null | undefined {
   return undefined;
 }
 
-/** The core schema's value of a plain scalar, or OUT. */
-function scalar(s: string): unknown {
-  const c = s.charCodeAt(0);
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/** Whether t[from, end) is a key of the subset: an identifier of at most KEY_MAX characters. */
+export function isKey(t: string, from: number, end: number): boolean {
+  if (end - from < 1 || end - from > KEY_MAX) return false;
+  const c0 = t.charCodeAt(from);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) return false;
+  for (let k = from + 1; k < end; k++) {
+    const c = t.charCodeAt(k);
+    if (!(isAlnum(c) || c === 95)) return false;
+  }
+  return true;
+}
+
+/** Whether t[from, end) is a plain scalar of the subset (SCALAR, a character at a time). */
+export function isPlainScalar(t: string, from: number, end: number): boolean {
+  if (from >= end) return false;
+  const c0 = t.charCodeAt(from);
+  if (!(isAlnum(c0) || c0 === 95 || c0 === 46 || c0 === 47)) return false;
+  for (let k = from + 1; k < end; k++) {
+    const c = t.charCodeAt(k);
+    // _ . / @ + - [ ] # ( ) =
+    if (
+      !(isAlnum(c) || c === 95 || c === 46 || c === 47 || c === 64 || c === 43 || c === 45 ||
+        c === 91 || c === 93 || c === 35 || c === 40 || c === 41 || c === 61)
+    ) return false;
+  }
+  return true;
+}
+
+/**
+ * The value of the integer t[from, end) spells when it is `[-+]?[0-9]+` (the core schema's
+ * decimal) of at most 15 digits, read in place; undefined for anything else.
+ */
+function decimalAt(t: string, from: number, end: number): number | undefined {
+  let k = from;
+  const c0 = t.charCodeAt(k);
+  const neg = c0 === 45;
+  if (neg || c0 === 43) k++;
+  if (k === end || end - k > 15) return undefined;
+  let n = 0;
+  for (; k < end; k++) {
+    const c = t.charCodeAt(k);
+    if (!isDigit(c)) return undefined;
+    n = n * 10 + (c - 48);
+  }
+  return neg ? -n : n;
+}
+
+/**
+ * The value of `0x` and at most 13 hex digits at t[from, end) (below 2^52), read in place;
+ * undefined for anything else.
+ */
+function hexAt(t: string, from: number, end: number): number | undefined {
+  if (end - from < 3 || end - from > 15) return undefined;
+  if (t.charCodeAt(from) !== 48 || t.charCodeAt(from + 1) !== 120) return undefined;
+  let n = 0;
+  for (let k = from + 2; k < end; k++) {
+    const c = t.charCodeAt(k);
+    const d = isDigit(c) ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return undefined;
+    n = n * 16 + d;
+  }
+  return n;
+}
+
+/**
+ * The core schema's value of the plain scalar t[from, end), or OUT; a number is read in
+ * place, and only a string value is cut out of the text.
+ */
+function scalar(t: string, from: number, end: number): unknown {
+  const c = t.charCodeAt(from);
   // a digit, sign or dot first: an integer, or something left to the parser
-  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
-    if (DECIMAL.test(s)) {
+  if (isDigit(c) || c === 43 || c === 45 || c === 46) {
+    const d = decimalAt(t, from, end);
+    if (d !== undefined) return d;
+    const s = t.slice(from, end);
+    if (/^[-+]?[0-9]+$/.test(s)) {
+      // 16 digits or more
       const n = Number(s);
       return Number.isSafeInteger(n) ? n : OUT;
     }
     if (FLOATISH.test(s)) return OUT;
-    if (HEX.test(s)) {
+    const h = hexAt(t, from, end);
+    if (h !== undefined) return h;
+    if (/^0x[0-9a-fA-F]+$/.test(s)) {
       const n = parseInt(s.slice(2), 16);
       return Number.isSafeInteger(n) ? n : OUT;
     }
   }
-  if (!SCALAR.test(s)) return OUT;
+  if (!isPlainScalar(t, from, end)) return OUT;
+  const s = t.slice(from, end);
   const w = word(s);
   return w === undefined ? s : w;
 }
@@ -153,7 +236,7 @@ class Reader {
       const colon = colonIn(t, from, end);
       let v: unknown;
       if (colon < 0) {
-        v = scalar(t.slice(from, end));
+        v = scalar(t, from, end);
         this.i++;
       } else v = this.map(col, depth + 1, from);
       if (v === OUT) return OUT;
@@ -181,14 +264,11 @@ class Reader {
       const end = ls.end[i];
       const colon = colonIn(t, from, end);
       if (colon < 0) return OUT;
+      if (!isKey(t, from, colon)) return OUT;
       const key = t.slice(from, colon);
       // a key the core schema reads as a boolean or null (true, True, null, NULL...) is
       // named "true", "false" or "" by the parser, and two spellings of one are a key twice
-      if (
-        !KEY.test(key) || word(key) !== undefined || key === "__proto__" || Object.hasOwn(out, key)
-      ) {
-        return OUT;
-      }
+      if (word(key) !== undefined || key === "__proto__" || Object.hasOwn(out, key)) return OUT;
       this.i++;
       let v: unknown;
       if (colon + 1 === end) {
@@ -197,7 +277,7 @@ class Reader {
         else if (ls.isItem(n)) v = this.seq(ls.indent[n], depth + 1);
         else v = this.map(ls.indent[n], depth + 1);
       } else if (t.charCodeAt(colon + 1) !== 32) return OUT;
-      else v = scalar(t.slice(colon + 2, end));
+      else v = scalar(t, colon + 2, end);
       if (v === OUT) return OUT;
       out[key] = v;
       from = undefined;

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { LineCounter, parseDocument, stringify, type YAMLSeq } from "yaml";
-import { plainItems } from "../../src/trace/yaml_plain.ts";
+import { isKey, isPlainScalar, plainItems, SCALAR } from "../../src/trace/yaml_plain.ts";
 
 const seed = Number(Deno.env.get("FC_SEED") ?? 4242);
 
@@ -296,4 +296,21 @@ Deno.test("plain YAML items: a generated trace's ops, and what is left to the pa
   assert.equal((plainItems(many)!.value[0] as { iters: string[] }).iters.length, 200000);
   // a deeper dash after a scalar item continues the scalar ("a - b"): not a second item
   assert.equal(plainItems("  - a\n    - b"), undefined);
+});
+
+Deno.test("the reader's character classes are the SCALAR regex and the identifier rule", () => {
+  const chars = fc.constantFrom(..."aZ09_./@+-[]#()=:, \t'\"!&*?|>%`{}~\\\u00e9");
+  fc.assert(
+    fc.property(fc.string({ unit: chars, maxLength: 12 }), (s) => {
+      assert.equal(isPlainScalar(s, 0, s.length), SCALAR.test(s), JSON.stringify(s));
+      // a slice of a longer text reads the same
+      const t = `x:${s}\n`;
+      assert.equal(isPlainScalar(t, 2, 2 + s.length), SCALAR.test(s));
+      assert.equal(isKey(t, 2, 2 + s.length), /^[A-Za-z_][A-Za-z0-9_]{0,255}$/.test(s));
+    }),
+    { seed, numRuns: 3000 },
+  );
+  const long = "k".repeat(256);
+  assert.ok(isKey(long, 0, 256));
+  assert.ok(!isKey(long + "k", 0, 257));
 });
