@@ -117,7 +117,7 @@ export class Resolver {
     const region = this.regionOf(e, path);
     if (region.start !== undefined) {
       this.lastRegion = region;
-      // a region ends below 2^64: with its start below 2^51 every address in it is below 2^52
+      // with its start and its size below 2^51, every address in the region is below 2^52
       this.lastStart = region.start < 2n ** 51n && region.size < 2 ** 51
         ? Number(region.start)
         : -1;
@@ -131,8 +131,9 @@ export class Resolver {
 
   /**
    * Segment `i` of the list under `key` (an iovec or kvec array): `len` bytes at `v`'s
-   * address, whose path is built only when the address must be read in full. An address in the last region named, below 2^52 (every user address), is kept
-   * as a number without a BigInt (NumAddrSeg).
+   * address, whose path is built only when the address must be read in full. An address in
+   * the last region named, below 2^52 (every user address), is kept as a number without a
+   * BigInt (NumAddrSeg).
    */
   seg(v: unknown, len: number, key: string, i: number): AddrSeg {
     const start = this.lastStart;
