@@ -210,6 +210,24 @@ function colonIn(t: string, from: number, end: number): number {
   return -1;
 }
 
+/**
+ * The keys a reader has met, by length: a trace spells the same few dozen keys over and over,
+ * and a key found here is the string met before (no new string cut out of the text, and a
+ * property key V8 has already internalized).
+ */
+const KEYS: string[][] = [];
+
+/** The key t[from, end) as a string, the one met before when there was one. */
+function keyAt(t: string, from: number, end: number): string {
+  const n = end - from;
+  const seen = KEYS[n] ??= [];
+  for (let k = 0; k < seen.length; k++) if (t.startsWith(seen[k], from)) return seen[k];
+  const key = t.slice(from, end);
+  // a few per length are enough for an op trace's keys (and keep the search short)
+  if (seen.length < 8) seen.push(key);
+  return key;
+}
+
 /** A cursor over the lines, reading nested blocks. */
 class Reader {
   i = 0;
@@ -265,7 +283,7 @@ class Reader {
       const colon = colonIn(t, from, end);
       if (colon < 0) return OUT;
       if (!isKey(t, from, colon)) return OUT;
-      const key = t.slice(from, colon);
+      const key = keyAt(t, from, colon);
       // a key the core schema reads as a boolean or null (true, True, null, NULL...) is
       // named "true", "false" or "" by the parser, and two spellings of one are a key twice
       if (word(key) !== undefined || key === "__proto__" || Object.hasOwn(out, key)) return OUT;
