@@ -241,8 +241,8 @@ function* validItems(
   issues: TraceIssue[],
   reread?: (k: number) => unknown,
 ): Generator<OpNode> {
-  for (const [k, v] of items.entries()) {
-    const index = firstOp + k;
+  for (let k = 0; k < items.length; k++) {
+    const v = items[k], index = firstOp + k;
     const pos = itemLocate([k]);
     if (tooMany(issues, file, pos)) return;
     const fresh = reread && (() => reread(k));

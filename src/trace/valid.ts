@@ -10,7 +10,7 @@ import type { TraceIssue } from "../errors.ts";
 import type { Locator, Path } from "./locate.ts";
 import { type Header, header as headerSchema, OP_NAMES, opSchema } from "./schema.ts";
 import { suggest } from "./suggest.ts";
-import { fastParse, fastParseInPlace } from "./fast.ts";
+import { fastParse, opFastPath } from "./fast.ts";
 import { fieldNames } from "./fields.ts";
 import { limit, limitMessage } from "../limits.ts";
 import { WARNINGS } from "../check/warnings.ts";
@@ -182,7 +182,10 @@ export function validateOp(
   // the fast path yields what the schema would; the schema decides (and words every error)
   // whenever the fast path cannot vouch for the op. With `fresh` the value is this caller's
   // alone: it is checked in place, and the schema reads an untouched copy if that gives up.
-  let args = (fresh ? fastParseInPlace(schema, value) : fastParse(schema, value)) as
+  // in place, through the op name's fast path (found by name, with the name as the node
+  // keeps it): what fastParseInPlace(schema, value) gives
+  const inPlace = fresh ? opFastPath(opName) : undefined;
+  let args = (fresh ? inPlace?.parse?.(value) : fastParse(schema, value)) as
     | { id?: string | number }
     | undefined;
   if (args === undefined) {
@@ -197,7 +200,7 @@ export function validateOp(
   const sub: Locator = prefix.length === 0 ? locate : (p, key) => locate([...prefix, ...p], key);
   return {
     index,
-    op: opName,
+    op: inPlace?.name ?? opName,
     id: args.id === undefined ? undefined : String(args.id),
     line: pos.line,
     column: pos.column,
