@@ -27,6 +27,8 @@ export class Resolver {
 
   /** The task (mm) an address expression's user region belongs to. */
   taskOf(v: unknown): string {
+    // "<the last region named>+<offset>": that region's (no expression object, no lookup)
+    if (this.lastRegion?.space === "user" && this.lastOffset(v) >= 0) return this.lastRegion.task;
     const e = parseAddrExpr(v);
     if (e && "region" in e) {
       const r = this.mem.regions.get(e.region);
