@@ -18,7 +18,7 @@ import type {
   XarrayIter,
 } from "./iter.ts";
 import { iovIterAdvance } from "./advance.ts";
-import { numAddr } from "./iter.ts";
+import { NUM_ADDR_LIMIT, numAddr } from "./iter.ts";
 import { gupFast, type GupFlags, gupOneRun, type GupResult, gupUser } from "./gup.ts";
 import { vecAdvance } from "./kinds/vec.ts";
 import { pageOffset } from "./addr_math.ts";
@@ -48,12 +48,6 @@ export interface Extraction {
 }
 
 const EFAULT = -14, ENOMEM = -12, EIO = -5;
-
-/**
- * Segment bases below this are added to their offset as numbers: exact, as offsets are safe
- * integers below 2^52 too.
- */
-const SMALL_ADDR = 1n << 52n;
 
 function fail(errno: number): Extraction {
   return { ret: errno, offset0: 0, pfns: [], retention: "none", holds: [] };
@@ -259,7 +253,7 @@ function userPages(
   if (it.kind === "ubuf") {
     base = it.ubuf;
     skip = it.iovOffset;
-    if (base < SMALL_ADDR) num = Number(base);
+    if (base < NUM_ADDR_LIMIT) num = Number(base);
   } else {
     let k = it.idx;
     skip = it.iovOffset;
@@ -275,14 +269,15 @@ function userPages(
       base = 0n; // unread: the address is `num`
     } else {
       base = seg.base;
-      if (base < SMALL_ADDR) num = Number(base);
+      if (base < NUM_ADDR_LIMIT) num = Number(base);
     }
     size = Math.min(size, seg.len - skip);
   }
   let offset0: number, g: GupResult;
   if (num >= 0) {
     const addr = num + skip;
-    // the in-page offset without a floating-point remainder (addr is above 2^31)
+    // the in-page offset by a floor division, exact below 2^53: `%` of a number above 2^31
+    // is a floating-point remainder, which V8 computes with a call
     offset0 = addr - Math.floor(addr / ps) * ps;
     const n = wantPages(ps, size, offset0, o.maxpages);
     if (!n) return fail(ENOMEM);

@@ -16,8 +16,11 @@ export interface AddrSeg {
   readonly len: number;
 }
 
-/** Addresses below this are kept as numbers in a NumAddrSeg: exact, with any offset added. */
-export const NUM_ADDR_LIMIT = 2 ** 52;
+/**
+ * Addresses below this (2^52) are kept as numbers (NumAddrSeg, userPages): exact, and still
+ * exact with an offset or length below 2^52 added.
+ */
+export const NUM_ADDR_LIMIT = 1n << 52n;
 
 /**
  * An AddrSeg whose address is below 2^52, as every user address is: kept as a number, which
@@ -33,12 +36,8 @@ export class NumAddrSeg implements AddrSeg {
 
 /** A segment of `len` bytes at `base`: a NumAddrSeg when the address is below 2^52. */
 export function addrSeg(base: Addr, len: number): AddrSeg {
-  return base >= 0n && base < NUM_ADDR_LIMIT_BIG
-    ? new NumAddrSeg(Number(base), len)
-    : { base, len };
+  return base >= 0n && base < NUM_ADDR_LIMIT ? new NumAddrSeg(Number(base), len) : { base, len };
 }
-
-const NUM_ADDR_LIMIT_BIG = BigInt(NUM_ADDR_LIMIT);
 
 /** The address of a NumAddrSeg, as a number; undefined for any other segment. */
 export function numAddr(s: AddrSeg): number | undefined {

@@ -8,7 +8,7 @@ import { type Memory, type Region, ZERO_PFN } from "../model/memory.ts";
 import type { Path } from "./locate.ts";
 import { type AddrExpr, parseAddrExpr, parsePageExpr, scanRange } from "./num.ts";
 import { hex, type Pfn } from "../types.ts";
-import { type AddrSeg, addrSeg, NumAddrSeg } from "../model/iter.ts";
+import { type AddrSeg, addrSeg, NUM_ADDR_LIMIT, NumAddrSeg } from "../model/iter.ts";
 
 /** A resolved memory location: a region and an offset into it. */
 export interface Loc {
@@ -79,7 +79,10 @@ export class Resolver {
    */
   private lastRegion: Region | undefined;
 
-  /** The last region's start as a number when it is below NUM_ADDR_LIMIT, else -1. */
+  /**
+   * The last region's start as a number when every address in it is below NUM_ADDR_LIMIT,
+   * else -1.
+   */
   private lastStart = -1;
 
   /**
@@ -119,8 +122,8 @@ export class Resolver {
     const region = this.regionOf(e, path);
     if (region.start !== undefined) {
       this.lastRegion = region;
-      // with its start and its size below 2^51, every address in the region is below 2^52
-      this.lastStart = region.start < 2n ** 51n && region.size < 2 ** 51
+      // lastOffset gives offsets up to the size: the region's end bounds every address
+      this.lastStart = region.start + BigInt(region.size) < NUM_ADDR_LIMIT
         ? Number(region.start)
         : -1;
     }
@@ -133,9 +136,9 @@ export class Resolver {
 
   /**
    * Segment `i` of the list under `key` (an iovec or kvec array): `len` bytes at `v`'s
-   * address, whose path is built only when the address must be read in full. An address in
-   * the last region named, below 2^52 (every user address), is kept as a number without a
-   * BigInt (NumAddrSeg).
+   * address, whose path is built only when the address must be read in full. An address
+   * below 2^52 (every user address) is kept as a number (NumAddrSeg), and one in the last
+   * region named is found without a BigInt.
    */
   seg(v: unknown, len: number, key: string, i: number): AddrSeg {
     const start = this.lastStart;
