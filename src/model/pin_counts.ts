@@ -60,7 +60,10 @@ export class CountRuns {
     return d;
   }
 
-  /** Every run in page order (maximal: two touching runs never count alike). */
+  /**
+   * Every run in page order, maximal within its bucket: two touching runs count alike only
+   * where a bucket boundary (a multiple of BUCKET) parts them.
+   */
   *runs(): Generator<CountRun> {
     for (const key of this.buckets.keys()) {
       const r = this.buckets.get(key)!;
