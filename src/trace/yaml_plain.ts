@@ -25,11 +25,6 @@ export interface PlainItems {
   readonly at: readonly { line: number; column: number }[];
 }
 
-/**
- * A plain scalar of the subset: no indicator first, no space, no `:` or `,` anywhere. The
- * reader checks it a character at a time (isPlainScalar); a test holds the two to agree.
- */
-export const SCALAR = /^[A-Za-z0-9_./][A-Za-z0-9_./@+\-[\]#()=]*$/;
 /** At most 256 characters: YAML limits an implicit key to 1024. */
 const KEY_MAX = 256;
 /** Nesting beyond this is left to the parser (and keeps this reader's recursion shallow). */
@@ -82,7 +77,11 @@ export function isKey(t: string, from: number, end: number): boolean {
   return true;
 }
 
-/** Whether t[from, end) is a plain scalar of the subset (SCALAR, a character at a time). */
+/**
+ * Whether t[from, end) is a plain scalar of the subset: no indicator first, no space, no `:`
+ * or `,` anywhere, that is `[A-Za-z0-9_./][A-Za-z0-9_./@+\-[\]#()=]*`, read a character at a
+ * time (a test holds the two to agree).
+ */
 export function isPlainScalar(t: string, from: number, end: number): boolean {
   if (from >= end) return false;
   const c0 = t.charCodeAt(from);
