@@ -37,12 +37,23 @@ export const LIMIT_DEFAULTS = {
 /** A limit's name. */
 export type LimitName = keyof typeof LIMIT_DEFAULTS;
 
-const current = new Map<LimitName, number>();
+/** The defaults, as the limits in force start. */
+function defaults(): Record<LimitName, number> {
+  return Object.fromEntries(
+    Object.entries(LIMIT_DEFAULTS).map(([k, v]) => [k, v.value]),
+  ) as Record<LimitName, number>;
+}
+
+/**
+ * The limits in force: one object read by name (extraction checks a limit for every
+ * segment, where a Map lookup and a fallback to the defaults cost more than the check).
+ */
+let current = defaults();
 const spent = new Map<LimitName, number>();
 
 /** The limit in force. */
 export function limit(name: LimitName): number {
-  return current.get(name) ?? LIMIT_DEFAULTS[name].value;
+  return current[name];
 }
 
 /** The environment variable that raises limits. */
@@ -53,12 +64,12 @@ export const LIMITS_ENV = "ITERTRACE_LIMITS";
  * undefined or empty resets every limit to its default. Returns a problem, or undefined.
  */
 export function setLimits(spec: string | undefined): string | undefined {
-  current.clear();
+  current = defaults();
   spent.clear();
   if (!spec?.trim()) return undefined;
   for (const part of spec.split(",")) {
     const m = /^\s*([a-z_]+)\s*=\s*(\d+)([KMG]?)\s*$/.exec(part);
-    if (!m || !(m[1] in LIMIT_DEFAULTS)) {
+    if (!m || !Object.hasOwn(LIMIT_DEFAULTS, m[1])) {
       return `${LIMITS_ENV}: cannot read "${part.trim()}": expected name=value with a name among ${
         Object.keys(LIMIT_DEFAULTS).join(", ")
       }`;
@@ -66,7 +77,7 @@ export function setLimits(spec: string | undefined): string | undefined {
     const mult = m[3] === "K" ? 1024 : m[3] === "M" ? 2 ** 20 : m[3] === "G" ? 2 ** 30 : 1;
     const v = Number(m[2]) * mult;
     if (!Number.isSafeInteger(v) || v < 1) return `${LIMITS_ENV}: ${m[1]} must be at least 1`;
-    current.set(m[1] as LimitName, v);
+    current[m[1] as LimitName] = v;
   }
   return undefined;
 }

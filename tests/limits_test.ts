@@ -67,3 +67,15 @@ Deno.test("written page data is bounded by page_data", async () => {
   );
   assert.equal(limit("page_data"), 256 * 2 ** 20, "reset after the run");
 });
+
+Deno.test("ITERTRACE_LIMITS takes the limits' own names only, and a reset restores every default", () => {
+  for (const name of ["constructor", "__proto__", "tostring", "nope"]) {
+    assert.match(setLimits(`${name}=5`) ?? "", /cannot read/, name);
+  }
+  assert.equal(setLimits("sg_entries=5,extract_pages=2K"), undefined);
+  assert.equal(limit("sg_entries"), 5);
+  assert.equal(limit("extract_pages"), 2048);
+  setLimits(undefined);
+  assert.equal(limit("sg_entries"), 1 << 16);
+  assert.equal(limit("extract_pages"), 1 << 16);
+});
