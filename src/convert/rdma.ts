@@ -58,11 +58,11 @@ export function rdmaList(
 }
 
 /**
- * A list made by rdmaList. A class rather than an object literal with a getter and a property
- * defined on it afterwards, which V8 kept as a dictionary: every read of the list's fields (a
- * few per SGE mapped) was a lookup by name. `sge` is a getter of the class, so the list's own
- * fields are a plain list's less `sge`, plus `sgeRuns`; views and expectations read the
- * fields by name.
+ * A list made by rdmaList. A class rather than an object literal with a getter, whose getter
+ * function is new each time, so that V8 gave every list a hidden class of its own: every read
+ * of a list's fields (a few per SGE mapped) was a lookup by name. `sge` is a getter of the
+ * class, so the list's own fields are a plain list's less `sge`, plus `sgeRuns`; views and
+ * expectations read the fields by name.
  */
 class SgeRunList implements RdmaList {
   constructor(

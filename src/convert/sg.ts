@@ -65,7 +65,7 @@ export function sgInitTable(name: string, n: number, step: number): SgTable {
 
 /**
  * A table made by sg_init_table, its entries kept as runs until read. A class rather than an
- * object literal with a getter and a property defined on it afterwards, which V8 kept as a
+ * object literal with a getter (and a property defined on it afterwards), which V8 kept as a
  * dictionary (every field read of extract_iter_to_sg a lookup by name). `entries` is a getter
  * of the class, so the table's own fields are a plain table's less `entries`, plus `runs`;
  * views and expectations read the fields by name.
