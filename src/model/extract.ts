@@ -245,15 +245,13 @@ function userPages(
   p2pdma: boolean,
 ): Extraction {
   const ps = ctx.mem.pageSize;
-  let base: bigint, skip: number;
   // the address as a number when it is one below 2^52, exact with the skip added: no BigInt
-  // arithmetic per extracted segment (-1: only `base` is exact)
-  let num = -1;
+  // arithmetic per extracted segment (-1: only `base` holds it)
+  let num = -1, base = 0n, skip: number;
   let size = maxsize;
   if (it.kind === "ubuf") {
     base = it.ubuf;
     skip = it.iovOffset;
-    if (base < NUM_ADDR_LIMIT) num = Number(base);
   } else {
     let k = it.idx;
     skip = it.iovOffset;
@@ -264,15 +262,11 @@ function userPages(
     if (k >= it.segs.length) return fail(0);
     const seg = it.segs[k];
     const a = numAddr(seg);
-    if (a !== undefined) {
-      num = a;
-      base = 0n; // unread: the address is `num`
-    } else {
-      base = seg.base;
-      if (base < NUM_ADDR_LIMIT) num = Number(base);
-    }
+    if (a !== undefined) num = a;
+    else base = seg.base;
     size = Math.min(size, seg.len - skip);
   }
+  if (num < 0 && base < NUM_ADDR_LIMIT) num = Number(base);
   let offset0: number, g: GupResult;
   if (num >= 0) {
     const addr = num + skip;
