@@ -9,10 +9,18 @@
 
 const SAFE = Number.MAX_SAFE_INTEGER;
 
+/**
+ * a % ps for a safe integer a >= 0 and ps > 0, by a floor division: `%` of a number above
+ * 2^31 is a floating-point remainder, which V8 computes with a call.
+ */
+export function numPageOffset(a: number, ps: number): number {
+  return a - Math.floor(a / ps) * ps;
+}
+
 /** Number(addr % BigInt(ps)) for addr >= 0 and ps > 0. */
 export function pageOffset(addr: bigint, ps: number): number {
   const a = Number(addr);
-  return a <= SAFE && a >= 0 ? a % ps : Number(addr % BigInt(ps));
+  return a <= SAFE && a >= 0 ? numPageOffset(a, ps) : Number(addr % BigInt(ps));
 }
 
 /** start + BigInt(bytes) > limit, for start >= 0 and bytes a safe integer >= 0. */

@@ -21,7 +21,7 @@ import { iovIterAdvance } from "./advance.ts";
 import { NUM_ADDR_LIMIT, numAddr } from "./iter.ts";
 import { gupFast, type GupFlags, gupOneRun, type GupResult, gupUser } from "./gup.ts";
 import { vecAdvance } from "./kinds/vec.ts";
-import { pageOffset } from "./addr_math.ts";
+import { numPageOffset, pageOffset } from "./addr_math.ts";
 import type { PfnRun } from "./pfn_runs.ts";
 import { ZERO_PFN } from "./memory.ts";
 import { maxRwCount } from "../profile.ts";
@@ -270,9 +270,7 @@ function userPages(
   let offset0: number, g: GupResult;
   if (num >= 0) {
     const addr = num + skip;
-    // the in-page offset by a floor division, exact below 2^53: `%` of a number above 2^31
-    // is a floating-point remainder, which V8 computes with a call
-    offset0 = addr - Math.floor(addr / ps) * ps;
+    offset0 = numPageOffset(addr, ps);
     const n = wantPages(ps, size, offset0, o.maxpages);
     if (!n) return fail(ENOMEM);
     const first = gupOneRun(ctx, it.task, addr - offset0, n, it.dir === "dest", p2pdma);

@@ -9,6 +9,7 @@
 import type { Region } from "./memory.ts";
 import type { Pipe } from "./pipe.ts";
 import type { Addr, Direction, IterKind, Pfn } from "../types.ts";
+import { numPageOffset, pageOffset } from "./addr_math.ts";
 
 /** An iovec or kvec: a virtual address range. */
 export interface AddrSeg {
@@ -25,7 +26,7 @@ export const NUM_ADDR_LIMIT = 1n << 52n;
 /**
  * An AddrSeg whose address is below 2^52, as every user address is: kept as a number, which
  * the per-segment paths (access_ok, GUP) read without a BigInt, and given as the model's
- * BigInt only when `base` is read. A replay builds one per iovec it imports.
+ * BigInt only when `base` is read. A replay builds one for every such iovec or kvec segment.
  */
 export class NumAddrSeg implements AddrSeg {
   constructor(readonly addr: number, readonly len: number) {}
@@ -42,6 +43,12 @@ export function addrSeg(base: Addr, len: number): AddrSeg {
 /** The address of a NumAddrSeg, as a number; undefined for any other segment. */
 export function numAddr(s: AddrSeg): number | undefined {
   return s instanceof NumAddrSeg ? s.addr : undefined;
+}
+
+/** The in-page offset of a segment's address; a NumAddrSeg's number is read without a BigInt. */
+export function segPageOffset(s: AddrSeg, ps: number): number {
+  const a = numAddr(s);
+  return a === undefined ? pageOffset(s.base, ps) : numPageOffset(a, ps);
 }
 
 /** A bio_vec: a page, an offset (may exceed a page) and a length (may span later pfns). */

@@ -2,8 +2,9 @@
  * A replay keeps each imported iovec's address as a number (NumAddrSeg, src/model/iter.ts)
  * and import_iovec's access_ok and the user extraction read that number instead of the
  * BigInt. These properties hold both paths to the BigInt ones: the same segments given as
- * plain { base: bigint } objects and as NumAddrSegs import and extract alike, in an era of
- * each extraction (get_pages refs before 6.3, pins after), page by page.
+ * plain { base: bigint } objects and as NumAddrSegs import, count pages (iov_iter_npages) and
+ * extract alike, in an era of each extraction (get_pages refs before 6.3, pins after), page by
+ * page.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -11,6 +12,7 @@ import { importIovec } from "../../src/model/construct.ts";
 import { iovIterExtractPages, iovIterGetPages } from "../../src/model/extract.ts";
 import { type AddrSeg, addrSeg, numAddr, NumAddrSeg } from "../../src/model/iter.ts";
 import { TASK_SIZE_MAX } from "../../src/profile.ts";
+import { iovIterNpages } from "../../src/model/query.ts";
 import { makeCtx, memSpec, origin, PAGE, userRegion } from "../_helpers.ts";
 
 const seed = Number(Deno.env.get("FC_SEED") ?? 4343);
@@ -100,7 +102,7 @@ Deno.test("user extraction from NumAddrSegs takes the same pages as from BigInt 
             const ctx = ctxOf(rel);
             const r = importIovec(ctx, origin(), "dest", list);
             if ("errno" in r) return [r.errno];
-            const it = r.iter, got: unknown[] = [];
+            const it = r.iter, got: unknown[] = [iovIterNpages(ctx, it, 1 << 20)];
             for (let k = 0; k < 64 && it.count; k++) {
               const o = { maxsize: it.count, maxpages, step: 1 };
               const x = rel === "6.2"

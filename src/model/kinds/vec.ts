@@ -10,7 +10,7 @@ import type { VecIter } from "../iter.ts";
 import { divRoundUp, type KindOps, walkAddrRange } from "./_kind.ts";
 import { segDescribed, segRevertBeyond } from "./_segs.ts";
 import { hex } from "../../types.ts";
-import { pageOffset } from "../addr_math.ts";
+import { segPageOffset } from "../iter.ts";
 
 /**
  * iov_iter_iovec_advance(): segAdvance over the segments' lengths, read from the array
@@ -64,7 +64,7 @@ export const vecOps: KindOps<VecIter> = {
       if (len > size) len = size;
       // the in-page offset of base + skip without BigInt arithmetic (netfs_extract_user_iter
       // sizes its bvec array with this walk over every segment)
-      const off = (pageOffset(seg.base, mem.pageSize) + skip) % mem.pageSize;
+      const off = (segPageOffset(seg, mem.pageSize) + skip) % mem.pageSize;
       npages += divRoundUp(off + len, mem.pageSize);
       if (npages >= maxpages) return maxpages;
       size -= len;
